@@ -1,0 +1,36 @@
+"""disaster_protocol: the CISS Disaster Protocol for social security institutions in the
+Americas, encoded as data and aligned to the Sendai Framework 2015-2030.
+
+Examples
+--------
+>>> import disaster_protocol as dp
+>>> protocol = dp.load_protocol()
+>>> protocol.sendai.priorities[0].title.en
+'Understanding disaster risk'
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import DisasterProtocolError, Problem, ProfileError, ProtocolError
+from .loader import load_protocol, loads_protocol
+from .model import Action, Phase, Protocol, Role, Text
+
+try:
+    __version__ = version("disaster-protocol")
+except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Action",
+    "DisasterProtocolError",
+    "Phase",
+    "Problem",
+    "ProfileError",
+    "Protocol",
+    "ProtocolError",
+    "Role",
+    "Text",
+    "__version__",
+    "load_protocol",
+    "loads_protocol",
+]

@@ -1,0 +1,177 @@
+"""Turn pydantic validation errors into located, actionable problems.
+
+Shared by the protocol and profile loaders: given the :class:`~._yaml.Document` a model was
+validated from, each pydantic error becomes one :class:`~.errors.Problem` with the file
+position, a readable path, a message that says what to do, and a stable code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from ._yaml import Document, Path
+from .errors import Problem
+
+__all__ = ["display_path", "problems_from_validation", "suggest"]
+
+_LANG_NAMES = {"es": "Spanish", "en": "English"}
+
+
+def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or an empty string.
+
+    Examples
+    --------
+    >>> suggest("RMX", ["RMU", "EOC"])
+    " (did you mean 'RMU'?)"
+    >>> suggest("zzz", ["RMU"])
+    ''
+    """
+    pool = list(candidates)
+    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.lower(): c for c in pool}
+        match = [lowered[word.lower()]] if word.lower() in lowered else []
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def display_path(data: object, path: Path) -> str:
+    """Render ``path`` for people, naming list items by their ``id`` where they have one.
+
+    Examples
+    --------
+    >>> display_path({"actions": [{"id": "GOV-01", "lead": "X"}]}, ("actions", 0, "lead"))
+    'actions[GOV-01].lead'
+    """
+    out = ""
+    node: object = data
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
+    """The model class that describes the mapping found at ``path`` under ``root``."""
+    current: Any = root
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            current = _item_type(current)
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            current = info.annotation if info is not None else None
+        else:
+            current = _value_type(current)
+        if current is None:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip ``Annotated`` and ``Optional`` layers, keeping the first model in a union."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else args[0]
+        else:
+            return tp
+
+
+def _item_type(tp: Any) -> Any:
+    if typing.get_origin(tp) in (tuple, list):
+        args = typing.get_args(tp)
+        return args[0] if args else None
+    return None
+
+
+def _value_type(tp: Any) -> Any:
+    if typing.get_origin(tp) is dict:
+        args = typing.get_args(tp)
+        return args[1] if len(args) == 2 else None
+    return None
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"boolean {value}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def problems_from_validation(exc: ValidationError, doc: Document,
+                             model: type[BaseModel]) -> list[Problem]:
+    """Convert every error of ``exc`` (validating ``model`` from ``doc``) into a Problem."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        kind = err["type"]
+        value = err.get("input")
+        shown = display_path(doc.data, loc)
+        if kind == "missing":
+            name = loc[-1] if loc else ""
+            parent = _model_at(model, loc[:-1])
+            if parent is not None and parent.__name__ == "Text" and name in _LANG_NAMES:
+                message = (f"the {_LANG_NAMES[str(name)]} text ({name}) is missing; "
+                           "every label needs both es and en")
+                code = "missing-language"
+            else:
+                message = f"required field {name!r} is missing"
+                code = "missing-field"
+            problems.append(doc.problem(loc[:-1], message, code, shown=shown))
+        elif kind == "extra_forbidden":
+            name = str(loc[-1]) if loc else ""
+            parent = _model_at(model, loc[:-1])
+            allowed = sorted(parent.model_fields) if parent is not None else []
+            hint = suggest(name, allowed) or (
+                f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+            problems.append(doc.problem(loc, f"unknown key {name!r}{hint}", "unknown-key",
+                                        shown=shown, key=True))
+        elif kind in ("string_type", "str_type") and loc in doc.plain_scalars:
+            raw = doc.plain_scalars[loc]
+            if isinstance(value, bool):
+                message = (f"expected text, got {raw!r} (YAML read this as {value}; "
+                           f"quote it: \"{raw}\")")
+                code = "yaml-boolean"
+            else:
+                message = f"expected text, got {_describe(value)}; quote it: \"{raw}\""
+                code = "wrong-type"
+            problems.append(doc.problem(loc, message, code, shown=shown))
+        elif kind == "literal_error":
+            expected = str(err.get("ctx", {}).get("expected", ""))
+            options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
+            hint = suggest(str(value), [o for o in options if o]) if isinstance(value, str) else ""
+            problems.append(doc.problem(
+                loc, f"must be {expected} (got {_describe(value)}){hint}", "invalid-value",
+                shown=shown))
+        else:
+            code = "wrong-type" if kind.endswith("_type") or kind.endswith("_parsing") \
+                else "invalid-value"
+            message = err["msg"]
+            message = message[0].lower() + message[1:] if message else kind
+            problems.append(doc.problem(loc, f"{message} (got {_describe(value)})", code,
+                                        shown=shown))
+    return problems

@@ -1,0 +1,308 @@
+"""Safe YAML reading with a side table of positions.
+
+The document is composed into a node tree by PyYAML's safe composer (the C one when present) and
+built into plain Python data here, so that:
+
+* every value's line and column is recorded in a side table keyed by its path, never injected
+  into the data;
+* a key given twice is an error naming both lines;
+* aliases are expanded under a budget, so a "billion laughs" file is refused before it is built;
+* only the safe YAML tags are accepted, and mapping keys are always text.
+
+Nothing here knows what a protocol or a profile is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Union
+
+import yaml
+
+from .errors import DisasterProtocolError, Problem
+
+__all__ = [
+    "DEFAULT_MAX_ALIAS_NODES",
+    "DEFAULT_MAX_BYTES",
+    "Document",
+    "Path",
+    "parse_text",
+    "read_text",
+]
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""Largest input file accepted, in bytes (5 MB)."""
+
+DEFAULT_MAX_ALIAS_NODES = 10_000
+"""Most nodes that alias expansion may add to a document."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of collections accepted."""
+
+Path = tuple[Union[str, int], ...]
+"""A location inside a document: mapping keys and sequence indexes from the root."""
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SCALAR_TAGS: dict[str, Callable[[yaml.constructor.SafeConstructor, yaml.ScalarNode], object]] = {
+    tag: fn
+    for tag, fn in yaml.constructor.SafeConstructor.yaml_constructors.items()
+    if tag is not None and tag not in (_SEQ_TAG, _MAP_TAG, "tag:yaml.org,2002:omap",
+                                       "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set")
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data read from one YAML text, with the positions of its parts.
+
+    Attributes
+    ----------
+    data : object
+        The document as dicts, lists and scalars.
+    source : str
+        The name used in messages (usually the file path as given).
+    positions : dict
+        Path -> (line, column) of each value, 1-based.
+    key_positions : dict
+        Path -> (line, column) of the key that introduces the value at that path.
+    plain_scalars : dict
+        Path -> the original text of each unquoted scalar that YAML read as something other
+        than text (``no`` -> False, ``1.0`` -> 1.0), for "quote it" hints.
+    """
+
+    data: object
+    source: str
+    positions: dict[Path, tuple[int, int]] = field(repr=False)
+    key_positions: dict[Path, tuple[int, int]] = field(repr=False)
+    plain_scalars: dict[Path, str] = field(repr=False)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Return the position of ``path``, or of its nearest ancestor that has one.
+
+        With ``key=True`` the position of the mapping key is preferred over its value's.
+        """
+        probe = tuple(path)
+        if key and probe in self.key_positions:
+            return self.key_positions[probe]
+        while probe:
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, path: Path, message: str, code: str, *, shown: str | None = None,
+                key: bool = False) -> Problem:
+        """Build a :class:`Problem` located at ``path`` in this document."""
+        line, column = self.where(path, key=key)
+        return Problem(self.source, line, column, shown if shown is not None else "",
+                       message, code)
+
+
+def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
+              max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a UTF-8 text file no larger than ``max_bytes``.
+
+    Raises
+    ------
+    DisasterProtocolError
+        Of class ``error``, when the file is missing, unreadable, too large or not text.
+    """
+    name = str(path)
+
+    def fail(message: str, code: str) -> DisasterProtocolError:
+        return error([Problem(name, 0, 0, "", message, code)])
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise fail("file not found; check the path", "unreadable-file") from None
+    except IsADirectoryError:
+        raise fail("is a directory, not a file", "unreadable-file") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file ({exc.strerror or exc})", "unreadable-file") from None
+    if len(raw) > max_bytes:
+        raise fail(f"file is larger than the {max_bytes:,} byte limit; "
+                   "split it or raise the limit explicitly", "file-too-large")
+    return decode_text(raw, name, error=error)
+
+
+def decode_text(raw: bytes, name: str, *, error: type[DisasterProtocolError]) -> str:
+    """Decode bytes as UTF-8 text, refusing binary data with a located message."""
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        raise error([Problem(name, line, column, "",
+                             "contains a NUL byte: this is a binary file, not YAML text",
+                             "not-text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error([Problem(name, line, column, "",
+                             "is not valid UTF-8 text; save the file as UTF-8",
+                             "not-text")]) from None
+
+
+def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
+               max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES) -> Document:
+    """Parse one YAML document into plain data with a side table of positions.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    source : str
+        Name used in messages.
+    error : type
+        The :class:`DisasterProtocolError` subclass to raise.
+    max_alias_nodes : int
+        Most nodes alias expansion may add before the document is refused.
+
+    Raises
+    ------
+    DisasterProtocolError
+        Of class ``error``: syntax errors, several documents, duplicate keys, unsafe tags,
+        excessive alias expansion or nesting. Every duplicate key is reported at once.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        what = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise error([Problem(source, line, column, "",
+                             f"YAML syntax error: {what}{context}", "syntax-error")]) from None
+    except yaml.YAMLError as exc:
+        raise error([Problem(source, 0, 0, "", f"YAML error: {exc}", "syntax-error")]) from None
+    if root is None:
+        raise error([Problem(source, 1, 1, "", "the file is empty", "empty-file")])
+    builder = _Builder(source, error, max_alias_nodes)
+    data = builder.build(root, (), 0)
+    if builder.problems:
+        raise error(builder.problems)
+    return Document(data, source, builder.positions, builder.key_positions,
+                    builder.plain_scalars)
+
+
+class _Builder:
+    """Turns a composed node tree into data, recording positions as it goes."""
+
+    def __init__(self, source: str, error: type[DisasterProtocolError],
+                 max_alias_nodes: int) -> None:
+        self.source = source
+        self.error = error
+        self.alias_budget = max_alias_nodes
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.plain_scalars: dict[Path, str] = {}
+        self.problems: list[Problem] = []
+        self._built: set[int] = set()
+        self._sizes: dict[int, int] = {}
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def _fatal(self, node: yaml.Node, message: str, code: str) -> DisasterProtocolError:
+        mark = node.start_mark
+        return self.error([Problem(self.source, mark.line + 1, mark.column + 1, "",
+                                   message, code)])
+
+    def _size(self, node: yaml.Node, active: set[int]) -> int:
+        """Number of nodes under ``node`` once every alias is expanded (memoised)."""
+        key = id(node)
+        if key in self._sizes:
+            return self._sizes[key]
+        if key in active:
+            raise self._fatal(node, "an alias refers to a node that contains it "
+                              "(recursive structure); remove the recursion", "alias-limit")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += self._size(child, active)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += self._size(k, active) + self._size(v, active)
+        active.discard(key)
+        self._sizes[key] = total
+        return total
+
+    def build(self, node: yaml.Node, path: Path, depth: int, charged: bool = False) -> object:
+        if depth > MAX_DEPTH:
+            raise self._fatal(node, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+        key = id(node)
+        if not charged and key in self._built:
+            # A second visit to the same node is an alias: charge its whole expansion once.
+            charged = True
+            self.alias_budget -= self._size(node, set())
+            if self.alias_budget < 0:
+                raise self._fatal(node, "aliases expand to too many nodes (possible "
+                                  "'billion laughs' attack); write the data out without "
+                                  "anchors and aliases", "alias-limit")
+        self._built.add(key)
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self._fatal(node, f"unsupported YAML tag {node.tag!r}", "unsafe-tag")
+            return [self.build(child, (*path, i), depth + 1, charged)
+                    for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                raise self._fatal(node, f"unsupported YAML tag {node.tag!r}", "unsafe-tag")
+            return self._mapping(node, path, depth, charged)
+        raise self._fatal(node, "unsupported YAML node", "unsafe-tag")  # pragma: no cover
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+        if node.tag == _STR_TAG:
+            return node.value
+        construct = _SCALAR_TAGS.get(node.tag)
+        if construct is None:
+            raise self._fatal(node, f"unsupported YAML tag {node.tag!r}; only plain YAML "
+                              "data is accepted", "unsafe-tag")
+        try:
+            value = construct(self._constructor, node)
+        except (yaml.YAMLError, ValueError) as exc:
+            raise self._fatal(node, f"cannot read value {node.value!r}: {exc}",
+                              "wrong-type") from None
+        if not node.style:  # unquoted text that YAML turned into a bool, number, date or null
+            self.plain_scalars[path] = node.value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int,
+                 charged: bool) -> dict[str, object]:
+        result: dict[str, object] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._fatal(key_node, "mapping keys must be plain text", "wrong-type")
+            name = str(key_node.value)
+            child = (*path, name)
+            if name in result:
+                line = key_node.start_mark.line + 1
+                self.problems.append(Problem(
+                    self.source, line, key_node.start_mark.column + 1, _dotted(child),
+                    f"duplicate key {name!r} (first given on line {first_line[name]}); "
+                    "keep one of them", "duplicate-key"))
+                continue
+            first_line[name] = key_node.start_mark.line + 1
+            self.key_positions[child] = (key_node.start_mark.line + 1,
+                                         key_node.start_mark.column + 1)
+            result[name] = self.build(value_node, child, depth + 1, charged)
+        return result
+
+
+def _dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,179 @@
+"""Command-line front end: ``disaster-protocol <command>``.
+
+Only wiring: parse arguments, call the library, print, return an exit code. Broken inputs are
+printed as ``file:line:col: message [code]`` lines on stderr, never as a traceback (``--debug``
+re-raises for developers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from typing import TextIO
+
+from . import __version__
+from ._io import write_atomic
+from ._validation import suggest
+from .errors import DisasterProtocolError
+from .graph import actions_matching
+from .loader import load_protocol
+from .model import Action, Protocol
+from .report import protocol_markdown, protocol_summary
+
+__all__ = ["ExitCode", "main"]
+
+
+class ExitCode(IntEnum):
+    """Process exit codes."""
+
+    OK = 0
+    """Success."""
+    THRESHOLD = 1
+    """A check failed a threshold the user set."""
+    BAD_INPUT = 2
+    """Bad input or usage."""
+
+
+class _UsageError(Exception):
+    """A command-line value that names nothing in the protocol."""
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = load_protocol(args.path)
+    name = args.path or "bundled protocol"
+    print(f"{name}: valid — {protocol_summary(protocol)}", file=out)
+    return ExitCode.OK
+
+
+def _check_choice(value: str | None, known: Sequence[str], what: str) -> None:
+    if value is not None and value not in known:
+        raise _UsageError(f"unknown {what} {value!r}{suggest(value, known)}; "
+                          f"choose one of: {', '.join(known)}")
+
+
+def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = load_protocol(args.protocol)
+    _check_choice(args.phase, [p.id for p in protocol.phases], "phase")
+    _check_choice(args.role, [r.id for r in protocol.roles], "role")
+    _check_choice(args.priority, [p.id for p in protocol.sendai.priorities], "Sendai priority")
+    _check_choice(args.hazard, [h.id for h in protocol.hazards], "hazard")
+    selected = actions_matching(protocol, phase=args.phase, role=args.role,
+                                priority=args.priority, hazard=args.hazard)
+    if args.format == "json":
+        rows = [a.model_dump(mode="json", exclude_none=True) for a in selected]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for action in selected:
+            out.write(_action_text(action, args.lang))
+        print(f"{len(selected)} action(s)", file=out)
+    return ExitCode.OK
+
+
+def _action_text(a: Action, lang: str) -> str:
+    es = lang == "es"
+    flag = (" [crítica]" if es else " [critical]") if a.critical else ""
+    lines = [f"{a.id}{flag}  {a.title.get('es' if es else 'en')}"]
+    support = ", ".join(a.support) or "-"
+    sendai = " ".join(x for x in (a.sendai.priority or "-", *a.sendai.paragraph))
+    if es:
+        lines.append(f"    fase {a.phase} · dirige {a.lead} · apoyan {support} · Sendai {sendai}")
+        lines.append(f"    requiere: {', '.join(a.requires) or '-'} · "
+                     f"procedencia: {a.provenance.status}")
+    else:
+        lines.append(f"    phase {a.phase} · lead {a.lead} · support {support} · Sendai {sendai}")
+        lines.append(f"    requires: {', '.join(a.requires) or '-'} · "
+                     f"provenance: {a.provenance.status}")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_docs(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = load_protocol(args.protocol)
+    text = protocol_markdown(protocol)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        out.write(text)
+    return ExitCode.OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="disaster-protocol",
+        description="The CISS Disaster Protocol for social security institutions, aligned "
+                    "to the Sendai Framework: validate, explore and document it.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="re-raise errors with a traceback (for developers)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check a protocol file and print a one-line summary",
+                       description="Check a protocol file (default: the bundled CISS "
+                                   "protocol). Exit 0 if valid, 2 with one line per problem.")
+    p.add_argument("path", nargs="?", help="protocol YAML file (default: bundled protocol)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("show", help="list the protocol's actions, filtered",
+                       description="List the actions matching every filter given.")
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+    p.add_argument("--phase", metavar="ID", help="only actions in this phase")
+    p.add_argument("--role", metavar="ID", help="only actions this role leads or supports")
+    p.add_argument("--priority", metavar="ID", help="only actions aligned to this Sendai "
+                   "priority (P1-P4)")
+    p.add_argument("--hazard", metavar="ID", help="only actions that apply to this hazard "
+                   "(multi-hazard actions included)")
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help="language of titles (default: es)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (default) or a JSON array of actions with the YAML's keys")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("docs", help="write the protocol reference as Markdown",
+                       description="Render the protocol (phases, roles, actions per phase) "
+                                   "as Markdown; docs/protocol.md is generated with this.")
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.set_defaults(func=_cmd_docs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the command line and return the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+    stdout, stderr : text streams, optional
+        Where to write (default: the process's streams).
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
+    func: Callable[[argparse.Namespace, TextIO], int] = args.func
+    try:
+        return func(args, out)
+    except DisasterProtocolError as exc:
+        if args.debug:
+            raise
+        for problem in exc.problems:
+            print(problem, file=err)
+        return ExitCode.BAD_INPUT
+    except _UsageError as exc:
+        if args.debug:
+            raise
+        print(f"disaster-protocol {args.command}: error: {exc}", file=err)
+        return ExitCode.BAD_INPUT
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(f"disaster-protocol {args.command}: error: {exc}", file=err)
+        return ExitCode.BAD_INPUT

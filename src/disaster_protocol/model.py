@@ -1,0 +1,254 @@
+"""The protocol as frozen, closed pydantic models.
+
+A :class:`Protocol` is the validated form of ``protocols/sendai_ciss.yaml``: Sendai Framework
+reference data, hazards, ordered phases, roles and actions. Models only describe the *shape*
+of the data; whether references resolve is checked by :mod:`disaster_protocol.loader`.
+
+Every label an institution reads is a :class:`Text` with Spanish and English.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Action",
+    "ActionSendai",
+    "Hazard",
+    "Indicator",
+    "KeyActivity",
+    "MaturityLevel",
+    "Phase",
+    "Principle",
+    "Priority",
+    "Protocol",
+    "Provenance",
+    "ProvenanceStatus",
+    "Role",
+    "Sendai",
+    "Source",
+    "Target",
+    "Text",
+]
+
+SCHEMA_VERSION = 1
+"""The protocol file format this package reads (independent of the package version)."""
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+ProvenanceStatus = Literal["verified", "derived", "proposed"]
+Lang = Literal["es", "en"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Text(_Frozen):
+    """A label in Spanish and English; both are required.
+
+    Examples
+    --------
+    >>> Text(es="Respuesta", en="Response").get("es")
+    'Respuesta'
+    """
+
+    es: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: Lang) -> str:
+        """Return the text in ``lang`` (``"es"`` or ``"en"``)."""
+        return self.es if lang == "es" else self.en
+
+
+class Provenance(_Frozen):
+    """Where a node comes from and how sure we are of it.
+
+    ``verified``: a cited source states it and was read. ``derived``: built from another cited
+    authoritative text. ``proposed``: a design choice no source states.
+    """
+
+    status: ProvenanceStatus
+    sources: tuple[Id, ...] = ()
+    note: NonEmpty | None = None
+
+
+class Source(_Frozen):
+    """A bibliographic entry that provenance records cite by ``id``.
+
+    ``year`` is left out where the source itself does not state it: never guessed.
+    """
+
+    id: Id
+    title: NonEmpty
+    publisher: NonEmpty
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    url: NonEmpty | None = None
+    note: NonEmpty | None = None
+
+
+class MaturityLevel(_Frozen):
+    """One step of the 0-4 readiness scale."""
+
+    level: Annotated[int, Field(ge=0, le=4)]
+    label: Text
+    description: Text
+
+
+class KeyActivity(_Frozen):
+    """A lettered national/local key activity of a Sendai priority (e.g. 33(g))."""
+
+    letter: Annotated[str, StringConstraints(pattern=r"^[a-z]$")]
+    label: Text
+    provenance: Provenance
+
+
+class Priority(_Frozen):
+    """A Sendai priority for action, with its national/local key activities."""
+
+    id: Id
+    paragraph: Annotated[int, Field(ge=1)]
+    title: Text
+    activities: tuple[KeyActivity, ...]
+    provenance: Provenance
+
+
+class Indicator(_Frozen):
+    """A Sendai Framework Monitor global indicator such as ``D-8``."""
+
+    id: Id
+    title: Text
+    compound: bool = False
+    provenance: Provenance
+
+
+class Target(_Frozen):
+    """A Sendai global target (A-G) with its indicators."""
+
+    id: Id
+    paragraph: NonEmpty
+    title: Text
+    indicators: tuple[Indicator, ...]
+    provenance: Provenance
+
+
+class Principle(_Frozen):
+    """A Sendai guiding principle (paragraph 19, letters a-m)."""
+
+    id: Id
+    paragraph: NonEmpty
+    title: Text
+    provenance: Provenance
+
+
+class Sendai(_Frozen):
+    """The Sendai Framework 2015-2030 reference structure."""
+
+    priorities: tuple[Priority, ...]
+    targets: tuple[Target, ...]
+    principles: tuple[Principle, ...]
+
+
+class Hazard(_Frozen):
+    """A hazard family that actions can be scoped to; ``all`` means multi-hazard."""
+
+    id: Id
+    label: Text
+    description: Text | None = None
+
+
+class Phase(_Frozen):
+    """A management phase; phases are ordered as listed in the file."""
+
+    id: Id
+    title: Text
+    description: Text
+    provenance: Provenance
+
+
+class Role(_Frozen):
+    """An organisational role inside the institution that leads or supports actions."""
+
+    id: Id
+    title: Text
+    description: Text
+    provenance: Provenance
+
+
+class ActionSendai(_Frozen):
+    """How an action aligns to Sendai.
+
+    ``paragraph`` lists national/local key activities as ``"33(g)"``; ``targets`` and
+    ``indicators`` are global target letters and indicator codes; ``principles`` are guiding
+    principle letters.
+    """
+
+    priority: Id | None = None
+    paragraph: tuple[Annotated[str, StringConstraints(pattern=r"^\d+\([a-z]\)$")], ...] = ()
+    targets: tuple[Id, ...] = ()
+    indicators: tuple[Id, ...] = ()
+    principles: tuple[Id, ...] = ()
+
+
+class Action(_Frozen):
+    """One thing the institution should have in place, with who does it and why."""
+
+    id: Id
+    phase: Id
+    title: Text
+    description: Text
+    lead: Id
+    support: tuple[Id, ...] = ()
+    requires: tuple[Id, ...] = ()
+    requires_note: NonEmpty | None = None
+    critical: bool = False
+    critical_reason: Text | None = None
+    weight: Annotated[float, Field(gt=0, le=100)] = 1.0
+    hazards: tuple[Id, ...]
+    sendai: ActionSendai
+    evidence: tuple[Text, ...] = ()
+    provenance: Provenance
+
+
+class Protocol(_Frozen):
+    """A whole protocol: reference data, phases, roles and actions.
+
+    Build one with :func:`disaster_protocol.load_protocol`, which also checks that every
+    reference resolves; constructing the model directly checks only the shape.
+    """
+
+    schema_version: Literal[1]
+    id: Id
+    version: NonEmpty
+    title: Text
+    sources: tuple[Source, ...]
+    maturity_levels: tuple[MaturityLevel, ...]
+    sendai: Sendai
+    hazards: tuple[Hazard, ...]
+    phases: tuple[Phase, ...]
+    roles: tuple[Role, ...]
+    actions: tuple[Action, ...]
+
+    @cached_property
+    def action_index(self) -> dict[str, Action]:
+        """Actions by id."""
+        return {a.id: a for a in self.actions}
+
+    @cached_property
+    def phase_order(self) -> dict[str, int]:
+        """Position of each phase id in the phase sequence (0-based)."""
+        return {p.id: i for i, p in enumerate(self.phases)}
+
+    def action(self, action_id: str) -> Action:
+        """Return the action with ``action_id``.
+
+        Raises
+        ------
+        KeyError
+            If the protocol has no such action.
+        """
+        return self.action_index[action_id]
