@@ -15,10 +15,23 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ._yaml import Document, Path
+from ._yaml import Document, Path, display_path
 from .errors import Problem
 
 __all__ = ["display_path", "problems_from_validation", "suggest"]
+
+_EXPECTED = {
+    "float": "a number",
+    "int": "a whole number",
+    "bool": "true or false",
+    "string": "text",
+    "str": "text",
+    "list": "a list",
+    "tuple": "a list",
+    "dict": "a mapping",
+    "model": "a mapping",
+    "date": "a date (YYYY-MM-DD)",
+}
 
 _LANG_NAMES = {"es": "Spanish", "en": "English"}
 
@@ -39,28 +52,6 @@ def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:
         lowered = {c.lower(): c for c in pool}
         match = [lowered[word.lower()]] if word.lower() in lowered else []
     return f" (did you mean {match[0]!r}?)" if match else ""
-
-
-def display_path(data: object, path: Path) -> str:
-    """Render ``path`` for people, naming list items by their ``id`` where they have one.
-
-    Examples
-    --------
-    >>> display_path({"actions": [{"id": "GOV-01", "lead": "X"}]}, ("actions", 0, "lead"))
-    'actions[GOV-01].lead'
-    """
-    out = ""
-    node: object = data
-    for part in path:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            ident = item.get("id") if isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
-            node = item
-        else:
-            out += f".{part}" if out else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
 
 
 def _model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
@@ -167,11 +158,13 @@ def problems_from_validation(exc: ValidationError, doc: Document,
             problems.append(doc.problem(
                 loc, f"must be {expected} (got {_describe(value)}){hint}", "invalid-value",
                 shown=shown))
+        elif kind.endswith(("_type", "_parsing")) and kind.split("_")[0] in _EXPECTED:
+            problems.append(doc.problem(
+                loc, f"must be {_EXPECTED[kind.split('_')[0]]} (got {_describe(value)})",
+                "wrong-type", shown=shown))
         else:
-            code = "wrong-type" if kind.endswith("_type") or kind.endswith("_parsing") \
-                else "invalid-value"
             message = err["msg"]
             message = message[0].lower() + message[1:] if message else kind
-            problems.append(doc.problem(loc, f"{message} (got {_describe(value)})", code,
-                                        shown=shown))
+            problems.append(doc.problem(loc, f"{message} (got {_describe(value)})",
+                                        "invalid-value", shown=shown))
     return problems

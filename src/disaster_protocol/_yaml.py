@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Union
 
 import yaml
 
@@ -28,6 +27,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "Document",
     "Path",
+    "display_path",
     "parse_text",
     "read_text",
 ]
@@ -41,7 +41,7 @@ DEFAULT_MAX_ALIAS_NODES = 10_000
 MAX_DEPTH = 64
 """Deepest nesting of collections accepted."""
 
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 """A location inside a document: mapping keys and sequence indexes from the root."""
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -187,8 +187,10 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
         raise error([Problem(source, 1, 1, "", "the file is empty", "empty-file")])
     builder = _Builder(source, error, max_alias_nodes)
     data = builder.build(root, (), 0)
-    if builder.problems:
-        raise error(builder.problems)
+    if builder.duplicates:
+        raise error([Problem(source, line, column, display_path(data, path), message,
+                             "duplicate-key")
+                     for path, line, column, message in builder.duplicates])
     return Document(data, source, builder.positions, builder.key_positions,
                     builder.plain_scalars)
 
@@ -204,7 +206,7 @@ class _Builder:
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.plain_scalars: dict[Path, str] = {}
-        self.problems: list[Problem] = []
+        self.duplicates: list[tuple[Path, int, int, str]] = []
         self._built: set[int] = set()
         self._sizes: dict[int, int] = {}
         self._constructor = yaml.constructor.SafeConstructor()
@@ -253,12 +255,12 @@ class _Builder:
             return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise self._fatal(node, f"unsupported YAML tag {node.tag!r}", "unsafe-tag")
+                raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
             return [self.build(child, (*path, i), depth + 1, charged)
                     for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
-                raise self._fatal(node, f"unsupported YAML tag {node.tag!r}", "unsafe-tag")
+                raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
             return self._mapping(node, path, depth, charged)
         raise self._fatal(node, "unsupported YAML node", "unsafe-tag")  # pragma: no cover
 
@@ -267,8 +269,7 @@ class _Builder:
             return node.value
         construct = _SCALAR_TAGS.get(node.tag)
         if construct is None:
-            raise self._fatal(node, f"unsupported YAML tag {node.tag!r}; only plain YAML "
-                              "data is accepted", "unsafe-tag")
+            raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
         try:
             value = construct(self._constructor, node)
         except (yaml.YAMLError, ValueError) as exc:
@@ -288,11 +289,10 @@ class _Builder:
             name = str(key_node.value)
             child = (*path, name)
             if name in result:
-                line = key_node.start_mark.line + 1
-                self.problems.append(Problem(
-                    self.source, line, key_node.start_mark.column + 1, _dotted(child),
+                self.duplicates.append((
+                    child, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                     f"duplicate key {name!r} (first given on line {first_line[name]}); "
-                    "keep one of them", "duplicate-key"))
+                    "keep one of them"))
                 continue
             first_line[name] = key_node.start_mark.line + 1
             self.key_positions[child] = (key_node.start_mark.line + 1,
@@ -301,8 +301,29 @@ class _Builder:
         return result
 
 
-def _dotted(path: Path) -> str:
+def display_path(data: object, path: Path) -> str:
+    """Render ``path`` for people, naming list items by their ``id`` where they have one.
+
+    Examples
+    --------
+    >>> display_path({"actions": [{"id": "GOV-01", "lead": "X"}]}, ("actions", 0, "lead"))
+    'actions[GOV-01].lead'
+    >>> display_path({"levels": [1, 2]}, ("levels", 1))
+    'levels[1]'
+    """
     out = ""
+    node: object = data
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+def _unsafe(tag: str) -> str:
+    return f"unsupported YAML tag {tag!r}; only plain YAML data is accepted, remove the tag"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import IntEnum
@@ -20,7 +21,7 @@ from ._validation import suggest
 from .errors import DisasterProtocolError
 from .graph import actions_matching
 from .loader import load_protocol
-from .model import Action, Protocol
+from .model import Action
 from .report import protocol_markdown, protocol_summary
 
 __all__ = ["ExitCode", "main"]
@@ -99,6 +100,14 @@ def _cmd_docs(args: argparse.Namespace, out: TextIO) -> int:
     return ExitCode.OK
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-parser per command."""
     parser = argparse.ArgumentParser(
@@ -161,6 +170,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     func: Callable[[argparse.Namespace, TextIO], int] = args.func
     try:
         return func(args, out)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other shell tools do.
+        _silence_stdout()
+        return ExitCode.OK
     except DisasterProtocolError as exc:
         if args.debug:
             raise

@@ -3,7 +3,10 @@
 Each problem carries where it is (file, line, column), the path inside the document, what is
 wrong and a stable code, and prints as one compiler-style line::
 
-    protocol.yaml:14:5: actions[PREP-07].lead: unknown role 'RMX' (did you mean 'RMU'?) [unknown-reference]
+    protocol.yaml:14:5: actions[PREP-07].lead: unknown role 'RMX' (did you mean 'RMU'?) \
+    [unknown-reference]
+
+(shown here on two lines; it is one).
 
 An unready institution is a normal result, never an exception: these classes are for inputs that
 cannot be read or do not follow the format.
@@ -25,7 +28,8 @@ class Problem:
     file : str
         The file as the user named it (or ``<string>``).
     line, column : int
-        1-based position; 0 when the problem concerns the whole file.
+        1-based position; 0 when the problem concerns the whole file (then only the file
+        name is printed).
     path : str
         Where in the document, e.g. ``actions[GOV-01].lead``; empty for the whole file.
     message : str
@@ -42,7 +46,7 @@ class Problem:
     code: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         body = f"{self.path}: {self.message}" if self.path else self.message
         return f"{where}: {body} [{self.code}]"
 

@@ -19,10 +19,10 @@ import networkx as nx
 from pydantic import ValidationError
 
 from . import _yaml
-from ._validation import display_path, problems_from_validation, suggest
-from ._yaml import Document, Path
+from ._validation import problems_from_validation, suggest
+from ._yaml import Document, Path, display_path
 from .errors import Problem, ProtocolError
-from .model import SCHEMA_VERSION, Protocol
+from .model import SCHEMA_VERSION, Protocol, Provenance
 
 __all__ = ["bundled_protocol_path", "load_protocol", "loads_protocol"]
 
@@ -96,7 +96,7 @@ def loads_protocol(text: str, *, source: str = "<string>") -> Protocol:
     >>> loads_protocol("schema_version: 2\\n", source="p.yaml")
     Traceback (most recent call last):
     ...
-    disaster_protocol.errors.ProtocolError: p.yaml:1:17: schema_version: ... [unsupported-schema-version]
+    disaster_protocol.errors.ProtocolError: p.yaml:1:17: schema_version: version 2 is newer ...
     """
     if len(text.encode("utf-8")) > _yaml.DEFAULT_MAX_BYTES:
         raise ProtocolError([Problem(source, 0, 0, "", "text is larger than the "
@@ -132,10 +132,10 @@ def _check_version(doc: Document) -> None:
                                          "line", "missing-field", shown="schema_version")])
     version = data["schema_version"]
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        message = (f"schema_version {version} is newer than this disaster-protocol supports "
+        message = (f"version {version} is newer than this disaster-protocol reads "
                    f"({SCHEMA_VERSION}); upgrade disaster-protocol")
     elif version != SCHEMA_VERSION or isinstance(version, bool):
-        message = (f"unsupported schema_version {version!r}; this disaster-protocol reads "
+        message = (f"unsupported version {version!r}; this disaster-protocol reads "
                    f"version {SCHEMA_VERSION}")
     else:
         return
@@ -189,11 +189,8 @@ def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:
         for i, sid in enumerate(cited):
             yield from ref((*path, "sources", i), sid, sources, "source")
 
-    for kind, items in (("phases", p.phases), ("roles", p.roles)):
-        for i, item in enumerate(items):
-            yield from sourced((kind, i, "provenance"), item.provenance.sources)
-    for i, prio in enumerate(p.sendai.priorities):
-        yield from sourced(("sendai", "priorities", i, "provenance"), prio.provenance.sources)
+    for path, provenance in _provenances(p):
+        yield from sourced((*path, "provenance"), provenance.sources)
     if p.maturity_levels and sorted(m.level for m in p.maturity_levels) != list(
             range(len(p.maturity_levels))):
         yield at(("maturity_levels",), "maturity levels must run 0, 1, 2, ... without gaps",
@@ -220,7 +217,6 @@ def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:
                 yield at((*base, "requires", j), "an action cannot require itself", "cycle")
         for j, haz in enumerate(a.hazards):
             yield from ref((*base, "hazards", j), haz, hazards, "hazard")
-        yield from sourced((*base, "provenance"), a.provenance.sources)
         if a.critical and a.critical_reason is None:
             yield at(base, "a critical action must say why in critical_reason", "missing-field")
         s, sp = a.sendai, (*base, "sendai")
@@ -249,14 +245,34 @@ def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:
     for i, ph in enumerate(p.phases):
         if ph.id not in used_phases:
             yield at(("phases", i), f"phase {ph.id!r} has no actions", "phase-without-actions")
-    for i, role in enumerate(p.roles):
-        if role.id not in used_roles:
-            yield at(("roles", i), f"role {role.id!r} neither leads nor supports any action; "
+    for i, role_node in enumerate(p.roles):
+        if role_node.id not in used_roles:
+            yield at(("roles", i), f"role {role_node.id!r} neither leads nor supports any action; "
                      "assign it or remove it", "unused-role")
-    for i, haz in enumerate(p.hazards):
-        if haz.id not in used_hazards:
-            yield at(("hazards", i), f"hazard {haz.id!r} is not used by any action",
+    for i, hazard_node in enumerate(p.hazards):
+        if hazard_node.id not in used_hazards:
+            yield at(("hazards", i), f"hazard {hazard_node.id!r} is not used by any action",
                      "unused-hazard")
+
+
+def _provenances(p: Protocol) -> Iterator[tuple[Path, Provenance]]:
+    """Every node that carries a provenance record, with its path."""
+    for i, phase in enumerate(p.phases):
+        yield ("phases", i), phase.provenance
+    for i, role in enumerate(p.roles):
+        yield ("roles", i), role.provenance
+    for i, action in enumerate(p.actions):
+        yield ("actions", i), action.provenance
+    for i, prio in enumerate(p.sendai.priorities):
+        yield ("sendai", "priorities", i), prio.provenance
+        for j, activity in enumerate(prio.activities):
+            yield ("sendai", "priorities", i, "activities", j), activity.provenance
+    for i, target in enumerate(p.sendai.targets):
+        yield ("sendai", "targets", i), target.provenance
+        for j, indicator in enumerate(target.indicators):
+            yield ("sendai", "targets", i, "indicators", j), indicator.provenance
+    for i, principle in enumerate(p.sendai.principles):
+        yield ("sendai", "principles", i), principle.provenance
 
 
 def _order_problems(p: Protocol, doc: Document, at: _At) -> Iterator[Problem]:

@@ -1,0 +1,57 @@
+"""Benchmark helpers: every measurement is taken beside a floor in the same run.
+
+Machines are shared and noisy, so absolute times mean little; what is reported is the ratio of
+the code under test to a floor (the cheapest thing that does comparable work), both measured
+alternately in the same process so that load on the machine affects them alike.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+
+def _once(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def ratio_to_floor(target: Callable[[], object], floor: Callable[[], object],
+                   rounds: int) -> dict[str, float]:
+    """Time ``target`` and ``floor`` alternately; return their best and median times and ratios."""
+    target(), floor()  # warm caches and imports
+    t_times, f_times = [], []
+    for _ in range(rounds):
+        t_times.append(_once(target))
+        f_times.append(_once(floor))
+    return {
+        "target_min_s": min(t_times),
+        "floor_min_s": min(f_times),
+        "ratio_min": min(t_times) / min(f_times),
+        "ratio_median": statistics.median(t_times) / statistics.median(f_times),
+    }
+
+
+@pytest.fixture
+def compare(benchmark: Any, request: pytest.FixtureRequest) -> Callable[..., dict[str, float]]:
+    """Benchmark ``target`` with pytest-benchmark and record its ratio to ``floor``.
+
+    Under ``--benchmark-disable`` (as in CI) everything runs once, as a smoke test.
+    """
+
+    def run(target: Callable[[], object], floor: Callable[[], object],
+            rounds: int = 30) -> dict[str, float]:
+        benchmark(target)
+        result = ratio_to_floor(target, floor, 1 if benchmark.disabled else rounds)
+        benchmark.extra_info.update({k: round(v, 6) for k, v in result.items()})
+        if not benchmark.disabled:
+            print(f"\n{request.node.name}: {result['ratio_min']:.2f}x the floor "
+                  f"(median {result['ratio_median']:.2f}x)")
+        return result
+
+    return run

@@ -1,0 +1,154 @@
+"""The command line: exit codes, output on stdout, errors on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import disaster_protocol as dp
+from disaster_protocol.cli import ExitCode, main
+
+from .conftest import DATA, ROOT
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_bundled_prints_counts_and_provenance(bundled: dp.Protocol) -> None:
+    code, out, err = run("validate")
+    assert code == ExitCode.OK
+    assert err == ""
+    assert f"{len(bundled.actions)} actions" in out
+    assert "verified" in out
+    assert "derived" in out
+    assert "proposed" in out
+    assert len(out.splitlines()) == 1
+
+
+def test_validate_broken_file_exits_2_with_located_lines_on_stderr() -> None:
+    path = Path(__file__).parent / "invalid" / "many_problems.yaml"
+    code, out, err = run("validate", str(path))
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 4
+    assert all(line.startswith(f"{path}:") for line in lines)
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n\x00\x00", b"a: [unclosed\n", b""])
+def test_validate_non_yaml_files_exit_2(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(content)
+    code, _, err = run("validate", str(path))
+    assert code == ExitCode.BAD_INPUT
+    assert err.startswith(f"{path}:")
+
+
+def test_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / "missing.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert "file not found" in err
+
+
+def test_debug_reraises_for_developers(tmp_path: Path) -> None:
+    with pytest.raises(dp.ProtocolError):
+        main(["--debug", "validate", str(tmp_path / "missing.yaml")])
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("no-such-command")[0] == ExitCode.BAD_INPUT
+    assert run()[0] == ExitCode.BAD_INPUT
+
+
+def test_show_filters_by_phase_and_hazard_in_spanish_by_default(bundled: dp.Protocol) -> None:
+    code, out, _ = run("show", "--phase", "RESP", "--hazard", "epidemic")
+    assert code == ExitCode.OK
+    shown = [line.split()[0] for line in out.splitlines() if line[:1].isalpha()]
+    expected = [a.id for a in bundled.actions if a.phase == "RESP"
+                and ("epidemic" in a.hazards or "all" in a.hazards)]
+    assert shown == expected
+    assert bundled.action(expected[0]).title.es in out
+    assert out.splitlines()[-1] == f"{len(expected)} action(s)"
+
+
+def test_show_role_includes_led_and_supported_actions(bundled: dp.Protocol) -> None:
+    _, out, _ = run("show", "--role", "BOARD", "--format", "json", "--lang", "en")
+    got = [row["id"] for row in json.loads(out)]
+    assert got == [a.id for a in bundled.actions if "BOARD" in (a.lead, *a.support)]
+
+
+def test_show_priority_covers_secondary_paragraphs(bundled: dp.Protocol) -> None:
+    _, out, _ = run("show", "--priority", "P3", "--format", "json")
+    got = {row["id"] for row in json.loads(out)}
+    assert "PREP-01" in got  # main priority P4, paragraph 30(o) belongs to P3
+    assert bundled.action("PREP-01").sendai.priority == "P4"
+
+
+def test_show_json_uses_the_yaml_keys_and_values() -> None:
+    _, out, _ = run("show", "--protocol", str(DATA / "minimal.yaml"), "--format", "json")
+    rows = json.loads(out)
+    raw = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))["actions"]
+    assert [set(r) - {"critical", "weight", "support", "requires", "evidence"} for r in rows] \
+        == [set(r) - {"critical", "weight", "support", "requires", "evidence"} for r in raw]
+    assert rows[1]["lead"] == raw[1]["lead"]
+    assert rows[1]["requires"] == raw[1]["requires"]
+    assert dp.model.Action.model_validate(rows[1]) == dp.loads_protocol(
+        (DATA / "minimal.yaml").read_text(encoding="utf-8")).actions[1]
+
+
+@pytest.mark.parametrize(("flag", "value", "suggestion"), [
+    ("--phase", "RSP", "RESP"), ("--role", "BORD", "BOARD"), ("--hazard", "flod", "flood"),
+    ("--priority", "P9", None)])
+def test_show_unknown_filter_exits_2_with_suggestion(flag: str, value: str,
+                                                     suggestion: str | None) -> None:
+    code, out, err = run("show", flag, value)
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert "unknown" in err
+    assert repr(value) in err
+    if suggestion:
+        assert f"did you mean {suggestion!r}" in err
+
+
+def test_docs_writes_markdown_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "protocol.md"
+    code, out, _ = run("docs", "-o", str(target))
+    assert code == ExitCode.OK
+    assert out == ""
+    assert target.read_text(encoding="utf-8").startswith("# ")
+    assert [p.name for p in tmp_path.iterdir()] == ["protocol.md"]
+
+
+def test_docs_into_missing_directory_exits_2_without_a_file(tmp_path: Path) -> None:
+    code, _, err = run("docs", "-o", str(tmp_path / "no" / "such" / "dir.md"))
+    assert code == ExitCode.BAD_INPUT
+    assert "error" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_console_script_and_module_entry_points_work() -> None:
+    result = subprocess.run([sys.executable, "-m", "disaster_protocol", "validate"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+
+
+def test_broken_pipe_is_not_a_traceback() -> None:
+    script = ("import subprocess, sys\n"
+              "p = subprocess.Popen([sys.executable, '-m', 'disaster_protocol', 'show'],"
+              " stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+              "p.stdout.read(10); p.stdout.close(); err = p.stderr.read(); p.wait()\n"
+              "sys.stdout.write(err.decode())\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, cwd=ROOT)
+    assert "Traceback" not in result.stdout

@@ -1,0 +1,69 @@
+"""Documentation is executed and kept in step with the code."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+
+import pytest
+
+import disaster_protocol as dp
+from disaster_protocol.cli import build_parser
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MODULES = sorted(m.name for m in pkgutil.iter_modules(dp.__path__, "disaster_protocol.")
+                 if not m.name.endswith("__main__"))
+
+
+def test_readme_starts_with_exactly_two_setup_commands() -> None:
+    block = re.search(r"```sh\n(.*?)```", README, re.S)
+    assert block is not None
+    commands = block.group(1).strip().splitlines()
+    assert len(commands) == 2
+    assert "pip install" in commands[0]
+    assert "disaster-protocol" in commands[0]
+    assert commands[1].endswith("-m pytest")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pytest" in ci
+
+
+@pytest.mark.parametrize("index", range(len(re.findall(r"```python\n", README))))
+def test_readme_python_blocks_run(index: int, capsys: pytest.CaptureFixture[str]) -> None:
+    block = re.findall(r"```python\n(.*?)```", README, re.S)[index]
+    exec(compile(block, f"README.md block {index}", "exec"), {})
+    assert capsys.readouterr().out
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_docstring_examples_pass(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module),
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_every_cli_command_has_help_and_is_documented() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._subparsers._group_actions)  # type: ignore[union-attr]
+    docs = README + "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    for name, subparser in sub.choices.items():
+        helps = {a.dest: a.help for a in sub._choices_actions}
+        assert helps.get(name), f"{name} has no help"
+        assert f"disaster-protocol {name}" in docs, f"{name} is not documented"
+        for action in subparser._actions:
+            assert action.help, f"{name} {action.option_strings} has no help"
+
+
+def test_every_error_code_is_documented() -> None:
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src").rglob("*.py"))
+    used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source)) | {"cycle"}
+    used -= {"disaster-protocol", "utf-8", "utf-8-sig"}
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "errors.md")
+                                .read_text(encoding="utf-8"), re.M))
+    assert used <= documented, used - documented

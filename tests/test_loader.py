@@ -1,0 +1,118 @@
+"""Staged loading of protocols: what each stage catches, and that valid files load."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import disaster_protocol as dp
+from disaster_protocol.loader import bundled_protocol_path
+
+
+def test_minimal_protocol_loads(minimal: dp.Protocol) -> None:
+    assert minimal.id == "minimal"
+    assert [a.id for a in minimal.actions] == ["K-1", "P-1", "P-2"]
+    assert minimal.action("P-1").critical is True
+
+
+def test_bundled_protocol_loads_without_arguments(bundled: dp.Protocol) -> None:
+    assert bundled.id == "sendai_ciss"
+    assert bundled_protocol_path().is_file()
+
+
+def test_bundled_protocol_loads_from_any_working_directory(tmp_path: Path) -> None:
+    code = "import disaster_protocol as dp; print(len(dp.load_protocol().actions))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, check=True, env={**os.environ, "PYTHONSAFEPATH": "1"})
+    assert int(result.stdout) >= 80
+
+
+def test_structure_stage_collects_every_problem_at_once(minimal_text: str) -> None:
+    text = (minimal_text.replace("  weight: 3\n", "  weight: -1\n  colour: red\n")
+            .replace("  lead: RMU\n  requires: [P-1]", "  requires: [P-1]"))
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(text, source="p.yaml")
+    assert sorted(info.value.codes) == ["invalid-value", "missing-field", "unknown-key"]
+    assert len(str(info.value).splitlines()) == 3
+
+
+def test_semantic_stage_does_not_run_when_structure_fails(minimal_text: str) -> None:
+    text = minimal_text.replace("  lead: ICT\n", "  lead: NOBODY\n").replace(
+        "  weight: 3\n", "  weight: heavy\n")
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(text)
+    assert info.value.codes == ("wrong-type",)
+
+
+def test_loads_protocol_names_the_source_in_messages(minimal_text: str) -> None:
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(minimal_text.replace("lead: ICT", "lead: ICTT"), source="mine.yaml")
+    assert str(info.value).startswith("mine.yaml:")
+    assert "did you mean 'ICT'" in str(info.value)
+
+
+def test_missing_schema_version_says_what_to_add(minimal_text: str) -> None:
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(minimal_text.replace("schema_version: 1\n", ""))
+    assert info.value.codes == ("missing-field",)
+    assert "schema_version: 1" in str(info.value)
+
+
+@pytest.mark.parametrize("version", ["0", "'1'", "true", "1.5"])
+def test_other_schema_versions_are_unsupported(minimal_text: str, version: str) -> None:
+    text = minimal_text.replace("schema_version: 1\n", f"schema_version: {version}\n")
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(text)
+    assert info.value.codes == ("unsupported-schema-version",)
+
+
+def test_indicator_must_belong_to_a_listed_target(minimal_text: str) -> None:
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(minimal_text.replace("targets: [D], ", ""))
+    assert info.value.codes == ("invalid-value",)
+    assert "belongs to target 'D'" in str(info.value)
+
+
+def test_critical_action_must_say_why(minimal_text: str) -> None:
+    text = minimal_text.replace(
+        "  critical_reason: {es: Sin datos no hay pagos, en: No data no payments}\n", "")
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(text)
+    assert info.value.codes == ("missing-field",)
+
+
+def test_requires_note_allows_a_later_phase_prerequisite(minimal_text: str) -> None:
+    text = minimal_text.replace("  requires: [P-1]\n", "").replace(
+        "  lead: RMU\n  hazards: [all]\n  sendai: {priority: P1",
+        "  lead: RMU\n  requires: [P-2]\n  requires_note: the plan is drafted first\n"
+        "  hazards: [all]\n  sendai: {priority: P1")
+    assert dp.loads_protocol(text).action("K-1").requires == ("P-2",)
+
+
+def test_models_are_frozen(minimal: dp.Protocol) -> None:
+    with pytest.raises(ValueError, match="frozen"):
+        minimal.actions[0].lead = "ICT"  # type: ignore[misc]
+
+
+def test_protocol_pickles_and_compares_equal(minimal: dp.Protocol) -> None:
+    import pickle
+
+    _ = minimal.action_index  # a filled cache must not affect equality or pickling
+    clone = pickle.loads(pickle.dumps(minimal))
+    assert clone == minimal
+
+
+def test_provenance_sources_are_checked_on_every_node_kind(minimal_text: str) -> None:
+    text = minimal_text.replace(
+        "      provenance: {status: derived, sources: [SRC1]}\n    provenance: {status: verified,"
+        " sources: [SRC1]}\n  principles",
+        "      provenance: {status: derived, sources: [SRCX]}\n    provenance: {status: verified,"
+        " sources: [SRC1]}\n  principles")
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(text, source="p.yaml")
+    assert info.value.codes == ("unknown-reference",)
+    assert "sendai.targets[D].indicators[D-8].provenance.sources[0]" in str(info.value)

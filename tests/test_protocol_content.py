@@ -1,0 +1,134 @@
+"""Checks over the bundled CISS/Sendai protocol content (protocols/sendai_ciss.yaml)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import networkx as nx
+import pytest
+
+import disaster_protocol as dp
+from disaster_protocol.report import protocol_markdown
+
+from .conftest import ROOT
+
+
+def test_sendai_reference_counts(bundled: dp.Protocol) -> None:
+    sendai = bundled.sendai
+    assert [p.id for p in sendai.priorities] == ["P1", "P2", "P3", "P4"]
+    assert [t.id for t in sendai.targets] == list("ABCDEFG")
+    assert sum(len(t.indicators) for t in sendai.targets) == 38
+    assert [p.id for p in sendai.principles] == list("abcdefghijklm")
+
+
+def test_indicator_codes_follow_their_target(bundled: dp.Protocol) -> None:
+    counts = {t.id: len(t.indicators) for t in bundled.sendai.targets}
+    assert counts == {"A": 3, "B": 5, "C": 6, "D": 8, "E": 2, "F": 8, "G": 6}
+    for target in bundled.sendai.targets:
+        assert [i.id for i in target.indicators] == [
+            f"{target.id}-{n}" for n in range(1, counts[target.id] + 1)]
+
+
+def test_spanish_indicator_titles_are_marked_as_working_translations(bundled: dp.Protocol) -> None:
+    for target in bundled.sendai.targets:
+        for indicator in target.indicators:
+            assert indicator.provenance.note is not None
+            assert "working translation" in indicator.provenance.note
+
+
+def test_phases_roles_and_action_counts(bundled: dp.Protocol) -> None:
+    assert [p.id for p in bundled.phases] == ["GOV", "KNOW", "PREP", "RESP", "RECO"]
+    assert len(bundled.roles) == 16
+    assert len(bundled.actions) >= 80
+    required = {"all", "storm", "flood", "earthquake", "epidemic", "drought_heat", "volcanic"}
+    assert required <= {h.id for h in bundled.hazards}
+
+
+def test_every_action_is_sourced_bilingual_and_led(bundled: dp.Protocol) -> None:
+    source_ids = {s.id for s in bundled.sources}
+    for action in bundled.actions:
+        assert action.provenance.sources, action.id
+        assert set(action.provenance.sources) <= source_ids
+        for label in (action.title, action.description, *action.evidence):
+            assert label.es.strip()
+            assert label.en.strip()
+            assert label.es != label.en, f"{action.id}: Spanish text left in English"
+        assert action.lead in {r.id for r in bundled.roles}
+
+
+def test_no_orphan_roles_or_hazards(bundled: dp.Protocol) -> None:
+    used_roles = {r for a in bundled.actions for r in (a.lead, *a.support)}
+    used_hazards = {h for a in bundled.actions for h in a.hazards}
+    assert used_roles == {r.id for r in bundled.roles}
+    assert used_hazards == {h.id for h in bundled.hazards}
+
+
+def test_prerequisite_graph_is_acyclic_and_phase_ordered_unless_explained(
+        bundled: dp.Protocol) -> None:
+    graph = nx.DiGraph((req, a.id) for a in bundled.actions for req in a.requires)
+    assert nx.is_directed_acyclic_graph(graph)
+    order = bundled.phase_order
+    for action in bundled.actions:
+        later = [r for r in action.requires
+                 if order[bundled.action(r).phase] > order[action.phase]]
+        if later:
+            assert action.requires_note, f"{action.id} needs a note for {later}"
+
+
+def test_critical_actions_have_reasons_and_evidence(bundled: dp.Protocol) -> None:
+    critical = [a for a in bundled.actions if a.critical]
+    for action in critical:
+        assert action.critical_reason is not None, action.id
+        assert action.evidence, action.id
+    share = len(critical) / len(bundled.actions)
+    assert 0.25 <= share <= 1 / 3 + 0.01
+
+
+def test_no_action_claims_verification_against_the_unread_ciss_text(bundled: dp.Protocol) -> None:
+    assert not [a.id for a in bundled.actions if a.provenance.status == "verified"]
+
+
+def test_unverified_sendai_letters_are_flagged_in_the_action_note(bundled: dp.Protocol) -> None:
+    unverified = {
+        f"{p.paragraph}({k.letter})" for p in bundled.sendai.priorities for k in p.activities
+        if k.provenance.note and "not re-read" in k.provenance.note}
+    assert unverified, "the reference marks most letters unverified"
+    for action in bundled.actions:
+        flagged = [x for x in action.sendai.paragraph if x in unverified]
+        for ref in flagged:
+            assert action.provenance.note is not None, action.id
+            assert ref in action.provenance.note, (action.id, ref)
+
+
+@pytest.mark.parametrize("source_id", ["S01", "S02", "S04", "S08", "S22", "S23", "UN-A-71-644"])
+def test_source_register_holds_the_key_texts(bundled: dp.Protocol, source_id: str) -> None:
+    source = {s.id: s for s in bundled.sources}[source_id]
+    assert source.url
+    assert source.url.startswith("http")
+    assert source.publisher
+
+
+def test_ciss_protocol_source_is_the_2021_publication(bundled: dp.Protocol) -> None:
+    ciss = {s.id: s for s in bundled.sources}["S01"]
+    assert ciss.year == 2021
+    assert "CISS" in ciss.title
+
+
+def test_maturity_scale_runs_from_none_to_tested(bundled: dp.Protocol) -> None:
+    levels = [(m.level, m.label.en) for m in bundled.maturity_levels]
+    assert levels == [(0, "None"), (1, "Planned"), (2, "Partial"), (3, "Implemented"),
+                      (4, "Tested")]
+
+
+def test_docs_protocol_md_matches_the_yaml(bundled: dp.Protocol) -> None:
+    committed = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    assert committed == protocol_markdown(bundled), (
+        "docs/protocol.md is stale: run `disaster-protocol docs -o docs/protocol.md`")
+
+
+def test_protocol_markdown_lists_every_action_once(bundled: dp.Protocol) -> None:
+    text = protocol_markdown(bundled)
+    ids = Counter(re.findall(r"^\| `([A-Z]+-\d\d)` \|", text, flags=re.M))
+    assert set(ids) == {a.id for a in bundled.actions}
+    assert set(ids.values()) == {1}

@@ -1,0 +1,131 @@
+"""The safe YAML reader: positions side table, limits, refusal of unsafe input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from disaster_protocol import _yaml
+from disaster_protocol.errors import ProtocolError
+
+
+def parse(text: str, **kw: int) -> _yaml.Document:
+    return _yaml.parse_text(text, "t.yaml", error=ProtocolError, **kw)
+
+
+def test_positions_are_recorded_beside_the_data_not_in_it() -> None:
+    doc = parse("a: 1\nb:\n  - x\n  - {c: true}\n")
+    assert doc.data == {"a": 1, "b": ["x", {"c": True}]}
+    assert doc.positions[("a",)] == (1, 4)
+    assert doc.positions[("b", 1, "c")] == (4, 9)  # "  - {c: true}": value at column 9
+    assert doc.key_positions[("b",)] == (2, 1)
+
+
+def test_where_falls_back_to_the_nearest_located_ancestor() -> None:
+    doc = parse("a:\n  b: 1\n")
+    assert doc.where(("a", "missing", "deeper")) == doc.positions[("a",)]
+
+
+def test_unquoted_non_text_scalars_remember_their_source_text() -> None:
+    doc = parse('a: no\nb: "no"\nc: 1.0\n')
+    assert doc.data == {"a": False, "b": "no", "c": 1.0}
+    assert doc.plain_scalars == {("a",): "no", ("c",): "1.0"}
+
+
+def test_mapping_keys_are_always_text() -> None:
+    assert parse("on: 1\n3: x\n").data == {"on": 1, "3": "x"}
+
+
+def test_every_duplicate_key_is_reported_with_both_lines() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: 1\nb: 2\na: 3\nb: 4\n")
+    assert [(p.line, p.code) for p in info.value.problems] == [(3, "duplicate-key"),
+                                                              (4, "duplicate-key")]
+    assert "first given on line 1" in info.value.problems[0].message
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n'
+    prev = "a"
+    for name in "bcdefghijk":
+        bomb += f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
+        prev = name
+    start = time.perf_counter()
+    with pytest.raises(ProtocolError) as info:
+        parse(bomb)
+    assert time.perf_counter() - start < 1.0
+    assert info.value.codes == ("alias-limit",)
+
+
+def test_a_few_aliases_within_budget_are_expanded() -> None:
+    doc = parse("base: &b {x: 1}\nother: *b\n")
+    assert doc.data == {"base": {"x": 1}, "other": {"x": 1}}
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: &a [*a]\n")
+    assert info.value.codes == ("alias-limit",)
+
+
+def test_excessive_nesting_is_refused() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: " + "[" * 100 + "]" * 100 + "\n")
+    assert info.value.codes == ("too-deep",)
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: !!python/name:os.system\n")
+    assert info.value.codes == ("unsafe-tag",)
+
+
+def test_several_documents_are_a_syntax_error() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: 1\n---\nb: 2\n")
+    assert info.value.codes == ("syntax-error",)
+
+
+def test_oversize_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * 200 + "\n")
+    with pytest.raises(ProtocolError) as info:
+        _yaml.read_text(big, error=ProtocolError, max_bytes=100)
+    assert str(info.value) == (f"{big}: file is larger than the 100 byte limit; split it or "
+                               "raise the limit explicitly [file-too-large]")
+
+
+def test_directory_and_missing_file_are_unreadable(tmp_path: Path) -> None:
+    for target in (tmp_path, tmp_path / "nope.yaml"):
+        with pytest.raises(ProtocolError) as info:
+            _yaml.read_text(target, error=ProtocolError)
+        assert info.value.codes == ("unreadable-file",)
+
+
+def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffa: ñ\n".encode())
+    assert parse(_yaml.read_text(path, error=ProtocolError)).data == {"a": "ñ"}
+
+
+scalars = st.one_of(st.integers(), st.booleans(), st.none(),
+                    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                            max_size=20))
+trees = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.text("abcdefgh_", min_size=1, max_size=6), inner, max_size=4)),
+    max_leaves=20)
+
+
+@given(trees)
+def test_reader_returns_what_pyyaml_safe_dump_wrote(tree: object) -> None:
+    import yaml
+
+    text = yaml.safe_dump({"root": tree}, allow_unicode=True)
+    doc = parse(text)
+    assert doc.data == {"root": tree}
+    assert () in doc.positions
