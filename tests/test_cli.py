@@ -152,3 +152,43 @@ def test_broken_pipe_is_not_a_traceback() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True, cwd=ROOT)
     assert "Traceback" not in result.stdout
+
+
+def test_playbook_json_lists_steps_in_execution_order(bundled: dp.Protocol) -> None:
+    code, out, _ = run("playbook", "--hazard", "flood", "--format", "json", "--lang", "en")
+    assert code == ExitCode.OK
+    data = json.loads(out)
+    assert data["hazard"] == "flood"
+    steps = data["steps"]
+    assert {"action", "phase", "lead", "support", "requires", "title"} <= set(steps[0])
+    seen: set[str] = set()
+    applicable = {s["action"] for s in steps}
+    for step in steps:
+        assert all(r in seen for r in step["requires"] if r in applicable)
+        seen.add(step["action"])
+    assert steps[0]["title"] == bundled.action(steps[0]["action"]).title.en
+
+
+@pytest.mark.parametrize("fmt", ["text", "md"])
+def test_playbook_text_and_markdown_group_steps_by_phase(fmt: str) -> None:
+    code, out, _ = run("playbook", "--hazard", "epidemic", "--phase", "RESP", "--format", fmt)
+    assert code == ExitCode.OK
+    assert "RESP-15" in out
+    assert "RESP-03" not in out
+    assert "Respuesta y continuidad de los servicios" in out
+
+
+def test_playbook_unknown_hazard_exits_2_with_suggestion() -> None:
+    code, out, err = run("playbook", "--hazard", "eartquake")
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert "did you mean 'earthquake'" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml", "dot", "mermaid"])
+def test_graph_writes_each_format_to_a_file(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"g.{fmt}"
+    code, out, _ = run("graph", "--format", fmt, "-o", str(target))
+    assert code == ExitCode.OK
+    assert out == ""
+    assert target.stat().st_size > 1000

@@ -16,13 +16,14 @@ from enum import IntEnum
 from typing import TextIO
 
 from . import __version__
+from ._graph_export import EXPORT_FORMATS, export_graph
 from ._io import write_atomic
 from ._validation import suggest
 from .errors import DisasterProtocolError
-from .graph import actions_matching
+from .graph import actions_matching, playbook
 from .loader import load_protocol
 from .model import Action
-from .report import protocol_markdown, protocol_summary
+from .report import playbook_markdown, playbook_text, protocol_markdown, protocol_summary
 
 __all__ = ["ExitCode", "main"]
 
@@ -90,13 +91,38 @@ def _action_text(a: Action, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cmd_docs(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_playbook(args: argparse.Namespace, out: TextIO) -> int:
     protocol = load_protocol(args.protocol)
-    text = protocol_markdown(protocol)
-    if args.output:
-        write_atomic(args.output, text)
+    _check_choice(args.hazard, [h.id for h in protocol.hazards], "hazard")
+    _check_choice(args.phase, [p.id for p in protocol.phases], "phase")
+    book = playbook(protocol, args.hazard, phase=args.phase)
+    if args.format == "json":
+        text = json.dumps(book.to_dict(args.lang), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "md":
+        text = playbook_markdown(book, protocol, args.lang)
+    else:
+        text = playbook_text(book, protocol, args.lang)
+    _emit(text, args.output, out)
+    return ExitCode.OK
+
+
+def _cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = load_protocol(args.protocol)
+    _emit(export_graph(protocol, args.format, lang=args.lang), args.output, out)
+    return ExitCode.OK
+
+
+def _emit(text: str, output: str | None, out: TextIO) -> None:
+    """Write ``text`` to ``output`` atomically, or to ``out`` when no file is given."""
+    if output:
+        write_atomic(output, text)
     else:
         out.write(text)
+
+
+def _cmd_docs(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = load_protocol(args.protocol)
+    _emit(protocol_markdown(protocol), args.output, out)
     return ExitCode.OK
 
 
@@ -139,6 +165,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text (default) or a JSON array of actions with the YAML's keys")
     p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("playbook", help="the ordered checklist for one hazard",
+                       description="Actions for a hazard (and multi-hazard actions), grouped by "
+                                   "phase in execution order, with lead and support roles and "
+                                   "what each step waits for.")
+    p.add_argument("--hazard", metavar="ID", required=True, help="hazard id, e.g. flood")
+    p.add_argument("--phase", metavar="ID", help="only the steps of this phase")
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help="language of titles (default: es)")
+    p.add_argument("--format", choices=("text", "md", "json"), default="text",
+                   help="text (default), md (Markdown checklist) or json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.set_defaults(func=_cmd_playbook)
+
+    p = sub.add_parser("graph", help="export the protocol graph",
+                       description="Export the protocol graph: json (networkx node-link) and "
+                                   "graphml hold every node and edge; dot and mermaid draw the "
+                                   "actions by phase with their prerequisites.")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="json",
+                   help="json (default), graphml, dot or mermaid")
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help="language of dot and mermaid labels (default: es)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.set_defaults(func=_cmd_graph)
 
     p = sub.add_parser("docs", help="write the protocol reference as Markdown",
                        description="Render the protocol (phases, roles, actions per phase) "

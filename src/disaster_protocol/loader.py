@@ -167,6 +167,7 @@ def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:
         "sendai.targets", [(ti, ii, ind.id) for ti, t in enumerate(p.sendai.targets)
                            for ii, ind in enumerate(t.indicators)], at)
 
+    yield from _shared_ids(p, doc, at)
     sources = {s.id for s in p.sources}
     hazards = {h.id for h in p.hazards}
     phases = {x.id for x in p.phases}
@@ -253,6 +254,31 @@ def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:
         if hazard_node.id not in used_hazards:
             yield at(("hazards", i), f"hazard {hazard_node.id!r} is not used by any action",
                      "unused-hazard")
+
+
+def _shared_ids(p: Protocol, doc: Document, at: _At) -> Iterator[Problem]:
+    """Ids become graph node keys, so one id may not name two kinds of thing."""
+    owners: dict[str, tuple[str, Path]] = {}
+    kinds: list[tuple[str, Path, list[str]]] = [
+        ("phase", ("phases",), [x.id for x in p.phases]),
+        ("role", ("roles",), [x.id for x in p.roles]),
+        ("hazard", ("hazards",), [x.id for x in p.hazards]),
+        ("action", ("actions",), [x.id for x in p.actions]),
+        ("Sendai priority", ("sendai", "priorities"), [x.id for x in p.sendai.priorities]),
+        ("Sendai target", ("sendai", "targets"), [x.id for x in p.sendai.targets]),
+        ("Sendai principle", ("sendai", "principles"), [x.id for x in p.sendai.principles]),
+    ]
+    kinds += [("Sendai indicator", ("sendai", "targets", ti, "indicators"),
+               [i.id for i in t.indicators]) for ti, t in enumerate(p.sendai.targets)]
+    for kind, base, ids in kinds:
+        for i, ident in enumerate(ids):
+            path = (*base, i, "id")
+            owner_kind, first = owners.setdefault(ident, (kind, path))
+            if owner_kind != kind:
+                yield at(path, f"id {ident!r} of this {kind} is already used by "
+                         f"{'an' if owner_kind[0] in 'aeiou' else 'a'} {owner_kind} "
+                         f"on line {doc.where(first)[0]}; ids must be unique across phases, "
+                         "roles, hazards, actions and Sendai codes", "duplicate-id")
 
 
 def _provenances(p: Protocol) -> Iterator[tuple[Path, Provenance]]:

@@ -10,9 +10,12 @@ Every label an institution reads is a :class:`Text` with Spanish and English.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -242,6 +245,16 @@ class Protocol(_Frozen):
     def phase_order(self) -> dict[str, int]:
         """Position of each phase id in the phase sequence (0-based)."""
         return {p.id: i for i, p in enumerate(self.phases)}
+
+    @cached_property
+    def graph(self) -> nx.DiGraph[str]:
+        """The protocol as a frozen networkx graph, built once on first use.
+
+        See :func:`disaster_protocol.graph.build_graph` for its nodes and edges.
+        """
+        from .graph import build_graph  # the graph is derived from the model, never the reverse
+
+        return build_graph(self)
 
     def action(self, action_id: str) -> Action:
         """Return the action with ``action_id``.

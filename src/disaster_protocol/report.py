@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .model import Protocol
+from .graph import Playbook, PlaybookStep
+from .model import Lang, Protocol
 
-__all__ = ["protocol_markdown", "protocol_summary"]
+__all__ = ["playbook_markdown", "playbook_text", "protocol_markdown", "protocol_summary"]
 
 
 def protocol_summary(protocol: Protocol) -> str:
@@ -83,3 +84,63 @@ def protocol_markdown(protocol: Protocol) -> str:
                 f"{'yes' if a.critical else 'no'} | {', '.join(a.requires) or '-'} | {sendai} "
                 f"| {', '.join(a.sendai.indicators) or '-'} | {a.provenance.status} |")
     return "\n".join(out) + "\n"
+
+
+_PLAYBOOK_WORDS = {
+    "es": {"title": "Guía de actuación", "hazard": "amenaza", "lead": "dirige",
+           "support": "apoyan", "waits": "espera a", "critical": "crítica", "steps": "pasos"},
+    "en": {"title": "Playbook", "hazard": "hazard", "lead": "lead", "support": "support",
+           "waits": "waits for", "critical": "critical", "steps": "steps"},
+}
+
+
+def _playbook_groups(book: Playbook, protocol: Protocol) -> list[tuple[str, list[PlaybookStep]]]:
+    """Steps grouped by phase (phase order), execution order kept inside each phase."""
+    groups: dict[str, list[PlaybookStep]] = {p.id: [] for p in protocol.phases}
+    for step in book.steps:
+        groups[step.phase].append(step)
+    return [(phase, steps) for phase, steps in groups.items() if steps]
+
+
+def playbook_text(book: Playbook, protocol: Protocol, lang: Lang = "es") -> str:
+    """A playbook as plain text: one block per phase, one line per step plus its roles."""
+    w = _PLAYBOOK_WORDS[lang]
+    hazard = next(h for h in protocol.hazards if h.id == book.hazard)
+    out = [f"{w['title']}: {hazard.label.get(lang)} ({book.hazard}) — "
+           f"{len(book.steps)} {w['steps']}"]
+    phases = {p.id: p for p in protocol.phases}
+    number = 0
+    for phase, steps in _playbook_groups(book, protocol):
+        out += ["", f"{phases[phase].title.get(lang)} ({phase})"]
+        for step in steps:
+            number += 1
+            flag = f" [{w['critical']}]" if step.critical else ""
+            out.append(f"{number:3}. {step.action}{flag}  {step.title.get(lang)}")
+            line = f"     {w['lead']} {step.lead}"
+            if step.support:
+                line += f" · {w['support']} {', '.join(step.support)}"
+            if step.requires:
+                line += f" · {w['waits']} {', '.join(step.requires)}"
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def playbook_markdown(book: Playbook, protocol: Protocol, lang: Lang = "es") -> str:
+    """A playbook as Markdown: a checklist table per phase, ready to paste into a plan."""
+    w = _PLAYBOOK_WORDS[lang]
+    hazard = next(h for h in protocol.hazards if h.id == book.hazard)
+    out = [f"# {w['title']}: {hazard.label.get(lang)}", ""]
+    phases = {p.id: p for p in protocol.phases}
+    number = 0
+    for phase, steps in _playbook_groups(book, protocol):
+        out += [f"## {phases[phase].title.get(lang)} (`{phase}`)", "",
+                f"| # | | {'Acción' if lang == 'es' else 'Action'} | {w['lead']} | "
+                f"{w['support']} | {w['waits']} |", "|---|---|---|---|---|---|"]
+        for step in steps:
+            number += 1
+            flag = f"**{w['critical']}**" if step.critical else ""
+            out.append(f"| {number} | [ ] | `{step.action}` {_cell(step.title.get(lang))} {flag} | "
+                       f"{step.lead} | {', '.join(step.support) or '-'} | "
+                       f"{', '.join(step.requires) or '-'} |")
+        out.append("")
+    return "\n".join(out)

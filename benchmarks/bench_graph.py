@@ -1,0 +1,76 @@
+"""Graph build and execution order on synthetic protocols of growing size.
+
+Floor, measured in the same run: a bare networkx DiGraph of the ``requires`` edges and an
+unordered topological sort of it — the least work any graph of prerequisites needs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from disaster_protocol.graph import build_graph, execution_order
+
+from .synthetic import synthetic_protocol
+
+SIZES = (100, 1_000, 10_000, 50_000)
+
+
+def _build_and_order(n: int) -> Callable[[], object]:
+    protocol = synthetic_protocol(n)
+    return lambda: (build_graph(protocol), execution_order(protocol))
+
+
+def _floor(n: int) -> Callable[[], object]:
+    protocol = synthetic_protocol(n)
+    edges = [(r, a.id) for a in protocol.actions for r in a.requires]
+    ids = [a.id for a in protocol.actions]
+
+    def run() -> object:
+        g: nx.DiGraph[str] = nx.DiGraph()
+        g.add_nodes_from(ids)
+        g.add_edges_from(edges)
+        return list(nx.topological_sort(g))
+
+    return run
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_build_graph_and_order_vs_bare_networkx(n: int,
+                                                compare: Callable[..., dict[str, float]]) -> None:
+    result = compare(target=_build_and_order(n), floor=_floor(n), rounds=5 if n > 5000 else 20)
+    assert result["ratio_min"] > 0
+
+
+def test_time_grows_linearly_with_protocol_size(benchmark: Any) -> None:
+    """Report the CPU-time multiplier per doubling of actions between successive sizes.
+
+    Linear growth is 2.0x per doubling; the aim is at most ~2.2x.
+    """
+    disabled = benchmark.disabled
+    sizes = SIZES[:2] if disabled else SIZES
+    benchmark.pedantic(_build_and_order(sizes[-1]), rounds=1)
+    best = {}
+    for n in sizes:
+        run = _build_and_order(n)
+        run()
+        best[n] = min(_timed(run) for _ in range(1 if disabled else 5))
+    for small, large in itertools.pairwise(sizes):
+        per_doubling = 2 ** (math.log(best[large] / best[small]) / math.log(large / small))
+        print(f"\n{small:>6} -> {large:>6} actions: x{best[large] / best[small]:.1f} time, "
+              f"{per_doubling:.2f}x per doubling")
+        benchmark.extra_info[f"per_doubling_{small}_{large}"] = round(per_doubling, 3)
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    """CPU time of this process: time spent descheduled by other jobs on a shared machine
+    does not count, which makes the growth figures far steadier than wall-clock time."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
