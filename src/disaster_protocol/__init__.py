@@ -11,9 +11,11 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .assess import Assessment, Finding, PlanStep, assess
 from .errors import DisasterProtocolError, Problem, ProfileError, ProtocolError
 from .loader import load_protocol, loads_protocol
 from .model import Action, Phase, Protocol, Role, Text
+from .profile import Profile, load_profile, loads_profile
 
 try:
     __version__ = version("disaster-protocol")
@@ -22,15 +24,22 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
 
 __all__ = [
     "Action",
+    "Assessment",
     "DisasterProtocolError",
+    "Finding",
     "Phase",
+    "PlanStep",
     "Problem",
+    "Profile",
     "ProfileError",
     "Protocol",
     "ProtocolError",
     "Role",
     "Text",
     "__version__",
+    "assess",
+    "load_profile",
     "load_protocol",
+    "loads_profile",
     "loads_protocol",
 ]

@@ -16,9 +16,12 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from ._yaml import Document, Path, display_path
-from .errors import Problem
+from .errors import DisasterProtocolError, Problem
 
-__all__ = ["display_path", "problems_from_validation", "suggest"]
+__all__ = ["check_version", "display_path", "problems_from_validation", "suggest"]
+
+SCHEMA_VERSION = 1
+"""The file format version of protocols and profiles (independent of the package version)."""
 
 _EXPECTED = {
     "float": "a number",
@@ -168,3 +171,33 @@ def problems_from_validation(exc: ValidationError, doc: Document,
             problems.append(doc.problem(loc, f"{message} (got {_describe(value)})",
                                         "invalid-value", shown=shown))
     return problems
+
+
+def check_version(doc: Document, error: type[DisasterProtocolError], what: str) -> None:
+    """Check ``schema_version`` before anything else, so newer files fail clearly.
+
+    Raises
+    ------
+    DisasterProtocolError
+        Of class ``error`` when the document is not a mapping, has no ``schema_version``, or
+        has one this package does not read (a newer one says to upgrade).
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        raise error([doc.problem((), f"a {what} must be a mapping of keys to values "
+                                 f"(got {type(data).__name__})", "wrong-type")])
+    if "schema_version" not in data:
+        raise error([doc.problem((), f"schema_version is missing; add 'schema_version: "
+                                 f"{SCHEMA_VERSION}' as the first line", "missing-field",
+                                 shown="schema_version")])
+    version = data["schema_version"]
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        message = (f"version {version} is newer than this disaster-protocol reads "
+                   f"({SCHEMA_VERSION}); upgrade disaster-protocol")
+    elif version != SCHEMA_VERSION or isinstance(version, bool):
+        message = (f"unsupported version {version!r}; this disaster-protocol reads "
+                   f"version {SCHEMA_VERSION}")
+    else:
+        return
+    raise error([doc.problem(("schema_version",), message, "unsupported-schema-version",
+                             shown="schema_version")])

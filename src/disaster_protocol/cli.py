@@ -12,18 +12,37 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from enum import IntEnum
+from pathlib import Path
 from typing import TextIO
 
 from . import __version__
 from ._graph_export import EXPORT_FORMATS, export_graph
 from ._io import write_atomic
 from ._validation import suggest
+from .assess import Assessment, assess
 from .errors import DisasterProtocolError
 from .graph import actions_matching, playbook
 from .loader import load_protocol
 from .model import Action
-from .report import playbook_markdown, playbook_text, protocol_markdown, protocol_summary
+from .profile import Institution, load_profile
+from .report import (
+    assessment_csv,
+    assessment_html,
+    assessment_json,
+    assessment_markdown,
+    assessment_text,
+    json_schema,
+    plan_text,
+    playbook_markdown,
+    playbook_text,
+    profile_sidecar_template,
+    profile_template_csv,
+    profile_template_yaml,
+    protocol_markdown,
+    protocol_summary,
+)
 
 __all__ = ["ExitCode", "main"]
 
@@ -120,6 +139,92 @@ def _emit(text: str, output: str | None, out: TextIO) -> None:
         out.write(text)
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 100")
+    return value
+
+
+def _assessment(args: argparse.Namespace) -> Assessment:
+    protocol = load_protocol(args.protocol)
+    institution = None
+    if args.institution_id or args.institution_name or args.country:
+        if not (args.institution_id and args.institution_name and args.country):
+            raise _UsageError("--institution-id, --institution-name and --country go together")
+        institution = Institution(id=args.institution_id, name=args.institution_name,
+                                  country=args.country)
+    profile = load_profile(args.profile, protocol, institution=institution,
+                           assessed_on=args.assessed_on)
+    return assess(protocol, profile, as_of=args.as_of, strict=args.strict)
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    result = _assessment(args)
+    render = {"text": assessment_text, "md": assessment_markdown, "html": assessment_html,
+              "csv": assessment_csv}
+    text = assessment_json(result) if args.format == "json" else render[args.format](
+        result, args.lang)
+    _emit(text, args.output, out)
+    failed = []
+    if args.fail_under is not None and result.score < args.fail_under:
+        failed.append(f"score {result.score:.1f} is below --fail-under {args.fail_under:g}")
+    if args.fail_on_blocking and result.blocking:
+        failed.append(f"{len(result.blocking)} blocking gap(s): {', '.join(result.blocking)}")
+    for reason in failed:
+        print(f"disaster-protocol check: {reason}", file=sys.stderr)
+    return ExitCode.THRESHOLD if failed else ExitCode.OK
+
+
+def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    out.write(plan_text(_assessment(args), args.lang, args.top))
+    return ExitCode.OK
+
+
+def _cmd_template(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = load_protocol(args.protocol)
+    if args.format == "csv":
+        _emit(profile_template_csv(protocol, args.lang), args.output, out)
+        if args.output:
+            sidecar = Path(args.output).with_name(Path(args.output).stem + ".meta.yaml")
+            write_atomic(sidecar, profile_sidecar_template(args.lang))
+    else:
+        _emit(profile_template_yaml(protocol, args.lang), args.output, out)
+    return ExitCode.OK
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    _emit(json_schema(args.kind), args.output, out)
+    return ExitCode.OK
+
+
+def _profile_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("profile", metavar="PROFILE", help="readiness profile (.yaml, .json, .csv)")
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+    p.add_argument("--strict", action="store_true",
+                   help="count level 3-4 claims without evidence as level 2")
+    p.add_argument("--as-of", type=_iso_date, metavar="DATE",
+                   help="judge freshness and waivers at this date (default: the profile's "
+                        "assessed_on)")
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help="language of the report (default: es)")
+    p.add_argument("--institution-id", metavar="ID", help="CSV profiles: institution id")
+    p.add_argument("--institution-name", metavar="NAME", help="CSV profiles: institution name")
+    p.add_argument("--country", metavar="CODE", help="CSV profiles: country")
+    p.add_argument("--assessed-on", type=_iso_date, metavar="DATE",
+                   help="CSV profiles: date of the assessment")
+
+
 def _cmd_docs(args: argparse.Namespace, out: TextIO) -> int:
     protocol = load_protocol(args.protocol)
     _emit(protocol_markdown(protocol), args.output, out)
@@ -191,6 +296,48 @@ def build_parser() -> argparse.ArgumentParser:
                    help="language of dot and mermaid labels (default: es)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     p.set_defaults(func=_cmd_graph)
+
+    p = sub.add_parser("check", help="score a readiness profile against the protocol",
+                       description="Score a profile: grade, scores by phase, priority, role and "
+                                   "hazard, blocking gaps, findings and a plan. Exit 0; 1 when "
+                                   "--fail-under or --fail-on-blocking fails; 2 for bad input.")
+    _profile_arguments(p)
+    p.add_argument("--format", choices=("text", "md", "html", "json", "csv"), default="text",
+                   help="text (default), md, html (self-contained page), json or csv (one "
+                        "row per action)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.add_argument("--fail-under", type=_percent, metavar="SCORE",
+                   help="exit 1 if the overall score is below SCORE (0-100)")
+    p.add_argument("--fail-on-blocking", action="store_true",
+                   help="exit 1 if any critical action is below level 3 and not waived")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("plan", help="the prioritised next steps for a profile",
+                       description="The plan alone, as a table: actions below level 3 whose "
+                                   "prerequisites are in place, critical first, with the score "
+                                   "each would add.")
+    _profile_arguments(p)
+    p.add_argument("--top", type=int, metavar="N", help="only the first N steps")
+    p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser("template", help="write a blank readiness profile",
+                       description="A blank profile listing every action (level 0) with its "
+                                   "title; with --format csv and -o, also the .meta.yaml sidecar.")
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help="language of titles and comments (default: es)")
+    p.add_argument("--format", choices=("yaml", "csv"), default="yaml",
+                   help="yaml (default) or csv")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("schema", help="print a JSON Schema",
+                       description="JSON Schema of a profile, a protocol, or the JSON an "
+                                   "assessment is written as.")
+    p.add_argument("kind", choices=("profile", "protocol", "assessment"),
+                   help="which schema")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser("docs", help="write the protocol reference as Markdown",
                        description="Render the protocol (phases, roles, actions per phase) "

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .model import Action, Protocol, Text
+from .model import Action, Protocol, Text, ordered_actions
 
 __all__ = [
     "Coverage",
@@ -203,11 +203,11 @@ def execution_order(protocol: Protocol, actions: list[str] | None = None) -> lis
     >>> order[:3], order.index("KNOW-05") < order.index("GOV-05")
     (['GOV-01', 'GOV-02', 'GOV-03'], True)
     """
-    position = {a.id: (protocol.phase_order[a.phase], i) for i, a in enumerate(protocol.actions)}
-    g = _requires_graph(protocol)
-    if actions is not None:
-        g = g.subgraph(actions)
-    return list(nx.lexicographical_topological_sort(g, key=position.__getitem__))
+    index = protocol.index
+    if actions is None:
+        return list(index.order)
+    requires = {a.id: a.requires for a in protocol.actions}
+    return ordered_actions(actions, requires, index.position.__getitem__)
 
 
 def prerequisites(protocol: Protocol, action: str) -> list[str]:
@@ -417,18 +417,15 @@ def actions_matching(protocol: Protocol, *, phase: str | None = None, role: str 
     >>> [a.id for a in actions_matching(p, phase="GOV", role="BOARD")][:2]
     ['GOV-01', 'GOV-02']
     """
-    paragraphs = {str(x.paragraph): x.id for x in protocol.sendai.priorities}
+    aligned = protocol.index.priorities
     selected = []
     for action in protocol.actions:
         if phase is not None and action.phase != phase:
             continue
         if role is not None and role != action.lead and role not in action.support:
             continue
-        if priority is not None:
-            aligned = {action.sendai.priority} | {
-                paragraphs.get(p.split("(")[0]) for p in action.sendai.paragraph}
-            if priority not in aligned:
-                continue
+        if priority is not None and priority not in aligned[action.id]:
+            continue
         if hazard is not None and hazard not in action.hazards and "all" not in action.hazards:
             continue
         selected.append(action)

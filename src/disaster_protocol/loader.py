@@ -19,10 +19,10 @@ import networkx as nx
 from pydantic import ValidationError
 
 from . import _yaml
-from ._validation import problems_from_validation, suggest
+from ._validation import check_version, problems_from_validation, suggest
 from ._yaml import Document, Path, display_path
 from .errors import Problem, ProtocolError
-from .model import SCHEMA_VERSION, Protocol, Provenance
+from .model import Protocol, Provenance
 
 __all__ = ["bundled_protocol_path", "load_protocol", "loads_protocol"]
 
@@ -103,7 +103,7 @@ def loads_protocol(text: str, *, source: str = "<string>") -> Protocol:
                                      f"{_yaml.DEFAULT_MAX_BYTES:,} byte limit",
                                      "file-too-large")])
     doc = _yaml.parse_text(text, source, error=ProtocolError)
-    _check_version(doc)
+    check_version(doc, ProtocolError, "protocol")
     try:
         protocol = Protocol.model_validate(doc.data)
     except ValidationError as exc:
@@ -119,28 +119,6 @@ def _display_bundled(target: FsPath) -> str:
         return str(target.relative_to(FsPath.cwd()))
     except ValueError:
         return str(target)
-
-
-def _check_version(doc: Document) -> None:
-    data = doc.data
-    if not isinstance(data, dict):
-        raise ProtocolError([doc.problem((), "a protocol must be a mapping of keys to values "
-                                         f"(got {type(data).__name__})", "wrong-type")])
-    if "schema_version" not in data:
-        raise ProtocolError([doc.problem((), f"schema_version is missing; add "
-                                         f"'schema_version: {SCHEMA_VERSION}' as the first "
-                                         "line", "missing-field", shown="schema_version")])
-    version = data["schema_version"]
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        message = (f"version {version} is newer than this disaster-protocol reads "
-                   f"({SCHEMA_VERSION}); upgrade disaster-protocol")
-    elif version != SCHEMA_VERSION or isinstance(version, bool):
-        message = (f"unsupported version {version!r}; this disaster-protocol reads "
-                   f"version {SCHEMA_VERSION}")
-    else:
-        return
-    raise ProtocolError([doc.problem(("schema_version",), message,
-                                     "unsupported-schema-version", shown="schema_version")])
 
 
 def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:

@@ -9,6 +9,9 @@ Every label an institution reads is a :class:`Text` with Spanish and English.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -29,6 +32,7 @@ __all__ = [
     "Principle",
     "Priority",
     "Protocol",
+    "ProtocolIndex",
     "Provenance",
     "ProvenanceStatus",
     "Role",
@@ -217,6 +221,69 @@ class Action(_Frozen):
     provenance: Provenance
 
 
+def ordered_actions(ids: Iterable[str], requires: Mapping[str, Iterable[str]],
+                    key: Callable[[str], tuple[int, int]]) -> list[str]:
+    """Order ``ids`` so every prerequisite comes first, smallest ``key`` first among the ready.
+
+    Prerequisites outside ``ids`` are ignored. Runs in O((V + E) log V).
+
+    Raises
+    ------
+    ValueError
+        If the prerequisites among ``ids`` form a cycle.
+
+    Examples
+    --------
+    >>> ordered_actions(["b", "a", "c"], {"b": ["c"]}, key=lambda i: (0, ord(i[0])))
+    ['a', 'c', 'b']
+    """
+    members = list(ids)
+    inside = set(members)
+    waiting = {i: 0 for i in members}
+    dependants: dict[str, list[str]] = {i: [] for i in members}
+    for i in members:
+        for req in set(requires.get(i, ())):
+            if req in inside:
+                waiting[i] += 1
+                dependants[req].append(i)
+    ready = [(key(i), i) for i in members if waiting[i] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, node = heapq.heappop(ready)
+        order.append(node)
+        for dep in dependants[node]:
+            waiting[dep] -= 1
+            if waiting[dep] == 0:
+                heapq.heappush(ready, (key(dep), dep))
+    if len(order) != len(members):
+        raise ValueError("prerequisites form a cycle")
+    return order
+
+
+@dataclass(frozen=True)
+class ProtocolIndex:
+    """Derived look-ups used on every assessment, computed once per protocol.
+
+    Attributes
+    ----------
+    order : tuple of str
+        Execution order: every prerequisite first, then phase order, then file order.
+    position : dict
+        Action id -> (phase position, position in the file).
+    dependants : dict
+        Action id -> the actions that require it directly.
+    priorities : dict
+        Action id -> every Sendai priority it aligns to (main one first, then through its
+        key-activity paragraphs).
+    """
+
+    order: tuple[str, ...]
+    position: dict[str, tuple[int, int]]
+    dependants: dict[str, tuple[str, ...]]
+    priorities: dict[str, tuple[str, ...]]
+
+
 class Protocol(_Frozen):
     """A whole protocol: reference data, phases, roles and actions.
 
@@ -255,6 +322,27 @@ class Protocol(_Frozen):
         from .graph import build_graph  # the graph is derived from the model, never the reverse
 
         return build_graph(self)
+
+    @cached_property
+    def index(self) -> ProtocolIndex:
+        """Execution order, dependants and priority alignment, computed once."""
+        phase_order = self.phase_order
+        position = {a.id: (phase_order.get(a.phase, 0), i) for i, a in enumerate(self.actions)}
+        requires = {a.id: a.requires for a in self.actions}
+        dependants: dict[str, list[str]] = {a.id: [] for a in self.actions}
+        for a in self.actions:
+            for req in a.requires:
+                dependants[req].append(a.id)
+        owner = {str(p.paragraph): p.id for p in self.sendai.priorities}
+        priorities = {
+            a.id: tuple(dict.fromkeys([*([a.sendai.priority] if a.sendai.priority else []),
+                                       *(owner[ref.split("(")[0]] for ref in a.sendai.paragraph)]))
+            for a in self.actions}
+        return ProtocolIndex(
+            order=tuple(ordered_actions(position, requires, position.__getitem__)),
+            position=position,
+            dependants={k: tuple(v) for k, v in dependants.items()},
+            priorities=priorities)
 
     def action(self, action_id: str) -> Action:
         """Return the action with ``action_id``.

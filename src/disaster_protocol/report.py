@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+import json
 from collections import Counter
+from typing import Literal
 
+from pydantic import BaseModel
+
+from .assess import ActionResult, Assessment
 from .graph import Playbook, PlaybookStep
 from .model import Lang, Protocol
 
-__all__ = ["playbook_markdown", "playbook_text", "protocol_markdown", "protocol_summary"]
+__all__ = [
+    "assessment_csv",
+    "assessment_html",
+    "assessment_json",
+    "assessment_markdown",
+    "assessment_text",
+    "json_schema",
+    "plan_text",
+    "playbook_markdown",
+    "playbook_text",
+    "profile_sidecar_template",
+    "profile_template_csv",
+    "profile_template_yaml",
+    "protocol_markdown",
+    "protocol_summary",
+]
 
 
 def protocol_summary(protocol: Protocol) -> str:
@@ -144,3 +167,287 @@ def playbook_markdown(book: Playbook, protocol: Protocol, lang: Lang = "es") -> 
                        f"{', '.join(step.requires) or '-'} |")
         out.append("")
     return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- assessments
+
+_WORDS: dict[str, dict[str, str]] = {
+    "es": {
+        "report": "Evaluación de preparación ante desastres", "institution": "Institución",
+        "country": "País", "as_of": "Fecha de evaluación", "protocol": "Protocolo",
+        "score": "Puntaje", "grade": "Calificación", "blocking": "Brechas que bloquean",
+        "none": "ninguna", "by_phase": "Por etapa", "by_priority": "Por prioridad de Sendai",
+        "by_role": "Por rol responsable", "by_hazard": "Por amenaza", "plan": "Plan de acción",
+        "findings": "Hallazgos", "actions": "Acciones", "action": "Acción", "lead": "Dirige",
+        "unit": "Unidad", "critical": "crítica", "unlocks": "desbloquea", "uplift": "mejora",
+        "kind": "Tipo", "message": "Detalle", "claimed": "Declarado", "effective": "Efectivo",
+        "method": "Método", "strict": "modo estricto", "group": "Grupo", "yes": "sí",
+        "no": "no", "weight": "peso", "freshness": "vigencia de simulacros (meses)",
+        "empty_plan": "No hay acciones pendientes con requisitos cumplidos.",
+        "n/a": "n/a", "unassessed": "sin evaluar", "rank": "#",
+    },
+    "en": {
+        "report": "Disaster readiness assessment", "institution": "Institution",
+        "country": "Country", "as_of": "Assessed as of", "protocol": "Protocol",
+        "score": "Score", "grade": "Grade", "blocking": "Blocking gaps", "none": "none",
+        "by_phase": "By phase", "by_priority": "By Sendai priority", "by_role": "By lead role",
+        "by_hazard": "By hazard", "plan": "Action plan", "findings": "Findings",
+        "actions": "Actions", "action": "Action", "lead": "Lead", "unit": "Unit",
+        "critical": "critical", "unlocks": "unlocks", "uplift": "uplift", "kind": "Kind",
+        "message": "Detail", "claimed": "Claimed", "effective": "Effective",
+        "method": "Method", "strict": "strict mode", "group": "Group", "yes": "yes",
+        "no": "no", "weight": "weight", "freshness": "exercise freshness (months)",
+        "empty_plan": "No pending action has its prerequisites in place.",
+        "n/a": "n/a", "unassessed": "unassessed", "rank": "#",
+    },
+}
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _level(result: ActionResult, key: Literal["claimed", "effective"], w: dict[str, str]) -> str:
+    if result.status == "n/a":
+        return w["n/a"]
+    if key == "claimed" and result.status == "unassessed":
+        return w["unassessed"]
+    value = getattr(result, key)
+    return "-" if value is None else str(value)
+
+
+def assessment_json(assessment: Assessment) -> str:
+    """Stable JSON: fixed key order, both languages, the same bytes for the same input."""
+    return json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _score_tables(a: Assessment) -> list[tuple[str, dict[str, float | None]]]:
+    return [("by_phase", a.by_phase), ("by_priority", a.by_priority), ("by_role", a.by_role),
+            ("by_hazard", a.by_hazard)]
+
+
+def plan_text(assessment: Assessment, lang: Lang = "es", top: int | None = None) -> str:
+    """The plan as an aligned text table (what ``disaster-protocol plan`` prints)."""
+    w = _WORDS[lang]
+    steps = assessment.plan[:top] if top else assessment.plan
+    if not steps:
+        return w["empty_plan"] + "\n"
+    rows = [(str(s.rank), s.action, "!" if s.critical else "", s.lead, s.unit or "-",
+             str(s.unlocks), f"+{s.uplift:.2f}", s.title.get(lang)) for s in steps]
+    head = (w["rank"], w["action"], "!", w["lead"], w["unit"], w["unlocks"], w["uplift"], "")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(7)]
+    lines = ["  ".join(c.ljust(widths[i]) if i < 7 else c for i, c in enumerate(r)).rstrip()
+             for r in [head, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) -> str:
+    """A terminal summary: score, grade, blocking gaps, group scores, the top of the plan."""
+    a, w = assessment, _WORDS[lang]
+    out = [f"{a.institution.name} ({a.institution.id}, {a.institution.country}) — "
+           f"{w['as_of']} {a.as_of} — {w['protocol']} {a.protocol.id} {a.protocol.version}",
+           f"{w['score']}: {a.score:.1f}/100   {w['grade']}: {a.grade}"
+           + (f"   ({w['strict']})" if a.method.strict else ""),
+           f"{w['blocking']} ({len(a.blocking)}): {', '.join(a.blocking) or w['none']}"]
+    for key, values in _score_tables(a):
+        out.append(f"{w[key]}: " + "  ".join(f"{k} {_fmt(v)}" for k, v in values.items()))
+    counts = Counter(f.kind for f in a.findings)
+    out.append(f"{w['findings']}: " + (", ".join(f"{k} {n}" for k, n in counts.items())
+                                       or w["none"]))
+    out += ["", f"{w['plan']} (top {min(top, len(a.plan))} / {len(a.plan)}):",
+            plan_text(a, lang, top).rstrip()]
+    return "\n".join(out) + "\n"
+
+
+def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
+    """A Markdown report: header, scores, blocking gaps, plan and findings."""
+    a, w = assessment, _WORDS[lang]
+    out = [f"# {w['report']}: {a.institution.name}", "",
+           f"- **{w['institution']}:** {a.institution.name} (`{a.institution.id}`), "
+           f"{a.institution.country}",
+           f"- **{w['as_of']}:** {a.as_of}",
+           f"- **{w['protocol']}:** `{a.protocol.id}` {a.protocol.version}",
+           f"- **{w['score']}:** {a.score:.1f} / 100 — **{w['grade']}: {a.grade}**",
+           f"- **{w['blocking']}:** {', '.join(f'`{b}`' for b in a.blocking) or w['none']}", ""]
+    for key, values in _score_tables(a):
+        out += [f"## {w[key]}", "", f"| {w['group']} | {w['score']} |", "|---|---|"]
+        out += [f"| `{k}` | {_fmt(v)} |" for k, v in values.items()] + [""]
+    out += [f"## {w['plan']}", ""]
+    if a.plan:
+        out += [f"| # | {w['action']} | {w['lead']} | {w['unit']} | {w['unlocks']} | "
+                f"{w['uplift']} |", "|---|---|---|---|---|---|"]
+        out += [f"| {s.rank} | `{s.action}` {_cell(s.title.get(lang))}"
+                f"{' **' + w['critical'] + '**' if s.critical else ''} | `{s.lead}` | "
+                f"{_cell(s.unit or '-')} | {s.unlocks} | +{s.uplift:.2f} |" for s in a.plan]
+    else:
+        out.append(w["empty_plan"])
+    out += ["", f"## {w['findings']}", "", f"| {w['kind']} | {w['action']} | {w['message']} |",
+            "|---|---|---|"]
+    out += [f"| {f.kind} | {f.action or f.role or '-'} | {_cell(f.message.get(lang))} |"
+            for f in a.findings]
+    out += ["", f"*{w['method']}: {a.method.scale}; {w['freshness']} "
+            f"{a.method.freshness_months}; {w['strict']}: "
+            f"{w['yes'] if a.method.strict else w['no']}. docs/scoring.md*", ""]
+    return "\n".join(out)
+
+
+def assessment_csv(assessment: Assessment, lang: Lang = "es") -> str:
+    """One row per action: claimed and effective level, and the kinds of its findings."""
+    kinds: dict[str, list[str]] = {}
+    for f in assessment.findings:
+        if f.action:
+            kinds.setdefault(f.action, []).append(f.kind)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["institution", "as_of", "action", "phase", "lead", "critical", "weight",
+                     "status", "claimed", "effective", "waived", "evidence", "findings"])
+    for r in assessment.actions:
+        writer.writerow([assessment.institution.id, assessment.as_of.isoformat(), r.action,
+                         r.phase, r.lead, int(r.critical), f"{r.weight:g}", r.status,
+                         "" if r.claimed is None else r.claimed,
+                         "" if r.effective is None else r.effective, int(r.waived), r.evidence,
+                         ";".join(kinds.get(r.action, []))])
+    return buffer.getvalue()
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1b1b;
+max-width:70rem}h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem;
+border-bottom:1px solid #ccc}table{border-collapse:collapse;width:100%;margin:.5rem 0;
+font-size:.9rem}th,td{border:1px solid #d0d0d0;padding:.25rem .45rem;text-align:left;
+vertical-align:top}th{background:#f2f2f2}.grade{display:inline-block;font-size:2rem;
+font-weight:700;padding:.1rem .8rem;border-radius:.4rem;color:#fff}.A{background:#1a7f37}
+.B{background:#9a6700}.C{background:#b30000}.bar{background:#e8e8e8;height:.7rem;width:10rem;
+display:inline-block;vertical-align:middle}.bar span{display:block;height:100%;
+background:#2f6fba}.crit{color:#b30000;font-weight:600}.meta{color:#555}
+@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}
+"""
+
+
+def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool = False) -> str:
+    """A self-contained HTML report (inline CSS, no scripts or external assets), printable.
+
+    With ``fragment=True`` only the body content is returned (for Jupyter).
+    """
+    a, w = assessment, _WORDS[lang]
+    e = html.escape
+    parts = [f"<h1>{e(w['report'])}: {e(a.institution.name)}</h1>",
+             f"<p class=meta>{e(a.institution.id)} · {e(a.institution.country)} · "
+             f"{e(w['as_of'])} {a.as_of} · {e(w['protocol'])} {e(a.protocol.id)} "
+             f"{e(a.protocol.version)}</p>",
+             f"<p><span class='grade {a.grade}'>{a.grade}</span> &nbsp; "
+             f"<strong>{e(w['score'])}: {a.score:.1f} / 100</strong></p>",
+             f"<p><strong>{e(w['blocking'])}:</strong> "
+             f"{e(', '.join(a.blocking) or w['none'])}</p>"]
+    for key, values in _score_tables(a):
+        rows = "".join(
+            f"<tr><td>{e(k)}</td><td>{_fmt(v)}</td><td><span class=bar><span "
+            f"style='width:{0 if v is None else v:.0f}%'></span></span></td></tr>"
+            for k, v in values.items())
+        parts.append(f"<h2>{e(w[key])}</h2><table><tr><th>{e(w['group'])}</th>"
+                     f"<th>{e(w['score'])}</th><th></th></tr>{rows}</table>")
+    parts.append(f"<h2>{e(w['plan'])}</h2>")
+    if a.plan:
+        rows = "".join(
+            f"<tr><td>{s.rank}</td><td><code>{e(s.action)}</code> {e(s.title.get(lang))}"
+            f"{' <span class=crit>' + e(w['critical']) + '</span>' if s.critical else ''}</td>"
+            f"<td>{e(s.lead)}</td><td>{e(s.unit or '-')}</td><td>{s.unlocks}</td>"
+            f"<td>+{s.uplift:.2f}</td></tr>" for s in a.plan)
+        parts.append(f"<table><tr><th>#</th><th>{e(w['action'])}</th><th>{e(w['lead'])}</th>"
+                     f"<th>{e(w['unit'])}</th><th>{e(w['unlocks'])}</th>"
+                     f"<th>{e(w['uplift'])}</th></tr>{rows}</table>")
+    else:
+        parts.append(f"<p>{e(w['empty_plan'])}</p>")
+    rows = "".join(f"<tr><td>{e(f.kind)}</td><td>{e(f.action or f.role or '-')}</td>"
+                   f"<td>{e(f.message.get(lang))}</td></tr>" for f in a.findings)
+    parts.append(f"<h2>{e(w['findings'])}</h2><table><tr><th>{e(w['kind'])}</th>"
+                 f"<th>{e(w['action'])}</th><th>{e(w['message'])}</th></tr>{rows}</table>")
+    rows = "".join(f"<tr><td><code>{e(r.action)}</code></td><td>{e(r.lead)}</td>"
+                   f"<td>{e(w['yes'] if r.critical else w['no'])}</td>"
+                   f"<td>{e(_level(r, 'claimed', w))}</td>"
+                   f"<td>{e(_level(r, 'effective', w))}</td></tr>" for r in a.actions)
+    parts.append(f"<h2>{e(w['actions'])}</h2><table><tr><th>{e(w['action'])}</th>"
+                 f"<th>{e(w['lead'])}</th><th>{e(w['critical'])}</th><th>{e(w['claimed'])}</th>"
+                 f"<th>{e(w['effective'])}</th></tr>{rows}</table>")
+    parts.append(f"<p class=meta>{e(w['method'])}: {e(a.method.scale)}; {e(w['freshness'])} "
+                 f"{a.method.freshness_months}; {e(w['strict'])}: "
+                 f"{e(w['yes'] if a.method.strict else w['no'])}.</p>")
+    body = "\n".join(parts)
+    if fragment:
+        return f"<div><style>{_CSS}</style>{body}</div>"
+    title = e(f"{w['report']}: {a.institution.name}")
+    return (f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=utf-8>\n"
+            f"<meta name=viewport content='width=device-width, initial-scale=1'>\n"
+            f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
+            "</body>\n</html>\n")
+
+
+# ----------------------------------------------------------------------------- templates, schemas
+
+def profile_template_yaml(protocol: Protocol, lang: Lang = "es") -> str:
+    """A blank YAML profile: every action at level 0 with its title as a comment."""
+    es = lang == "es"
+    out = ["schema_version: 1",
+           f"# {'Perfil de preparación' if es else 'Readiness profile'} — "
+           f"{protocol.title.get(lang)} ({protocol.id} {protocol.version})",
+           "# " + ("Niveles: 0 inexistente, 1 planeado, 2 parcial, 3 implementado, 4 probado; "
+                   "n/a con justificación." if es else
+                   "Levels: 0 none, 1 planned, 2 partial, 3 implemented, 4 tested; n/a with a "
+                   "justification."),
+           "# " + ("Forma completa: ACCION: {level: 3, evidence: [doc.pdf], last_exercised: "
+                   "2026-05-01, note: ...}" if es else
+                   "Full form: ACTION: {level: 3, evidence: [doc.pdf], last_exercised: "
+                   "2026-05-01, note: ...}"),
+           "institution:",
+           f"  id: {'cambiar' if es else 'change-me'}",
+           f"  name: {'Nombre de la institución' if es else 'Institution name'}",
+           "  country: XX",
+           "assessed_on:  # YYYY-MM-DD",
+           "roles:  # " + ("rol: unidad que lo cumple" if es else "role: the unit that fills it")]
+    out += [f"  # {r.id}: ...  # {r.title.get(lang)}" for r in protocol.roles]
+    out.append("actions:")
+    for phase in protocol.phases:
+        out.append(f"  # --- {phase.id}: {phase.title.get(lang)}")
+        out += [f"  {a.id}: 0  # {a.title.get(lang)}" for a in protocol.actions
+                if a.phase == phase.id]
+    out += ["waivers: []", ""]
+    return "\n".join(out)
+
+
+def profile_template_csv(protocol: Protocol, lang: Lang = "es") -> str:
+    """A blank CSV profile: one row per action at level 0; the note column holds the title
+    (replace it with your own notes)."""
+    from .profile import CSV_COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for a in protocol.actions:
+        writer.writerow([a.id, 0, "", "", "", a.title.get(lang)])
+    return buffer.getvalue()
+
+
+def profile_sidecar_template(lang: Lang = "es") -> str:
+    """The ``<name>.meta.yaml`` that goes beside a CSV profile."""
+    es = lang == "es"
+    return "\n".join([
+        "schema_version: 1",
+        "institution:",
+        f"  id: {'cambiar' if es else 'change-me'}",
+        f"  name: {'Nombre de la institución' if es else 'Institution name'}",
+        "  country: XX",
+        "assessed_on:  # YYYY-MM-DD",
+        "roles: {}",
+        "waivers: []", ""])
+
+
+def json_schema(kind: Literal["profile", "protocol", "assessment"]) -> str:
+    """The JSON Schema of a profile, a protocol or an assessment's JSON output."""
+    from .profile import Profile
+
+    models: dict[str, type[BaseModel]] = {"profile": Profile, "protocol": Protocol,
+                                          "assessment": Assessment}
+    schema = models[kind].model_json_schema(
+        mode="serialization" if kind == "assessment" else "validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
