@@ -8,16 +8,23 @@ import disaster_protocol as dp
 def test_public_names_are_pinned() -> None:
     assert dp.__all__ == [
         "Action",
+        "Assessment",
         "DisasterProtocolError",
+        "Finding",
         "Phase",
+        "PlanStep",
         "Problem",
+        "Profile",
         "ProfileError",
         "Protocol",
         "ProtocolError",
         "Role",
         "Text",
         "__version__",
+        "assess",
+        "load_profile",
         "load_protocol",
+        "loads_profile",
         "loads_protocol",
     ]
     assert dp.__all__ == sorted(dp.__all__)

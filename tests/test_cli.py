@@ -192,3 +192,122 @@ def test_graph_writes_each_format_to_a_file(fmt: str, tmp_path: Path) -> None:
     assert code == ExitCode.OK
     assert out == ""
     assert target.stat().st_size > 1000
+
+
+EXAMPLES = ROOT / "examples" / "profiles"
+CASE_PROTOCOL = Path(__file__).parent / "cases" / "protocol.yaml"
+
+
+def test_check_prints_score_grade_and_plan() -> None:
+    code, out, err = run("check", str(EXAMPLES / "caja_intermedia.yaml"), "--lang", "en")
+    assert code == ExitCode.OK
+    assert err == ""
+    assert "Score: " in out
+    assert "Grade: " in out
+    assert "Action plan" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json", "csv"])
+def test_check_writes_every_format_atomically(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"report.{fmt}"
+    code, out, _ = run("check", str(EXAMPLES / "mutual_inicial.csv"), "--format", fmt,
+                       "-o", str(target))
+    assert code == ExitCode.OK
+    assert out == ""
+    assert target.stat().st_size > 200
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_check_json_is_the_assessment(bundled: dp.Protocol) -> None:
+    path = EXAMPLES / "instituto_avanzado.yaml"
+    _, out, _ = run("check", str(path), "--format", "json", "--strict")
+    expected = dp.assess(bundled, dp.load_profile(path, bundled), strict=True)
+    assert out == expected.to_json()
+
+
+def test_check_thresholds_exit_1_but_still_write_the_report() -> None:
+    path = str(EXAMPLES / "caja_intermedia.yaml")
+    code, out, err = run("check", path, "--fail-under", "90")
+    assert code == ExitCode.THRESHOLD
+    assert "Puntaje" in out
+    assert "below --fail-under 90" in err
+    assert run("check", path, "--fail-under", "1")[0] == ExitCode.OK
+    code, _, err = run("check", path, "--fail-on-blocking")
+    assert code == ExitCode.THRESHOLD
+    assert "blocking gap" in err
+
+
+def test_check_as_of_changes_freshness() -> None:
+    path = str(CASE_PROTOCOL.parent / "all_tested_recently" / "profile.yaml")
+    _, out, _ = run("check", path, "--protocol", str(CASE_PROTOCOL), "--format", "json")
+    _, later, _ = run("check", path, "--protocol", str(CASE_PROTOCOL), "--format", "json",
+                      "--as-of", "2029-01-01")
+    assert json.loads(out)["score"] == 100.0
+    assert json.loads(later)["score"] == 75.0
+
+
+@pytest.mark.parametrize("argv", [
+    ["--as-of", "yesterday"], ["--fail-under", "120"], ["--fail-under", "x"],
+    ["--format", "pdf"]])
+def test_check_bad_options_exit_2(argv: list[str]) -> None:
+    assert run("check", str(EXAMPLES / "caja_intermedia.yaml"), *argv)[0] == \
+        ExitCode.BAD_INPUT
+
+
+def test_check_broken_profile_exits_2_with_located_message(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+                    "assessed_on: 2026-01-01\nactions: {GOV-01: 9}\n", encoding="utf-8")
+    code, out, err = run("check", str(path), "-o", str(tmp_path / "out.html"))
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert err == f"{path}:4:19: actions.GOV-01.level: must be 0-4 or n/a (got 9) " \
+                  "[invalid-level]\n"
+    assert not (tmp_path / "out.html").exists()
+
+
+def test_check_csv_with_options_instead_of_sidecar(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("action_id,level,evidence,last_exercised,justification,note\n"
+                    "GOV-01,3,acta.pdf,,,\n", encoding="utf-8")
+    code, out, err = run("check", str(path), "--institution-id", "x", "--institution-name",
+                         "X", "--country", "MX", "--assessed-on", "2026-02-01",
+                         "--format", "json")
+    assert code == ExitCode.OK, err
+    assert json.loads(out)["institution"] == {"id": "x", "name": "X", "country": "MX"}
+    assert run("check", str(path), "--institution-id", "x")[0] == ExitCode.BAD_INPUT
+
+
+def test_plan_top_limits_rows(bundled: dp.Protocol) -> None:
+    code, out, _ = run("plan", str(EXAMPLES / "caja_intermedia.yaml"), "--top", "3")
+    assert code == ExitCode.OK
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("#")
+    result = dp.assess(bundled, dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled))
+    assert [line.split()[1] for line in lines[1:]] == [s.action for s in result.plan[:3]]
+
+
+def test_template_csv_writes_sidecar_and_round_trips(tmp_path: Path) -> None:
+    target = tmp_path / "nuevo.csv"
+    assert run("template", "--format", "csv", "-o", str(target))[0] == ExitCode.OK
+    sidecar = tmp_path / "nuevo.meta.yaml"
+    assert sidecar.is_file()
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(
+        "assessed_on:  # YYYY-MM-DD", "assessed_on: 2026-03-01"), encoding="utf-8")
+    code, out, err = run("check", str(target), "--format", "json")
+    assert code == ExitCode.OK, err
+    assert json.loads(out)["score"] == 0.0
+
+
+def test_template_yaml_lists_every_action_with_its_title(bundled: dp.Protocol) -> None:
+    _, out, _ = run("template", "--lang", "en")
+    for action in bundled.actions:
+        assert f"  {action.id}: 0  # {action.title.en}" in out
+
+
+@pytest.mark.parametrize("kind", ["profile", "protocol", "assessment"])
+def test_schema_prints_json_schema(kind: str) -> None:
+    code, out, _ = run("schema", kind)
+    assert code == ExitCode.OK
+    assert json.loads(out)["$schema"].startswith("https://json-schema.org/")

@@ -35,7 +35,9 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 @pytest.mark.parametrize("index", range(len(re.findall(r"```python\n", README))))
-def test_readme_python_blocks_run(index: int, capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_python_blocks_run(index: int, capsys: pytest.CaptureFixture[str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
     block = re.findall(r"```python\n(.*?)```", README, re.S)[index]
     exec(compile(block, f"README.md block {index}", "exec"), {})
     assert capsys.readouterr().out
@@ -61,9 +63,35 @@ def test_every_cli_command_has_help_and_is_documented() -> None:
 
 
 def test_every_error_code_is_documented() -> None:
+    from disaster_protocol.assess import FINDING_KINDS
+
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src").rglob("*.py"))
     used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source)) | {"cycle"}
-    used -= {"disaster-protocol", "utf-8", "utf-8-sig"}
+    used -= {"disaster-protocol", "utf-8", "utf-8-sig", *FINDING_KINDS}
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "errors.md")
                                 .read_text(encoding="utf-8"), re.M))
     assert used <= documented, used - documented
+
+
+def test_every_finding_kind_is_documented_in_the_scoring_method() -> None:
+    from disaster_protocol.assess import FINDING_KINDS
+
+    scoring = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `([a-z-]+)` \|", scoring, re.M)
+    assert [k for k in documented if k in FINDING_KINDS] == list(FINDING_KINDS)
+
+
+def test_readme_cli_excerpt_is_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from disaster_protocol.cli import main
+
+    excerpt = re.search(r"```console\n\$ disaster-protocol (.*?)\n(.*?)```", README, re.S)
+    assert excerpt is not None
+    out = io.StringIO()
+    monkeypatch.chdir(ROOT)
+    main(excerpt.group(1).split(), stdout=out)
+    real = out.getvalue().splitlines()
+    for line in excerpt.group(2).splitlines():
+        if line != "...":
+            assert line in real, line

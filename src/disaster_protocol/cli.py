@@ -62,6 +62,10 @@ class _UsageError(Exception):
     """A command-line value that names nothing in the protocol."""
 
 
+class _ThresholdFailed(Exception):
+    """A threshold the user set was not met (the report was still produced)."""
+
+
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     protocol = load_protocol(args.path)
     name = args.path or "bundled protocol"
@@ -181,9 +185,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         failed.append(f"score {result.score:.1f} is below --fail-under {args.fail_under:g}")
     if args.fail_on_blocking and result.blocking:
         failed.append(f"{len(result.blocking)} blocking gap(s): {', '.join(result.blocking)}")
-    for reason in failed:
-        print(f"disaster-protocol check: {reason}", file=sys.stderr)
-    return ExitCode.THRESHOLD if failed else ExitCode.OK
+    if failed:
+        raise _ThresholdFailed("; ".join(failed))
+    return ExitCode.OK
 
 
 def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
@@ -379,6 +383,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         for problem in exc.problems:
             print(problem, file=err)
         return ExitCode.BAD_INPUT
+    except _ThresholdFailed as exc:
+        print(f"disaster-protocol {args.command}: {exc}", file=err)
+        return ExitCode.THRESHOLD
     except _UsageError as exc:
         if args.debug:
             raise

@@ -269,7 +269,13 @@ def _csv_level(cell: str) -> object:
 
 
 def _expand_shorthand(data: dict[str, object]) -> None:
-    """``ACTION: 3`` -> ``{level: 3}`` and ``ROLE: "unit"`` -> ``{unit: "unit"}`` (in place)."""
+    """``ACTION: 3`` -> ``{level: 3}`` and ``ROLE: "unit"`` -> ``{unit: "unit"}`` (in place).
+
+    An empty ``roles:``, ``actions:`` or ``waivers:`` key means none.
+    """
+    for key, empty in (("roles", {}), ("actions", {}), ("waivers", [])):
+        if key in data and data[key] is None:
+            data[key] = empty
     actions = data.get("actions")
     if isinstance(actions, dict):
         for key, value in actions.items():

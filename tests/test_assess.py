@@ -1,0 +1,168 @@
+"""The checker: invariants over random profiles, and properties of the method."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import disaster_protocol as dp
+from disaster_protocol.assess import FINDING_KINDS, RULES, _months_earlier
+from disaster_protocol.profile import ActionStatus, Institution, Profile
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "profiles"
+BUNDLED = dp.load_protocol()
+IDS = [a.id for a in BUNDLED.actions]
+ROLES = [r.id for r in BUNDLED.roles]
+AS_OF = date(2026, 6, 30)
+
+statuses = st.builds(
+    ActionStatus,
+    level=st.sampled_from([0, 1, 2, 3, 4, "n/a"]),
+    evidence=st.lists(st.sampled_from(["acta.pdf", "plan.pdf"]), max_size=2).map(tuple),
+    last_exercised=st.none() | st.dates(date(2020, 1, 1), AS_OF),
+    justification=st.just("no aplica"),
+)
+profiles = st.builds(
+    Profile, schema_version=st.just(1),
+    institution=st.just(Institution(id="x", name="X", country="MX")),
+    assessed_on=st.just(AS_OF),
+    actions=st.dictionaries(st.sampled_from(IDS), statuses, max_size=len(IDS)),
+    roles=st.dictionaries(st.sampled_from(ROLES), st.builds(
+        dp.profile.RoleAssignment, unit=st.sampled_from(["U1", "U2", "U3", "U4", "U5"])),
+        max_size=len(ROLES)))
+
+
+def raised(profile: Profile, action: str) -> Profile:
+    """The same profile with one action one level higher (assessed 0 if it was absent)."""
+    actions = dict(profile.actions)
+    current = actions.get(action, ActionStatus(level=0))
+    if current.level == "n/a" or current.level == 4:
+        return profile
+    actions[action] = ActionStatus(**{**current.model_dump(), "level": current.level + 1})
+    return Profile.model_validate({**profile.model_dump(), "actions": actions})
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles, st.booleans())
+def test_scores_stay_within_0_and_100(profile: Profile, strict: bool) -> None:
+    result = dp.assess(BUNDLED, profile, strict=strict)
+    assert 0.0 <= result.score <= 100.0
+    for group in (result.by_phase, result.by_priority, result.by_role, result.by_hazard):
+        assert all(v is None or 0.0 <= v <= 100.0 for v in group.values())
+    assert result.grade in ("A", "B", "C")
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles, st.sampled_from(IDS), st.booleans())
+def test_raising_a_level_never_lowers_the_score_nor_adds_a_gap(
+        profile: Profile, action: str, strict: bool) -> None:
+    before = dp.assess(BUNDLED, profile, strict=strict)
+    after = dp.assess(BUNDLED, raised(profile, action), strict=strict)
+    assert after.score >= before.score
+    assert set(after.blocking) <= set(before.blocking)
+    effective_before = {r.action: r.effective for r in before.actions}
+    for r in after.actions:
+        if r.effective is not None and effective_before[r.action] is not None:
+            assert r.effective >= effective_before[r.action]  # type: ignore[operator]
+
+
+@settings(max_examples=30, deadline=None)
+@given(profiles, st.booleans())
+def test_equal_inputs_give_byte_identical_output(profile: Profile, strict: bool) -> None:
+    copy = Profile.model_validate(profile.model_dump())
+    one, two = dp.assess(BUNDLED, profile, strict=strict), dp.assess(BUNDLED, copy, strict=strict)
+    assert one.to_json() == two.to_json()
+    assert one.to_html() == two.to_html()
+    assert one.to_csv() == two.to_csv()
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles)
+def test_effective_level_never_exceeds_claim_or_prerequisite_plus_one(profile: Profile) -> None:
+    result = dp.assess(BUNDLED, profile)
+    effective = {r.action: r.effective for r in result.actions}
+    for r in result.actions:
+        if r.effective is None:
+            assert r.status == "n/a"
+            continue
+        assert r.effective <= (r.claimed or 0)
+        for req in BUNDLED.action(r.action).requires:
+            if effective[req] is not None:
+                assert r.effective <= effective[req] + 1  # type: ignore[operator]
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles)
+def test_plan_steps_have_prerequisites_in_place_and_are_ranked(profile: Profile) -> None:
+    result = dp.assess(BUNDLED, profile)
+    effective = {r.action: r.effective for r in result.actions}
+    critical_seen_last = True
+    for step in result.plan:
+        assert effective[step.action] is not None
+        assert effective[step.action] < 3
+        for req in BUNDLED.action(step.action).requires:
+            assert effective[req] is None or effective[req] >= 3  # type: ignore[operator]
+        assert step.uplift >= 0
+        assert critical_seen_last or not step.critical  # critical steps come first
+        critical_seen_last = step.critical
+    assert [s.rank for s in result.plan] == list(range(1, len(result.plan) + 1))
+
+
+def test_assess_does_not_mutate_its_inputs(bundled: dp.Protocol) -> None:
+    profile = dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+    before = pickle.dumps(profile)
+    dp.assess(bundled, profile, strict=True)
+    assert pickle.dumps(profile) == before
+
+
+def test_as_of_defaults_to_the_profile_date_not_the_clock(bundled: dp.Protocol) -> None:
+    profile = dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+    assert dp.assess(bundled, profile).as_of == profile.assessed_on
+
+
+def test_assessment_pickles_for_parallel_maps(bundled: dp.Protocol) -> None:
+    result = dp.assess(bundled, dp.load_profile(EXAMPLES / "mutual_inicial.csv", bundled))
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_profile_from_another_protocol_is_refused(bundled: dp.Protocol) -> None:
+    cases = dp.load_protocol(Path(__file__).parent / "cases" / "protocol.yaml")
+    profile = dp.loads_profile("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+                               "assessed_on: 2026-01-01\nactions: {A1: 3}\n", cases)
+    with pytest.raises(dp.ProfileError, match="load the profile against this protocol"):
+        dp.assess(bundled, profile)
+
+
+def test_every_finding_kind_is_produced_by_some_rule() -> None:
+    assert len(RULES) >= 7
+    assert len(set(FINDING_KINDS)) == 9
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2026, 6, 30), 24, date(2024, 6, 30)),
+    (date(2026, 3, 31), 1, date(2026, 2, 28)),
+    (date(2024, 2, 29), 12, date(2023, 2, 28)),
+    (date(2026, 1, 15), 13, date(2024, 12, 15)),
+])
+def test_freshness_window_subtracts_calendar_months(day: date, months: int,
+                                                    expected: date) -> None:
+    assert _months_earlier(day, months) == expected
+
+
+def test_json_has_the_documented_keys(bundled: dp.Protocol) -> None:
+    result = dp.assess(bundled, dp.load_profile(EXAMPLES / "instituto_avanzado.yaml", bundled))
+    data = result.to_dict()
+    assert {"protocol", "institution", "as_of", "score", "grade", "by_phase", "by_priority",
+            "by_role", "by_hazard", "blocking", "findings", "plan", "method"} <= set(data)
+    assert data["protocol"] == {"id": "sendai_ciss", "version": bundled.version}
+    finding = data["findings"][0]
+    assert set(finding) == {"kind", "action", "role", "message"}
+    assert set(finding["message"]) == {"es", "en"}
+    assert set(data["by_phase"]) == {p.id for p in bundled.phases}

@@ -1,0 +1,181 @@
+"""Reading readiness profiles: YAML, JSON and CSV, shorthand, and every error path."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import disaster_protocol as dp
+from disaster_protocol.profile import Institution, loads_profile_csv
+
+from .conftest import ROOT
+
+CASES = Path(__file__).parent / "cases"
+EXAMPLES = ROOT / "examples" / "profiles"
+HEAD = "schema_version: 1\ninstitution: {id: x, name: X, country: MX}\nassessed_on: 2026-06-30\n"
+
+
+@pytest.fixture(scope="module")
+def cases() -> dp.Protocol:
+    return dp.load_protocol(CASES / "protocol.yaml")
+
+
+def errors(text: str, protocol: dp.Protocol) -> list[str]:
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(text, protocol, source="p.yaml")
+    return str(info.value).splitlines()
+
+
+def test_shorthand_and_full_forms_mean_the_same(cases: dp.Protocol) -> None:
+    short = dp.loads_profile(HEAD + "roles: {RMU: Riesgos}\nactions: {A1: 3}\n", cases)
+    full = dp.loads_profile(HEAD + "roles: {RMU: {unit: Riesgos}}\nactions: {A1: {level: 3}}\n",
+                            cases)
+    assert short == full
+    assert short.actions["A1"].level == 3
+    assert short.roles["RMU"].unit == "Riesgos"
+
+
+def test_json_profile_reads_like_yaml(cases: dp.Protocol, tmp_path: Path) -> None:
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": "2026-06-30", "actions": {"A1": 3, "A2": {"level": "n/a",
+                                                                     "justification": "no"}}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    profile = dp.load_profile(path, cases)
+    assert profile.assessed_on == date(2026, 6, 30)
+    assert profile.actions["A2"].level == "n/a"
+
+
+def test_invalid_level_names_position_and_allowed_values(cases: dp.Protocol) -> None:
+    lines = errors(HEAD + "actions:\n  A1: 7\n  A2: {level: -1}\n  A3: {level: yes}\n", cases)
+    assert lines == [
+        "p.yaml:5:7: actions.A1.level: must be 0-4 or n/a (got 7) [invalid-level]",
+        "p.yaml:6:15: actions.A2.level: must be 0-4 or n/a (got -1) [invalid-level]",
+        "p.yaml:7:15: actions.A3.level: must be 0-4 or n/a (got 'yes', read by YAML as True) "
+        "[invalid-level]",
+    ]
+
+
+def test_unknown_ids_get_did_you_mean(cases: dp.Protocol) -> None:
+    lines = errors(HEAD + "roles: {RMX: Riesgos}\nactions: {A11: 3}\n", cases)
+    assert lines == [
+        "p.yaml:4:9: roles.RMX: unknown role 'RMX' (did you mean 'RMU'?) [unknown-role]",
+        "p.yaml:5:11: actions.A11: unknown action 'A11' (did you mean 'A1'?); the protocol "
+        "cases 0.1 has no such action [unknown-action]",
+    ]
+
+
+def test_not_applicable_needs_a_justification(cases: dp.Protocol) -> None:
+    lines = errors(HEAD + "actions: {A4: n/a}\n", cases)
+    assert lines == ["p.yaml:4:15: actions.A4: n/a needs a justification: say why this action "
+                     "does not apply [missing-justification]"]
+
+
+def test_exercise_after_assessment_date_is_an_error(cases: dp.Protocol) -> None:
+    lines = errors(HEAD + "actions: {A1: {level: 4, last_exercised: 2027-01-01}}\n", cases)
+    assert lines[0].endswith("[invalid-date]")
+    assert "p.yaml:4:42:" in lines[0]
+
+
+def test_waiver_for_unknown_action(cases: dp.Protocol) -> None:
+    text = HEAD + ("waivers:\n- {action: A9, reason: r, approved_by: b, expires: 2027-01-01}\n")
+    assert errors(text, cases)[0].endswith("[unknown-action]")
+
+
+def test_structure_errors_are_located(cases: dp.Protocol) -> None:
+    lines = errors("schema_version: 1\ninstitution: {id: x, name: X}\nassessed_on: soon\n"
+                   "actions: {A1: {level: 3, evidnce: [a]}}\n", cases)
+    assert lines == [
+        "p.yaml:2:14: institution.country: required field 'country' is missing [missing-field]",
+        "p.yaml:3:14: assessed_on: must be a date (YYYY-MM-DD) (got 'soon') [wrong-type]",
+        "p.yaml:4:26: actions.A1.evidnce: unknown key 'evidnce' (did you mean 'evidence'?) "
+        "[unknown-key]",
+    ]
+
+
+def test_newer_schema_version_says_upgrade(cases: dp.Protocol) -> None:
+    lines = errors("schema_version: 3\n", cases)
+    assert "upgrade disaster-protocol" in lines[0]
+
+
+def test_unassessed_actions_are_simply_absent(cases: dp.Protocol) -> None:
+    profile = dp.loads_profile(HEAD, cases)
+    assert profile.actions == {}
+
+
+def test_csv_with_sidecar(cases: dp.Protocol, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(
+        "action_id,level,evidence,last_exercised,justification,note\n"
+        "A1,3,acta.pdf; plan.pdf,,,\nA2,4,,2026-01-10,,probado en enero\n"
+        "A4,n/a,,,Sin hospitales,\n", encoding="utf-8")
+    (tmp_path / "p.meta.yaml").write_text(HEAD + "roles: {RMU: Riesgos}\n", encoding="utf-8")
+    profile = dp.load_profile(tmp_path / "p.csv", cases)
+    assert profile.institution.id == "x"
+    assert profile.actions["A1"].evidence == ("acta.pdf", "plan.pdf")
+    assert profile.actions["A2"].last_exercised == date(2026, 1, 10)
+    assert profile.actions["A4"].justification == "Sin hospitales"
+    assert profile.roles["RMU"].unit == "Riesgos"
+
+
+def test_csv_problems_are_located_by_line_and_field(cases: dp.Protocol, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(
+        "action_id,level,evidence,last_exercised,justification,note\n"
+        "A1,9,,,,\nA7,1,,,,\nA2,2,,yesterday,,\n", encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(tmp_path / "p.csv", cases, assessed_on=date(2026, 6, 30),
+                        institution=Institution(id="x", name="X", country="MX"))
+    assert str(info.value) == f"{tmp_path / 'p.csv'}:2:2: actions.A1.level: must be 0-4 or n/a " \
+                              "(got 9) [invalid-level]"
+
+
+def test_csv_without_institution_data_says_where_to_put_it(cases: dp.Protocol,
+                                                            tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("action_id,level,evidence,last_exercised,justification,"
+                                    "note\nA1,1,,,,\n", encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(tmp_path / "p.csv", cases)
+    assert info.value.codes == ("missing-field", "missing-field")
+    assert "p.meta.yaml" in str(info.value)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("action_id,level\nA1,1\n", "wrong-type"),
+    ("", "empty-file"),
+    ("action_id,level,evidence,last_exercised,justification,note\nA1,1,,,\n", "wrong-type"),
+    ("action_id,level,evidence,last_exercised,justification,note\nA1,1,,,,\nA1,2,,,,\n",
+     "duplicate-key"),
+])
+def test_malformed_csv(cases: dp.Protocol, text: str, code: str) -> None:
+    with pytest.raises(dp.ProfileError) as info:
+        loads_profile_csv(text, cases, source="p.csv", assessed_on=date(2026, 1, 1),
+                          institution=Institution(id="x", name="X", country="MX"))
+    assert info.value.codes == (code,)
+
+
+def test_options_override_the_sidecar(cases: dp.Protocol, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("action_id,level,evidence,last_exercised,justification,"
+                                    "note\nA1,1,,,,\n", encoding="utf-8")
+    (tmp_path / "p.meta.yaml").write_text(HEAD, encoding="utf-8")
+    profile = dp.load_profile(tmp_path / "p.csv", cases, assessed_on=date(2026, 7, 1))
+    assert profile.assessed_on == date(2026, 7, 1)
+
+
+def test_sidecar_problems_are_located_in_the_sidecar(cases: dp.Protocol, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("action_id,level,evidence,last_exercised,justification,"
+                                    "note\nA1,1,,,,\n", encoding="utf-8")
+    (tmp_path / "p.meta.yaml").write_text(HEAD + "roles: {RMX: Riesgos}\n", encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(tmp_path / "p.csv", cases)
+    assert str(info.value).startswith(f"{tmp_path / 'p.meta.yaml'}:4:9: roles.RMX")
+
+
+@pytest.mark.parametrize("name", ["instituto_avanzado.yaml", "caja_intermedia.yaml",
+                                  "mutual_inicial.csv"])
+def test_example_profiles_load_against_the_bundled_protocol(name: str,
+                                                            bundled: dp.Protocol) -> None:
+    profile = dp.load_profile(EXAMPLES / name, bundled)
+    assert "ilustrativ" in profile.institution.name
+    assert len(profile.actions) == len(bundled.actions)

@@ -1,0 +1,127 @@
+"""Rendered reports: self-contained HTML, Markdown, CSV, text, templates and schemas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+import disaster_protocol as dp
+from disaster_protocol.report import json_schema, profile_template_yaml
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "profiles"
+
+
+@pytest.fixture(scope="module")
+def result() -> dp.Assessment:
+    protocol = dp.load_protocol()
+    return dp.assess(protocol, dp.load_profile(EXAMPLES / "caja_intermedia.yaml", protocol))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.urls += [v or "" for k, v in attrs if k in ("src", "href")]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_html_is_self_contained_and_in_the_chosen_language(result: dp.Assessment,
+                                                          lang: str) -> None:
+    page = result.to_html(lang)  # type: ignore[arg-type]
+    parser = _Tags()
+    parser.feed(page)
+    assert "script" not in parser.tags
+    assert "link" not in parser.tags
+    assert "img" not in parser.tags
+    assert parser.urls == []
+    assert not re.search(r"url\(|@import|https?://", page)
+    assert f"<html lang={lang}>" in page
+    assert "@media print" in page
+    heading = "Evaluación de preparación" if lang == "es" else "Disaster readiness assessment"
+    assert heading in page
+    assert result.institution.name in page
+
+
+def test_html_escapes_institution_text(bundled: dp.Protocol) -> None:
+    profile = dp.loads_profile("schema_version: 1\ninstitution: {id: x, name: '<b>X & Y</b>', "
+                               "country: MX}\nassessed_on: 2026-01-01\n", bundled)
+    page = dp.assess(bundled, profile).to_html()
+    assert "<b>X" not in page
+    assert "&lt;b&gt;X &amp; Y&lt;/b&gt;" in page
+
+
+def test_jupyter_display_is_an_html_fragment(result: dp.Assessment) -> None:
+    fragment = result._repr_html_()
+    assert fragment.startswith("<div>")
+    assert "<html" not in fragment
+
+
+def test_markdown_lists_plan_and_findings(result: dp.Assessment) -> None:
+    text = result.to_markdown("en")
+    assert text.startswith("# Disaster readiness assessment: ")
+    assert f"**Grade: {result.grade}**" in text
+    assert f"`{result.plan[0].action}`" in text
+    assert text.count("| blocking-gap |") == len(result.blocking)
+
+
+def test_csv_has_one_row_per_action_with_claimed_and_effective(result: dp.Assessment) -> None:
+    rows = list(csv.DictReader(io.StringIO(result.to_csv())))
+    assert len(rows) == len(result.actions)
+    by_id = {r["action"]: r for r in rows}
+    for action in result.actions:
+        row = by_id[action.action]
+        assert row["effective"] == ("" if action.effective is None else str(action.effective))
+    blocked = by_id[result.blocking[0]]
+    assert "blocking-gap" in blocked["findings"].split(";")
+
+
+def test_json_round_trips_into_the_model(result: dp.Assessment) -> None:
+    assert dp.Assessment.model_validate(json.loads(result.to_json())) == result
+
+
+def test_template_loads_once_institution_and_date_are_filled(bundled: dp.Protocol) -> None:
+    text = profile_template_yaml(bundled, "en").replace(
+        "assessed_on:  # YYYY-MM-DD", "assessed_on: 2026-01-01")
+    profile = dp.loads_profile(text, bundled)
+    assert set(profile.actions) == {a.id for a in bundled.actions}
+    assert dp.assess(bundled, profile).score == 0.0
+
+
+def test_unfilled_template_points_at_the_date(bundled: dp.Protocol) -> None:
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(profile_template_yaml(bundled), bundled, source="t.yaml")
+    assert "assessed_on" in str(info.value)
+
+
+@pytest.mark.parametrize("kind", ["profile", "protocol", "assessment"])
+def test_committed_schemas_match_the_models(kind: str) -> None:
+    committed = (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    assert committed == json_schema(kind), (  # type: ignore[arg-type]
+        f"schemas/{kind}.schema.json is stale: run "
+        f"`disaster-protocol schema {kind} -o schemas/{kind}.schema.json`")
+
+
+def test_example_profile_validates_against_the_profile_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads((ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+    data = yaml.safe_load((EXAMPLES / "instituto_avanzado.yaml").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))
+    for key, value in data["actions"].items():
+        if not isinstance(value, dict):
+            data["actions"][key] = {"level": value}
+    for key, value in data["roles"].items():
+        data["roles"][key] = {"unit": value}
+    jsonschema.validate(data, schema)
