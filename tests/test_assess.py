@@ -166,3 +166,25 @@ def test_json_has_the_documented_keys(bundled: dp.Protocol) -> None:
     assert set(finding) == {"kind", "action", "role", "message"}
     assert set(finding["message"]) == {"es", "en"}
     assert set(data["by_phase"]) == {p.id for p in bundled.phases}
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles, st.booleans())
+def test_uplift_equals_a_full_recomputation_with_the_action_at_three(profile: Profile,
+                                                                    strict: bool) -> None:
+    result = dp.assess(BUNDLED, profile, strict=strict)
+    for step in result.plan:
+        actions = dict(profile.actions)
+        old = actions.get(step.action, ActionStatus(level=0))
+        actions[step.action] = ActionStatus(**{**old.model_dump(), "level": 3,
+                                               "evidence": ("acta.pdf",)})
+        better = Profile.model_validate({**profile.model_dump(), "actions": actions})
+        exact = dp.assess(BUNDLED, better, strict=strict)
+        full = _unrounded_score(exact) - _unrounded_score(result)
+        assert step.uplift == pytest.approx(full, abs=0.006)
+
+
+def _unrounded_score(result: dp.Assessment) -> float:
+    weights = {a.id: a.weight for a in BUNDLED.actions}
+    scored = [(weights[r.action], r.effective) for r in result.actions if r.effective is not None]
+    return 100 * sum(w * e for w, e in scored) / (4 * sum(w for w, _ in scored))

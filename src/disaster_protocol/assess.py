@@ -27,13 +27,14 @@ Each rule is a small function in ``RULES``; adding a rule is adding a function a
 from __future__ import annotations
 
 import calendar
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from .model import Action, Protocol, Text, _Frozen
+from .model import Protocol, Text, _Frozen
 from .profile import ActionStatus, Institution, Profile
 
 __all__ = [
@@ -365,14 +366,15 @@ def _propagate(protocol: Protocol, supported: dict[str, int | None]) -> dict[str
     return effective
 
 
-def _score(actions: tuple[Action, ...] | list[Action],
+def _score(ids: tuple[str, ...] | list[str], weights: dict[str, float],
            effective: dict[str, int | None]) -> float | None:
     total = weight = 0.0
-    for a in actions:
-        level = effective[a.id]
+    for action_id in ids:
+        level = effective[action_id]
         if level is not None:
-            total += a.weight * level
-            weight += a.weight
+            w = weights[action_id]
+            total += w * level
+            weight += w
     return None if weight == 0 else 100.0 * total / (4.0 * weight)
 
 
@@ -386,26 +388,45 @@ def _grade(score: float, blocking: bool) -> Literal["A", "B", "C"]:
     return "B" if score >= GRADE_B else "C"
 
 
-def _groups(protocol: Protocol) -> dict[str, dict[str, list[Action]]]:
-    by_phase: dict[str, list[Action]] = {p.id: [] for p in protocol.phases}
-    by_priority: dict[str, list[Action]] = {p.id: [] for p in protocol.sendai.priorities}
-    by_role: dict[str, list[Action]] = {r.id: [] for r in protocol.roles}
-    by_hazard: dict[str, list[Action]] = {h.id: [] for h in protocol.hazards}
-    for a in protocol.actions:
-        by_phase[a.phase].append(a)
-        for prio in protocol.index.priorities[a.id]:
-            by_priority[prio].append(a)
-        by_role[a.lead].append(a)
-        for hazard in by_hazard:
-            if hazard in a.hazards or (hazard != "all" and "all" in a.hazards):
-                by_hazard[hazard].append(a)
-    return {"by_phase": by_phase, "by_priority": by_priority, "by_role": by_role,
-            "by_hazard": by_hazard}
+def _uplift(ctx: _Context, action_id: str, weights: dict[str, float],
+            scored_weight: float) -> float:
+    """Score points gained if ``action_id`` reached level 3, caps on its dependants included.
+
+    Only the action and what rests on it can change, so only they are recomputed, in
+    execution order, stopping where nothing changes.
+    """
+    protocol, effective = ctx.protocol, ctx.effective
+    index, actions = protocol.index, protocol.action_index
+    new = {action_id: IMPLEMENTED}
+    delta = weights[action_id] * (IMPLEMENTED - (effective[action_id] or 0))
+    rank = index.rank
+    # A heap by execution rank: a node is recomputed only after every changed prerequisite.
+    pending = [(rank[d], d) for d in index.dependants[action_id]]
+    heapq.heapify(pending)
+    seen = {d for _, d in pending}
+    while pending:
+        _, node = heapq.heappop(pending)
+        level = ctx.supported[node]
+        if level is None:
+            continue
+        for req in actions[node].requires:
+            cap = new.get(req, effective[req])
+            if cap is not None and level > cap + 1:
+                level = cap + 1
+        if level != effective[node]:
+            new[node] = level
+            delta += weights[node] * (level - (effective[node] or 0))
+            for dep in index.dependants[node]:
+                if dep not in seen:
+                    seen.add(dep)
+                    heapq.heappush(pending, (rank[dep], dep))
+    return 100.0 * delta / (4.0 * scored_weight) if scored_weight else 0.0
 
 
-def _plan(ctx: _Context, overall: float) -> tuple[PlanStep, ...]:
+def _plan(ctx: _Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
     protocol, effective = ctx.protocol, ctx.effective
     index = protocol.index
+    scored_weight = sum(weights[a] for a, level in effective.items() if level is not None)
     candidates = []
     for a in protocol.actions:
         level = effective[a.id]
@@ -414,11 +435,8 @@ def _plan(ctx: _Context, overall: float) -> tuple[PlanStep, ...]:
         if any(effective[r] is not None and effective[r] < IMPLEMENTED  # type: ignore[operator]
                for r in a.requires):
             continue
-        raised = dict(ctx.supported)
-        raised[a.id] = max(IMPLEMENTED, raised[a.id] or 0)
-        after = _score(protocol.actions, _propagate(protocol, raised)) or 0.0
         candidates.append((a, _unlocks(a.id, index.dependants, effective),
-                           round(after - overall, 2)))
+                           round(_uplift(ctx, a.id, weights, scored_weight), 2)))
     candidates.sort(key=lambda c: (not c[0].critical, -c[1], -c[0].weight,
                                    index.position[c[0].id]))
     units = ctx.profile.roles
@@ -500,10 +518,12 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     order = {k: i for i, k in enumerate(FINDING_KINDS)}
     position = protocol.index.position
     findings.sort(key=lambda f: (order[f.kind], position.get(f.action or "", (-1, -1))))
-    overall = _score(protocol.actions, effective) or 0.0
+    weights = {a.id: a.weight for a in protocol.actions}
+    overall = _score(protocol.index.order, weights, effective) or 0.0
     blocking = tuple(f.action for f in findings if f.kind == "blocking-gap" and f.action)
-    groups = {name: {key: _one_decimal(_score(acts, effective)) for key, acts in group.items()}
-              for name, group in _groups(protocol).items()}
+    groups = {name: {key: _one_decimal(_score(ids, weights, effective))
+                     for key, ids in group.items()}
+              for name, group in protocol.index.groups.items()}
     results = tuple(
         ActionResult(action=a.id, phase=a.phase, lead=a.lead, critical=a.critical,
                      weight=a.weight,
@@ -520,7 +540,7 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
         grade=_grade(score, bool(blocking)),
         by_phase=groups["by_phase"], by_priority=groups["by_priority"],
         by_role=groups["by_role"], by_hazard=groups["by_hazard"], blocking=blocking,
-        findings=tuple(findings), plan=_plan(ctx, overall), actions=results,
+        findings=tuple(findings), plan=_plan(ctx, weights), actions=results,
         method=Method(freshness_months=freshness_months, strict=strict,
                       max_roles_per_unit=max_roles_per_unit,
                       rules=tuple(name for name, _ in RULES)))

@@ -62,7 +62,7 @@ class _UsageError(Exception):
     """A command-line value that names nothing in the protocol."""
 
 
-class _ThresholdFailed(Exception):
+class _ThresholdError(Exception):
     """A threshold the user set was not met (the report was still produced)."""
 
 
@@ -186,7 +186,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.fail_on_blocking and result.blocking:
         failed.append(f"{len(result.blocking)} blocking gap(s): {', '.join(result.blocking)}")
     if failed:
-        raise _ThresholdFailed("; ".join(failed))
+        raise _ThresholdError("; ".join(failed))
     return ExitCode.OK
 
 
@@ -383,7 +383,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         for problem in exc.problems:
             print(problem, file=err)
         return ExitCode.BAD_INPUT
-    except _ThresholdFailed as exc:
+    except _ThresholdError as exc:
         print(f"disaster-protocol {args.command}: {exc}", file=err)
         return ExitCode.THRESHOLD
     except _UsageError as exc:

@@ -269,6 +269,8 @@ class ProtocolIndex:
     ----------
     order : tuple of str
         Execution order: every prerequisite first, then phase order, then file order.
+    rank : dict
+        Action id -> its place in ``order``.
     position : dict
         Action id -> (phase position, position in the file).
     dependants : dict
@@ -276,12 +278,18 @@ class ProtocolIndex:
     priorities : dict
         Action id -> every Sendai priority it aligns to (main one first, then through its
         key-activity paragraphs).
+    groups : dict
+        ``by_phase``, ``by_priority``, ``by_role`` (lead), ``by_hazard`` -> group id -> the
+        action ids in it. A hazard's group holds its own actions and the multi-hazard ones
+        (``all`` holds only the multi-hazard ones).
     """
 
     order: tuple[str, ...]
+    rank: dict[str, int]
     position: dict[str, tuple[int, int]]
     dependants: dict[str, tuple[str, ...]]
     priorities: dict[str, tuple[str, ...]]
+    groups: dict[str, dict[str, tuple[str, ...]]]
 
 
 class Protocol(_Frozen):
@@ -338,11 +346,28 @@ class Protocol(_Frozen):
             a.id: tuple(dict.fromkeys([*([a.sendai.priority] if a.sendai.priority else []),
                                        *(owner[ref.split("(")[0]] for ref in a.sendai.paragraph)]))
             for a in self.actions}
+        groups: dict[str, dict[str, list[str]]] = {
+            "by_phase": {p.id: [] for p in self.phases},
+            "by_priority": {p.id: [] for p in self.sendai.priorities},
+            "by_role": {r.id: [] for r in self.roles},
+            "by_hazard": {h.id: [] for h in self.hazards}}
+        for a in self.actions:
+            groups["by_phase"][a.phase].append(a.id)
+            for prio in priorities[a.id]:
+                groups["by_priority"][prio].append(a.id)
+            groups["by_role"][a.lead].append(a.id)
+            for hazard, members in groups["by_hazard"].items():
+                if hazard in a.hazards or (hazard != "all" and "all" in a.hazards):
+                    members.append(a.id)
+        order = tuple(ordered_actions(position, requires, position.__getitem__))
         return ProtocolIndex(
-            order=tuple(ordered_actions(position, requires, position.__getitem__)),
+            order=order,
+            rank={action_id: i for i, action_id in enumerate(order)},
             position=position,
             dependants={k: tuple(v) for k, v in dependants.items()},
-            priorities=priorities)
+            priorities=priorities,
+            groups={name: {k: tuple(v) for k, v in group.items()}
+                    for name, group in groups.items()})
 
     def action(self, action_id: str) -> Action:
         """Return the action with ``action_id``.
