@@ -128,7 +128,10 @@ class Method(_Frozen):
 
 class Assessment(_Frozen):
     """The result of :func:`assess`. Render it with ``to_dict``, ``to_json``, ``to_markdown``,
-    ``to_html`` or ``to_csv``; in Jupyter it displays itself as HTML."""
+    ``to_html`` or ``to_csv``; in Jupyter it displays itself as HTML.
+
+    ``labels`` names every phase, Sendai priority, role and hazard id used as a group key, in
+    Spanish and English."""
 
     protocol: ProtocolRef
     institution: Institution
@@ -143,6 +146,7 @@ class Assessment(_Frozen):
     findings: tuple[Finding, ...]
     plan: tuple[PlanStep, ...]
     actions: tuple[ActionResult, ...]
+    labels: dict[str, Text]
     method: Method
 
     def to_dict(self) -> dict[str, object]:
@@ -541,6 +545,10 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
         by_phase=groups["by_phase"], by_priority=groups["by_priority"],
         by_role=groups["by_role"], by_hazard=groups["by_hazard"], blocking=blocking,
         findings=tuple(findings), plan=_plan(ctx, weights), actions=results,
+        labels={**{p.id: p.title for p in protocol.phases},
+                **{p.id: p.title for p in protocol.sendai.priorities},
+                **{r.id: r.title for r in protocol.roles},
+                **{h.id: h.label for h in protocol.hazards}},
         method=Method(freshness_months=freshness_months, strict=strict,
                       max_roles_per_unit=max_roles_per_unit,
                       rules=tuple(name for name, _ in RULES)))

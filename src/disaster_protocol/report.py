@@ -221,6 +221,11 @@ def assessment_json(assessment: Assessment) -> str:
     return json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def _label(a: Assessment, key: str, lang: Lang) -> str:
+    label = a.labels.get(key)
+    return f"{key} — {label.get(lang)}" if label is not None else key
+
+
 def _score_tables(a: Assessment) -> list[tuple[str, dict[str, float | None]]]:
     return [("by_phase", a.by_phase), ("by_priority", a.by_priority), ("by_role", a.by_role),
             ("by_hazard", a.by_hazard)]
@@ -271,7 +276,7 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
            f"- **{w['blocking']}:** {', '.join(f'`{b}`' for b in a.blocking) or w['none']}", ""]
     for key, values in _score_tables(a):
         out += [f"## {w[key]}", "", f"| {w['group']} | {w['score']} |", "|---|---|"]
-        out += [f"| `{k}` | {_fmt(v)} |" for k, v in values.items()] + [""]
+        out += [f"| {_cell(_label(a, k, lang))} | {_fmt(v)} |" for k, v in values.items()] + [""]
     out += [f"## {w['plan']}", ""]
     if a.plan:
         out += [f"| # | {w['action']} | {w['lead']} | {w['unit']} | {w['unlocks']} | "
@@ -341,7 +346,7 @@ def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool
              f"{e(', '.join(a.blocking) or w['none'])}</p>"]
     for key, values in _score_tables(a):
         rows = "".join(
-            f"<tr><td>{e(k)}</td><td>{_fmt(v)}</td><td><span class=bar><span "
+            f"<tr><td>{e(_label(a, k, lang))}</td><td>{_fmt(v)}</td><td><span class=bar><span "
             f"style='width:{0 if v is None else v:.0f}%'></span></span></td></tr>"
             for k, v in values.items())
         parts.append(f"<h2>{e(w[key])}</h2><table><tr><th>{e(w['group'])}</th>"
