@@ -439,7 +439,7 @@ def _plan(ctx: _Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
         if any(effective[r] is not None and effective[r] < IMPLEMENTED  # type: ignore[operator]
                for r in a.requires):
             continue
-        candidates.append((a, _unlocks(a.id, index.dependants, effective),
+        candidates.append((a, _unlocks(index.downstream(a.id), effective),
                            round(_uplift(ctx, a.id, weights, scored_weight), 2)))
     candidates.sort(key=lambda c: (not c[0].critical, -c[1], -c[0].weight,
                                    index.position[c[0].id]))
@@ -451,17 +451,14 @@ def _plan(ctx: _Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
         for i, (a, unlocks, uplift) in enumerate(candidates, start=1))
 
 
-def _unlocks(action_id: str, dependants: dict[str, tuple[str, ...]],
-             effective: dict[str, int | None]) -> int:
-    """How many actions downstream (directly or not) are still below level 3."""
-    seen: set[str] = set()
-    stack = list(dependants[action_id])
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(dependants[node])
-    return sum(1 for n in seen if (effective[n] or 0) < IMPLEMENTED and effective[n] is not None)
+def _unlocks(downstream: set[str], effective: dict[str, int | None]) -> int:
+    """How many of the actions downstream are still below level 3 (n/a ones do not count)."""
+    count = 0
+    for node in downstream:
+        level = effective[node]
+        if level is not None and level < IMPLEMENTED:
+            count += 1
+    return count
 
 
 def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,

@@ -175,14 +175,6 @@ def actions_aligned_to(protocol: Protocol, code: str) -> list[Action]:
     return _related(protocol, code, "aligns_to")
 
 
-def _requires_graph(protocol: Protocol) -> nx.DiGraph[str]:
-    """The sub-graph of ``requires`` edges, pointing from prerequisite to dependant."""
-    g: nx.DiGraph[str] = nx.DiGraph()
-    g.add_nodes_from(a.id for a in protocol.actions)
-    g.add_edges_from((r, a.id) for a in protocol.actions for r in a.requires)
-    return g
-
-
 def execution_order(protocol: Protocol, actions: list[str] | None = None) -> list[str]:
     """An order that puts every prerequisite first and otherwise follows phase order.
 
@@ -219,8 +211,15 @@ def prerequisites(protocol: Protocol, action: str) -> list[str]:
     >>> prerequisites(load_protocol(), "GOV-04")
     ['GOV-01', 'GOV-03']
     """
-    needed = nx.ancestors(_requires_graph(protocol), action)
-    return [a for a in execution_order(protocol) if a in needed]
+    index = protocol.action_index
+    needed: set[str] = set()
+    stack = list(index[action].requires)
+    while stack:
+        node = stack.pop()
+        if node not in needed:
+            needed.add(node)
+            stack.extend(index[node].requires)
+    return sorted(needed, key=protocol.index.rank.__getitem__)
 
 
 def dependants(protocol: Protocol, action: str) -> list[str]:
@@ -232,8 +231,7 @@ def dependants(protocol: Protocol, action: str) -> list[str]:
     >>> len(dependants(load_protocol(), "GOV-01")) > 50
     True
     """
-    waiting = nx.descendants(_requires_graph(protocol), action)
-    return [a for a in execution_order(protocol) if a in waiting]
+    return sorted(protocol.index.downstream(action), key=protocol.index.rank.__getitem__)
 
 
 def critical_chains(protocol: Protocol) -> dict[str, list[str]]:

@@ -291,6 +291,17 @@ class ProtocolIndex:
     priorities: dict[str, tuple[str, ...]]
     groups: dict[str, dict[str, tuple[str, ...]]]
 
+    def downstream(self, action_id: str) -> set[str]:
+        """Every action that depends on ``action_id``, directly or not."""
+        seen: set[str] = set()
+        stack = list(self.dependants[action_id])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(self.dependants[node])
+        return seen
+
 
 class Protocol(_Frozen):
     """A whole protocol: reference data, phases, roles and actions.
