@@ -311,3 +311,20 @@ def test_schema_prints_json_schema(kind: str) -> None:
     code, out, _ = run("schema", kind)
     assert code == ExitCode.OK
     assert json.loads(out)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_invalid_institution_option_exits_2_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("action_id,level,evidence,last_exercised,justification,note\n",
+                    encoding="utf-8")
+    code, _, err = run("check", str(path), "--institution-id", "bad id", "--institution-name",
+                       "X", "--country", "MX", "--assessed-on", "2026-01-01")
+    assert code == ExitCode.BAD_INPUT
+    assert "invalid institution option (id:" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("top", ["0", "-2", "x"])
+def test_plan_top_must_be_positive(top: str) -> None:
+    assert run("plan", str(EXAMPLES / "caja_intermedia.yaml"), "--top", top)[0] == \
+        ExitCode.BAD_INPUT

@@ -17,6 +17,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from . import __version__
 from ._graph_export import EXPORT_FORMATS, export_graph
 from ._io import write_atomic
@@ -25,9 +27,9 @@ from .assess import Assessment, assess
 from .errors import DisasterProtocolError
 from .graph import actions_matching, playbook
 from .loader import load_protocol
-from .model import Action
 from .profile import Institution, load_profile
 from .report import (
+    action_text,
     assessment_csv,
     assessment_html,
     assessment_json,
@@ -92,26 +94,9 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         for action in selected:
-            out.write(_action_text(action, args.lang))
+            out.write(action_text(action, args.lang))
         print(f"{len(selected)} action(s)", file=out)
     return ExitCode.OK
-
-
-def _action_text(a: Action, lang: str) -> str:
-    es = lang == "es"
-    flag = (" [crítica]" if es else " [critical]") if a.critical else ""
-    lines = [f"{a.id}{flag}  {a.title.get('es' if es else 'en')}"]
-    support = ", ".join(a.support) or "-"
-    sendai = " ".join(x for x in (a.sendai.priority or "-", *a.sendai.paragraph))
-    if es:
-        lines.append(f"    fase {a.phase} · dirige {a.lead} · apoyan {support} · Sendai {sendai}")
-        lines.append(f"    requiere: {', '.join(a.requires) or '-'} · "
-                     f"procedencia: {a.provenance.status}")
-    else:
-        lines.append(f"    phase {a.phase} · lead {a.lead} · support {support} · Sendai {sendai}")
-        lines.append(f"    requires: {', '.join(a.requires) or '-'} · "
-                     f"provenance: {a.provenance.status}")
-    return "\n".join(lines) + "\n"
 
 
 def _cmd_playbook(args: argparse.Namespace, out: TextIO) -> int:
@@ -150,6 +135,12 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def _percent(text: str) -> float:
     try:
         value = float(text)
@@ -166,8 +157,13 @@ def _assessment(args: argparse.Namespace) -> Assessment:
     if args.institution_id or args.institution_name or args.country:
         if not (args.institution_id and args.institution_name and args.country):
             raise _UsageError("--institution-id, --institution-name and --country go together")
-        institution = Institution(id=args.institution_id, name=args.institution_name,
-                                  country=args.country)
+        try:
+            institution = Institution(id=args.institution_id, name=args.institution_name,
+                                      country=args.country)
+        except ValidationError as exc:
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                for e in exc.errors())
+            raise _UsageError(f"invalid institution option ({details})") from None
     profile = load_profile(args.profile, protocol, institution=institution,
                            assessed_on=args.assessed_on)
     return assess(protocol, profile, as_of=args.as_of, strict=args.strict)
@@ -321,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "prerequisites are in place, critical first, with the score "
                                    "each would add.")
     _profile_arguments(p)
-    p.add_argument("--top", type=int, metavar="N", help="only the first N steps")
+    p.add_argument("--top", type=_positive, metavar="N", help="only the first N steps")
     p.set_defaults(func=_cmd_plan)
 
     p = sub.add_parser("template", help="write a blank readiness profile",

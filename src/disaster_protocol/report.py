@@ -13,9 +13,10 @@ from pydantic import BaseModel
 
 from .assess import ActionResult, Assessment
 from .graph import Playbook, PlaybookStep
-from .model import Lang, Protocol
+from .model import Action, Lang, Protocol
 
 __all__ = [
+    "action_text",
     "assessment_csv",
     "assessment_html",
     "assessment_json",
@@ -48,6 +49,24 @@ def protocol_summary(protocol: Protocol) -> str:
             f"{len(protocol.roles)} roles, {len(protocol.actions)} actions "
             f"({critical} critical); provenance: {status['verified']} verified, "
             f"{status['derived']} derived, {status['proposed']} proposed")
+
+
+def action_text(a: Action, lang: Lang = "es") -> str:
+    """One action as three lines of text (what ``disaster-protocol show`` prints)."""
+    es = lang == "es"
+    flag = (" [crítica]" if es else " [critical]") if a.critical else ""
+    lines = [f"{a.id}{flag}  {a.title.get('es' if es else 'en')}"]
+    support = ", ".join(a.support) or "-"
+    sendai = " ".join(x for x in (a.sendai.priority or "-", *a.sendai.paragraph))
+    if es:
+        lines.append(f"    fase {a.phase} · dirige {a.lead} · apoyan {support} · Sendai {sendai}")
+        lines.append(f"    requiere: {', '.join(a.requires) or '-'} · "
+                     f"procedencia: {a.provenance.status}")
+    else:
+        lines.append(f"    phase {a.phase} · lead {a.lead} · support {support} · Sendai {sendai}")
+        lines.append(f"    requires: {', '.join(a.requires) or '-'} · "
+                     f"provenance: {a.provenance.status}")
+    return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
