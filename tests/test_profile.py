@@ -179,3 +179,32 @@ def test_example_profiles_load_against_the_bundled_protocol(name: str,
     profile = dp.load_profile(EXAMPLES / name, bundled)
     assert "ilustrativ" in profile.institution.name
     assert len(profile.actions) == len(bundled.actions)
+
+
+def test_json_profile_with_escapes_yaml_would_misread(cases: dp.Protocol, tmp_path: Path) -> None:
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "Caja \U0001F3E5",
+                                                 "country": "MX"},
+            "assessed_on": "2026-06-30", "actions": {"A1": {"level": 3, "note": "ok \U0001F44D"}}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data, indent="\t"), encoding="utf-8")  # ASCII escapes, tabs
+    profile = dp.load_profile(path, cases)
+    assert profile.institution.name == "Caja \U0001F3E5"
+    assert profile.actions["A1"].note == "ok \U0001F44D"
+
+
+def test_json_syntax_error_is_located(cases: dp.Protocol, tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{\n  "schema_version": 1,\n  "actions": {"A1": 3,}\n}\n', encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(path, cases)
+    assert str(info.value).startswith(f"{path}:3:")
+    assert info.value.codes == ("syntax-error",)
+
+
+def test_json_duplicate_keys_are_reported_with_lines(cases: dp.Protocol, tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"schema_version": 1,\n"schema_version": 1}\n', encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(path, cases)
+    assert info.value.codes == ("duplicate-key",)
+    assert "first given on line 1" in str(info.value)

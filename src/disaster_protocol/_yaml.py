@@ -14,6 +14,7 @@ Nothing here knows what a protocol or a profile is.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -28,6 +29,7 @@ __all__ = [
     "Document",
     "Path",
     "display_path",
+    "parse_json",
     "parse_text",
     "read_text",
 ]
@@ -193,6 +195,49 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
                      for path, line, column, message in builder.duplicates])
     return Document(data, source, builder.positions, builder.key_positions,
                     builder.plain_scalars)
+
+
+def parse_json(text: str, source: str, *,
+               error: type[DisasterProtocolError]) -> Document:
+    """Parse JSON with the :mod:`json` module; take positions from the YAML reader when it
+    reads the same data.
+
+    Most JSON is also YAML, which gives line and column for every value. Where YAML 1.1 reads
+    it differently (surrogate-pair escapes, ``1e5``), the JSON reading wins and problems are
+    located at the file.
+
+    Raises
+    ------
+    DisasterProtocolError
+        Of class ``error``: JSON syntax errors (with line and column), duplicate keys,
+        excessive nesting.
+    """
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        mapping: dict[str, object] = {}
+        for key, value in items:
+            if key in mapping:
+                duplicates.append(key)
+            mapping[key] = value
+        return mapping
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise error([Problem(source, exc.lineno, exc.colno, "",
+                             f"JSON syntax error: {exc.msg}", "syntax-error")]) from None
+    except RecursionError:
+        raise error([Problem(source, 0, 0, "", "JSON nested too deeply", "too-deep")]) from None
+    try:
+        doc = parse_text(text, source, error=error)
+    except DisasterProtocolError as exc:
+        if duplicates:  # the YAML reader names the lines of duplicate keys
+            raise error([p for p in exc.problems if p.code == "duplicate-key"] or [
+                Problem(source, 0, 0, "", f"duplicate key {duplicates[0]!r}",
+                        "duplicate-key")]) from None
+        return Document(data, source, {(): (0, 0)}, {}, {})
+    return doc if doc.data == data else Document(data, source, {(): (0, 0)}, {}, {})
 
 
 class _Builder:

@@ -149,13 +149,18 @@ def load_profile(path: str | FsPath, protocol: Protocol | None = None, *,
                                     str(sidecar), error=ProfileError)
         return loads_profile_csv(text, protocol, source=str(path), meta=meta,
                                  institution=institution, assessed_on=assessed_on)
-    return loads_profile(text, protocol, source=str(path))
+    return loads_profile(text, protocol, source=str(path),
+                         json=target.suffix.lower() == ".json")
 
 
 def loads_profile(text: str, protocol: Protocol | None = None, *,
-                  source: str = "<string>") -> Profile:
-    """Check a YAML or JSON profile given as text (see :func:`load_profile`)."""
-    doc = _yaml.parse_text(text, source, error=ProfileError)
+                  source: str = "<string>", json: bool = False) -> Profile:
+    """Check a YAML or JSON profile given as text (see :func:`load_profile`).
+
+    ``json=True`` reads the text with the JSON parser (``.json`` files do so automatically).
+    """
+    doc = (_yaml.parse_json(text, source, error=ProfileError) if json
+           else _yaml.parse_text(text, source, error=ProfileError))
     check_version(doc, ProfileError, "profile")
     assert isinstance(doc.data, dict)
     _expand_shorthand(doc.data)
