@@ -256,3 +256,35 @@ def test_exports_are_deterministic_and_leave_the_graph_untouched(bundled: dp.Pro
 def test_unknown_export_format_is_a_value_error(bundled: dp.Protocol) -> None:
     with pytest.raises(ValueError, match="unknown graph format"):
         export_graph(bundled, "svg")  # type: ignore[arg-type]
+
+
+@st.composite
+def keyed_dags(draw: st.DrawFn) -> tuple[list[str], dict[str, list[str]], dict[str, int]]:
+    """Random DAGs whose prerequisites may sit anywhere in key order (not only earlier)."""
+    n = draw(st.integers(1, 30))
+    topo = [f"n{i}" for i in range(n)]  # a hidden topological order keeps it acyclic
+    requires = {node: sorted(set(draw(st.lists(st.sampled_from(topo[:i]), max_size=3))))
+                if i else [] for i, node in enumerate(topo)}
+    keys = draw(st.permutations(range(n)))
+    return topo, requires, dict(zip(topo, keys, strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(keyed_dags())
+def test_ordering_matches_networkx_lexicographical_topological_sort(
+        dag: tuple[list[str], dict[str, list[str]], dict[str, int]]) -> None:
+    from disaster_protocol.model import ordered_actions
+
+    nodes, requires, keys = dag
+    oracle: nx.DiGraph[str] = nx.DiGraph()
+    oracle.add_nodes_from(nodes)
+    oracle.add_edges_from((r, n) for n in nodes for r in requires[n])
+    expected = list(nx.lexicographical_topological_sort(oracle, key=keys.__getitem__))
+    assert ordered_actions(nodes, requires, key=lambda n: (0, keys[n])) == expected
+
+
+def test_ordering_refuses_a_cycle() -> None:
+    from disaster_protocol.model import ordered_actions
+
+    with pytest.raises(ValueError, match="cycle"):
+        ordered_actions(["a", "b"], {"a": ["b"], "b": ["a"]}, key=lambda n: (0, ord(n)))
