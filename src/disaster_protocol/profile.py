@@ -145,7 +145,8 @@ def load_profile(path: str | FsPath, protocol: Protocol | None = None, *,
         sidecar = target.with_name(target.stem + ".meta.yaml")
         meta = None
         if sidecar.is_file():
-            meta = _yaml.parse_text(_yaml.read_text(sidecar, error=ProfileError),
+            meta = _yaml.parse_text(_yaml.read_text(sidecar, error=ProfileError,
+                                                    max_bytes=max_bytes),
                                     str(sidecar), error=ProfileError)
         return loads_profile_csv(text, protocol, source=str(path), meta=meta,
                                  institution=institution, assessed_on=assessed_on)
