@@ -17,11 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from ._yaml import Document, Path, display_path
 from .errors import DisasterProtocolError, Problem
+from .model import SCHEMA_VERSION
 
 __all__ = ["check_version", "display_path", "problems_from_validation", "suggest"]
 
-SCHEMA_VERSION = 1
-"""The file format version of protocols and profiles (independent of the package version)."""
+
 
 _EXPECTED = {
     "float": "a number",

@@ -25,7 +25,7 @@ The query functions are free functions over the protocol, in the manner of netwo
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -287,8 +287,8 @@ class Coverage:
     by_priority: dict[str, tuple[str, ...]]
     by_target: dict[str, tuple[str, ...]]
     by_indicator: dict[str, tuple[str, ...]]
-    uncovered_targets: tuple[str, ...] = field(default=())
-    uncovered_indicators: tuple[str, ...] = field(default=())
+    uncovered_targets: tuple[str, ...] = ()
+    uncovered_indicators: tuple[str, ...] = ()
 
 
 def sendai_coverage(protocol: Protocol) -> Coverage:

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-"""The protocol file format this package reads (independent of the package version)."""
+"""The file format version of protocols and profiles (independent of the package version)."""
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
