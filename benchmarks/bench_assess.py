@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 import disaster_protocol as dp
-from disaster_protocol.profile import ActionStatus, Institution, Profile
+from disaster_protocol.profile import ActionStatus, Institution, Level, Profile, RoleAssignment
 
 PROTOCOL = dp.load_protocol()
-LEVELS: tuple[int | str, ...] = (0, 1, 2, 3, 4, "n/a")
+LEVELS: tuple[Level, ...] = (0, 1, 2, 3, 4, "n/a")
 
 
 def random_profiles(n: int, seed: int = 30) -> list[Profile]:
@@ -23,7 +23,7 @@ def random_profiles(n: int, seed: int = 30) -> list[Profile]:
     for i in range(n):
         actions = {}
         for a in PROTOCOL.actions:
-            level = rng.choices(LEVELS, weights=(3, 3, 3, 3, 1, 0.2))[0]
+            level: Level = rng.choices(LEVELS, weights=(3, 3, 3, 3, 1, 0.2))[0]
             actions[a.id] = ActionStatus(
                 level=level, evidence=("acta.pdf",) if rng.random() < 0.7 else (),
                 last_exercised=date(2025, rng.randint(1, 12), 1) if level == 4 else None,
@@ -32,7 +32,8 @@ def random_profiles(n: int, seed: int = 30) -> list[Profile]:
                            institution=Institution(id=f"inst-{i}", name=f"Inst {i}",
                                                    country="MX"),
                            assessed_on=date(2026, 6, 30), actions=actions,
-                           roles={r: {"unit": f"U{rng.randint(1, 8)}"} for r in roles}))
+                           roles={r: RoleAssignment(unit=f"U{rng.randint(1, 8)}")
+                                  for r in roles}))
     return out
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from disaster_protocol._index import compile_index
 from disaster_protocol.graph import build_graph
-from disaster_protocol.model import Protocol
 
 from .synthetic import synthetic_protocol
 
@@ -27,8 +27,7 @@ def _build_and_order(n: int) -> Callable[[], object]:
     """Build the graph and the protocol index (execution order, dependants, groups) from
     scratch: ``protocol.graph`` and ``protocol.index`` are cached, so call what they wrap."""
     protocol = synthetic_protocol(n)
-    build_index = vars(Protocol)["index"].func  # the function under the cached_property
-    return lambda: (build_graph(protocol), build_index(protocol))
+    return lambda: (build_graph(protocol), compile_index(protocol))
 
 
 def _floor(n: int) -> Callable[[], object]:

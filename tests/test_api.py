@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+import typing
+
+import pytest
+
 import disaster_protocol as dp
 
 
 def test_public_names_are_pinned() -> None:
     assert dp.__all__ == [
         "Action",
+        "ActionStatus",
         "Assessment",
         "DisasterProtocolError",
         "Finding",
+        "Institution",
+        "Lang",
         "Phase",
         "PlanStep",
         "Problem",
+        "ProblemCode",
         "Profile",
         "ProfileError",
         "Protocol",
@@ -26,6 +36,7 @@ def test_public_names_are_pinned() -> None:
         "load_protocol",
         "loads_profile",
         "loads_protocol",
+        "profile_from_dict",
     ]
     assert dp.__all__ == sorted(dp.__all__)
 
@@ -35,6 +46,44 @@ def test_every_public_name_exists() -> None:
         assert hasattr(dp, name), name
 
 
+@pytest.mark.parametrize("module", ["assessment", "errors", "graph", "loader", "model",
+                                    "profile", "report"])
+def test_importing_the_package_makes_its_submodules_available(module: str) -> None:
+    assert getattr(dp, module).__name__ == f"disaster_protocol.{module}"
+
+
 def test_errors_share_one_base() -> None:
     assert issubclass(dp.ProtocolError, dp.DisasterProtocolError)
     assert issubclass(dp.ProfileError, dp.DisasterProtocolError)
+
+
+def test_problem_is_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        dp.Problem("p.yaml", 1, 1, "", "bad", "invalid-level")  # type: ignore[call-arg]
+    problem = dp.Problem(file="p.yaml", message="bad", code="invalid-level")
+    assert (problem.line, problem.column, problem.path) == (0, 0, "")
+    assert str(problem) == "p.yaml: bad [invalid-level]"
+
+
+def test_problem_code_is_a_literal_of_every_documented_code() -> None:
+    from .conftest import ROOT
+
+    codes = typing.get_args(dp.ProblemCode)
+    assert len(codes) == len(set(codes))
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for code in codes:
+        assert f"| `{code}` |" in errors_md, code
+    assert dataclasses.fields(dp.Problem)[-1].type == "ProblemCode"
+
+
+def test_lang_names_the_two_languages() -> None:
+    assert typing.get_args(dp.Lang) == ("es", "en")
+
+
+def test_errors_pickle_with_their_problems() -> None:
+    error = dp.ProfileError([dp.Problem(file="p.yaml", line=2, column=3, message="bad",
+                                        code="invalid-level")])
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone) is dp.ProfileError
+    assert clone.problems == error.problems
+    assert str(clone) == str(error)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pickle
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import disaster_protocol as dp
-from disaster_protocol.assess import FINDING_KINDS, RULES, _months_earlier
+from disaster_protocol._rules import RULES, months_earlier
+from disaster_protocol.assessment import FINDING_KINDS
 from disaster_protocol.profile import ActionStatus, Institution, Profile
 
 from .conftest import ROOT
@@ -105,8 +107,9 @@ def test_plan_steps_have_prerequisites_in_place_and_are_ranked(profile: Profile)
     effective = {r.action: r.effective for r in result.actions}
     critical_seen_last = True
     for step in result.plan:
-        assert effective[step.action] is not None
-        assert effective[step.action] < 3
+        level = effective[step.action]
+        assert level is not None
+        assert level < 3
         for req in BUNDLED.action(step.action).requires:
             assert effective[req] is None or effective[req] >= 3  # type: ignore[operator]
         assert step.uplift >= 0
@@ -159,18 +162,19 @@ def test_every_finding_kind_is_exercised_by_a_hand_worked_scenario() -> None:
 ])
 def test_freshness_window_subtracts_calendar_months(day: date, months: int,
                                                     expected: date) -> None:
-    assert _months_earlier(day, months) == expected
+    assert months_earlier(day, months) == expected
 
 
 def test_json_has_the_documented_keys(bundled: dp.Protocol) -> None:
     result = dp.assess(bundled, dp.load_profile(EXAMPLES / "instituto_avanzado.yaml", bundled))
-    data = result.to_dict()
+    data: dict[str, Any] = result.to_dict()
     assert {"protocol", "institution", "as_of", "score", "grade", "by_phase", "by_priority",
             "by_role", "by_hazard", "blocking", "findings", "plan", "method"} <= set(data)
     assert data["protocol"] == {"id": "sendai_ciss", "version": bundled.version}
     finding = data["findings"][0]
-    assert set(finding) == {"kind", "action", "role", "message"}
+    assert set(finding) == {"kind", "action", "role", "params", "message"}
     assert set(finding["message"]) == {"es", "en"}
+    assert finding["params"]["action"] == finding["action"]
     assert set(data["by_phase"]) == {p.id for p in bundled.phases}
 
 

@@ -9,6 +9,7 @@ Findings are compared as ``[kind, action or role]`` pairs, in order.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -34,7 +35,7 @@ def test_scenario(scenario: str, case_protocol: dp.Protocol) -> None:
     expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
     profile = dp.load_profile(folder / "profile.yaml", case_protocol)
     result = dp.assess(case_protocol, profile, **expected.pop("options", {}))
-    got = result.to_dict()
+    got: dict[str, Any] = result.to_dict()
     for key, want in expected.items():
         if key == "findings":
             pairs = [[f.kind, f.action if f.action is not None else f.role]

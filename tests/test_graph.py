@@ -8,6 +8,7 @@ import itertools
 import json
 import shutil
 import subprocess
+from collections.abc import Collection
 from pathlib import Path
 
 import networkx as nx
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 import disaster_protocol as dp
 from disaster_protocol import graph as dpg
-from disaster_protocol._graph_export import export_graph
+from disaster_protocol.report.graph_export import export_graph
 
 from .conftest import DATA
 
@@ -26,7 +27,7 @@ BASE = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))
 
 
 def make_protocol(requires: dict[str, list[str]], phases: dict[str, str] | None = None,
-                  critical: set[str] = frozenset(), weights: dict[str, float] | None = None,
+                  critical: Collection[str] = (), weights: dict[str, float] | None = None,
                   hazards: dict[str, list[str]] | None = None) -> dp.Protocol:
     """A small protocol whose actions and links are given, on the minimal reference data."""
     data = copy.deepcopy(BASE)
@@ -73,7 +74,8 @@ def test_graph_is_frozen_and_cached(bundled: dp.Protocol) -> None:
 
 
 def test_requires_edges_match_the_yaml(bundled: dp.Protocol) -> None:
-    edges = {(u, v) for u, v, r in bundled.graph.edges(data="relation") if r == "requires"}
+    relations: list[tuple[str, str, str]] = list(bundled.graph.edges(data="relation"))
+    edges = {(u, v) for u, v, r in relations if r == "requires"}
     assert edges == {(a.id, r) for a in bundled.actions for r in a.requires}
 
 
@@ -273,7 +275,7 @@ def keyed_dags(draw: st.DrawFn) -> tuple[list[str], dict[str, list[str]], dict[s
 @given(keyed_dags())
 def test_ordering_matches_networkx_lexicographical_topological_sort(
         dag: tuple[list[str], dict[str, list[str]], dict[str, int]]) -> None:
-    from disaster_protocol.model import ordered_actions
+    from disaster_protocol._index import ordered_actions
 
     nodes, requires, keys = dag
     oracle: nx.DiGraph[str] = nx.DiGraph()
@@ -284,7 +286,7 @@ def test_ordering_matches_networkx_lexicographical_topological_sort(
 
 
 def test_ordering_refuses_a_cycle() -> None:
-    from disaster_protocol.model import ordered_actions
+    from disaster_protocol._index import ordered_actions
 
     with pytest.raises(ValueError, match="cycle"):
         ordered_actions(["a", "b"], {"a": ["b"], "b": ["a"]}, key=lambda n: (0, ord(n)))

@@ -95,7 +95,7 @@ def test_requires_note_allows_a_later_phase_prerequisite(minimal_text: str) -> N
 
 def test_models_are_frozen(minimal: dp.Protocol) -> None:
     with pytest.raises(ValueError, match="frozen"):
-        minimal.actions[0].lead = "ICT"  # type: ignore[misc]
+        minimal.actions[0].lead = "ICT"
 
 
 def test_protocol_pickles_and_compares_equal(minimal: dp.Protocol) -> None:

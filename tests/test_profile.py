@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import disaster_protocol as dp
-from disaster_protocol.profile import Institution, loads_profile_csv
+from disaster_protocol.profile import Institution
 
 from .conftest import ROOT
 
@@ -150,8 +150,9 @@ def test_csv_without_institution_data_says_where_to_put_it(cases: dp.Protocol,
 ])
 def test_malformed_csv(cases: dp.Protocol, text: str, code: str) -> None:
     with pytest.raises(dp.ProfileError) as info:
-        loads_profile_csv(text, cases, source="p.csv", assessed_on=date(2026, 1, 1),
-                          institution=Institution(id="x", name="X", country="MX"))
+        dp.loads_profile(text, cases, source="p.csv", format="csv",
+                         assessed_on=date(2026, 1, 1),
+                         institution=Institution(id="x", name="X", country="MX"))
     assert info.value.codes == (code,)
 
 

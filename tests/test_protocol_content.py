@@ -66,7 +66,8 @@ def test_no_orphan_roles_or_hazards(bundled: dp.Protocol) -> None:
 
 def test_prerequisite_graph_is_acyclic_and_phase_ordered_unless_explained(
         bundled: dp.Protocol) -> None:
-    graph = nx.DiGraph((req, a.id) for a in bundled.actions for req in a.requires)
+    graph: nx.DiGraph[str] = nx.DiGraph(
+        [(req, a.id) for a in bundled.actions for req in a.requires])
     assert nx.is_directed_acyclic_graph(graph)
     order = bundled.phase_order
     for action in bundled.actions:

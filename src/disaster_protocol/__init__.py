@@ -1,6 +1,9 @@
 """disaster_protocol: the CISS Disaster Protocol for social security institutions in the
 Americas, encoded as data and aligned to the Sendai Framework 2015-2030.
 
+The names below are the whole public API; the submodules (``dp.graph``, ``dp.report``,
+``dp.model``, ``dp.profile``, ``dp.assessment``, ...) are imported with the package.
+
 Examples
 --------
 >>> import disaster_protocol as dp
@@ -11,11 +14,20 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .assess import Assessment, Finding, PlanStep, assess
-from .errors import DisasterProtocolError, Problem, ProfileError, ProtocolError
-from .loader import load_protocol, loads_protocol
+from . import assessment as assessment
+from . import errors as errors
+from . import graph as graph
+from . import loader as loader
+from . import model as model
+from . import profile as profile
+from . import report as report
+from ._i18n import Lang
+from .assess import assess
+from .assessment import Assessment, Finding, PlanStep
+from .errors import DisasterProtocolError, Problem, ProblemCode, ProfileError, ProtocolError
+from .loader import load_profile, load_protocol, loads_profile, loads_protocol, profile_from_dict
 from .model import Action, Phase, Protocol, Role, Text
-from .profile import Profile, load_profile, loads_profile
+from .profile import ActionStatus, Institution, Profile
 
 try:
     __version__ = version("disaster-protocol")
@@ -24,12 +36,16 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
 
 __all__ = [
     "Action",
+    "ActionStatus",
     "Assessment",
     "DisasterProtocolError",
     "Finding",
+    "Institution",
+    "Lang",
     "Phase",
     "PlanStep",
     "Problem",
+    "ProblemCode",
     "Profile",
     "ProfileError",
     "Protocol",
@@ -42,4 +58,5 @@ __all__ = [
     "load_protocol",
     "loads_profile",
     "loads_protocol",
+    "profile_from_dict",
 ]

@@ -8,20 +8,22 @@ position, a readable path, a message that says what to do, and a stable code.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ._yaml import Document, Path, display_path
 from .errors import DisasterProtocolError, Problem
 from .model import SCHEMA_VERSION
+from .profile import EARLIEST_DATE, LATEST_DATE
 
-__all__ = ["check_version", "display_path", "problems_from_validation", "suggest"]
-
-
+__all__ = ["check_version", "problems_from_validation", "suggest"]
 
 _EXPECTED = {
     "float": "a number",
@@ -39,21 +41,31 @@ _EXPECTED = {
 _LANG_NAMES = {"es": "Spanish", "en": "English"}
 
 
+def _unpadded(word: str) -> str:
+    """``PREP-02`` and ``prep-2`` read the same: case folded, zeros before numbers dropped."""
+    return re.sub(r"\d+", lambda m: str(int(m.group())), word).casefold()
+
+
 def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate, or an empty string.
+
+    A candidate that differs only in case or in the zeros before a number wins over every
+    other; then the closest by :func:`difflib.get_close_matches`.
 
     Examples
     --------
     >>> suggest("RMX", ["RMU", "EOC"])
     " (did you mean 'RMU'?)"
+    >>> suggest("PREP-2", ["PREP-12", "PREP-20", "PREP-02"])
+    " (did you mean 'PREP-02'?)"
     >>> suggest("zzz", ["RMU"])
     ''
     """
     pool = list(candidates)
-    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    same = _unpadded(word)
+    match = [c for c in pool if _unpadded(c) == same][:1]
     if not match:
-        lowered = {c.lower(): c for c in pool}
-        match = [lowered[word.lower()]] if word.lower() in lowered else []
+        match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
@@ -97,7 +109,7 @@ def _item_type(tp: Any) -> Any:
 
 
 def _value_type(tp: Any) -> Any:
-    if typing.get_origin(tp) is dict:
+    if typing.get_origin(tp) in (dict, Mapping):
         args = typing.get_args(tp)
         return args[1] if len(args) == 2 else None
     return None
@@ -116,60 +128,91 @@ def _describe(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
+def _missing(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+             shown: str) -> Problem:
+    name = loc[-1] if loc else ""
+    parent = _model_at(model, loc[:-1])
+    if parent is not None and parent.__name__ == "Text" and name in _LANG_NAMES:
+        return doc.problem(loc[:-1], f"the {_LANG_NAMES[str(name)]} text ({name}) is missing; "
+                           "every label needs both es and en", "missing-language", shown=shown)
+    return doc.problem(loc[:-1], f"required field {name!r} is missing", "missing-field",
+                       shown=shown)
+
+
+def _extra(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+           shown: str) -> Problem:
+    name = str(loc[-1]) if loc else ""
+    parent = _model_at(model, loc[:-1])
+    allowed = sorted(parent.model_fields) if parent is not None else []
+    hint = suggest(name, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+    return doc.problem(loc, f"unknown key {name!r}{hint}", "unknown-key", shown=shown, key=True)
+
+
+def _not_text(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+              shown: str) -> Problem | None:
+    if loc not in doc.plain_scalars:
+        return None
+    raw, value = doc.plain_scalars[loc], err.get("input")
+    if isinstance(value, bool):
+        return doc.problem(loc, f"expected text, got {raw!r} (YAML read this as {value}; "
+                           f"quote it: \"{raw}\")", "yaml-boolean", shown=shown)
+    return doc.problem(loc, f"expected text, got {_describe(value)}; quote it: \"{raw}\"",
+                       "wrong-type", shown=shown)
+
+
+def _literal(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+             shown: str) -> Problem:
+    value = err.get("input")
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
+    hint = suggest(str(value), [o for o in options if o]) if isinstance(value, str) else ""
+    return doc.problem(loc, f"must be {expected} (got {_describe(value)}){hint}",
+                       "invalid-value", shown=shown)
+
+
+def _date_range(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+                shown: str) -> Problem | None:
+    bound = err.get("ctx", {}).get("ge", err.get("ctx", {}).get("le"))
+    if not isinstance(bound, date):
+        return None
+    return doc.problem(loc, f"must be a date from {EARLIEST_DATE} to {LATEST_DATE} (got "
+                       f"{err.get('input')})", "invalid-date", shown=shown)
+
+
+_Handler = Callable[[ErrorDetails, Path, Document, type[BaseModel], str], Problem | None]
+
+_HANDLERS: dict[str, _Handler] = {
+    "missing": _missing,
+    "extra_forbidden": _extra,
+    "string_type": _not_text,
+    "str_type": _not_text,
+    "literal_error": _literal,
+    "greater_than_equal": _date_range,
+    "less_than_equal": _date_range,
+}
+"""Pydantic error type -> a function that explains it (``None``: use the generic message)."""
+
+
+def _generic(err: ErrorDetails, loc: Path, doc: Document, shown: str) -> Problem:
+    kind, value = err["type"], err.get("input")
+    if kind.endswith(("_type", "_parsing")) and kind.split("_")[0] in _EXPECTED:
+        return doc.problem(loc, f"must be {_EXPECTED[kind.split('_')[0]]} (got "
+                           f"{_describe(value)})", "wrong-type", shown=shown)
+    message = err["msg"]
+    message = message[0].lower() + message[1:] if message else kind
+    return doc.problem(loc, f"{message} (got {_describe(value)})", "invalid-value", shown=shown)
+
+
 def problems_from_validation(exc: ValidationError, doc: Document,
                              model: type[BaseModel]) -> list[Problem]:
     """Convert every error of ``exc`` (validating ``model`` from ``doc``) into a Problem."""
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
-        kind = err["type"]
-        value = err.get("input")
         shown = display_path(doc.data, loc)
-        if kind == "missing":
-            name = loc[-1] if loc else ""
-            parent = _model_at(model, loc[:-1])
-            if parent is not None and parent.__name__ == "Text" and name in _LANG_NAMES:
-                message = (f"the {_LANG_NAMES[str(name)]} text ({name}) is missing; "
-                           "every label needs both es and en")
-                code = "missing-language"
-            else:
-                message = f"required field {name!r} is missing"
-                code = "missing-field"
-            problems.append(doc.problem(loc[:-1], message, code, shown=shown))
-        elif kind == "extra_forbidden":
-            name = str(loc[-1]) if loc else ""
-            parent = _model_at(model, loc[:-1])
-            allowed = sorted(parent.model_fields) if parent is not None else []
-            hint = suggest(name, allowed) or (
-                f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-            problems.append(doc.problem(loc, f"unknown key {name!r}{hint}", "unknown-key",
-                                        shown=shown, key=True))
-        elif kind in ("string_type", "str_type") and loc in doc.plain_scalars:
-            raw = doc.plain_scalars[loc]
-            if isinstance(value, bool):
-                message = (f"expected text, got {raw!r} (YAML read this as {value}; "
-                           f"quote it: \"{raw}\")")
-                code = "yaml-boolean"
-            else:
-                message = f"expected text, got {_describe(value)}; quote it: \"{raw}\""
-                code = "wrong-type"
-            problems.append(doc.problem(loc, message, code, shown=shown))
-        elif kind == "literal_error":
-            expected = str(err.get("ctx", {}).get("expected", ""))
-            options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
-            hint = suggest(str(value), [o for o in options if o]) if isinstance(value, str) else ""
-            problems.append(doc.problem(
-                loc, f"must be {expected} (got {_describe(value)}){hint}", "invalid-value",
-                shown=shown))
-        elif kind.endswith(("_type", "_parsing")) and kind.split("_")[0] in _EXPECTED:
-            problems.append(doc.problem(
-                loc, f"must be {_EXPECTED[kind.split('_')[0]]} (got {_describe(value)})",
-                "wrong-type", shown=shown))
-        else:
-            message = err["msg"]
-            message = message[0].lower() + message[1:] if message else kind
-            problems.append(doc.problem(loc, f"{message} (got {_describe(value)})",
-                                        "invalid-value", shown=shown))
+        handler = _HANDLERS.get(err["type"])
+        problem = handler(err, loc, doc, model, shown) if handler is not None else None
+        problems.append(problem or _generic(err, loc, doc, shown))
     return problems
 
 

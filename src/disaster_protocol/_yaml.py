@@ -21,7 +21,7 @@ from pathlib import Path as FsPath
 
 import yaml
 
-from .errors import DisasterProtocolError, Problem
+from .errors import DisasterProtocolError, Problem, ProblemCode
 
 __all__ = [
     "DEFAULT_MAX_ALIAS_NODES",
@@ -97,12 +97,12 @@ class Document:
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: Path, message: str, code: str, *, shown: str | None = None,
+    def problem(self, path: Path, message: str, code: ProblemCode, *, shown: str | None = None,
                 key: bool = False) -> Problem:
         """Build a :class:`Problem` located at ``path`` in this document."""
         line, column = self.where(path, key=key)
-        return Problem(self.source, line, column, shown if shown is not None else "",
-                       message, code)
+        return Problem(file=self.source, line=line, column=column,
+                       path=shown if shown is not None else "", message=message, code=code)
 
 
 def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
@@ -116,8 +116,8 @@ def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
     """
     name = str(path)
 
-    def fail(message: str, code: str) -> DisasterProtocolError:
-        return error([Problem(name, 0, 0, "", message, code)])
+    def fail(message: str, code: ProblemCode) -> DisasterProtocolError:
+        return error([Problem(file=name, message=message, code=code)])
 
     try:
         with open(path, "rb") as handle:
@@ -140,17 +140,17 @@ def decode_text(raw: bytes, name: str, *, error: type[DisasterProtocolError]) ->
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-        raise error([Problem(name, line, column, "",
-                             "contains a NUL byte: this is a binary file, not YAML text",
-                             "not-text")])
+        raise error([Problem(file=name, line=line, column=column,
+                             message="contains a NUL byte: this is a binary file, not YAML text",
+                             code="not-text")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error([Problem(name, line, column, "",
-                             "is not valid UTF-8 text; save the file as UTF-8",
-                             "not-text")]) from None
+        raise error([Problem(file=name, line=line, column=column,
+                             message="is not valid UTF-8 text; save the file as UTF-8",
+                             code="not-text")]) from None
 
 
 def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
@@ -181,17 +181,20 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        raise error([Problem(source, line, column, "",
-                             f"YAML syntax error: {what}{context}", "syntax-error")]) from None
+        raise error([Problem(file=source, line=line, column=column,
+                             message=f"YAML syntax error: {what}{context}",
+                             code="syntax-error")]) from None
     except yaml.YAMLError as exc:
-        raise error([Problem(source, 0, 0, "", f"YAML error: {exc}", "syntax-error")]) from None
+        raise error([Problem(file=source, message=f"YAML error: {exc}",
+                             code="syntax-error")]) from None
     if root is None:
-        raise error([Problem(source, 1, 1, "", "the file is empty", "empty-file")])
+        raise error([Problem(file=source, line=1, column=1, message="the file is empty",
+                             code="empty-file")])
     builder = _Builder(source, error, max_alias_nodes)
     data = builder.build(root, (), 0)
     if builder.duplicates:
-        raise error([Problem(source, line, column, display_path(data, path), message,
-                             "duplicate-key")
+        raise error([Problem(file=source, line=line, column=column,
+                             path=display_path(data, path), message=message, code="duplicate-key")
                      for path, line, column, message in builder.duplicates])
     return Document(data, source, builder.positions, builder.key_positions,
                     builder.plain_scalars)
@@ -225,17 +228,19 @@ def parse_json(text: str, source: str, *,
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise error([Problem(source, exc.lineno, exc.colno, "",
-                             f"JSON syntax error: {exc.msg}", "syntax-error")]) from None
+        raise error([Problem(file=source, line=exc.lineno, column=exc.colno,
+                             message=f"JSON syntax error: {exc.msg}",
+                             code="syntax-error")]) from None
     except RecursionError:
-        raise error([Problem(source, 0, 0, "", "JSON nested too deeply", "too-deep")]) from None
+        raise error([Problem(file=source, message="JSON nested too deeply",
+                             code="too-deep")]) from None
     try:
         doc = parse_text(text, source, error=error)
     except DisasterProtocolError as exc:
         if duplicates:  # the YAML reader names the lines of duplicate keys
             raise error([p for p in exc.problems if p.code == "duplicate-key"] or [
-                Problem(source, 0, 0, "", f"duplicate key {duplicates[0]!r}",
-                        "duplicate-key")]) from None
+                Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
+                        code="duplicate-key")]) from None
         return Document(data, source, {(): (0, 0)}, {}, {})
     return doc if doc.data == data else Document(data, source, {(): (0, 0)}, {}, {})
 
@@ -256,10 +261,10 @@ class _Builder:
         self._sizes: dict[int, int] = {}
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def _fatal(self, node: yaml.Node, message: str, code: str) -> DisasterProtocolError:
+    def _fatal(self, node: yaml.Node, message: str, code: ProblemCode) -> DisasterProtocolError:
         mark = node.start_mark
-        return self.error([Problem(self.source, mark.line + 1, mark.column + 1, "",
-                                   message, code)])
+        return self.error([Problem(file=self.source, line=mark.line + 1,
+                                   column=mark.column + 1, message=message, code=code)])
 
     def _size(self, node: yaml.Node, active: set[int]) -> int:
         """Number of nodes under ``node`` once every alias is expanded (memoised)."""

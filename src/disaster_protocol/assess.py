@@ -21,326 +21,36 @@ The method (documented in docs/scoring.md):
    are at 3 or more, critical first, then how much they unlock, weight and phase order, each
    with the exact overall score gain (``uplift``) if it reached level 3.
 
-Each rule is a small function in ``RULES``; adding a rule is adding a function and an entry.
+The values it returns live in :mod:`.assessment`; the finding rules in :mod:`._rules`.
 """
 
 from __future__ import annotations
 
-import calendar
 import heapq
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
-from .model import Protocol, Text, _Frozen
-from .profile import ActionStatus, Institution, Profile
-
-__all__ = [
-    "FINDING_KINDS",
-    "FRESHNESS_MONTHS",
-    "GRADE_A",
-    "GRADE_B",
-    "IMPLEMENTED",
-    "ActionResult",
-    "Assessment",
-    "Finding",
-    "Method",
-    "PlanStep",
-    "assess",
-]
-
-IMPLEMENTED = 3
-"""Level 3: documented, resourced and assigned."""
-FRESHNESS_MONTHS = 24
-"""A level-4 claim needs an exercise or real use within this many months."""
-GRADE_A = 80.0
-GRADE_B = 50.0
-MAX_ROLES_PER_UNIT = 3
-
-FindingKind = Literal["blocking-gap", "unsupported-claim", "stale-exercise",
-                      "dependency-inconsistency", "waiver-expired", "waived", "unassigned-role",
-                      "overloaded-unit", "unassessed-action"]
-FINDING_KINDS: tuple[FindingKind, ...] = (
-    "blocking-gap", "unsupported-claim", "stale-exercise", "dependency-inconsistency",
-    "waiver-expired", "waived", "unassigned-role", "overloaded-unit", "unassessed-action")
-"""Every finding kind, in the order findings are listed."""
-
-
-class Finding(_Frozen):
-    """Something to act on: what kind, which action and role (where one applies), and why."""
-
-    kind: FindingKind
-    action: str | None
-    role: str | None
-    message: Text
-
-
-class PlanStep(_Frozen):
-    """A next step: an action below level 3 whose prerequisites are in place."""
-
-    rank: int
-    action: str
-    phase: str
-    lead: str
-    unit: str | None
-    critical: bool
-    unlocks: int
-    weight: float
-    uplift: float
-    title: Text
-
-
-class ActionResult(_Frozen):
-    """Claimed and effective level of one action (``None`` where ``n/a``)."""
-
-    action: str
-    phase: str
-    lead: str
-    critical: bool
-    weight: float
-    status: Literal["assessed", "unassessed", "n/a"]
-    claimed: int | None
-    effective: int | None
-    waived: bool
-    evidence: int
-
-
-class ProtocolRef(_Frozen):
-    id: str
-    version: str
-
-
-class Method(_Frozen):
-    """The parameters the assessment used, recorded with the result."""
-
-    scale: str = "0 none, 1 planned, 2 partial, 3 implemented, 4 tested"
-    implemented_level: int = IMPLEMENTED
-    freshness_months: int
-    strict: bool
-    grade_a_from: float = GRADE_A
-    grade_b_from: float = GRADE_B
-    max_roles_per_unit: int
-    rules: tuple[str, ...]
-    documentation: str = "docs/scoring.md"
-
-
-class Assessment(_Frozen):
-    """The result of :func:`assess`. Render it with ``to_dict``, ``to_json``, ``to_markdown``,
-    ``to_html`` or ``to_csv``; in Jupyter it displays itself as HTML.
-
-    ``labels`` names every phase, Sendai priority, role and hazard id used as a group key, in
-    Spanish and English."""
-
-    protocol: ProtocolRef
-    institution: Institution
-    as_of: date
-    score: float
-    grade: Literal["A", "B", "C"]
-    by_phase: dict[str, float | None]
-    by_priority: dict[str, float | None]
-    by_role: dict[str, float | None]
-    by_hazard: dict[str, float | None]
-    blocking: tuple[str, ...]
-    findings: tuple[Finding, ...]
-    plan: tuple[PlanStep, ...]
-    actions: tuple[ActionResult, ...]
-    labels: dict[str, Text]
-    method: Method
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready data; messages and titles carry both languages."""
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        """Stable JSON text (same input, same bytes)."""
-        from .report import assessment_json
-
-        return assessment_json(self)
-
-    def to_markdown(self, lang: Literal["es", "en"] = "es") -> str:
-        """A Markdown report for pasting into documents."""
-        from .report import assessment_markdown
-
-        return assessment_markdown(self, lang)
-
-    def to_html(self, lang: Literal["es", "en"] = "es") -> str:
-        """A self-contained HTML page (no external assets), printable."""
-        from .report import assessment_html
-
-        return assessment_html(self, lang)
-
-    def to_csv(self, lang: Literal["es", "en"] = "es") -> str:
-        """One row per action: claimed and effective level and its findings."""
-        from .report import assessment_csv
-
-        return assessment_csv(self, lang)
-
-    def _repr_html_(self) -> str:
-        from .report import assessment_html
-
-        return assessment_html(self, "es", fragment=True)
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What every rule may read."""
-
-    protocol: Protocol
-    profile: Profile
-    as_of: date
-    strict: bool
-    freshness_months: int
-    max_roles_per_unit: int
-    claimed: dict[str, int | None]  # None: n/a
-    supported: dict[str, int | None]  # after the evidence and freshness rules
-    effective: dict[str, int | None]  # after the prerequisite rule
-    waived: frozenset[str]
-
-
-def _t(es: str, en: str) -> Text:
-    return Text(es=es, en=en)
-
-
-def _months_earlier(day: date, months: int) -> date:
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month = month0 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _status(ctx: _Context, action_id: str) -> ActionStatus | None:
-    return ctx.profile.actions.get(action_id)
-
-
-# ----------------------------------------------------------------------------- the rules
-
-def _rule_blocking(ctx: _Context) -> Iterator[Finding]:
-    for a in ctx.protocol.actions:
-        level = ctx.effective[a.id]
-        if a.critical and level is not None and level < IMPLEMENTED and a.id not in ctx.waived:
-            yield Finding(kind="blocking-gap", action=a.id, role=a.lead, message=_t(
-                f"{a.id} «{a.title.es}» es crítica y está en nivel {level}; llevarla a nivel 3 "
-                f"(implementada) es condición para la calificación A. Responsable: {a.lead}.",
-                f"{a.id} '{a.title.en}' is critical and at level {level}; bringing it to "
-                f"level 3 (implemented) is required for grade A. Lead: {a.lead}."))
-
-
-def _rule_unsupported(ctx: _Context) -> Iterator[Finding]:
-    if not ctx.strict:
-        return
-    for a in ctx.protocol.actions:
-        status, claimed = _status(ctx, a.id), ctx.claimed[a.id]
-        if status is not None and claimed is not None and claimed >= IMPLEMENTED \
-                and not status.evidence:
-            asks = "; ".join(e.en for e in a.evidence[:2]) or "documents that show it"
-            pide = "; ".join(e.es for e in a.evidence[:2]) or "documentos que lo muestren"
-            yield Finding(kind="unsupported-claim", action=a.id, role=a.lead, message=_t(
-                f"{a.id} declara nivel {claimed} sin evidencia y cuenta como 2; adjunte, por "
-                f"ejemplo: {pide}.",
-                f"{a.id} claims level {claimed} without evidence and counts as 2; attach, "
-                f"for example: {asks}."))
-
-
-def _rule_stale(ctx: _Context) -> Iterator[Finding]:
-    cutoff = _months_earlier(ctx.as_of, ctx.freshness_months)
-    for a in ctx.protocol.actions:
-        status = _status(ctx, a.id)
-        if status is None or ctx.claimed[a.id] != 4:
-            continue
-        when = status.last_exercised
-        if when is None:
-            yield Finding(kind="stale-exercise", action=a.id, role=a.lead, message=_t(
-                f"{a.id} declara nivel 4 (probada) sin fecha del último ejercicio y cuenta como "
-                "3; registre last_exercised o realice un simulacro.",
-                f"{a.id} claims level 4 (tested) with no date of last exercise and counts as 3; "
-                "record last_exercised or run a drill."))
-        elif when < cutoff:
-            yield Finding(kind="stale-exercise", action=a.id, role=a.lead, message=_t(
-                f"{a.id} se ejercitó por última vez el {when}, antes de la ventana de "
-                f"{ctx.freshness_months} meses (desde {cutoff}); cuenta como 3 hasta un nuevo "
-                "simulacro.",
-                f"{a.id} was last exercised on {when}, outside the {ctx.freshness_months}-month "
-                f"window (since {cutoff}); it counts as 3 until it is exercised again."))
-
-
-def _rule_dependency(ctx: _Context) -> Iterator[Finding]:
-    for a in ctx.protocol.actions:
-        supported, effective = ctx.supported[a.id], ctx.effective[a.id]
-        if supported is None or effective is None or effective >= supported:
-            continue
-        low = min((r for r in a.requires if ctx.effective[r] is not None),
-                  key=lambda r: (ctx.effective[r], ctx.protocol.index.position[r]))
-        yield Finding(kind="dependency-inconsistency", action=a.id, role=a.lead, message=_t(
-            f"{a.id} declara nivel {supported}, pero su requisito {low} está en nivel "
-            f"{ctx.effective[low]}; cuenta como {effective} hasta que {low} avance.",
-            f"{a.id} claims level {supported}, but its prerequisite {low} is at level "
-            f"{ctx.effective[low]}; it counts as {effective} until {low} improves."))
-
-
-def _rule_waivers(ctx: _Context) -> Iterator[Finding]:
-    index = ctx.protocol.action_index
-    for w in ctx.profile.waivers:
-        lead = index[w.action].lead
-        if w.expires < ctx.as_of:
-            yield Finding(kind="waiver-expired", action=w.action, role=lead, message=_t(
-                f"La dispensa de {w.action} venció el {w.expires} y ya no cuenta; renuévela "
-                "o cierre la brecha.",
-                f"The waiver for {w.action} expired on {w.expires} and no longer counts; renew "
-                "it or close the gap."))
-        else:
-            yield Finding(kind="waived", action=w.action, role=lead, message=_t(
-                f"Brecha de {w.action} aceptada por {w.approved_by} hasta el {w.expires}: "
-                f"{w.reason}",
-                f"Gap in {w.action} accepted by {w.approved_by} until {w.expires}: {w.reason}"))
-
-
-def _rule_roles(ctx: _Context) -> Iterator[Finding]:
-    needed = {r for a in ctx.protocol.actions if ctx.claimed[a.id] is not None
-              for r in (a.lead, *a.support)}
-    for role in ctx.protocol.roles:
-        if role.id in needed and role.id not in ctx.profile.roles:
-            yield Finding(kind="unassigned-role", action=None, role=role.id, message=_t(
-                f"Ninguna unidad tiene asignado el rol {role.id} ({role.title.es}); indique en "
-                "roles qué unidad lo cumple.",
-                f"No unit is assigned to role {role.id} ({role.title.en}); say under roles "
-                "which unit fills it."))
-    by_unit: dict[str, list[str]] = defaultdict(list)
-    for role_id, assignment in ctx.profile.roles.items():
-        by_unit[assignment.unit].append(role_id)
-    for unit, roles in sorted(by_unit.items()):
-        if len(roles) > ctx.max_roles_per_unit:
-            listed = ", ".join(roles)
-            yield Finding(kind="overloaded-unit", action=None, role=None, message=_t(
-                f"La unidad «{unit}» cumple {len(roles)} roles ({listed}), más de "
-                f"{ctx.max_roles_per_unit}; en una emergencia no podrá atenderlos todos. "
-                "Reparta roles o designe suplentes.",
-                f"The unit '{unit}' fills {len(roles)} roles ({listed}), more than "
-                f"{ctx.max_roles_per_unit}; in an emergency it cannot cover them all. Spread "
-                "the roles or name alternates."))
-
-
-def _rule_unassessed(ctx: _Context) -> Iterator[Finding]:
-    for a in ctx.protocol.actions:
-        if a.id not in ctx.profile.actions:
-            yield Finding(kind="unassessed-action", action=a.id, role=a.lead, message=_t(
-                f"{a.id} no fue evaluada y cuenta como nivel 0; agréguela al perfil.",
-                f"{a.id} was not assessed and counts as level 0; add it to the profile."))
-
-
-RULES: tuple[tuple[str, Callable[[_Context], Iterator[Finding]]], ...] = (
-    ("blocking-gap", _rule_blocking),
-    ("unsupported-claim", _rule_unsupported),
-    ("stale-exercise", _rule_stale),
-    ("dependency-inconsistency", _rule_dependency),
-    ("waivers", _rule_waivers),
-    ("roles", _rule_roles),
-    ("unassessed-action", _rule_unassessed),
+from ._rules import RULES, Context, months_earlier
+from .assessment import (
+    FINDING_KINDS,
+    FRESHNESS_MONTHS,
+    GRADE_A,
+    GRADE_B,
+    IMPLEMENTED,
+    MAX_ROLES_PER_UNIT,
+    ActionResult,
+    Assessment,
+    Method,
+    PlanStep,
+    ProtocolRef,
 )
-"""The rule table: each function reads the context and yields findings."""
+from .errors import Problem, ProfileError, require_type
+from .model import Protocol
+from .profile import EARLIEST_DATE, ActionStatus, Profile
 
+__all__ = ["assess"]
 
-# ----------------------------------------------------------------------------- levels and scores
 
 def _supported_level(status: ActionStatus | None, strict: bool, cutoff: date) -> int | None:
     if status is None:
@@ -355,7 +65,8 @@ def _supported_level(status: ActionStatus | None, strict: bool, cutoff: date) ->
     return level
 
 
-def _propagate(protocol: Protocol, supported: dict[str, int | None]) -> dict[str, int | None]:
+def _propagate(protocol: Protocol, supported: Mapping[str, int | None]
+               ) -> dict[str, int | None]:
     """Apply the prerequisite rule in execution order."""
     effective: dict[str, int | None] = {}
     index = protocol.action_index
@@ -371,7 +82,7 @@ def _propagate(protocol: Protocol, supported: dict[str, int | None]) -> dict[str
 
 
 def _score(ids: tuple[str, ...] | list[str], weights: dict[str, float],
-           effective: dict[str, int | None]) -> float | None:
+           effective: Mapping[str, int | None]) -> float | None:
     total = weight = 0.0
     for action_id in ids:
         level = effective[action_id]
@@ -392,7 +103,7 @@ def _grade(score: float, blocking: bool) -> Literal["A", "B", "C"]:
     return "B" if score >= GRADE_B else "C"
 
 
-def _uplift(ctx: _Context, action_id: str, weights: dict[str, float],
+def _uplift(ctx: Context, action_id: str, weights: dict[str, float],
             scored_weight: float) -> float:
     """Score points gained if ``action_id`` reached level 3, caps on its dependants included.
 
@@ -427,7 +138,7 @@ def _uplift(ctx: _Context, action_id: str, weights: dict[str, float],
     return 100.0 * delta / (4.0 * scored_weight) if scored_weight else 0.0
 
 
-def _plan(ctx: _Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
+def _plan(ctx: Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
     protocol, effective = ctx.protocol, ctx.effective
     index = protocol.index
     scored_weight = sum(weights[a] for a, level in effective.items() if level is not None)
@@ -451,7 +162,7 @@ def _plan(ctx: _Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
         for i, (a, unlocks, uplift) in enumerate(candidates, start=1))
 
 
-def _unlocks(downstream: set[str], effective: dict[str, int | None]) -> int:
+def _unlocks(downstream: set[str], effective: Mapping[str, int | None]) -> int:
     """How many of the actions downstream are still below level 3 (n/a ones do not count)."""
     count = 0
     for node in downstream:
@@ -490,6 +201,10 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     ProfileError
         If the profile names actions or roles the protocol does not have (a profile loaded
         against another protocol).
+    TypeError
+        If an argument is not of the documented type (a date given as text, say).
+    ValueError
+        If ``as_of`` is before 1900-01-01 or ``freshness_months`` is not 1 to 1200.
 
     Examples
     --------
@@ -501,47 +216,33 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     >>> result.grade, result.plan[0].action
     ('C', 'GOV-02')
     """
+    _check_arguments(protocol, profile, as_of, strict, freshness_months, max_roles_per_unit)
     _check_compatible(protocol, profile)
     when = as_of or profile.assessed_on
-    cutoff = _months_earlier(when, freshness_months)
-    claimed: dict[str, int | None] = {}
-    supported: dict[str, int | None] = {}
-    for a in protocol.actions:
-        status = profile.actions.get(a.id)
-        claimed[a.id] = None if status is not None and status.level == "n/a" else (
-            0 if status is None else int(status.level))
-        supported[a.id] = _supported_level(status, strict, cutoff)
+    claimed, supported = _claimed_and_supported(protocol, profile, strict,
+                                                months_earlier(when, freshness_months))
     effective = _propagate(protocol, supported)
     waived = frozenset(w.action for w in profile.waivers if w.expires >= when)
-    ctx = _Context(protocol, profile, when, strict, freshness_months, max_roles_per_unit,
-                   claimed, supported, effective, waived)
+    ctx = Context(protocol, profile, when, strict, freshness_months, max_roles_per_unit,
+                  claimed, supported, effective, waived)
     findings = [f for _, rule in RULES for f in rule(ctx)]
     order = {k: i for i, k in enumerate(FINDING_KINDS)}
     position = protocol.index.position
     findings.sort(key=lambda f: (order[f.kind], position.get(f.action or "", (-1, -1))))
     weights = {a.id: a.weight for a in protocol.actions}
-    overall = _score(protocol.index.order, weights, effective) or 0.0
+    score = round(_score(protocol.index.order, weights, effective) or 0.0, 1)
     blocking = tuple(f.action for f in findings if f.kind == "blocking-gap" and f.action)
     groups = {name: {key: _one_decimal(_score(ids, weights, effective))
                      for key, ids in group.items()}
               for name, group in protocol.index.groups.items()}
-    results = tuple(
-        ActionResult(action=a.id, phase=a.phase, lead=a.lead, critical=a.critical,
-                     weight=a.weight,
-                     status="unassessed" if a.id not in profile.actions else (
-                         "n/a" if claimed[a.id] is None else "assessed"),
-                     claimed=claimed[a.id], effective=effective[a.id], waived=a.id in waived,
-                     evidence=len(profile.actions[a.id].evidence) if a.id in profile.actions
-                     else 0)
-        for a in protocol.actions)
-    score = round(overall, 1)
     return Assessment(
         protocol=ProtocolRef(id=protocol.id, version=protocol.version),
         institution=profile.institution, as_of=when, score=score,
         grade=_grade(score, bool(blocking)),
         by_phase=groups["by_phase"], by_priority=groups["by_priority"],
         by_role=groups["by_role"], by_hazard=groups["by_hazard"], blocking=blocking,
-        findings=tuple(findings), plan=_plan(ctx, weights), actions=results,
+        findings=tuple(findings), plan=_plan(ctx, weights),
+        actions=_action_results(protocol, profile, claimed, effective, waived),
         labels={**{p.id: p.title for p in protocol.phases},
                 **{p.id: p.title for p in protocol.sendai.priorities},
                 **{r.id: r.title for r in protocol.roles},
@@ -551,16 +252,64 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
                       rules=tuple(name for name, _ in RULES)))
 
 
-def _check_compatible(protocol: Protocol, profile: Profile) -> None:
-    from .errors import Problem, ProfileError
+def _claimed_and_supported(protocol: Protocol, profile: Profile, strict: bool, cutoff: date
+                           ) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """The claimed level of every action (``None``: n/a), and what the evidence supports."""
+    claimed: dict[str, int | None] = {}
+    supported: dict[str, int | None] = {}
+    for a in protocol.actions:
+        status = profile.actions.get(a.id)
+        claimed[a.id] = None if status is not None and status.level == "n/a" else (
+            0 if status is None else int(status.level))
+        supported[a.id] = _supported_level(status, strict, cutoff)
+    return claimed, supported
 
+
+def _action_results(protocol: Protocol, profile: Profile, claimed: Mapping[str, int | None],
+                    effective: Mapping[str, int | None], waived: frozenset[str]
+                    ) -> tuple[ActionResult, ...]:
+    results = []
+    for a in protocol.actions:
+        status = profile.actions.get(a.id)
+        results.append(ActionResult(
+            action=a.id, title=a.title, phase=a.phase, lead=a.lead, critical=a.critical,
+            weight=a.weight,
+            status="unassessed" if status is None else (
+                "n/a" if claimed[a.id] is None else "assessed"),
+            claimed=claimed[a.id], effective=effective[a.id], waived=a.id in waived,
+            evidence=0 if status is None else len(status.evidence)))
+    return tuple(results)
+
+
+_MAX_FRESHNESS_MONTHS = 1200
+
+
+def _check_arguments(protocol: object, profile: object, as_of: object, strict: object,
+                     freshness_months: object, max_roles_per_unit: object) -> None:
+    """Wrong types are a programming error (TypeError); impossible values a ValueError."""
+    require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
+    require_type(profile, Profile, "profile", "a Profile (from load_profile)")
+    if as_of is not None:
+        require_type(as_of, date, "as_of", "a datetime.date or None")
+    require_type(strict, bool, "strict", "True or False")
+    require_type(freshness_months, int, "freshness_months", "a whole number of months")
+    require_type(max_roles_per_unit, int, "max_roles_per_unit", "a whole number")
+    assert isinstance(freshness_months, int)
+    if not 1 <= freshness_months <= _MAX_FRESHNESS_MONTHS:
+        raise ValueError(f"freshness_months must be 1 to {_MAX_FRESHNESS_MONTHS} (got "
+                         f"{freshness_months})")
+    if isinstance(as_of, date) and as_of < EARLIEST_DATE:
+        raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {as_of})")
+
+
+def _check_compatible(protocol: Protocol, profile: Profile) -> None:
     unknown = sorted(set(profile.actions) - set(protocol.action_index))
     unknown += sorted(w.action for w in profile.waivers if w.action not in protocol.action_index)
     roles = {r.id for r in protocol.roles}
     unknown_roles = sorted(set(profile.roles) - roles)
     if unknown or unknown_roles:
         names = ", ".join(unknown + unknown_roles)
-        raise ProfileError([Problem("<profile>", 0, 0, "", f"the profile names {names}, which "
-                                    f"protocol {protocol.id} {protocol.version} does not have; "
-                                    "load the profile against this protocol",
-                                    "unknown-action")])
+        raise ProfileError([Problem(file="<profile>", message=f"the profile names {names}, "
+                                    f"which protocol {protocol.id} {protocol.version} does not "
+                                    "have; load the profile against this protocol",
+                                    code="unknown-action")])

@@ -9,17 +9,45 @@ wrong and a stable code, and prints as one compiler-style line::
 (shown here on two lines; it is one).
 
 An unready institution is a normal result, never an exception: these classes are for inputs that
-cannot be read or do not follow the format.
+cannot be read or do not follow the format. Wrong argument types given to the Python API are a
+programming error and raise :class:`TypeError` (see :func:`require_type`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-__all__ = ["DisasterProtocolError", "Problem", "ProfileError", "ProtocolError"]
+__all__ = [
+    "PROBLEM_CODES",
+    "DisasterProtocolError",
+    "Problem",
+    "ProblemCode",
+    "ProfileError",
+    "ProtocolError",
+    "require_type",
+]
+
+ProblemCode = Literal[
+    # reading the file
+    "unreadable-file", "file-too-large", "not-text",
+    # parsing
+    "syntax-error", "empty-file", "duplicate-key", "alias-limit", "too-deep", "unsafe-tag",
+    # version and structure
+    "unsupported-schema-version", "missing-field", "unknown-key", "wrong-type", "yaml-boolean",
+    "missing-language", "invalid-value", "invalid-level",
+    # meaning
+    "duplicate-id", "unknown-reference", "unknown-sendai-code", "missing-priority", "cycle",
+    "later-phase-prerequisite", "phase-without-actions", "unused-role", "unused-hazard",
+    "unknown-action", "unknown-role", "missing-justification", "invalid-date",
+]
+"""Every stable reason code a :class:`Problem` can carry (documented in docs/errors.md)."""
+
+PROBLEM_CODES: tuple[ProblemCode, ...] = get_args(ProblemCode)
+"""The codes of :data:`ProblemCode`, in the order above."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Problem:
     """One thing wrong with an input file.
 
@@ -28,22 +56,28 @@ class Problem:
     file : str
         The file as the user named it (or ``<string>``).
     line, column : int
-        1-based position; 0 when the problem concerns the whole file (then only the file
-        name is printed).
+        1-based position; 0 when the problem concerns the whole file or the input had no
+        positions (a dict built in code): then only the file name is printed.
     path : str
         Where in the document, e.g. ``actions[GOV-01].lead``; empty for the whole file.
     message : str
         What is wrong and, where possible, what to do.
-    code : str
+    code : ProblemCode
         A stable, machine-readable reason code such as ``unknown-reference``.
+
+    Examples
+    --------
+    >>> str(Problem(file="p.yaml", line=3, column=5, path="actions.A1", message="bad",
+    ...             code="invalid-level"))
+    'p.yaml:3:5: actions.A1: bad [invalid-level]'
     """
 
     file: str
-    line: int
-    column: int
-    path: str
+    line: int = 0
+    column: int = 0
+    path: str = ""
     message: str
-    code: str
+    code: ProblemCode
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
@@ -69,8 +103,12 @@ class DisasterProtocolError(Exception):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def __reduce__(self) -> tuple[type[DisasterProtocolError], tuple[tuple[Problem, ...]]]:
+        # Errors travel back from worker processes in a batch: pickle them by their problems.
+        return type(self), (self.problems,)
+
     @property
-    def codes(self) -> tuple[str, ...]:
+    def codes(self) -> tuple[ProblemCode, ...]:
         """The reason codes of all problems, in order."""
         return tuple(p.code for p in self.problems)
 
@@ -81,3 +119,20 @@ class ProtocolError(DisasterProtocolError):
 
 class ProfileError(DisasterProtocolError):
     """A readiness profile cannot be read or does not match the protocol."""
+
+
+def require_type(value: object, expected: type | tuple[type, ...], name: str,
+                 what: str) -> None:
+    """Raise a :class:`TypeError` saying what ``name`` should be, unless ``value`` is one.
+
+    Examples
+    --------
+    >>> require_type("2027-01-01", int, "as_of", "a datetime.date")
+    Traceback (most recent call last):
+    ...
+    TypeError: as_of must be a datetime.date, not str ('2027-01-01')
+    """
+    if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+        shown = repr(value)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise TypeError(f"{name} must be {what}, not {type(value).__name__} ({shown})")

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .model import Action, Protocol, Text, ordered_actions
+from ._i18n import Lang
+from ._index import ordered_actions
+from .model import Action, Protocol, Text
 
 __all__ = [
     "Coverage",
@@ -71,6 +73,15 @@ def build_graph(protocol: Protocol) -> nx.DiGraph[str]:
     ('action', 'requires')
     """
     g: nx.DiGraph[str] = nx.DiGraph(protocol=protocol.id, version=protocol.version)
+    _add_organisation(g, protocol)
+    _add_sendai(g, protocol)
+    _add_actions(g, protocol)
+    nx.freeze(g)
+    return g
+
+
+def _add_organisation(g: nx.DiGraph[str], protocol: Protocol) -> None:
+    """Phases (in order, linked by ``precedes``), roles and hazards."""
     previous = None
     for order, phase in enumerate(protocol.phases):
         g.add_node(phase.id, kind="phase", order=order, label_en=phase.title.en,
@@ -83,6 +94,10 @@ def build_graph(protocol: Protocol) -> nx.DiGraph[str]:
                    provenance=role.provenance.status)
     for hazard in protocol.hazards:
         g.add_node(hazard.id, kind="hazard", label_en=hazard.label.en, label_es=hazard.label.es)
+
+
+def _add_sendai(g: nx.DiGraph[str], protocol: Protocol) -> None:
+    """Sendai priorities, targets with their indicators, and guiding principles."""
     sendai = protocol.sendai
     for prio in sendai.priorities:
         g.add_node(prio.id, kind="priority", label_en=prio.title.en, label_es=prio.title.es,
@@ -96,7 +111,10 @@ def build_graph(protocol: Protocol) -> nx.DiGraph[str]:
     for principle in sendai.principles:
         g.add_node(principle.id, kind="principle", label_en=principle.title.en,
                    label_es=principle.title.es)
-    paragraph_owner = {str(p.paragraph): p.id for p in sendai.priorities}
+
+
+def _add_actions(g: nx.DiGraph[str], protocol: Protocol) -> None:
+    """Action nodes and every edge that leaves an action."""
     g.add_nodes_from((a.id, {"kind": "action", "label_en": a.title.en, "label_es": a.title.es,
                              "phase": a.phase, "critical": a.critical, "weight": a.weight,
                              "provenance": a.provenance.status}) for a in protocol.actions)
@@ -112,16 +130,15 @@ def build_graph(protocol: Protocol) -> nx.DiGraph[str]:
     g.add_edges_from(((a.id, c) for a in actions for c in (
         *a.sendai.targets, *a.sendai.indicators, *a.sendai.principles)),
         relation="aligns_to", paragraphs="")
+    owner = {str(p.paragraph): p.id for p in protocol.sendai.priorities}
     for a in actions:
         paragraphs: dict[str, list[str]] = defaultdict(list)
         if a.sendai.priority:
             paragraphs[a.sendai.priority] = []
         for ref in a.sendai.paragraph:
-            paragraphs[paragraph_owner[ref.split("(")[0]]].append(ref)
+            paragraphs[owner[ref.split("(")[0]]].append(ref)
         for prio_id, refs in paragraphs.items():
             g.add_edge(a.id, prio_id, relation="aligns_to", paragraphs=",".join(refs))
-    nx.freeze(g)
-    return g
 
 
 def _related(protocol: Protocol, node: str, relation: str) -> list[Action]:
@@ -344,15 +361,14 @@ class Playbook:
     phase: str | None
     steps: tuple[PlaybookStep, ...]
 
-    def to_dict(self, lang: str = "es") -> dict[str, object]:
+    def to_dict(self, lang: Lang = "es") -> dict[str, object]:
         """Plain data for JSON: ``{"hazard", "phase", "steps": [...]}`` in execution order."""
         return {
             "hazard": self.hazard,
             "phase": self.phase,
             "steps": [{"action": s.action, "phase": s.phase, "lead": s.lead,
                        "support": list(s.support), "requires": list(s.requires),
-                       "critical": s.critical, "title": s.title.get("es" if lang == "es"
-                                                                     else "en")}
+                       "critical": s.critical, "title": s.title.get(lang)}
                       for s in self.steps],
         }
 

@@ -1,35 +1,57 @@
-"""Load and validate protocol files in stages.
+"""Every way in: protocols and profiles read from files, text or plain data, in stages.
 
-1. **read**: size limit, text check; **parse**: safe YAML with a side table of positions;
+1. **read**: size limit, text check; **parse**: safe YAML (or JSON, or CSV) with a side table of
+   positions;
 2. **version**: ``schema_version`` is read first, before anything else;
 3. **structure**: the pydantic models (every unknown key, missing field and wrong type);
-4. **semantics**: duplicate ids, unknown references, cycles, Sendai codes, unused nodes.
+4. **meaning**: the check tables of :mod:`._checks` (references, cycles, ids the protocol has).
 
 Each stage collects every problem it finds and raises them together in one
-:class:`~disaster_protocol.errors.ProtocolError`; later stages do not run after a failing one.
+:class:`~disaster_protocol.errors.ProtocolError` or
+:class:`~disaster_protocol.errors.ProfileError`; later stages do not run after a failing one.
+The bundled protocol is read once per process and shared (it is immutable).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Iterator, Mapping
+from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
+from typing import Literal, TypeVar
 
-import networkx as nx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import _yaml
-from ._validation import check_version, problems_from_validation, suggest
-from ._yaml import Document, Path, display_path
-from .errors import Problem, ProtocolError
-from .model import Protocol, Provenance
+from ._checks import profile_problems, protocol_problems
+from ._csv import parse_csv
+from ._validation import check_version, problems_from_validation
+from ._yaml import Document
+from .errors import Problem, ProfileError, ProtocolError, require_type
+from .model import Protocol
+from .profile import LEVELS, Institution, Profile, ProfileActions, ProfileMeta
 
-__all__ = ["bundled_protocol_path", "load_protocol", "loads_protocol"]
+__all__ = [
+    "ProfileFormat",
+    "bundled_protocol_path",
+    "load_profile",
+    "load_protocol",
+    "loads_profile",
+    "loads_protocol",
+    "profile_from_dict",
+]
+
+ProfileFormat = Literal["yaml", "json", "csv"]
+"""How a profile's text is written; files are told apart by their suffix."""
 
 _BUNDLED_NAME = "sendai_ciss.yaml"
+_M = TypeVar("_M", bound=BaseModel)
+_PATH_TYPES = (str, os.PathLike)
 
-_At = Callable[[Path, str, str], Problem]
 
+# ----------------------------------------------------------------------------- protocols
 
 def bundled_protocol_path() -> FsPath:
     """Path of the bundled CISS/Sendai protocol file.
@@ -43,14 +65,15 @@ def bundled_protocol_path() -> FsPath:
     return FsPath(__file__).resolve().parents[2] / "protocols" / _BUNDLED_NAME
 
 
-def load_protocol(path: str | FsPath | None = None, *,
+def load_protocol(path: str | os.PathLike[str] | None = None, *,
                   max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Protocol:
     """Load and fully validate a protocol file.
 
     Parameters
     ----------
     path : str or Path, optional
-        The YAML file. ``None`` loads the bundled CISS Disaster Protocol.
+        The YAML file. ``None`` loads the bundled CISS Disaster Protocol, read once per
+        process and shared afterwards (it is immutable).
     max_bytes : int
         Refuse files larger than this (default 5 MB).
 
@@ -63,20 +86,34 @@ def load_protocol(path: str | FsPath | None = None, *,
     ------
     ProtocolError
         Listing every problem of the first failing stage, each with file:line:column.
+    TypeError
+        If ``path`` is not a path.
 
     Examples
     --------
     >>> protocol = load_protocol()
-    >>> protocol.id
-    'sendai_ciss'
+    >>> protocol.id, protocol is load_protocol()
+    ('sendai_ciss', True)
     """
+    if path is None and max_bytes == _yaml.DEFAULT_MAX_BYTES:
+        return _bundled_protocol()
+    if path is not None:
+        require_type(path, _PATH_TYPES, "path", "a file path (str or pathlib.Path)")
     target = bundled_protocol_path() if path is None else FsPath(path)
     shown = str(path) if path is not None else _display_bundled(target)
     text = _yaml.read_text(target, error=ProtocolError, max_bytes=max_bytes)
-    return loads_protocol(text, source=shown)
+    return _protocol_from_text(text, shown)
 
 
-def loads_protocol(text: str, *, source: str = "<string>") -> Protocol:
+@lru_cache(maxsize=1)
+def _bundled_protocol() -> Protocol:
+    target = bundled_protocol_path()
+    return _protocol_from_text(_yaml.read_text(target, error=ProtocolError),
+                               _display_bundled(target))
+
+
+def loads_protocol(text: str, *, source: str = "<string>",
+                   max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Protocol:
     """Validate a protocol given as YAML text.
 
     Parameters
@@ -85,11 +122,15 @@ def loads_protocol(text: str, *, source: str = "<string>") -> Protocol:
         The YAML document.
     source : str
         Name used in error messages.
+    max_bytes : int
+        Refuse texts larger than this, in UTF-8 bytes (default 5 MB).
 
     Raises
     ------
     ProtocolError
         As :func:`load_protocol`.
+    TypeError
+        If ``text`` is not a string.
 
     Examples
     --------
@@ -98,19 +139,16 @@ def loads_protocol(text: str, *, source: str = "<string>") -> Protocol:
     ...
     disaster_protocol.errors.ProtocolError: p.yaml:1:17: schema_version: version 2 is newer ...
     """
-    if len(text.encode("utf-8")) > _yaml.DEFAULT_MAX_BYTES:
-        raise ProtocolError([Problem(source, 0, 0, "", "text is larger than the "
-                                     f"{_yaml.DEFAULT_MAX_BYTES:,} byte limit",
-                                     "file-too-large")])
+    require_type(text, str, "text", "the protocol's YAML text (str)")
+    _check_size(text, source, max_bytes, ProtocolError)
+    return _protocol_from_text(text, source)
+
+
+def _protocol_from_text(text: str, source: str) -> Protocol:
     doc = _yaml.parse_text(text, source, error=ProtocolError)
     check_version(doc, ProtocolError, "protocol")
-    try:
-        protocol = Protocol.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ProtocolError(problems_from_validation(exc, doc, Protocol)) from None
-    problems = sorted(_semantic_problems(protocol, doc))
-    if problems:
-        raise ProtocolError(problems)
+    protocol = _validated(Protocol, doc, ProtocolError)
+    _raise_if(protocol_problems(protocol, doc), ProtocolError)
     return protocol
 
 
@@ -121,211 +159,255 @@ def _display_bundled(target: FsPath) -> str:
         return str(target)
 
 
-def _semantic_problems(p: Protocol, doc: Document) -> Iterator[Problem]:
-    """Every reference, uniqueness and graph problem of a structurally valid protocol."""
+# ----------------------------------------------------------------------------- profiles
 
-    def at(path: Path, message: str, code: str) -> Problem:
-        return doc.problem(path, message, code, shown=display_path(doc.data, path))
+def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None, *,
+                 institution: Institution | None = None, assessed_on: date | None = None,
+                 max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Profile:
+    """Read and check a readiness profile.
 
-    groups: list[tuple[str, Iterable[str]]] = [
-        ("sources", (s.id for s in p.sources)),
-        ("hazards", (h.id for h in p.hazards)),
-        ("phases", (x.id for x in p.phases)),
-        ("roles", (r.id for r in p.roles)),
-        ("actions", (a.id for a in p.actions)),
-        ("sendai.priorities", (x.id for x in p.sendai.priorities)),
-        ("sendai.targets", (t.id for t in p.sendai.targets)),
-        ("sendai.principles", (x.id for x in p.sendai.principles)),
-    ]
-    for name, ids in groups:
-        yield from _duplicates(name, list(ids), doc, at)
-    yield from _duplicates("maturity_levels", [str(m.level) for m in p.maturity_levels], doc,
-                           at, key="level")
-    yield from _duplicates_flat(
-        "sendai.targets", [(ti, ii, ind.id) for ti, t in enumerate(p.sendai.targets)
-                           for ii, ind in enumerate(t.indicators)], at)
+    Parameters
+    ----------
+    path : str or Path
+        ``.yaml``/``.yml``, ``.json`` or ``.csv`` (with its ``<name>.meta.yaml`` sidecar).
+    protocol : Protocol, optional
+        The protocol the profile answers (default: the bundled one); action and role ids are
+        checked against it.
+    institution, assessed_on : optional
+        For CSV profiles: override or replace the sidecar's values.
+    max_bytes : int
+        Refuse larger files (default 5 MB).
 
-    yield from _shared_ids(p, doc, at)
-    sources = {s.id for s in p.sources}
-    hazards = {h.id for h in p.hazards}
-    phases = {x.id for x in p.phases}
-    roles = {r.id for r in p.roles}
-    actions = {a.id for a in p.actions}
-    priorities = {x.id: x for x in p.sendai.priorities}
-    targets = {t.id for t in p.sendai.targets}
-    indicators = {i.id: t.id for t in p.sendai.targets for i in t.indicators}
-    principles = {x.id for x in p.sendai.principles}
-    paragraphs = {f"{x.paragraph}({a.letter})": x.id for x in p.sendai.priorities
-                  for a in x.activities}
+    Raises
+    ------
+    ProfileError
+        Every problem of the first failing stage, each with file:line:column.
+    TypeError
+        If an argument is not of the documented type.
 
-    def ref(path: Path, value: str, pool: Iterable[str], what: str,
-            code: str = "unknown-reference") -> Iterator[Problem]:
-        known = set(pool)
-        if value not in known:
-            yield at(path, f"unknown {what} {value!r}{suggest(value, sorted(known))}", code)
-
-    def sourced(path: Path, cited: Iterable[str]) -> Iterator[Problem]:
-        for i, sid in enumerate(cited):
-            yield from ref((*path, "sources", i), sid, sources, "source")
-
-    for path, provenance in _provenances(p):
-        yield from sourced((*path, "provenance"), provenance.sources)
-    if p.maturity_levels and sorted(m.level for m in p.maturity_levels) != list(
-            range(len(p.maturity_levels))):
-        yield at(("maturity_levels",), "maturity levels must run 0, 1, 2, ... without gaps",
-                 "invalid-value")
-
-    used_roles: set[str] = set()
-    used_hazards: set[str] = set()
-    used_phases: set[str] = set()
-    for i, a in enumerate(p.actions):
-        base: Path = ("actions", i)
-        used_phases.add(a.phase)
-        used_roles.update((a.lead, *a.support))
-        used_hazards.update(a.hazards)
-        yield from ref((*base, "phase"), a.phase, phases, "phase")
-        yield from ref((*base, "lead"), a.lead, roles, "role")
-        for j, role in enumerate(a.support):
-            yield from ref((*base, "support", j), role, roles, "role")
-            if role == a.lead:
-                yield at((*base, "support", j), f"role {role!r} is already the lead; remove it "
-                         "from support", "invalid-value")
-        for j, req in enumerate(a.requires):
-            yield from ref((*base, "requires", j), req, actions, "action")
-            if req == a.id:
-                yield at((*base, "requires", j), "an action cannot require itself", "cycle")
-        for j, haz in enumerate(a.hazards):
-            yield from ref((*base, "hazards", j), haz, hazards, "hazard")
-        if a.critical and a.critical_reason is None:
-            yield at(base, "a critical action must say why in critical_reason", "missing-field")
-        s, sp = a.sendai, (*base, "sendai")
-        if s.priority is None:
-            yield at(sp, "action has no Sendai priority; add sendai.priority", "missing-priority")
-        else:
-            yield from ref((*sp, "priority"), s.priority, priorities, "Sendai priority",
-                           "unknown-sendai-code")
-        for j, para in enumerate(s.paragraph):
-            yield from ref((*sp, "paragraph", j), para, paragraphs,
-                           "Sendai key activity paragraph", "unknown-sendai-code")
-        for j, tgt in enumerate(s.targets):
-            yield from ref((*sp, "targets", j), tgt, targets, "Sendai target",
-                           "unknown-sendai-code")
-        for j, ind in enumerate(s.indicators):
-            yield from ref((*sp, "indicators", j), ind, indicators, "Sendai indicator",
-                           "unknown-sendai-code")
-            if ind in indicators and indicators[ind] not in s.targets:
-                yield at((*sp, "indicators", j), f"indicator {ind!r} belongs to target "
-                         f"{indicators[ind]!r}, which is not in sendai.targets", "invalid-value")
-        for j, pr in enumerate(s.principles):
-            yield from ref((*sp, "principles", j), pr, principles, "Sendai guiding principle",
-                           "unknown-sendai-code")
-
-    yield from _order_problems(p, doc, at)
-    for i, ph in enumerate(p.phases):
-        if ph.id not in used_phases:
-            yield at(("phases", i), f"phase {ph.id!r} has no actions", "phase-without-actions")
-    for i, role_node in enumerate(p.roles):
-        if role_node.id not in used_roles:
-            yield at(("roles", i), f"role {role_node.id!r} neither leads nor supports any action; "
-                     "assign it or remove it", "unused-role")
-    for i, hazard_node in enumerate(p.hazards):
-        if hazard_node.id not in used_hazards:
-            yield at(("hazards", i), f"hazard {hazard_node.id!r} is not used by any action",
-                     "unused-hazard")
+    Examples
+    --------
+    >>> profile = load_profile("examples/profiles/caja_intermedia.yaml")
+    >>> profile.institution.id, profile.actions["GOV-01"].level
+    ('caja-ejemplo-b', 3)
+    """
+    require_type(path, _PATH_TYPES, "path", "a file path (str or pathlib.Path)")
+    protocol = _protocol_or_bundled(protocol)
+    target = FsPath(path)
+    text = _yaml.read_text(target, error=ProfileError, max_bytes=max_bytes)
+    suffix = target.suffix.lower()
+    if suffix != ".csv":
+        return _profile_from_text(text, protocol, str(path), "json" if suffix == ".json"
+                                  else "yaml")
+    sidecar = target.with_name(target.stem + ".meta.yaml")
+    meta = None
+    if sidecar.is_file():
+        meta = _yaml.parse_text(_yaml.read_text(sidecar, error=ProfileError,
+                                                max_bytes=max_bytes),
+                                str(sidecar), error=ProfileError)
+    return _profile_from_csv(text, protocol, str(path), meta, institution, assessed_on)
 
 
-def _shared_ids(p: Protocol, doc: Document, at: _At) -> Iterator[Problem]:
-    """Ids become graph node keys, so one id may not name two kinds of thing."""
-    owners: dict[str, tuple[str, Path]] = {}
-    kinds: list[tuple[str, Path, list[str]]] = [
-        ("phase", ("phases",), [x.id for x in p.phases]),
-        ("role", ("roles",), [x.id for x in p.roles]),
-        ("hazard", ("hazards",), [x.id for x in p.hazards]),
-        ("action", ("actions",), [x.id for x in p.actions]),
-        ("Sendai priority", ("sendai", "priorities"), [x.id for x in p.sendai.priorities]),
-        ("Sendai target", ("sendai", "targets"), [x.id for x in p.sendai.targets]),
-        ("Sendai principle", ("sendai", "principles"), [x.id for x in p.sendai.principles]),
-    ]
-    kinds += [("Sendai indicator", ("sendai", "targets", ti, "indicators"),
-               [i.id for i in t.indicators]) for ti, t in enumerate(p.sendai.targets)]
-    for kind, base, ids in kinds:
-        for i, ident in enumerate(ids):
-            path = (*base, i, "id")
-            owner_kind, first = owners.setdefault(ident, (kind, path))
-            if owner_kind != kind:
-                yield at(path, f"id {ident!r} of this {kind} is already used by "
-                         f"{'an' if owner_kind[0] in 'aeiou' else 'a'} {owner_kind} "
-                         f"on line {doc.where(first)[0]}; ids must be unique across phases, "
-                         "roles, hazards, actions and Sendai codes", "duplicate-id")
+def loads_profile(text: str, protocol: Protocol | None = None, *, source: str = "<string>",
+                  format: ProfileFormat = "yaml", sidecar: str | None = None,
+                  institution: Institution | None = None, assessed_on: date | None = None,
+                  max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Profile:
+    """Check a profile given as text (see :func:`load_profile`).
+
+    Parameters
+    ----------
+    text : str
+        The profile.
+    protocol : Protocol, optional
+        Default: the bundled protocol.
+    source : str
+        Name used in error messages.
+    format : {"yaml", "json", "csv"}
+        How ``text`` is written. JSON is read by the :mod:`json` module.
+    sidecar : str, optional
+        For CSV: the text of the sidecar (``schema_version``, ``institution``, ``assessed_on``,
+        optionally ``roles`` and ``waivers``); its problems are reported as
+        ``<source stem>.meta.yaml``.
+    institution, assessed_on : optional
+        For CSV: override or replace the sidecar's values.
+    max_bytes : int
+        Refuse texts larger than this, in UTF-8 bytes (default 5 MB).
+
+    Raises
+    ------
+    ProfileError
+        Every problem of the first failing stage.
+    TypeError, ValueError
+        If an argument has the wrong type, or ``format`` is not one of the three.
+
+    Examples
+    --------
+    >>> text = "schema_version: 1\\ninstitution: {id: x, name: X, country: MX}\\n" \\
+    ...        "assessed_on: 2026-01-31\\nactions: {GOV-01: 3}\\n"
+    >>> loads_profile(text).actions["GOV-01"].level
+    3
+    """
+    require_type(text, str, "text", "the profile's text (str)")
+    protocol = _protocol_or_bundled(protocol)
+    if format not in ("yaml", "json", "csv"):
+        raise ValueError(f"unknown profile format {format!r}; choose 'yaml', 'json' or 'csv'")
+    _check_size(text, source, max_bytes, ProfileError)
+    if format != "csv":
+        return _profile_from_text(text, protocol, source, format)
+    meta = None
+    if sidecar is not None:
+        require_type(sidecar, str, "sidecar", "the sidecar's YAML text (str)")
+        name = str(FsPath(source).with_name(FsPath(source).stem + ".meta.yaml"))
+        _check_size(sidecar, name, max_bytes, ProfileError)
+        meta = _yaml.parse_text(sidecar, name, error=ProfileError)
+    return _profile_from_csv(text, protocol, source, meta, institution, assessed_on)
 
 
-def _provenances(p: Protocol) -> Iterator[tuple[Path, Provenance]]:
-    """Every node that carries a provenance record, with its path."""
-    for i, phase in enumerate(p.phases):
-        yield ("phases", i), phase.provenance
-    for i, role in enumerate(p.roles):
-        yield ("roles", i), role.provenance
-    for i, action in enumerate(p.actions):
-        yield ("actions", i), action.provenance
-    for i, prio in enumerate(p.sendai.priorities):
-        yield ("sendai", "priorities", i), prio.provenance
-        for j, activity in enumerate(prio.activities):
-            yield ("sendai", "priorities", i, "activities", j), activity.provenance
-    for i, target in enumerate(p.sendai.targets):
-        yield ("sendai", "targets", i), target.provenance
-        for j, indicator in enumerate(target.indicators):
-            yield ("sendai", "targets", i, "indicators", j), indicator.provenance
-    for i, principle in enumerate(p.sendai.principles):
-        yield ("sendai", "principles", i), principle.provenance
+def profile_from_dict(data: Mapping[str, object], protocol: Protocol | None = None, *,
+                      source: str = "<dict>") -> Profile:
+    """Check a profile built in code, exactly as a file would be checked.
+
+    ``data`` has the keys of a YAML profile; dates may be :class:`datetime.date` values or
+    ``YYYY-MM-DD`` text, and the shorthands ``"GOV-01": 3`` and ``"RMU": "unit"`` are accepted.
+    ``data`` itself is not changed.
+
+    Raises
+    ------
+    ProfileError
+        Every problem of the first failing stage, each with its path (there are no lines).
+    TypeError
+        If ``data`` is not a mapping or ``protocol`` not a Protocol.
+
+    Examples
+    --------
+    >>> profile = profile_from_dict({"schema_version": 1, "assessed_on": "2026-01-31",
+    ...     "institution": {"id": "x", "name": "X", "country": "MX"}, "actions": {"GOV-1": 3}})
+    Traceback (most recent call last):
+    ...
+    disaster_protocol.errors.ProfileError: <dict>: actions.GOV-1: unknown action 'GOV-1' \
+(did you mean 'GOV-01'?); ...
+    """
+    require_type(data, Mapping, "data", "a mapping of profile keys to values")
+    protocol = _protocol_or_bundled(protocol)
+    doc = Document(dict(data), source, {(): (0, 0)}, {}, {})
+    return _profile_from_document(doc, protocol)
 
 
-def _order_problems(p: Protocol, doc: Document, at: _At) -> Iterator[Problem]:
-    """Cycles in ``requires`` and prerequisites placed in a later phase without a note."""
-    index = {a.id: i for i, a in enumerate(p.actions)}
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(index)
-    for a in p.actions:
-        graph.add_edges_from((req, a.id) for req in a.requires if req in index and req != a.id)
-    for component in nx.strongly_connected_components(graph):
-        if len(component) < 2:
+def _protocol_or_bundled(protocol: Protocol | None) -> Protocol:
+    if protocol is None:
+        return _bundled_protocol()
+    require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
+    return protocol
+
+
+def _profile_from_text(text: str, protocol: Protocol, source: str,
+                       format: Literal["yaml", "json"]) -> Profile:
+    doc = (_yaml.parse_json(text, source, error=ProfileError) if format == "json"
+           else _yaml.parse_text(text, source, error=ProfileError))
+    return _profile_from_document(doc, protocol)
+
+
+def _profile_from_document(doc: Document, protocol: Protocol) -> Profile:
+    check_version(doc, ProfileError, "profile")
+    assert isinstance(doc.data, dict)
+    doc = _with_data(doc, _expanded(doc.data))
+    _raise_if(list(_level_problems(doc)), ProfileError)
+    profile = _validated(Profile, doc, ProfileError)
+    _raise_if(profile_problems(profile, protocol, doc, doc), ProfileError)
+    return profile
+
+
+def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document | None,
+                      institution: Institution | None, assessed_on: date | None) -> Profile:
+    actions_doc, problems = parse_csv(text, source)
+    _raise_if(problems, ProfileError)
+    _raise_if(list(_level_problems(actions_doc)), ProfileError)
+    actions = _validated(ProfileActions, actions_doc, ProfileError)
+    if meta is None:
+        meta = Document({"schema_version": 1}, source, {(): (0, 0)}, {}, {})
+    else:
+        check_version(meta, ProfileError, "profile sidecar")
+    assert isinstance(meta.data, dict)
+    data = _expanded(meta.data)
+    if "actions" in data:
+        _raise_if([meta.problem(("actions",), "actions belong in the CSV, not in the sidecar",
+                                "unknown-key", shown="actions", key=True)], ProfileError)
+    if institution is not None:
+        require_type(institution, Institution, "institution", "an Institution")
+        data["institution"] = institution
+    if assessed_on is not None:
+        require_type(assessed_on, date, "assessed_on", "a datetime.date")
+        data["assessed_on"] = assessed_on
+    _raise_if([Problem(file=meta.source, message=f"{key} is missing: put it in the sidecar "
+                       f"{FsPath(source).stem}.meta.yaml beside the CSV, or pass it as an "
+                       "option", code="missing-field")
+               for key in ("institution", "assessed_on") if key not in data], ProfileError)
+    meta = _with_data(meta, data)
+    head = _validated(ProfileMeta, meta, ProfileError)
+    profile = Profile.model_validate({**dict(head), "actions": actions.actions})
+    _raise_if(profile_problems(profile, protocol, actions_doc, meta), ProfileError)
+    return profile
+
+
+def _with_data(doc: Document, data: object) -> Document:
+    return Document(data, doc.source, doc.positions, doc.key_positions, doc.plain_scalars)
+
+
+def _expanded(data: Mapping[str, object]) -> dict[str, object]:
+    """A copy with ``ACTION: 3`` as ``{level: 3}`` and ``ROLE: "unit"`` as ``{unit: "unit"}``.
+
+    An empty ``roles:``, ``actions:`` or ``waivers:`` key means none.
+    """
+    out = dict(data)
+    for key, empty in (("roles", {}), ("actions", {}), ("waivers", [])):
+        if key in out and out[key] is None:
+            out[key] = empty
+    actions = out.get("actions")
+    if isinstance(actions, Mapping):
+        out["actions"] = {k: v if isinstance(v, Mapping) else {"level": v}
+                          for k, v in actions.items()}
+    roles = out.get("roles")
+    if isinstance(roles, Mapping):
+        out["roles"] = {k: {"unit": v} if isinstance(v, str) else v for k, v in roles.items()}
+    return out
+
+
+def _level_problems(doc: Document) -> Iterator[Problem]:
+    """Levels are checked first, for a message that lists what is allowed."""
+    actions = doc.data.get("actions") if isinstance(doc.data, dict) else None
+    if not isinstance(actions, dict):
+        return
+    for action_id, entry in actions.items():
+        if not isinstance(entry, Mapping) or "level" not in entry:
             continue
-        start = min(component, key=index.__getitem__)
-        cycle = nx.find_cycle(graph.subgraph(component), source=start)
-        names = [edge[0] for edge in cycle] + [cycle[0][0]]
-        # Edges run prerequisite -> dependant; print the chain of "requires" instead.
-        chain = " -> ".join(reversed(names))
-        yield at(("actions", index[names[0]], "requires"),
-                 f"prerequisites form a cycle: {chain}; break one link", "cycle")
-    order = p.phase_order
-    for i, a in enumerate(p.actions):
-        if a.phase not in order or a.requires_note is not None:
+        level = entry["level"]
+        if level == "n/a" or (type(level) is int and level in LEVELS):
             continue
-        for j, req in enumerate(a.requires):
-            other = p.action_index.get(req)
-            if other is not None and order.get(other.phase, -1) > order[a.phase]:
-                yield at(("actions", i, "requires", j),
-                         f"prerequisite {req!r} is in the later phase {other.phase!r}; "
-                         "say why in requires_note or move one of them", "later-phase-prerequisite")
+        path = ("actions", action_id, "level")
+        shown = repr(level) if not isinstance(level, bool) else \
+            f"{doc.plain_scalars.get(path, level)!r}, read by YAML as {level}"
+        yield doc.problem(path, f"must be 0-4 or n/a (got {shown})", "invalid-level",
+                          shown=f"actions.{action_id}.level")
 
 
-def _duplicates(name: str, ids: list[str], doc: Document, at: _At,
-                key: str = "id") -> Iterator[Problem]:
-    seen: dict[str, int] = {}
-    base: Path = tuple(name.split("."))
-    for i, ident in enumerate(ids):
-        if ident in seen:
-            first = doc.where((*base, seen[ident], key))[0]
-            yield at((*base, i, key), f"duplicate {key} {ident!r} (first defined on line "
-                     f"{first}); each {key} must be unique", "duplicate-id")
-        else:
-            seen[ident] = i
+# ----------------------------------------------------------------------------- shared stages
+
+def _check_size(text: str, source: str, max_bytes: int,
+                error: type[ProtocolError] | type[ProfileError]) -> None:
+    if len(text) > max_bytes or len(text.encode("utf-8")) > max_bytes:
+        raise error([Problem(file=source, message=f"text is larger than the {max_bytes:,} byte "
+                             "limit; split it or raise the limit explicitly",
+                             code="file-too-large")])
 
 
-def _duplicates_flat(name: str, items: list[tuple[int, int, str]], at: _At) -> Iterator[Problem]:
-    seen: set[str] = set()
-    base: Path = tuple(name.split("."))
-    for ti, ii, ident in items:
-        if ident in seen:
-            yield at((*base, ti, "indicators", ii, "id"), f"duplicate indicator id {ident!r}; "
-                     "ids must be unique", "duplicate-id")
-        seen.add(ident)
+def _validated(model: type[_M], doc: Document,
+               error: type[ProtocolError] | type[ProfileError]) -> _M:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise error(problems_from_validation(exc, doc, model)) from None
+
+
+def _raise_if(problems: list[Problem], error: type[ProtocolError] | type[ProfileError]) -> None:
+    if problems:
+        raise error(sorted(problems))

@@ -9,16 +9,21 @@ Every label an institution reads is a :class:`Text` with Spanish and English.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
+
+from ._frozen import Frozen as _Frozen
+from ._frozen import Id, NonEmpty
+from ._i18n import Lang, check_lang
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from ._index import ProtocolIndex
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -27,12 +32,12 @@ __all__ = [
     "Hazard",
     "Indicator",
     "KeyActivity",
+    "Lang",
     "MaturityLevel",
     "Phase",
     "Principle",
     "Priority",
     "Protocol",
-    "ProtocolIndex",
     "Provenance",
     "ProvenanceStatus",
     "Role",
@@ -45,14 +50,7 @@ __all__ = [
 SCHEMA_VERSION = 1
 """The file format version of protocols and profiles (independent of the package version)."""
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
-NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 ProvenanceStatus = Literal["verified", "derived", "proposed"]
-Lang = Literal["es", "en"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class Text(_Frozen):
@@ -68,8 +66,14 @@ class Text(_Frozen):
     en: NonEmpty
 
     def get(self, lang: Lang) -> str:
-        """Return the text in ``lang`` (``"es"`` or ``"en"``)."""
-        return self.es if lang == "es" else self.en
+        """Return the text in ``lang``.
+
+        Raises
+        ------
+        ValueError
+            If ``lang`` is not ``"es"`` or ``"en"``.
+        """
+        return self.es if check_lang(lang) == "es" else self.en
 
 
 class Provenance(_Frozen):
@@ -221,101 +225,6 @@ class Action(_Frozen):
     provenance: Provenance
 
 
-def ordered_actions(ids: Iterable[str], requires: Mapping[str, Iterable[str]],
-                    key: Callable[[str], tuple[int, int]]) -> list[str]:
-    """Order ``ids`` so every prerequisite comes first, smallest ``key`` first among the ready.
-
-    Prerequisites outside ``ids`` are ignored. A pointer walks the actions in ``key`` order and
-    takes each one that is ready; an action that only becomes ready after the pointer has
-    passed it (its prerequisite sits later in ``key`` order) waits in a small heap. So the cost
-    is linear, plus a logarithm only for those few actions.
-
-    Raises
-    ------
-    ValueError
-        If the prerequisites among ``ids`` form a cycle.
-
-    Examples
-    --------
-    >>> ordered_actions(["b", "a", "c"], {"b": ["c"]}, key=lambda i: (0, ord(i[0])))
-    ['a', 'c', 'b']
-    """
-    members = sorted(ids, key=key)
-    slot = {node: i for i, node in enumerate(members)}
-    waiting = [0] * len(members)
-    dependants: list[list[int]] = [[] for _ in members]
-    for i, node in enumerate(members):
-        for req in set(requires.get(node, ())):
-            j = slot.get(req)
-            if j is not None:
-                waiting[i] += 1
-                dependants[j].append(i)
-    late: list[int] = []  # ready slots the pointer has already passed
-    order: list[str] = []
-    pointer = 0
-    while True:
-        while pointer < len(members) and waiting[pointer] != 0:
-            pointer += 1  # not ready yet; it will join `late` when it is
-        if late and (pointer == len(members) or late[0] < pointer):
-            current = heapq.heappop(late)
-        elif pointer < len(members):
-            current = pointer
-            waiting[current] = -1  # taken
-            pointer += 1
-        else:
-            break
-        order.append(members[current])
-        for dep in dependants[current]:
-            waiting[dep] -= 1
-            if waiting[dep] == 0 and dep < pointer:
-                heapq.heappush(late, dep)
-    if len(order) != len(members):
-        raise ValueError("prerequisites form a cycle")
-    return order
-
-
-@dataclass(frozen=True)
-class ProtocolIndex:
-    """Derived look-ups used on every assessment, computed once per protocol.
-
-    Attributes
-    ----------
-    order : tuple of str
-        Execution order: every prerequisite first, then phase order, then file order.
-    rank : dict
-        Action id -> its place in ``order``.
-    position : dict
-        Action id -> (phase position, position in the file).
-    dependants : dict
-        Action id -> the actions that require it directly.
-    priorities : dict
-        Action id -> every Sendai priority it aligns to (main one first, then through its
-        key-activity paragraphs).
-    groups : dict
-        ``by_phase``, ``by_priority``, ``by_role`` (lead), ``by_hazard`` -> group id -> the
-        action ids in it. A hazard's group holds its own actions and the multi-hazard ones
-        (``all`` holds only the multi-hazard ones).
-    """
-
-    order: tuple[str, ...]
-    rank: dict[str, int]
-    position: dict[str, tuple[int, int]]
-    dependants: dict[str, tuple[str, ...]]
-    priorities: dict[str, tuple[str, ...]]
-    groups: dict[str, dict[str, tuple[str, ...]]]
-
-    def downstream(self, action_id: str) -> set[str]:
-        """Every action that depends on ``action_id``, directly or not."""
-        seen: set[str] = set()
-        stack = list(self.dependants[action_id])
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(self.dependants[node])
-        return seen
-
-
 class Protocol(_Frozen):
     """A whole protocol: reference data, phases, roles and actions.
 
@@ -336,14 +245,14 @@ class Protocol(_Frozen):
     actions: tuple[Action, ...]
 
     @cached_property
-    def action_index(self) -> dict[str, Action]:
-        """Actions by id."""
-        return {a.id: a for a in self.actions}
+    def action_index(self) -> Mapping[str, Action]:
+        """Actions by id (read-only)."""
+        return MappingProxyType({a.id: a for a in self.actions})
 
     @cached_property
-    def phase_order(self) -> dict[str, int]:
-        """Position of each phase id in the phase sequence (0-based)."""
-        return {p.id: i for i, p in enumerate(self.phases)}
+    def phase_order(self) -> Mapping[str, int]:
+        """Position of each phase id in the phase sequence (0-based; read-only)."""
+        return MappingProxyType({p.id: i for i, p in enumerate(self.phases)})
 
     @cached_property
     def graph(self) -> nx.DiGraph[str]:
@@ -351,47 +260,16 @@ class Protocol(_Frozen):
 
         See :func:`disaster_protocol.graph.build_graph` for its nodes and edges.
         """
-        from .graph import build_graph  # the graph is derived from the model, never the reverse
+        from .graph import build_graph  # derived from the model, built on first use
 
         return build_graph(self)
 
     @cached_property
     def index(self) -> ProtocolIndex:
-        """Execution order, dependants and priority alignment, computed once."""
-        phase_order = self.phase_order
-        position = {a.id: (phase_order.get(a.phase, 0), i) for i, a in enumerate(self.actions)}
-        requires = {a.id: a.requires for a in self.actions}
-        dependants: dict[str, list[str]] = {a.id: [] for a in self.actions}
-        for a in self.actions:
-            for req in a.requires:
-                dependants[req].append(a.id)
-        owner = {str(p.paragraph): p.id for p in self.sendai.priorities}
-        priorities = {
-            a.id: tuple(dict.fromkeys([*([a.sendai.priority] if a.sendai.priority else []),
-                                       *(owner[ref.split("(")[0]] for ref in a.sendai.paragraph)]))
-            for a in self.actions}
-        groups: dict[str, dict[str, list[str]]] = {
-            "by_phase": {p.id: [] for p in self.phases},
-            "by_priority": {p.id: [] for p in self.sendai.priorities},
-            "by_role": {r.id: [] for r in self.roles},
-            "by_hazard": {h.id: [] for h in self.hazards}}
-        for a in self.actions:
-            groups["by_phase"][a.phase].append(a.id)
-            for prio in priorities[a.id]:
-                groups["by_priority"][prio].append(a.id)
-            groups["by_role"][a.lead].append(a.id)
-            for hazard, members in groups["by_hazard"].items():
-                if hazard in a.hazards or (hazard != "all" and "all" in a.hazards):
-                    members.append(a.id)
-        order = tuple(ordered_actions(position, requires, position.__getitem__))
-        return ProtocolIndex(
-            order=order,
-            rank={action_id: i for i, action_id in enumerate(order)},
-            position=position,
-            dependants={k: tuple(v) for k, v in dependants.items()},
-            priorities=priorities,
-            groups={name: {k: tuple(v) for k, v in group.items()}
-                    for name, group in groups.items()})
+        """The compiled protocol (execution order, groups, dependants), computed once."""
+        from ._index import compile_index  # derived from the model, built on first use
+
+        return compile_index(self)
 
     def action(self, action_id: str) -> Action:
         """Return the action with ``action_id``.

@@ -11,14 +11,16 @@ from typing import Literal
 
 import networkx as nx
 
-from .model import Protocol
+from .._i18n import Lang, check_lang
+from ..model import Protocol
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
 ExportFormat = Literal["json", "graphml", "dot", "mermaid"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("json", "graphml", "dot", "mermaid")
 
-def export_graph(protocol: Protocol, fmt: ExportFormat, *, lang: str = "es") -> str:
+
+def export_graph(protocol: Protocol, fmt: ExportFormat, *, lang: Lang = "es") -> str:
     """The protocol graph as text in ``fmt``.
 
     ``json`` is node-link data that :func:`networkx.node_link_graph` reads back (with
@@ -30,8 +32,9 @@ def export_graph(protocol: Protocol, fmt: ExportFormat, *, lang: str = "es") -> 
     Raises
     ------
     ValueError
-        For an unknown format.
+        For an unknown format or language.
     """
+    check_lang(lang)
     g = protocol.graph
     if fmt == "json":
         data = nx.node_link_data(g, edges="edges")
@@ -52,17 +55,16 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _dot(protocol: Protocol, lang: str) -> str:
+def _dot(protocol: Protocol, lang: Lang) -> str:
     """Actions clustered by phase with their prerequisite arrows (prerequisite -> dependant)."""
-    es = lang == "es"
     out = [f"digraph {_dot_quote(protocol.id)} {{", "  rankdir=LR;", "  newrank=true;",
            '  node [shape=box, fontname="Helvetica", fontsize=10];']
     for phase in protocol.phases:
         out.append(f"  subgraph {_dot_quote('cluster_' + phase.id)} {{")
-        out.append(f"    label={_dot_quote(phase.title.get('es' if es else 'en'))};")
+        out.append(f"    label={_dot_quote(phase.title.get(lang))};")
         for a in protocol.actions:
             if a.phase == phase.id:
-                label = f"{a.id} ({a.lead})\n{a.title.get('es' if es else 'en')}"
+                label = f"{a.id} ({a.lead})\n{a.title.get(lang)}"
                 style = ', style=bold, color="#b30000"' if a.critical else ""
                 out.append(f"    {_dot_quote(a.id)} [label={_dot_quote(label)}{style}];")
         out.append("  }")
@@ -87,16 +89,16 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
-def _mermaid(protocol: Protocol, lang: str) -> str:
+def _mermaid(protocol: Protocol, lang: Lang) -> str:
     ids: dict[str, str] = {}
     out = ["flowchart LR"]
     for phase in protocol.phases:
-        title = _mermaid_text(phase.title.get("es" if lang == "es" else "en"))
+        title = _mermaid_text(phase.title.get(lang))
         out.append(f'  subgraph {_mermaid_id(phase.id, ids)}["{title}"]')
         out.append("    direction TB")
         for a in protocol.actions:
             if a.phase == phase.id:
-                label = _mermaid_text(f"{a.id} {a.title.get('es' if lang == 'es' else 'en')}")
+                label = _mermaid_text(f"{a.id} {a.title.get(lang)}")
                 out.append(f'    {_mermaid_id(a.id, ids)}["{label}"]')
         out.append("  end")
     for a in protocol.actions:

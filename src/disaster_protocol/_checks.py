@@ -1,0 +1,370 @@
+"""Semantic checks of protocols and profiles: two tables of small functions.
+
+Each check reads a context (the validated value, the document it came from, the id pools
+computed once) and yields located problems, the way jsonschema maps keywords to functions.
+Adding a check is adding a function and a table entry. The loader runs every check of a table
+and raises their problems together, sorted by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from ._validation import suggest
+from ._yaml import Document, Path, display_path
+from .errors import Problem, ProblemCode
+from .model import Protocol, Provenance
+from .profile import Profile
+
+__all__ = ["PROFILE_CHECKS", "PROTOCOL_CHECKS", "profile_problems", "protocol_problems"]
+
+
+# ----------------------------------------------------------------------------- protocols
+
+@dataclass(frozen=True)
+class ProtocolContext:
+    """What every protocol check may read."""
+
+    protocol: Protocol
+    doc: Document
+
+    def at(self, path: Path, message: str, code: ProblemCode) -> Problem:
+        """A problem located at ``path`` of the document."""
+        return self.doc.problem(path, message, code, shown=display_path(self.doc.data, path))
+
+    @cached_property
+    def pools(self) -> Mapping[str, frozenset[str]]:
+        """Every kind of id that a reference may name, computed once per protocol."""
+        p = self.protocol
+        s = p.sendai
+        return {
+            "source": frozenset(x.id for x in p.sources),
+            "hazard": frozenset(x.id for x in p.hazards),
+            "phase": frozenset(x.id for x in p.phases),
+            "role": frozenset(x.id for x in p.roles),
+            "action": frozenset(x.id for x in p.actions),
+            "Sendai priority": frozenset(x.id for x in s.priorities),
+            "Sendai target": frozenset(x.id for x in s.targets),
+            "Sendai indicator": frozenset(i.id for t in s.targets for i in t.indicators),
+            "Sendai guiding principle": frozenset(x.id for x in s.principles),
+            "Sendai key activity paragraph": frozenset(
+                f"{x.paragraph}({a.letter})" for x in s.priorities for a in x.activities),
+        }
+
+    def ref(self, path: Path, value: str, what: str,
+            code: ProblemCode = "unknown-reference") -> Iterator[Problem]:
+        """A problem if ``value`` is not an id of kind ``what``."""
+        known = self.pools[what]
+        if value not in known:
+            yield self.at(path, f"unknown {what} {value!r}{suggest(value, sorted(known))}", code)
+
+    def refs(self, path: Path, values: Iterable[str], what: str,
+             code: ProblemCode = "unknown-reference") -> Iterator[Problem]:
+        """:meth:`ref` for every item of a list at ``path``."""
+        for j, value in enumerate(values):
+            yield from self.ref((*path, j), value, what, code)
+
+
+def _unique_ids(c: ProtocolContext) -> Iterator[Problem]:
+    p = c.protocol
+    groups: list[tuple[Path, list[str], str]] = [
+        (("sources",), [s.id for s in p.sources], "id"),
+        (("hazards",), [h.id for h in p.hazards], "id"),
+        (("phases",), [x.id for x in p.phases], "id"),
+        (("roles",), [r.id for r in p.roles], "id"),
+        (("actions",), [a.id for a in p.actions], "id"),
+        (("sendai", "priorities"), [x.id for x in p.sendai.priorities], "id"),
+        (("sendai", "targets"), [t.id for t in p.sendai.targets], "id"),
+        (("sendai", "principles"), [x.id for x in p.sendai.principles], "id"),
+        (("maturity_levels",), [str(m.level) for m in p.maturity_levels], "level"),
+    ]
+    for base, ids, key in groups:
+        seen: dict[str, int] = {}
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                first = c.doc.where((*base, seen[ident], key))[0]
+                yield c.at((*base, i, key), f"duplicate {key} {ident!r} (first defined on line "
+                           f"{first}); each {key} must be unique", "duplicate-id")
+            else:
+                seen[ident] = i
+
+
+def _unique_indicators(c: ProtocolContext) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for ti, target in enumerate(c.protocol.sendai.targets):
+        for ii, indicator in enumerate(target.indicators):
+            if indicator.id in seen:
+                yield c.at(("sendai", "targets", ti, "indicators", ii, "id"),
+                           f"duplicate indicator id {indicator.id!r}; ids must be unique",
+                           "duplicate-id")
+            seen.add(indicator.id)
+
+
+def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
+    """Ids become graph node keys, so one id may not name two kinds of thing."""
+    p = c.protocol
+    kinds: list[tuple[str, Path, list[str]]] = [
+        ("phase", ("phases",), [x.id for x in p.phases]),
+        ("role", ("roles",), [x.id for x in p.roles]),
+        ("hazard", ("hazards",), [x.id for x in p.hazards]),
+        ("action", ("actions",), [x.id for x in p.actions]),
+        ("Sendai priority", ("sendai", "priorities"), [x.id for x in p.sendai.priorities]),
+        ("Sendai target", ("sendai", "targets"), [x.id for x in p.sendai.targets]),
+        ("Sendai principle", ("sendai", "principles"), [x.id for x in p.sendai.principles]),
+    ]
+    kinds += [("Sendai indicator", ("sendai", "targets", ti, "indicators"),
+               [i.id for i in t.indicators]) for ti, t in enumerate(p.sendai.targets)]
+    owners: dict[str, tuple[str, Path]] = {}
+    for kind, base, ids in kinds:
+        for i, ident in enumerate(ids):
+            path = (*base, i, "id")
+            owner_kind, first = owners.setdefault(ident, (kind, path))
+            if owner_kind != kind:
+                yield c.at(path, f"id {ident!r} of this {kind} is already used by "
+                           f"{'an' if owner_kind[0] in 'aeiou' else 'a'} {owner_kind} "
+                           f"on line {c.doc.where(first)[0]}; ids must be unique across phases, "
+                           "roles, hazards, actions and Sendai codes", "duplicate-id")
+
+
+def _provenances(p: Protocol) -> Iterator[tuple[Path, Provenance]]:
+    """Every node that carries a provenance record, with its path."""
+    for i, phase in enumerate(p.phases):
+        yield ("phases", i), phase.provenance
+    for i, role in enumerate(p.roles):
+        yield ("roles", i), role.provenance
+    for i, action in enumerate(p.actions):
+        yield ("actions", i), action.provenance
+    for i, prio in enumerate(p.sendai.priorities):
+        yield ("sendai", "priorities", i), prio.provenance
+        for j, activity in enumerate(prio.activities):
+            yield ("sendai", "priorities", i, "activities", j), activity.provenance
+    for i, target in enumerate(p.sendai.targets):
+        yield ("sendai", "targets", i), target.provenance
+        for j, indicator in enumerate(target.indicators):
+            yield ("sendai", "targets", i, "indicators", j), indicator.provenance
+    for i, principle in enumerate(p.sendai.principles):
+        yield ("sendai", "principles", i), principle.provenance
+
+
+def _provenance_sources(c: ProtocolContext) -> Iterator[Problem]:
+    for path, provenance in _provenances(c.protocol):
+        yield from c.refs((*path, "provenance", "sources"), provenance.sources, "source")
+
+
+def _maturity_levels(c: ProtocolContext) -> Iterator[Problem]:
+    levels = sorted(m.level for m in c.protocol.maturity_levels)
+    if levels and levels != list(range(len(levels))):
+        yield c.at(("maturity_levels",), "maturity levels must run 0, 1, 2, ... without gaps",
+                   "invalid-value")
+
+
+def _action_references(c: ProtocolContext) -> Iterator[Problem]:
+    for i, a in enumerate(c.protocol.actions):
+        base: Path = ("actions", i)
+        yield from c.ref((*base, "phase"), a.phase, "phase")
+        yield from c.ref((*base, "lead"), a.lead, "role")
+        yield from c.refs((*base, "support"), a.support, "role")
+        yield from c.refs((*base, "requires"), a.requires, "action")
+        yield from c.refs((*base, "hazards"), a.hazards, "hazard")
+
+
+def _action_rules(c: ProtocolContext) -> Iterator[Problem]:
+    for i, a in enumerate(c.protocol.actions):
+        base: Path = ("actions", i)
+        for j, role in enumerate(a.support):
+            if role == a.lead:
+                yield c.at((*base, "support", j), f"role {role!r} is already the lead; remove "
+                           "it from support", "invalid-value")
+        for j, req in enumerate(a.requires):
+            if req == a.id:
+                yield c.at((*base, "requires", j), "an action cannot require itself", "cycle")
+        if a.critical and a.critical_reason is None:
+            yield c.at(base, "a critical action must say why in critical_reason",
+                       "missing-field")
+
+
+def _sendai_alignment(c: ProtocolContext) -> Iterator[Problem]:
+    owner = {i.id: t.id for t in c.protocol.sendai.targets for i in t.indicators}
+    for i, a in enumerate(c.protocol.actions):
+        s, sp = a.sendai, ("actions", i, "sendai")
+        if s.priority is None:
+            yield c.at(sp, "action has no Sendai priority; add sendai.priority",
+                       "missing-priority")
+        else:
+            yield from c.ref((*sp, "priority"), s.priority, "Sendai priority",
+                             "unknown-sendai-code")
+        yield from c.refs((*sp, "paragraph"), s.paragraph, "Sendai key activity paragraph",
+                          "unknown-sendai-code")
+        yield from c.refs((*sp, "targets"), s.targets, "Sendai target", "unknown-sendai-code")
+        yield from c.refs((*sp, "indicators"), s.indicators, "Sendai indicator",
+                          "unknown-sendai-code")
+        for j, ind in enumerate(s.indicators):
+            if ind in owner and owner[ind] not in s.targets:
+                yield c.at((*sp, "indicators", j), f"indicator {ind!r} belongs to target "
+                           f"{owner[ind]!r}, which is not in sendai.targets", "invalid-value")
+        yield from c.refs((*sp, "principles"), s.principles, "Sendai guiding principle",
+                          "unknown-sendai-code")
+
+
+def _cycles(c: ProtocolContext) -> Iterator[Problem]:
+    """Each cycle in ``requires``, printed as the chain of "requires" that closes it."""
+    index = {a.id: i for i, a in enumerate(c.protocol.actions)}
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(index)
+    for a in c.protocol.actions:
+        graph.add_edges_from((req, a.id) for req in a.requires if req in index and req != a.id)
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        start = min(component, key=index.__getitem__)
+        cycle = nx.find_cycle(graph.subgraph(component), source=start)
+        names = [edge[0] for edge in cycle] + [cycle[0][0]]
+        # Edges run prerequisite -> dependant; print the chain of "requires" instead.
+        chain = " -> ".join(reversed(names))
+        yield c.at(("actions", index[names[0]], "requires"),
+                   f"prerequisites form a cycle: {chain}; break one link", "cycle")
+
+
+def _later_phase_prerequisites(c: ProtocolContext) -> Iterator[Problem]:
+    p = c.protocol
+    order = p.phase_order
+    for i, a in enumerate(p.actions):
+        if a.phase not in order or a.requires_note is not None:
+            continue
+        for j, req in enumerate(a.requires):
+            other = p.action_index.get(req)
+            if other is not None and order.get(other.phase, -1) > order[a.phase]:
+                yield c.at(("actions", i, "requires", j),
+                           f"prerequisite {req!r} is in the later phase {other.phase!r}; say why "
+                           "in requires_note or move one of them", "later-phase-prerequisite")
+
+
+def _unused_nodes(c: ProtocolContext) -> Iterator[Problem]:
+    p = c.protocol
+    phases = {a.phase for a in p.actions}
+    roles = {r for a in p.actions for r in (a.lead, *a.support)}
+    hazards = {h for a in p.actions for h in a.hazards}
+    for i, phase in enumerate(p.phases):
+        if phase.id not in phases:
+            yield c.at(("phases", i), f"phase {phase.id!r} has no actions",
+                       "phase-without-actions")
+    for i, role in enumerate(p.roles):
+        if role.id not in roles:
+            yield c.at(("roles", i), f"role {role.id!r} neither leads nor supports any action; "
+                       "assign it or remove it", "unused-role")
+    for i, hazard in enumerate(p.hazards):
+        if hazard.id not in hazards:
+            yield c.at(("hazards", i), f"hazard {hazard.id!r} is not used by any action",
+                       "unused-hazard")
+
+
+ProtocolCheck = Callable[[ProtocolContext], Iterator[Problem]]
+
+PROTOCOL_CHECKS: tuple[tuple[str, ProtocolCheck], ...] = (
+    ("unique-ids", _unique_ids),
+    ("unique-indicators", _unique_indicators),
+    ("shared-ids", _shared_ids),
+    ("provenance-sources", _provenance_sources),
+    ("maturity-levels", _maturity_levels),
+    ("action-references", _action_references),
+    ("action-rules", _action_rules),
+    ("sendai-alignment", _sendai_alignment),
+    ("cycles", _cycles),
+    ("later-phase-prerequisites", _later_phase_prerequisites),
+    ("unused-nodes", _unused_nodes),
+)
+"""The protocol check table: each function reads the context and yields problems."""
+
+
+def protocol_problems(protocol: Protocol, doc: Document) -> list[Problem]:
+    """Every reference, uniqueness and graph problem of a structurally valid protocol, sorted
+    by position."""
+    context = ProtocolContext(protocol, doc)
+    return sorted(p for _, check in PROTOCOL_CHECKS for p in check(context))
+
+
+# ----------------------------------------------------------------------------- profiles
+
+@dataclass(frozen=True)
+class ProfileContext:
+    """What every profile check may read: action problems are located in ``actions_doc``, the
+    rest in ``meta_doc`` (the same document unless the actions came from a CSV)."""
+
+    profile: Profile
+    protocol: Protocol
+    actions_doc: Document
+    meta_doc: Document
+
+    def at(self, path: Path, message: str, code: ProblemCode, *,
+           key: bool = False) -> Problem:
+        """A problem located at ``path`` of the document it belongs to."""
+        doc = self.actions_doc if path[0] == "actions" else self.meta_doc
+        return doc.problem(path, message, code, shown=display_path(doc.data, path), key=key)
+
+    def unknown_action(self, path: Path, action_id: str, *, key: bool = False) -> Problem:
+        """An unknown action id, with the closest one the protocol has."""
+        known = list(self.protocol.action_index)
+        return self.at(path, f"unknown action {action_id!r}{suggest(action_id, known)}; the "
+                       f"protocol {self.protocol.id} {self.protocol.version} has no such action",
+                       "unknown-action", key=key)
+
+
+def _known_actions(c: ProfileContext) -> Iterator[Problem]:
+    for action_id in c.profile.actions:
+        if action_id not in c.protocol.action_index:
+            yield c.unknown_action(("actions", action_id), action_id, key=True)
+
+
+def _justified_not_applicable(c: ProfileContext) -> Iterator[Problem]:
+    for action_id, status in c.profile.actions.items():
+        if status.level == "n/a" and status.justification is None:
+            yield c.at(("actions", action_id), "n/a needs a justification: say why this action "
+                       "does not apply", "missing-justification")
+
+
+def _exercise_dates(c: ProfileContext) -> Iterator[Problem]:
+    assessed_on = c.profile.assessed_on
+    for action_id, status in c.profile.actions.items():
+        if status.last_exercised is not None and status.last_exercised > assessed_on:
+            yield c.at(("actions", action_id, "last_exercised"), f"last exercised on "
+                       f"{status.last_exercised}, after the assessment date {assessed_on}; "
+                       "check the date", "invalid-date")
+
+
+def _known_roles(c: ProfileContext) -> Iterator[Problem]:
+    roles = [r.id for r in c.protocol.roles]
+    for role_id in c.profile.roles:
+        if role_id not in roles:
+            yield c.at(("roles", role_id), f"unknown role {role_id!r}{suggest(role_id, roles)}",
+                       "unknown-role", key=True)
+
+
+def _waived_actions(c: ProfileContext) -> Iterator[Problem]:
+    for i, waiver in enumerate(c.profile.waivers):
+        if waiver.action not in c.protocol.action_index:
+            known = list(c.protocol.action_index)
+            yield c.at(("waivers", i, "action"), f"unknown action {waiver.action!r}"
+                       f"{suggest(waiver.action, known)}", "unknown-action")
+
+
+ProfileCheck = Callable[[ProfileContext], Iterator[Problem]]
+
+PROFILE_CHECKS: tuple[tuple[str, ProfileCheck], ...] = (
+    ("known-actions", _known_actions),
+    ("justified-not-applicable", _justified_not_applicable),
+    ("exercise-dates", _exercise_dates),
+    ("known-roles", _known_roles),
+    ("waived-actions", _waived_actions),
+)
+"""The profile check table: each function reads the context and yields problems."""
+
+
+def profile_problems(profile: Profile, protocol: Protocol, actions_doc: Document,
+                     meta_doc: Document) -> list[Problem]:
+    """Every problem of ``profile`` against ``protocol``, sorted by position."""
+    context = ProfileContext(profile, protocol, actions_doc, meta_doc)
+    return sorted(p for _, check in PROFILE_CHECKS for p in check(context))

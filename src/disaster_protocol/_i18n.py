@@ -1,0 +1,201 @@
+"""Every word and sentence a person reads, in Spanish and English, in one catalogue.
+
+Values carry ids and parameters (a finding is a ``kind`` plus ``params``); renderers turn them
+into sentences here. An entry's id is stable; its sentence may improve. Parameters that are
+themselves bilingual (anything with a ``get(lang)`` method, such as
+:class:`~disaster_protocol.model.Text`) are rendered in the requested language.
+
+Problem messages about broken input files stay in English for now: they are read by whoever
+fixes the file, next to a stable code documented in docs/errors.md.
+
+Examples
+--------
+>>> text("score", "en")
+'Score'
+>>> text("finding.unassessed-action", "es", action="GOV-01")
+'GOV-01 no fue evaluada y cuenta como nivel 0; agréguela al perfil.'
+>>> check_lang("fr")
+Traceback (most recent call last):
+...
+ValueError: unknown language 'fr'; choose 'es' (Spanish) or 'en' (English)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal, Protocol, runtime_checkable
+
+__all__ = ["CATALOGUE", "LANGS", "Lang", "Localized", "check_lang", "finding_key", "text"]
+
+Lang = Literal["es", "en"]
+"""A language every label and report exists in."""
+
+LANGS: tuple[Lang, ...] = ("es", "en")
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """Anything that can say itself in a language (a :class:`~disaster_protocol.Text`)."""
+
+    def get(self, lang: Lang) -> str: ...  # pragma: no cover - a protocol
+
+
+def check_lang(lang: object) -> Lang:
+    """Return ``lang`` if it is ``"es"`` or ``"en"``.
+
+    Raises
+    ------
+    ValueError
+        For any other value, naming the languages there are.
+    """
+    if lang == "es" or lang == "en":
+        return lang
+    raise ValueError(f"unknown language {lang!r}; choose 'es' (Spanish) or 'en' (English)")
+
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- assessment reports: (es, en)
+    "report": ("Evaluación de preparación ante desastres", "Disaster readiness assessment"),
+    "institution": ("Institución", "Institution"),
+    "country": ("País", "Country"),
+    "as_of": ("Fecha de evaluación", "Assessed as of"),
+    "protocol": ("Protocolo", "Protocol"),
+    "score": ("Puntaje", "Score"),
+    "grade": ("Calificación", "Grade"),
+    "blocking": ("Brechas que bloquean", "Blocking gaps"),
+    "none": ("ninguna", "none"),
+    "by_phase": ("Por etapa", "By phase"),
+    "by_priority": ("Por prioridad de Sendai", "By Sendai priority"),
+    "by_role": ("Por rol responsable", "By lead role"),
+    "by_hazard": ("Por amenaza", "By hazard"),
+    "plan": ("Plan de acción", "Action plan"),
+    "findings": ("Hallazgos", "Findings"),
+    "actions": ("Acciones", "Actions"),
+    "action": ("Acción", "Action"),
+    "lead": ("Dirige", "Lead"),
+    "unit": ("Unidad", "Unit"),
+    "critical": ("crítica", "critical"),
+    "unlocks": ("Desbloquea", "Unlocks"),
+    "uplift": ("Mejora", "Uplift"),
+    "kind": ("Tipo", "Kind"),
+    "message": ("Detalle", "Detail"),
+    "claimed": ("Declarado", "Claimed"),
+    "effective": ("Efectivo", "Effective"),
+    "method": ("Método", "Method"),
+    "strict": ("modo estricto", "strict mode"),
+    "group": ("Grupo", "Group"),
+    "yes": ("sí", "yes"),
+    "no": ("no", "no"),
+    "weight": ("peso", "weight"),
+    "freshness": ("vigencia de simulacros (meses)", "exercise freshness (months)"),
+    "empty_plan": ("No hay acciones pendientes con requisitos cumplidos.",
+                   "No pending action has its prerequisites in place."),
+    "n/a": ("n/a", "n/a"),
+    "unassessed": ("sin evaluar", "unassessed"),
+    "rank": ("#", "#"),
+    "scale": ("0 inexistente, 1 planeada, 2 parcial, 3 implementada, 4 probada",
+              "0 none, 1 planned, 2 partial, 3 implemented, 4 tested"),
+    # --- the protocol, as shown by `show` and in playbooks
+    "playbook": ("Guía de actuación", "Playbook"),
+    "hazard": ("amenaza", "hazard"),
+    "steps": ("pasos", "steps"),
+    "show.phase": ("fase", "phase"),
+    "show.lead": ("dirige", "lead"),
+    "show.support": ("apoyan", "support"),
+    "show.requires": ("requiere", "requires"),
+    "show.waits": ("espera a", "waits for"),
+    "show.provenance": ("procedencia", "provenance"),
+    # --- blank profiles
+    "template.title": ("Perfil de preparación", "Readiness profile"),
+    "template.levels": (
+        "Niveles: 0 inexistente, 1 planeado, 2 parcial, 3 implementado, 4 probado; n/a con "
+        "justificación.",
+        "Levels: 0 none, 1 planned, 2 partial, 3 implemented, 4 tested; n/a with a "
+        "justification."),
+    "template.full_form": (
+        "Forma completa: ACCION: {level: 3, evidence: [doc.pdf], last_exercised: 2026-05-01, "
+        "note: ...}",
+        "Full form: ACTION: {level: 3, evidence: [doc.pdf], last_exercised: 2026-05-01, "
+        "note: ...}"),
+    "template.id": ("cambiar", "change-me"),
+    "template.name": ("Nombre de la institución", "Institution name"),
+    "template.roles": ("rol: unidad que lo cumple", "role: the unit that fills it"),
+    # --- findings: finding.<kind>[.<variant>]; parameters in braces
+    "finding.blocking-gap": (
+        "{action} «{title}» es crítica y está en nivel {level}; llevarla a nivel 3 "
+        "(implementada) es condición para la calificación A. Responsable: {lead}.",
+        "{action} '{title}' is critical and at level {level}; bringing it to level 3 "
+        "(implemented) is required for grade A. Lead: {lead}."),
+    "finding.unsupported-claim": (
+        "{action} declara nivel {claimed} sin evidencia y cuenta como 2; adjunte, por ejemplo: "
+        "{evidence}.",
+        "{action} claims level {claimed} without evidence and counts as 2; attach, for "
+        "example: {evidence}."),
+    "finding.unsupported-claim.generic": (
+        "{action} declara nivel {claimed} sin evidencia y cuenta como 2; adjunte, por ejemplo: "
+        "documentos que lo muestren.",
+        "{action} claims level {claimed} without evidence and counts as 2; attach, for "
+        "example: documents that show it."),
+    "finding.stale-exercise": (
+        "{action} se ejercitó por última vez el {last_exercised}, antes de la ventana de "
+        "{months} meses (desde {cutoff}); cuenta como 3 hasta un nuevo simulacro.",
+        "{action} was last exercised on {last_exercised}, outside the {months}-month window "
+        "(since {cutoff}); it counts as 3 until it is exercised again."),
+    "finding.stale-exercise.undated": (
+        "{action} declara nivel 4 (probada) sin fecha del último ejercicio y cuenta como 3; "
+        "registre last_exercised o realice un simulacro.",
+        "{action} claims level 4 (tested) with no date of last exercise and counts as 3; "
+        "record last_exercised or run a drill."),
+    "finding.dependency-inconsistency": (
+        "{action} declara nivel {claimed}, pero su requisito {prerequisite} está en nivel "
+        "{prerequisite_level}; cuenta como {level} hasta que {prerequisite} avance.",
+        "{action} claims level {claimed}, but its prerequisite {prerequisite} is at level "
+        "{prerequisite_level}; it counts as {level} until {prerequisite} improves."),
+    "finding.waiver-expired": (
+        "La dispensa de {action} venció el {expires} y ya no cuenta; renuévela o cierre la "
+        "brecha.",
+        "The waiver for {action} expired on {expires} and no longer counts; renew it or close "
+        "the gap."),
+    "finding.waived": (
+        "Brecha de {action} aceptada por {approved_by} hasta el {expires}: {reason}",
+        "Gap in {action} accepted by {approved_by} until {expires}: {reason}"),
+    "finding.unassigned-role": (
+        "Ninguna unidad tiene asignado el rol {role} ({title}); indique en roles qué unidad lo "
+        "cumple.",
+        "No unit is assigned to role {role} ({title}); say under roles which unit fills it."),
+    "finding.overloaded-unit": (
+        "La unidad «{unit}» cumple {count} roles ({roles}), más de {max}; en una emergencia no "
+        "podrá atenderlos todos. Reparta roles o designe suplentes.",
+        "The unit '{unit}' fills {count} roles ({roles}), more than {max}; in an emergency it "
+        "cannot cover them all. Spread the roles or name alternates."),
+    "finding.unassessed-action": (
+        "{action} no fue evaluada y cuenta como nivel 0; agréguela al perfil.",
+        "{action} was not assessed and counts as level 0; add it to the profile."),
+}
+"""Message id -> (Spanish, English). Templates use ``str.format`` fields named by parameter."""
+
+
+def finding_key(kind: str, params: Mapping[str, object]) -> str:
+    """The catalogue id of a finding's message: ``finding.<kind>``, or the variant its
+    ``variant`` parameter names."""
+    variant = params.get("variant")
+    return f"finding.{kind}.{variant}" if variant else f"finding.{kind}"
+
+
+def text(key: str, lang: Lang, /, **params: object) -> str:
+    """The catalogue entry ``key`` in ``lang``, with ``params`` filled in.
+
+    Raises
+    ------
+    KeyError
+        If the catalogue has no entry ``key`` (a programming error: ids are stable).
+    ValueError
+        If ``lang`` is not ``"es"`` or ``"en"``.
+    """
+    es, en = CATALOGUE[key]
+    template = es if check_lang(lang) == "es" else en
+    if not params:
+        return template
+    shown = {name: value.get(lang) if isinstance(value, Localized) else value
+             for name, value in params.items()}
+    return template.format_map(shown)

@@ -1,0 +1,202 @@
+"""The result of an assessment: values only (:func:`disaster_protocol.assess` makes them).
+
+An :class:`Assessment` holds the scores, grade, findings, plan and per-action levels. Findings
+carry a ``kind`` and structured ``params``; their sentences come from the word catalogue
+(:mod:`._i18n`) in either language, so every later report, frame and plot says them the same way.
+Results never print and never read a file; they render through :mod:`disaster_protocol.report`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import computed_field, model_validator
+
+from ._frozen import Frozen, ReadOnly
+from ._i18n import Lang, finding_key
+from ._i18n import text as _text
+from .model import Text
+from .profile import Institution
+
+__all__ = [
+    "FINDING_KINDS",
+    "FRESHNESS_MONTHS",
+    "GRADE_A",
+    "GRADE_B",
+    "IMPLEMENTED",
+    "MAX_ROLES_PER_UNIT",
+    "ActionResult",
+    "Assessment",
+    "Finding",
+    "FindingKind",
+    "Method",
+    "ParamValue",
+    "PlanStep",
+    "ProtocolRef",
+]
+
+IMPLEMENTED = 3
+"""Level 3: documented, resourced and assigned."""
+FRESHNESS_MONTHS = 24
+"""A level-4 claim needs an exercise or real use within this many months."""
+GRADE_A = 80.0
+"""Lowest score of grade A (when nothing blocks it)."""
+GRADE_B = 50.0
+"""Lowest score of grade B."""
+MAX_ROLES_PER_UNIT = 3
+"""More roles than this on one unit is an ``overloaded-unit`` finding."""
+
+FindingKind = Literal["blocking-gap", "unsupported-claim", "stale-exercise",
+                      "dependency-inconsistency", "waiver-expired", "waived", "unassigned-role",
+                      "overloaded-unit", "unassessed-action"]
+FINDING_KINDS: tuple[FindingKind, ...] = (
+    "blocking-gap", "unsupported-claim", "stale-exercise", "dependency-inconsistency",
+    "waiver-expired", "waived", "unassigned-role", "overloaded-unit", "unassessed-action")
+"""Every finding kind, in the order findings are listed."""
+
+ParamValue = int | str | Text
+"""A finding parameter: a number, an id or date as text, or a bilingual protocol label."""
+
+
+class Finding(Frozen):
+    """Something to act on: what kind, which action and role (where one applies), and the
+    parameters its message is written from.
+
+    ``message`` (both languages) and :meth:`text` (one) are rendered from the word catalogue;
+    JSON output carries ``message`` for readers that do not have the catalogue.
+    """
+
+    kind: FindingKind
+    action: str | None
+    role: str | None
+    params: ReadOnly[str, ParamValue]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_rendered_message(cls, data: Any) -> Any:
+        # JSON written by to_json() carries the rendered message; it is derived, not input.
+        if isinstance(data, dict) and "message" in data:
+            return {k: v for k, v in data.items() if k != "message"}
+        return data
+
+    def text(self, lang: Lang = "es") -> str:
+        """The finding as a sentence a person can act on, in ``lang``."""
+        return _text(finding_key(self.kind, self.params), lang, **self.params)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message(self) -> Text:
+        """The sentence in Spanish and English."""
+        return Text(es=self.text("es"), en=self.text("en"))
+
+
+class PlanStep(Frozen):
+    """A next step: an action below level 3 whose prerequisites are in place."""
+
+    rank: int
+    action: str
+    phase: str
+    lead: str
+    unit: str | None
+    critical: bool
+    unlocks: int
+    weight: float
+    uplift: float
+    title: Text
+
+
+class ActionResult(Frozen):
+    """Claimed and effective level of one action (``None`` where ``n/a``)."""
+
+    action: str
+    title: Text
+    phase: str
+    lead: str
+    critical: bool
+    weight: float
+    status: Literal["assessed", "unassessed", "n/a"]
+    claimed: int | None
+    effective: int | None
+    waived: bool
+    evidence: int
+
+
+class ProtocolRef(Frozen):
+    """Which protocol, and which version of it, an assessment was made against."""
+
+    id: str
+    version: str
+
+
+class Method(Frozen):
+    """The parameters the assessment used, recorded with the result."""
+
+    scale: str = "0 none, 1 planned, 2 partial, 3 implemented, 4 tested"
+    implemented_level: int = IMPLEMENTED
+    freshness_months: int
+    strict: bool
+    grade_a_from: float = GRADE_A
+    grade_b_from: float = GRADE_B
+    max_roles_per_unit: int
+    rules: tuple[str, ...]
+    documentation: str = "docs/scoring.md"
+
+
+class Assessment(Frozen):
+    """The result of :func:`~disaster_protocol.assess`.
+
+    Render it with ``to_dict``, ``to_json`` (both languages), ``to_markdown``, ``to_html`` or
+    ``to_csv`` (one language, ``lang="es"`` or ``"en"``); in Jupyter it displays itself as HTML.
+    ``labels`` names every phase, Sendai priority, role and hazard id used as a group key, in
+    Spanish and English.
+    """
+
+    protocol: ProtocolRef
+    institution: Institution
+    as_of: date
+    score: float
+    grade: Literal["A", "B", "C"]
+    by_phase: ReadOnly[str, float | None]
+    by_priority: ReadOnly[str, float | None]
+    by_role: ReadOnly[str, float | None]
+    by_hazard: ReadOnly[str, float | None]
+    blocking: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    plan: tuple[PlanStep, ...]
+    actions: tuple[ActionResult, ...]
+    labels: ReadOnly[str, Text]
+    method: Method
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data; messages and titles carry both languages."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Stable JSON text in both languages (same input, same bytes)."""
+        from .report.data import assessment_json
+
+        return assessment_json(self)
+
+    def to_markdown(self, lang: Lang = "es") -> str:
+        """A Markdown report for pasting into documents."""
+        from .report.markdown import assessment_markdown
+
+        return assessment_markdown(self, lang)
+
+    def to_html(self, lang: Lang = "es") -> str:
+        """A self-contained HTML page (no external assets), printable."""
+        from .report.html import assessment_html
+
+        return assessment_html(self, lang)
+
+    def to_csv(self, lang: Lang = "es") -> str:
+        """One row per action: ids, claimed and effective level, findings, title in ``lang``."""
+        from .report.data import assessment_csv
+
+        return assessment_csv(self, lang)
+
+    def _repr_html_(self) -> str:
+        from .report.html import assessment_html
+
+        return assessment_html(self, "es", fragment=True)

@@ -1,0 +1,85 @@
+"""The parser and ``main``: parse, run one command, turn errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from .. import __version__
+from ..errors import DisasterProtocolError
+from . import explore, score
+from ._common import ExitCode, ThresholdError, UsageError, add_debug
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="disaster-protocol",
+        description="The CISS Disaster Protocol for social security institutions, aligned "
+                    "to the Sendai Framework: validate, explore and document it, and score "
+                    "readiness profiles against it.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_debug(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    explore.register(sub)
+    score.register(sub)
+    for command in sub.choices.values():
+        add_debug(command)
+    return parser
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
+def _os_error(exc: OSError) -> str:
+    if exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the command line and return the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+    stdout, stderr : text streams, optional
+        Where to write (default: the process's streams).
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
+    func: Callable[[argparse.Namespace, TextIO], int] = args.func
+    try:
+        return func(args, out)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other shell tools do.
+        _silence_stdout()
+        return ExitCode.OK
+    except ThresholdError as exc:
+        print(f"disaster-protocol {args.command}: {exc}", file=err)
+        return ExitCode.THRESHOLD
+    except (DisasterProtocolError, UsageError, OSError) as exc:
+        if args.debug:
+            raise
+        if isinstance(exc, DisasterProtocolError):
+            print(exc, file=err)
+        else:
+            message = _os_error(exc) if isinstance(exc, OSError) else str(exc)
+            print(f"disaster-protocol {args.command}: error: {message}", file=err)
+        return ExitCode.BAD_INPUT

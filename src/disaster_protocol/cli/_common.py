@@ -1,0 +1,135 @@
+"""What every command shares: argument groups declared once, value types, output, errors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date
+from enum import IntEnum
+from typing import TextIO
+
+from .._io import write_atomic
+from .._validation import suggest
+from ..loader import load_protocol
+from ..model import Protocol
+from ..profile import EARLIEST_DATE, LATEST_DATE
+
+__all__ = [
+    "ExitCode",
+    "ThresholdError",
+    "UsageError",
+    "add_debug",
+    "add_format",
+    "add_lang",
+    "add_output",
+    "add_protocol",
+    "check_choice",
+    "emit",
+    "iso_date",
+    "percent",
+    "positive",
+    "protocol_of",
+]
+
+
+class ExitCode(IntEnum):
+    """Process exit codes."""
+
+    OK = 0
+    """Success."""
+    THRESHOLD = 1
+    """A check failed a threshold the user set."""
+    BAD_INPUT = 2
+    """Bad input or usage."""
+
+
+class UsageError(Exception):
+    """A command-line value that names nothing in the protocol, or options that clash."""
+
+
+class ThresholdError(Exception):
+    """A threshold the user set was not met (the report was still produced)."""
+
+
+# ----------------------------------------------------------------------------- argument groups
+
+def add_debug(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--debug``, accepted before or after the command."""
+    p.add_argument("--debug", action="store_true",
+                   default=False if top else argparse.SUPPRESS,
+                   help="re-raise errors with a traceback (for developers)")
+
+
+def add_protocol(p: argparse.ArgumentParser) -> None:
+    """``--protocol PATH``."""
+    p.add_argument("--protocol", metavar="PATH", help="protocol file (default: bundled)")
+
+
+def add_lang(p: argparse.ArgumentParser, what: str = "titles") -> None:
+    """``--lang es|en``."""
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help=f"language of {what} (default: es)")
+
+
+def add_output(p: argparse.ArgumentParser) -> None:
+    """``-o/--output FILE``."""
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+
+
+def add_format(p: argparse.ArgumentParser, choices: Sequence[str], help: str) -> None:
+    """``--format``, the first choice being the default."""
+    p.add_argument("--format", choices=tuple(choices), default=choices[0], help=help)
+
+
+# ----------------------------------------------------------------------------- value types
+
+def iso_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` option in the range profiles accept."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; give a date from "
+                                         f"{EARLIEST_DATE} to {LATEST_DATE}")
+    return day
+
+
+def positive(text: str) -> int:
+    """A whole number of at least 1."""
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def percent(text: str) -> float:
+    """A score between 0 and 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 100")
+    return value
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def protocol_of(args: argparse.Namespace) -> Protocol:
+    """The protocol named by ``--protocol`` (the bundled one by default)."""
+    return load_protocol(args.protocol)
+
+
+def check_choice(value: str | None, known: Sequence[str], what: str) -> None:
+    """Refuse a value that names nothing, with the closest one and the whole list."""
+    if value is not None and value not in known:
+        raise UsageError(f"unknown {what} {value!r}{suggest(value, known)}; "
+                         f"choose one of: {', '.join(known)}")
+
+
+def emit(text: str, output: str | None, out: TextIO) -> None:
+    """Write ``text`` to ``output`` atomically, or to ``out`` when no file is given."""
+    if output:
+        write_atomic(output, text)
+    else:
+        out.write(text)

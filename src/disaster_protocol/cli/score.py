@@ -1,0 +1,165 @@
+"""Commands that score a profile (check, plan) or write the files around one (template,
+schema)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from .._io import write_atomic
+from ..assess import assess
+from ..assessment import Assessment
+from ..loader import load_profile
+from ..profile import Institution
+from ..report import (
+    assessment_csv,
+    assessment_html,
+    assessment_json,
+    assessment_markdown,
+    assessment_text,
+    json_schema,
+    plan_text,
+    profile_sidecar_template,
+    profile_template_csv,
+    profile_template_yaml,
+)
+from ._common import (
+    ExitCode,
+    ThresholdError,
+    UsageError,
+    add_format,
+    add_lang,
+    add_output,
+    add_protocol,
+    emit,
+    iso_date,
+    percent,
+    positive,
+    protocol_of,
+)
+
+__all__ = ["register"]
+
+
+def _institution(args: argparse.Namespace) -> Institution | None:
+    given = (args.institution_id, args.institution_name, args.country)
+    if not any(given):
+        return None
+    if not all(given):
+        raise UsageError("--institution-id, --institution-name and --country go together")
+    try:
+        return Institution(id=args.institution_id, name=args.institution_name,
+                           country=args.country)
+    except ValidationError as exc:
+        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise UsageError(f"invalid institution option ({details})") from None
+
+
+def _assessment(args: argparse.Namespace) -> Assessment:
+    protocol = protocol_of(args)
+    profile = load_profile(args.profile, protocol, institution=_institution(args),
+                           assessed_on=args.assessed_on)
+    return assess(protocol, profile, as_of=args.as_of, strict=args.strict)
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    result = _assessment(args)
+    if args.format == "json":
+        text = assessment_json(result)
+    else:
+        render = {"text": assessment_text, "md": assessment_markdown, "html": assessment_html,
+                  "csv": assessment_csv}[args.format]
+        text = render(result, args.lang)
+    emit(text, args.output, out)
+    failed = []
+    if args.fail_under is not None and result.score < args.fail_under:
+        failed.append(f"score {result.score:.1f} is below --fail-under {args.fail_under:g}")
+    if args.fail_on_blocking and result.blocking:
+        failed.append(f"{len(result.blocking)} blocking gap(s): {', '.join(result.blocking)}")
+    if failed:
+        raise ThresholdError("; ".join(failed))
+    return ExitCode.OK
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    out.write(plan_text(_assessment(args), args.lang, args.top))
+    return ExitCode.OK
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    protocol = protocol_of(args)
+    if args.format == "csv":
+        emit(profile_template_csv(protocol, args.lang), args.output, out)
+        if args.output:
+            sidecar = Path(args.output).with_name(Path(args.output).stem + ".meta.yaml")
+            write_atomic(sidecar, profile_sidecar_template(args.lang))
+    else:
+        emit(profile_template_yaml(protocol, args.lang), args.output, out)
+    return ExitCode.OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    emit(json_schema(args.kind), args.output, out)
+    return ExitCode.OK
+
+
+def _profile_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("profile", metavar="PROFILE", help="readiness profile (.yaml, .json, .csv)")
+    add_protocol(p)
+    p.add_argument("--strict", action="store_true",
+                   help="count level 3-4 claims without evidence as level 2")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE",
+                   help="judge freshness and waivers at this date (default: the profile's "
+                        "assessed_on)")
+    add_lang(p, "the report")
+    p.add_argument("--institution-id", metavar="ID", help="CSV profiles: institution id")
+    p.add_argument("--institution-name", metavar="NAME", help="CSV profiles: institution name")
+    p.add_argument("--country", metavar="CODE", help="CSV profiles: country")
+    p.add_argument("--assessed-on", type=iso_date, metavar="DATE",
+                   help="CSV profiles: date of the assessment")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the profile commands to the sub-parsers."""
+    p = sub.add_parser("check", help="score a readiness profile against the protocol",
+                       description="Score a profile: grade, scores by phase, priority, role and "
+                                   "hazard, blocking gaps, findings and a plan. Exit 0; 1 when "
+                                   "--fail-under or --fail-on-blocking fails; 2 for bad input.")
+    _profile_arguments(p)
+    add_format(p, ("text", "md", "html", "json", "csv"),
+               "text (default), md, html (self-contained page), json or csv (one row per "
+               "action)")
+    add_output(p)
+    p.add_argument("--fail-under", type=percent, metavar="SCORE",
+                   help="exit 1 if the overall score is below SCORE (0-100)")
+    p.add_argument("--fail-on-blocking", action="store_true",
+                   help="exit 1 if any critical action is below level 3 and not waived")
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("plan", help="the prioritised next steps for a profile",
+                       description="The plan alone, as a table: actions below level 3 whose "
+                                   "prerequisites are in place, critical first, with the score "
+                                   "each would add.")
+    _profile_arguments(p)
+    p.add_argument("--top", type=positive, metavar="N", help="only the first N steps")
+    p.set_defaults(func=_plan)
+
+    p = sub.add_parser("template", help="write a blank readiness profile",
+                       description="A blank profile listing every action (level 0) with its "
+                                   "title; with --format csv and -o, also the .meta.yaml sidecar.")
+    add_protocol(p)
+    add_lang(p, "titles and comments")
+    add_format(p, ("yaml", "csv"), "yaml (default) or csv")
+    add_output(p)
+    p.set_defaults(func=_template)
+
+    p = sub.add_parser("schema", help="print a JSON Schema",
+                       description="JSON Schema of a profile, a protocol, or the JSON an "
+                                   "assessment is written as.")
+    p.add_argument("kind", choices=("profile", "protocol", "assessment"),
+                   help="which schema")
+    add_output(p)
+    p.set_defaults(func=_schema)

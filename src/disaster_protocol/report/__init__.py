@@ -1,0 +1,39 @@
+"""Renderers: turn validated values into text for people and machines. No scoring here.
+
+One module per output family: :mod:`.text` (terminals), :mod:`.markdown`, :mod:`.html`,
+:mod:`.data` (JSON and CSV), :mod:`.templates` (blank profiles), :mod:`.schema` (JSON Schemas)
+and :mod:`.graph_export` (JSON node-link, GraphML, DOT, Mermaid). Every word comes from the
+catalogue in :mod:`disaster_protocol._i18n`.
+"""
+
+from __future__ import annotations
+
+from .data import actions_json, assessment_csv, assessment_json, playbook_json
+from .graph_export import EXPORT_FORMATS, export_graph
+from .html import assessment_html
+from .markdown import assessment_markdown, playbook_markdown, protocol_markdown
+from .schema import json_schema
+from .templates import profile_sidecar_template, profile_template_csv, profile_template_yaml
+from .text import action_text, assessment_text, plan_text, playbook_text, protocol_summary
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "action_text",
+    "actions_json",
+    "assessment_csv",
+    "assessment_html",
+    "assessment_json",
+    "assessment_markdown",
+    "assessment_text",
+    "export_graph",
+    "json_schema",
+    "plan_text",
+    "playbook_json",
+    "playbook_markdown",
+    "playbook_text",
+    "profile_sidecar_template",
+    "profile_template_csv",
+    "profile_template_yaml",
+    "protocol_markdown",
+    "protocol_summary",
+]

@@ -1,0 +1,99 @@
+"""Plain text for terminals: protocol summaries, actions, playbooks, assessments, plans."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .._i18n import Lang
+from ..assessment import Assessment
+from ..graph import Playbook
+from ..model import Action, Protocol
+from ._common import fmt, playbook_groups, score_tables, words
+
+__all__ = ["action_text", "assessment_text", "plan_text", "playbook_text", "protocol_summary"]
+
+
+def protocol_summary(protocol: Protocol) -> str:
+    """One line of counts: phases, roles, actions, critical actions and provenance.
+
+    Examples
+    --------
+    >>> from disaster_protocol import load_protocol
+    >>> protocol_summary(load_protocol()).startswith("sendai_ciss")
+    True
+    """
+    status = Counter(a.provenance.status for a in protocol.actions)
+    critical = sum(a.critical for a in protocol.actions)
+    return (f"{protocol.id} {protocol.version}: {len(protocol.phases)} phases, "
+            f"{len(protocol.roles)} roles, {len(protocol.actions)} actions "
+            f"({critical} critical); provenance: {status['verified']} verified, "
+            f"{status['derived']} derived, {status['proposed']} proposed")
+
+
+def action_text(a: Action, lang: Lang = "es") -> str:
+    """One action as three lines of text (what ``disaster-protocol show`` prints)."""
+    w = words(lang)
+    flag = f" [{w('critical')}]" if a.critical else ""
+    support = ", ".join(a.support) or "-"
+    sendai = " ".join(x for x in (a.sendai.priority or "-", *a.sendai.paragraph))
+    return (f"{a.id}{flag}  {a.title.get(lang)}\n"
+            f"    {w('show.phase')} {a.phase} · {w('show.lead')} {a.lead} · "
+            f"{w('show.support')} {support} · Sendai {sendai}\n"
+            f"    {w('show.requires')}: {', '.join(a.requires) or '-'} · "
+            f"{w('show.provenance')}: {a.provenance.status}\n")
+
+
+def playbook_text(book: Playbook, protocol: Protocol, lang: Lang = "es") -> str:
+    """A playbook as plain text: one block per phase, one line per step plus its roles."""
+    w = words(lang)
+    hazard = next(h for h in protocol.hazards if h.id == book.hazard)
+    out = [f"{w('playbook')}: {hazard.label.get(lang)} ({book.hazard}) — "
+           f"{len(book.steps)} {w('steps')}"]
+    phases = {p.id: p for p in protocol.phases}
+    number = 0
+    for phase, steps in playbook_groups(book, protocol):
+        out += ["", f"{phases[phase].title.get(lang)} ({phase})"]
+        for step in steps:
+            number += 1
+            flag = f" [{w('critical')}]" if step.critical else ""
+            out.append(f"{number:3}. {step.action}{flag}  {step.title.get(lang)}")
+            line = f"     {w('show.lead')} {step.lead}"
+            if step.support:
+                line += f" · {w('show.support')} {', '.join(step.support)}"
+            if step.requires:
+                line += f" · {w('show.waits')} {', '.join(step.requires)}"
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def plan_text(assessment: Assessment, lang: Lang = "es", top: int | None = None) -> str:
+    """The plan as an aligned text table (what ``disaster-protocol plan`` prints)."""
+    w = words(lang)
+    steps = assessment.plan[:top] if top else assessment.plan
+    if not steps:
+        return w("empty_plan") + "\n"
+    rows = [(str(s.rank), s.action, "!" if s.critical else "", s.lead, s.unit or "-",
+             str(s.unlocks), f"+{s.uplift:.2f}", s.title.get(lang)) for s in steps]
+    head = (w("rank"), w("action"), "!", w("lead"), w("unit"), w("unlocks"), w("uplift"), "")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(7)]
+    lines = ["  ".join(c.ljust(widths[i]) if i < 7 else c for i, c in enumerate(r)).rstrip()
+             for r in [head, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) -> str:
+    """A terminal summary: score, grade, blocking gaps, group scores, the top of the plan."""
+    a, w = assessment, words(lang)
+    out = [f"{a.institution.name} ({a.institution.id}, {a.institution.country}) — "
+           f"{w('as_of')} {a.as_of} — {w('protocol')} {a.protocol.id} {a.protocol.version}",
+           f"{w('score')}: {a.score:.1f}/100   {w('grade')}: {a.grade}"
+           + (f"   ({w('strict')})" if a.method.strict else ""),
+           f"{w('blocking')} ({len(a.blocking)}): {', '.join(a.blocking) or w('none')}"]
+    for key, values in score_tables(a):
+        out.append(f"{w(key)}: " + "  ".join(f"{k} {fmt(v)}" for k, v in values.items()))
+    counts = Counter(f.kind for f in a.findings)
+    out.append(f"{w('findings')}: " + (", ".join(f"{k} {n}" for k, n in counts.items())
+                                       or w("none")))
+    out += ["", f"{w('plan')} (top {min(top, len(a.plan))} / {len(a.plan)}):",
+            plan_text(a, lang, top).rstrip()]
+    return "\n".join(out) + "\n"
