@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -198,3 +199,69 @@ def _unrounded_score(result: dp.Assessment) -> float:
     weights = {a.id: a.weight for a in BUNDLED.actions}
     scored = [(weights[r.action], r.effective) for r in result.actions if r.effective is not None]
     return 100 * sum(w * e for w, e in scored) / (4 * sum(w for w, _ in scored))
+
+
+@pytest.fixture(scope="module")
+def cases_protocol() -> dp.Protocol:
+    return dp.load_protocol(Path(__file__).parent / "cases" / "protocol.yaml")
+
+
+@pytest.fixture(scope="module")
+def caja(bundled: dp.Protocol) -> Profile:
+    return dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"as_of": "2027-01-01"}, "as_of must be a datetime.date or None, not str ('2027-01-01')"),
+    ({"strict": "yes"}, "strict must be True or False, not str"),
+    ({"freshness_months": 2.5}, "freshness_months must be a whole number of months, not float"),
+    ({"freshness_months": True}, "freshness_months must be a whole number of months, not bool"),
+])
+def test_wrong_argument_types_say_what_was_expected(bundled: dp.Protocol, caja: Profile,
+                                                    kwargs: dict[str, object],
+                                                    message: str) -> None:
+    with pytest.raises(TypeError) as info:
+        dp.assess(bundled, caja, **kwargs)  # type: ignore[arg-type]
+    assert str(info.value).startswith(message)
+
+
+def test_swapped_arguments_are_a_type_error(bundled: dp.Protocol, caja: Profile) -> None:
+    with pytest.raises(TypeError, match="protocol must be a Protocol"):
+        dp.assess(caja, bundled)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"as_of": date(1, 6, 1)}, "as_of must be 1900-01-01 or later (got 0001-06-01)"),
+    ({"freshness_months": 0}, "freshness_months must be 1 to 1200 (got 0)"),
+    ({"freshness_months": 100_000}, "freshness_months must be 1 to 1200 (got 100000)"),
+])
+def test_impossible_values_are_a_value_error(bundled: dp.Protocol, caja: Profile,
+                                             kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        dp.assess(bundled, caja, **kwargs)  # type: ignore[arg-type]
+
+
+def test_earliest_dates_still_assess(cases_protocol: dp.Protocol) -> None:
+    profile = dp.profile_from_dict({
+        "schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+        "assessed_on": "1900-01-01", "actions": {"A1": {"level": 4,
+                                                         "last_exercised": "1900-01-01"}}},
+        cases_protocol)
+    result = dp.assess(cases_protocol, profile, freshness_months=1200)
+    assert result.as_of == date(1900, 1, 1)
+    assert {r.action: r.effective for r in result.actions}["A1"] == 4
+
+
+@settings(max_examples=30, deadline=None)
+@given(profiles, st.booleans())
+def test_every_finding_reads_in_both_languages(profile: Profile, strict: bool) -> None:
+    for finding in dp.assess(BUNDLED, profile, strict=strict).findings:
+        es, en = finding.text("es"), finding.text("en")
+        assert es
+        assert en
+        assert es != en
+        assert "{" not in es + en  # every parameter was filled
+        assert finding.message == dp.Text(es=es, en=en)
+        if finding.action:
+            assert finding.action in es
+            assert finding.action in en

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import subprocess
@@ -328,3 +329,79 @@ def test_invalid_institution_option_exits_2_without_traceback(tmp_path: Path) ->
 def test_plan_top_must_be_positive(top: str) -> None:
     assert run("plan", str(EXAMPLES / "caja_intermedia.yaml"), "--top", top)[0] == \
         ExitCode.BAD_INPUT
+
+
+@pytest.mark.parametrize("argv", [["--debug", "validate"], ["validate", "--debug"]])
+def test_debug_is_accepted_before_or_after_the_command(argv: list[str], tmp_path: Path) -> None:
+    with pytest.raises(dp.ProtocolError):
+        main([*argv, str(tmp_path / "missing.yaml")])
+
+
+def test_without_debug_the_error_is_a_line_not_a_traceback(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / "missing.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == f"{tmp_path / 'missing.yaml'}: file not found; check the path " \
+                  "[unreadable-file]\n"
+
+
+def test_output_into_a_directory_names_the_directory(tmp_path: Path) -> None:
+    code, out, err = run("docs", "-o", str(tmp_path))
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert err == f"disaster-protocol docs: error: {tmp_path}: is a directory; give a file " \
+                  "name\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_into_a_missing_directory_names_the_file_given(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "report.md"
+    code, _, err = run("docs", "-o", str(target))
+    assert code == ExitCode.BAD_INPUT
+    assert err == f"disaster-protocol docs: error: {target}: No such file or directory\n"
+
+
+@pytest.mark.parametrize("flag", ["--as-of", "--assessed-on"])
+@pytest.mark.parametrize("day", ["0001-06-01", "3000-01-01"])
+def test_out_of_range_date_options_exit_2_with_a_message(flag: str, day: str) -> None:
+    code, out, err = run("check", str(EXAMPLES / "caja_intermedia.yaml"), flag, day)
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert f"{day} is out of range; give a date from 1900-01-01 to 2999-12-31" in err
+    assert "Traceback" not in err
+
+
+def test_out_of_range_profile_date_exits_2_with_its_position(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+                    "assessed_on: 0002-01-01\n", encoding="utf-8")
+    code, out, err = run("check", str(path))
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert err == f"{path}:3:14: assessed_on: must be a date from 1900-01-01 to 2999-12-31 " \
+                  "(got 0002-01-01) [invalid-date]\n"
+
+
+def test_every_command_declares_the_common_options_alike() -> None:
+    from disaster_protocol.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        options = {a.dest: a for a in command._actions}
+        assert options["debug"].option_strings == ["--debug"], name
+        if "protocol" in options:
+            assert options["protocol"].metavar == "PATH", name
+        if "lang" in options:
+            assert options["lang"].choices == ("es", "en"), name
+            assert options["lang"].default == "es", name
+        if "output" in options:
+            assert options["output"].option_strings == ["-o", "--output"], name
+        if "format" in options:
+            assert options["format"].default == options["format"].choices[0], name
+
+
+def test_usage_errors_go_to_the_stream_given() -> None:
+    code, out, err = run("check")
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    assert "the following arguments are required: PROFILE" in err

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import disaster_protocol as dp
 from disaster_protocol.loader import bundled_protocol_path
+
+from .conftest import ROOT
 
 
 def test_minimal_protocol_loads(minimal: dp.Protocol) -> None:
@@ -116,3 +119,86 @@ def test_provenance_sources_are_checked_on_every_node_kind(minimal_text: str) ->
         dp.loads_protocol(text, source="p.yaml")
     assert info.value.codes == ("unknown-reference",)
     assert "sendai.targets[D].indicators[D-8].provenance.sources[0]" in str(info.value)
+
+
+def test_load_protocol_honours_max_bytes(tmp_path: Path, minimal_text: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(minimal_text, encoding="utf-8")
+    size = len(minimal_text.encode("utf-8"))
+    assert dp.load_protocol(path, max_bytes=size).id == "minimal"
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.load_protocol(path, max_bytes=size - 1)
+    assert info.value.codes == ("file-too-large",)
+    assert f"{size - 1:,} byte limit" in str(info.value)
+
+
+def test_loads_protocol_honours_max_bytes(minimal_text: str) -> None:
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(minimal_text, source="p.yaml", max_bytes=100)
+    assert info.value.codes == ("file-too-large",)
+    assert str(info.value).startswith("p.yaml: text is larger than the 100 byte limit")
+
+
+def test_bundled_protocol_is_read_once_and_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from disaster_protocol import loader
+
+    first = dp.load_protocol()
+    parsed: list[str] = []
+    real = loader._protocol_from_text
+
+    def counting(text: str, source: str) -> dp.Protocol:
+        parsed.append(source)
+        return real(text, source)
+
+    monkeypatch.setattr(loader, "_protocol_from_text", counting)
+    assert dp.load_protocol() is first
+    profile = dp.load_profile(ROOT / "examples" / "profiles" / "caja_intermedia.yaml")
+    assert profile.institution.id == "caja-ejemplo-b"
+    assert parsed == []  # neither call parsed the bundled file again
+    with pytest.raises(dp.ProtocolError):  # a smaller limit is still honoured
+        dp.load_protocol(max_bytes=1000)
+    assert len(parsed) == 0
+
+
+def test_protocol_mappings_are_read_only(minimal: dp.Protocol) -> None:
+    with pytest.raises(TypeError):
+        minimal.action_index["X"] = minimal.actions[0]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        minimal.phase_order["X"] = 9  # type: ignore[index]
+    with pytest.raises(TypeError):
+        minimal.index.rank["K-1"] = 5  # type: ignore[index]
+    with pytest.raises(TypeError):
+        minimal.index.groups["by_phase"]["X"] = ()  # type: ignore[index]
+
+
+def test_model_copy_with_update_validates_and_rebuilds_caches(minimal: dp.Protocol) -> None:
+    from pydantic import ValidationError
+
+    _ = minimal.index, minimal.action_index  # fill the caches
+    fewer = minimal.model_copy(update={"actions": minimal.actions[:1]})
+    assert [a.id for a in fewer.actions] == ["K-1"]
+    assert list(fewer.action_index) == ["K-1"]
+    assert fewer.index.order == ("K-1",)
+    with pytest.raises(ValidationError):
+        minimal.model_copy(update={"version": ""})
+
+
+def test_a_pickled_protocol_leaves_its_caches_behind(bundled: dp.Protocol) -> None:
+    import pickle
+
+    fresh = dp.loads_protocol(bundled_protocol_path().read_text(encoding="utf-8"))
+    before = len(pickle.dumps(fresh))
+    _ = fresh.graph, fresh.index, fresh.action_index
+    assert len(pickle.dumps(fresh)) == before
+    clone = pickle.loads(pickle.dumps(fresh))
+    assert clone == fresh
+    assert clone.index.order == fresh.index.order
+
+
+@pytest.mark.parametrize("call", [
+    lambda: dp.load_protocol(123),  # type: ignore[arg-type]
+    lambda: dp.loads_protocol(b"schema_version: 1"),  # type: ignore[arg-type]
+])
+def test_wrong_argument_types_are_a_type_error(call: Callable[[], object]) -> None:
+    with pytest.raises(TypeError, match="must be"):
+        call()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -209,3 +210,112 @@ def test_json_duplicate_keys_are_reported_with_lines(cases: dp.Protocol, tmp_pat
         dp.load_profile(path, cases)
     assert info.value.codes == ("duplicate-key",)
     assert "first given on line 1" in str(info.value)
+
+
+CSV_HEADER = "action_id,level,evidence,last_exercised,justification,note\n"
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_loads_profile_reads_the_format_it_is_told(cases: dp.Protocol, fmt: str) -> None:
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": "2026-06-30", "actions": {"A1": 3}}
+    text = json.dumps(data) if fmt == "json" else HEAD + "actions: {A1: 3}\n"
+    profile = dp.loads_profile(text, cases, format=fmt)  # type: ignore[arg-type]
+    assert profile.actions["A1"].level == 3
+
+
+def test_loads_profile_reads_csv_text_with_a_sidecar_text(cases: dp.Protocol) -> None:
+    profile = dp.loads_profile(CSV_HEADER + "A1,3,acta.pdf,,,\n", cases, format="csv",
+                               sidecar=HEAD + "roles: {RMU: Riesgos}\n")
+    assert profile.actions["A1"].evidence == ("acta.pdf",)
+    assert profile.roles["RMU"].unit == "Riesgos"
+
+
+def test_csv_sidecar_text_problems_name_the_sidecar(cases: dp.Protocol) -> None:
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(CSV_HEADER + "A1,3,,,,\n", cases, source="data/p.csv", format="csv",
+                         sidecar=HEAD + "roles: {RMX: Riesgos}\n")
+    assert str(info.value).startswith("data/p.meta.yaml:4:9: roles.RMX: unknown role")
+
+
+def test_unknown_profile_format_is_a_value_error(cases: dp.Protocol) -> None:
+    with pytest.raises(ValueError, match="choose 'yaml', 'json' or 'csv'"):
+        dp.loads_profile(HEAD, cases, format="xml")  # type: ignore[arg-type]
+
+
+def test_profile_from_dict_checks_like_a_file(cases: dp.Protocol) -> None:
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": date(2026, 6, 30), "roles": {"RMU": "Riesgos"},
+            "actions": {"A1": 3, "A2": {"level": 4, "last_exercised": "2026-01-10"}}}
+    profile = dp.profile_from_dict(data, cases)
+    assert profile == dp.loads_profile(HEAD + "roles: {RMU: Riesgos}\nactions: {A1: 3, A2: "
+                                       "{level: 4, last_exercised: 2026-01-10}}\n", cases)
+    assert data["actions"] == {"A1": 3, "A2": {"level": 4, "last_exercised": "2026-01-10"}}
+    assert data["roles"] == {"RMU": "Riesgos"}  # the caller's data is left as it was
+
+
+def test_profile_from_dict_reports_every_problem_with_its_path(cases: dp.Protocol) -> None:
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": "2026-06-30", "roles": {"RMX": "Riesgos"},
+            "actions": {"A1": 9, "A11": 2}}
+    with pytest.raises(dp.ProfileError) as info:
+        dp.profile_from_dict(data, cases, source="form")
+    assert str(info.value) == "form: actions.A1.level: must be 0-4 or n/a (got 9) [invalid-level]"
+    del data["actions"]["A1"]  # type: ignore[attr-defined]
+    with pytest.raises(dp.ProfileError) as info:
+        dp.profile_from_dict(data, cases, source="form")
+    assert str(info.value).splitlines() == [
+        "form: actions.A11: unknown action 'A11' (did you mean 'A1'?); the protocol cases 0.1 "
+        "has no such action [unknown-action]",
+        "form: roles.RMX: unknown role 'RMX' (did you mean 'RMU'?) [unknown-role]",
+    ]
+
+
+def test_profile_from_dict_needs_a_mapping(cases: dp.Protocol) -> None:
+    with pytest.raises(TypeError, match="data must be a mapping"):
+        dp.profile_from_dict([("schema_version", 1)], cases)  # type: ignore[arg-type]
+
+
+def test_profile_mappings_are_read_only(cases: dp.Protocol) -> None:
+    profile = dp.loads_profile(HEAD + "roles: {RMU: Riesgos}\nactions: {A1: 3}\n", cases)
+    with pytest.raises(TypeError, match="frozen value"):
+        profile.actions["A1"] = dp.ActionStatus(level=4)  # type: ignore[index]
+    with pytest.raises(TypeError, match="frozen value"):
+        profile.roles.pop("RMU")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="frozen value"):
+        profile.actions.update({})  # type: ignore[attr-defined]
+    assert profile.actions == {"A1": dp.ActionStatus(level=3)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (HEAD.replace("2026-06-30", "0002-01-01"),
+     "p.yaml:3:14: assessed_on: must be a date from 1900-01-01 to 2999-12-31 (got 0002-01-01) "
+     "[invalid-date]"),
+    (HEAD + "actions: {A1: {level: 4, last_exercised: 1850-01-01}}\n",
+     "p.yaml:4:42: actions.A1.last_exercised: must be a date from 1900-01-01 to 2999-12-31 "
+     "(got 1850-01-01) [invalid-date]"),
+    (HEAD + "waivers:\n- {action: A1, reason: r, approved_by: b, expires: 3001-01-01}\n",
+     "p.yaml:5:52: waivers[0].expires: must be a date from 1900-01-01 to 2999-12-31 (got "
+     "3001-01-01) [invalid-date]"),
+])
+def test_out_of_range_dates_are_located_errors(cases: dp.Protocol, text: str,
+                                               expected: str) -> None:
+    assert errors(text, cases) == [expected]
+
+
+def test_zero_padding_is_normalised_before_suggesting(bundled: dp.Protocol) -> None:
+    text = HEAD + "actions: {PREP-2: 3, gov-1: 2}\n"
+    lines = errors(text, bundled)
+    assert "unknown action 'PREP-2' (did you mean 'PREP-02'?)" in lines[0]
+    assert "unknown action 'gov-1' (did you mean 'GOV-01'?)" in lines[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: dp.load_profile(42, p),  # type: ignore[arg-type]
+    lambda p: dp.load_profile(EXAMPLES / "caja_intermedia.yaml", "bundled"),  # type: ignore[arg-type]
+    lambda p: dp.loads_profile(HEAD.encode(), p),  # type: ignore[arg-type]
+])
+def test_wrong_argument_types_are_a_type_error(cases: dp.Protocol,
+                                                call: Callable[[dp.Protocol], object]) -> None:
+    with pytest.raises(TypeError, match="must be"):
+        call(cases)

@@ -125,3 +125,57 @@ def test_example_profile_validates_against_the_profile_schema() -> None:
     for key, value in data["roles"].items():
         data["roles"][key] = {"unit": value}
     jsonschema.validate(data, schema)
+
+
+def test_csv_title_follows_the_language(result: dp.Assessment, bundled: dp.Protocol) -> None:
+    first = result.actions[0].action
+    langs: tuple[dp.Lang, ...] = ("es", "en")
+    for lang in langs:
+        rows = list(csv.DictReader(io.StringIO(result.to_csv(lang))))
+        assert rows[0]["title"] == bundled.action(first).title.get(lang)
+    spanish, english = result.to_csv("es"), result.to_csv("en")
+    assert spanish.splitlines()[0] == english.splitlines()[0]  # the header is for machines
+    assert spanish != english
+
+
+def test_json_carries_both_languages_and_takes_no_language(result: dp.Assessment) -> None:
+    data = json.loads(result.to_json())
+    assert set(data["findings"][0]["message"]) == {"es", "en"}
+    with pytest.raises(TypeError):
+        result.to_json(lang="en")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("render", ["to_markdown", "to_html", "to_csv"])
+def test_every_renderer_refuses_an_unknown_language(result: dp.Assessment, render: str) -> None:
+    with pytest.raises(ValueError, match="choose 'es' \\(Spanish\\) or 'en' \\(English\\)"):
+        getattr(result, render)("fr")
+
+
+@pytest.mark.parametrize("render", ["to_markdown", "to_html"])
+def test_reports_carry_the_findings_in_the_chosen_language(result: dp.Assessment,
+                                                           render: str) -> None:
+    import html
+
+    pairs: tuple[tuple[dp.Lang, dp.Lang], ...] = (("es", "en"), ("en", "es"))
+    for lang, other in pairs:
+        page = html.unescape(getattr(result, render)(lang)).replace("\\|", "|")
+        for finding in result.findings:
+            assert finding.text(lang) in page
+            assert finding.text(other) not in page
+
+
+def test_text_of_an_unknown_language_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        dp.Text(es="Respuesta", en="Response").get("fr")  # type: ignore[arg-type]
+
+
+def test_other_renderers_refuse_an_unknown_language(bundled: dp.Protocol) -> None:
+    from disaster_protocol.graph import playbook
+    from disaster_protocol.report import export_graph, playbook_text
+
+    with pytest.raises(ValueError, match="unknown language"):
+        profile_template_yaml(bundled, "pt")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown language"):
+        playbook_text(playbook(bundled, "flood"), bundled, "EN")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown language"):
+        export_graph(bundled, "dot", lang="fr")  # type: ignore[arg-type]

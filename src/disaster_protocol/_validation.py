@@ -172,9 +172,11 @@ def _literal(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel]
 
 def _date_range(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
                 shown: str) -> Problem | None:
-    bound = err.get("ctx", {}).get("ge", err.get("ctx", {}).get("le"))
-    if not isinstance(bound, date):
-        return None
+    ctx = err.get("ctx", {})
+    try:
+        date.fromisoformat(str(ctx.get("ge", ctx.get("le"))))
+    except ValueError:
+        return None  # a number out of range: the generic message says it
     return doc.problem(loc, f"must be a date from {EARLIEST_DATE} to {LATEST_DATE} (got "
                        f"{err.get('input')})", "invalid-date", shown=shown)
 
