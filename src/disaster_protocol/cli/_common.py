@@ -23,7 +23,7 @@ __all__ = [
     "add_lang",
     "add_output",
     "add_protocol",
-    "check_choice",
+    "check_ids",
     "emit",
     "iso_date",
     "percent",
@@ -120,11 +120,18 @@ def protocol_of(args: argparse.Namespace) -> Protocol:
     return load_protocol(args.protocol)
 
 
-def check_choice(value: str | None, known: Sequence[str], what: str) -> None:
-    """Refuse a value that names nothing, with the closest one and the whole list."""
-    if value is not None and value not in known:
-        raise UsageError(f"unknown {what} {value!r}{suggest(value, known)}; "
-                         f"choose one of: {', '.join(known)}")
+def check_ids(protocol: Protocol, **given: str | None) -> None:
+    """Refuse an option (``phase``, ``role``, ``priority``, ``hazard``) that names nothing in
+    ``protocol``, with the closest id and the whole list."""
+    pools = {"phase": ("phase", [p.id for p in protocol.phases]),
+             "role": ("role", [r.id for r in protocol.roles]),
+             "priority": ("Sendai priority", [p.id for p in protocol.sendai.priorities]),
+             "hazard": ("hazard", [h.id for h in protocol.hazards])}
+    for option, value in given.items():
+        what, known = pools[option]
+        if value is not None and value not in known:
+            raise UsageError(f"unknown {what} {value!r}{suggest(value, known)}; "
+                             f"choose one of: {', '.join(known)}")
 
 
 def emit(text: str, output: str | None, out: TextIO) -> None:

@@ -24,7 +24,7 @@ from ._common import (
     add_lang,
     add_output,
     add_protocol,
-    check_choice,
+    check_ids,
     emit,
     protocol_of,
 )
@@ -41,10 +41,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     protocol = protocol_of(args)
-    check_choice(args.phase, [p.id for p in protocol.phases], "phase")
-    check_choice(args.role, [r.id for r in protocol.roles], "role")
-    check_choice(args.priority, [p.id for p in protocol.sendai.priorities], "Sendai priority")
-    check_choice(args.hazard, [h.id for h in protocol.hazards], "hazard")
+    check_ids(protocol, phase=args.phase, role=args.role, priority=args.priority,
+              hazard=args.hazard)
     selected = actions_matching(protocol, phase=args.phase, role=args.role,
                                 priority=args.priority, hazard=args.hazard)
     if args.format == "json":
@@ -57,8 +55,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _playbook(args: argparse.Namespace, out: TextIO) -> int:
     protocol = protocol_of(args)
-    check_choice(args.hazard, [h.id for h in protocol.hazards], "hazard")
-    check_choice(args.phase, [p.id for p in protocol.phases], "phase")
+    check_ids(protocol, hazard=args.hazard, phase=args.phase)
     book = playbook(protocol, args.hazard, phase=args.phase)
     if args.format == "json":
         text = playbook_json(book, args.lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from .._i18n import Lang
 from ..assessment import Assessment
@@ -25,58 +26,75 @@ background:#2f6fba}.crit{color:#b30000;font-weight:600}.meta{color:#555}
 """
 
 
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    """A table: header cells are escaped here, row cells arrive as HTML."""
+    top = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{top}</tr>{body}</table>"
+
+
+def _header(a: Assessment, w: Callable[[str], str]) -> list[str]:
+    e = html.escape
+    return [f"<h1>{e(w('report'))}: {e(a.institution.name)}</h1>",
+            f"<p class=meta>{e(a.institution.id)} · {e(a.institution.country)} · "
+            f"{e(w('as_of'))} {a.as_of} · {e(w('protocol'))} {e(a.protocol.id)} "
+            f"{e(a.protocol.version)}</p>",
+            f"<p><span class='grade {a.grade}'>{a.grade}</span> &nbsp; "
+            f"<strong>{e(w('score'))}: {a.score:.1f} / 100</strong></p>",
+            f"<p><strong>{e(w('blocking'))}:</strong> "
+            f"{e(', '.join(a.blocking) or w('none'))}</p>"]
+
+
+def _scores(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
+    parts = []
+    for key, values in score_tables(a):
+        rows = [[html.escape(label(a, k, lang)), fmt(v),
+                 f"<span class=bar><span style='width:{0 if v is None else v:.0f}%'></span>"
+                 "</span>"] for k, v in values.items()]
+        parts.append(f"<h2>{html.escape(w(key))}</h2>"
+                     + _table([w("group"), w("score"), ""], rows))
+    return parts
+
+
+def _plan(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
+    e = html.escape
+    if not a.plan:
+        return [f"<h2>{e(w('plan'))}</h2>", f"<p>{e(w('empty_plan'))}</p>"]
+    critical = f" <span class=crit>{e(w('critical'))}</span>"
+    rows = [[str(s.rank), f"<code>{e(s.action)}</code> {e(s.title.get(lang))}"
+             f"{critical if s.critical else ''}", e(s.lead), e(s.unit or "-"), str(s.unlocks),
+             f"+{s.uplift:.2f}"] for s in a.plan]
+    return [f"<h2>{e(w('plan'))}</h2>", _table(
+        ["#", w("action"), w("lead"), w("unit"), w("unlocks"), w("uplift")], rows)]
+
+
+def _details(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
+    e = html.escape
+    findings = [[e(f.kind), e(f.action or f.role or "-"), e(f.text(lang))] for f in a.findings]
+    actions = [[f"<code>{e(r.action)}</code>", e(r.lead), e(w("yes") if r.critical else w("no")),
+                e(level_text(r, "claimed", w)), e(level_text(r, "effective", w))]
+               for r in a.actions]
+    return [f"<h2>{e(w('findings'))}</h2>",
+            _table([w("kind"), w("action"), w("message")], findings),
+            f"<h2>{e(w('actions'))}</h2>",
+            _table([w("action"), w("lead"), w("critical"), w("claimed"), w("effective")],
+                   actions),
+            f"<p class=meta>{e(w('method'))}: {e(w('scale'))}; {e(w('freshness'))} "
+            f"{a.method.freshness_months}; {e(w('strict'))}: "
+            f"{e(w('yes') if a.method.strict else w('no'))}.</p>"]
+
+
 def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool = False) -> str:
     """A self-contained HTML report (inline CSS, no scripts or external assets), printable.
 
     With ``fragment=True`` only the body content is returned (for Jupyter).
     """
     a, w = assessment, words(lang)
-    e = html.escape
-    parts = [f"<h1>{e(w('report'))}: {e(a.institution.name)}</h1>",
-             f"<p class=meta>{e(a.institution.id)} · {e(a.institution.country)} · "
-             f"{e(w('as_of'))} {a.as_of} · {e(w('protocol'))} {e(a.protocol.id)} "
-             f"{e(a.protocol.version)}</p>",
-             f"<p><span class='grade {a.grade}'>{a.grade}</span> &nbsp; "
-             f"<strong>{e(w('score'))}: {a.score:.1f} / 100</strong></p>",
-             f"<p><strong>{e(w('blocking'))}:</strong> "
-             f"{e(', '.join(a.blocking) or w('none'))}</p>"]
-    for key, values in score_tables(a):
-        rows = "".join(
-            f"<tr><td>{e(label(a, k, lang))}</td><td>{fmt(v)}</td><td><span class=bar><span "
-            f"style='width:{0 if v is None else v:.0f}%'></span></span></td></tr>"
-            for k, v in values.items())
-        parts.append(f"<h2>{e(w(key))}</h2><table><tr><th>{e(w('group'))}</th>"
-                     f"<th>{e(w('score'))}</th><th></th></tr>{rows}</table>")
-    parts.append(f"<h2>{e(w('plan'))}</h2>")
-    if a.plan:
-        rows = "".join(
-            f"<tr><td>{s.rank}</td><td><code>{e(s.action)}</code> {e(s.title.get(lang))}"
-            f"{' <span class=crit>' + e(w('critical')) + '</span>' if s.critical else ''}</td>"
-            f"<td>{e(s.lead)}</td><td>{e(s.unit or '-')}</td><td>{s.unlocks}</td>"
-            f"<td>+{s.uplift:.2f}</td></tr>" for s in a.plan)
-        parts.append(f"<table><tr><th>#</th><th>{e(w('action'))}</th><th>{e(w('lead'))}</th>"
-                     f"<th>{e(w('unit'))}</th><th>{e(w('unlocks'))}</th>"
-                     f"<th>{e(w('uplift'))}</th></tr>{rows}</table>")
-    else:
-        parts.append(f"<p>{e(w('empty_plan'))}</p>")
-    rows = "".join(f"<tr><td>{e(f.kind)}</td><td>{e(f.action or f.role or '-')}</td>"
-                   f"<td>{e(f.message.get(lang))}</td></tr>" for f in a.findings)
-    parts.append(f"<h2>{e(w('findings'))}</h2><table><tr><th>{e(w('kind'))}</th>"
-                 f"<th>{e(w('action'))}</th><th>{e(w('message'))}</th></tr>{rows}</table>")
-    rows = "".join(f"<tr><td><code>{e(r.action)}</code></td><td>{e(r.lead)}</td>"
-                   f"<td>{e(w('yes') if r.critical else w('no'))}</td>"
-                   f"<td>{e(level_text(r, 'claimed', w))}</td>"
-                   f"<td>{e(level_text(r, 'effective', w))}</td></tr>" for r in a.actions)
-    parts.append(f"<h2>{e(w('actions'))}</h2><table><tr><th>{e(w('action'))}</th>"
-                 f"<th>{e(w('lead'))}</th><th>{e(w('critical'))}</th><th>{e(w('claimed'))}</th>"
-                 f"<th>{e(w('effective'))}</th></tr>{rows}</table>")
-    parts.append(f"<p class=meta>{e(w('method'))}: {e(w('scale'))}; {e(w('freshness'))} "
-                 f"{a.method.freshness_months}; {e(w('strict'))}: "
-                 f"{e(w('yes') if a.method.strict else w('no'))}.</p>")
-    body = "\n".join(parts)
+    body = "\n".join([*_header(a, w), *_scores(a, w, lang), *_plan(a, w, lang),
+                      *_details(a, w, lang)])
     if fragment:
         return f"<div><style>{_CSS}</style>{body}</div>"
-    title = e(f"{w('report')}: {a.institution.name}")
+    title = html.escape(f"{w('report')}: {a.institution.name}")
     return (f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=utf-8>\n"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>\n"
             f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"

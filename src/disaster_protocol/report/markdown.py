@@ -38,19 +38,29 @@ def protocol_markdown(protocol: Protocol) -> str:
         "| # | Id | Phase | Etapa | Actions | Provenance |",
         "|---|---|---|---|---|---|",
     ]
+    return "\n".join([*out, *_organisation(protocol), *_action_tables(protocol)]) + "\n"
+
+
+def _organisation(protocol: Protocol) -> list[str]:
+    """The phase table, then the role and hazard tables."""
     per_phase = Counter(a.phase for a in protocol.actions)
-    for i, ph in enumerate(protocol.phases, 1):
-        out.append(f"| {i} | `{ph.id}` | {cell(ph.title.en)} | {cell(ph.title.es)} | "
-                   f"{per_phase[ph.id]} | {ph.provenance.status} |")
+    out = [f"| {i} | `{ph.id}` | {cell(ph.title.en)} | {cell(ph.title.es)} | "
+           f"{per_phase[ph.id]} | {ph.provenance.status} |"
+           for i, ph in enumerate(protocol.phases, 1)]
     out += ["", "## Roles", "", "| Id | Role | Rol | Leads | Supports |", "|---|---|---|---|---|"]
     leads = Counter(a.lead for a in protocol.actions)
     supports = Counter(r for a in protocol.actions for r in a.support)
-    for role in protocol.roles:
-        out.append(f"| `{role.id}` | {cell(role.title.en)} | {cell(role.title.es)} | "
-                   f"{leads[role.id]} | {supports[role.id]} |")
+    out += [f"| `{role.id}` | {cell(role.title.en)} | {cell(role.title.es)} | "
+            f"{leads[role.id]} | {supports[role.id]} |" for role in protocol.roles]
     out += ["", "## Hazards", "", "| Id | Hazard | Amenaza |", "|---|---|---|"]
-    for haz in protocol.hazards:
-        out.append(f"| `{haz.id}` | {cell(haz.label.en)} | {cell(haz.label.es)} |")
+    out += [f"| `{haz.id}` | {cell(haz.label.en)} | {cell(haz.label.es)} |"
+            for haz in protocol.hazards]
+    return out
+
+
+def _action_tables(protocol: Protocol) -> list[str]:
+    """One table of actions per phase."""
+    out: list[str] = []
     for ph in protocol.phases:
         out += ["", f"## {ph.title.en} / {ph.title.es} (`{ph.id}`)", "",
                 cell(ph.description.en), "",
@@ -65,7 +75,7 @@ def protocol_markdown(protocol: Protocol) -> str:
                 f"| `{a.id}` | {cell(a.title.en)} | {cell(a.title.es)} | `{a.lead}` | "
                 f"{'yes' if a.critical else 'no'} | {', '.join(a.requires) or '-'} | {sendai} "
                 f"| {', '.join(a.sendai.indicators) or '-'} | {a.provenance.status} |")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def playbook_markdown(book: Playbook, protocol: Protocol, lang: Lang = "es") -> str:
@@ -113,7 +123,7 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
         out.append(w("empty_plan"))
     out += ["", f"## {w('findings')}", "", f"| {w('kind')} | {w('action')} | {w('message')} |",
             "|---|---|---|"]
-    out += [f"| {f.kind} | {f.action or f.role or '-'} | {cell(f.message.get(lang))} |"
+    out += [f"| {f.kind} | {f.action or f.role or '-'} | {cell(f.text(lang))} |"
             for f in a.findings]
     out += ["", f"*{w('method')}: {w('scale')}; {w('freshness')} "
             f"{a.method.freshness_months}; {w('strict')}: "
