@@ -35,12 +35,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "python -m pytest" in ci
 
 
-@pytest.mark.parametrize("index", range(len(re.findall(r"```python\n", README))))
-def test_readme_python_blocks_run(index: int, capsys: pytest.CaptureFixture[str],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PYTHON_BLOCKS = [(f"{path.name} block {i}", block) for path in DOC_FILES
+                 for i, block in enumerate(re.findall(r"```python\n(.*?)```",
+                                                      path.read_text(encoding="utf-8"), re.S))]
+
+
+@pytest.mark.parametrize(("name", "block"), PYTHON_BLOCKS, ids=[n for n, _ in PYTHON_BLOCKS])
+def test_python_blocks_in_the_docs_run(name: str, block: str, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    block = re.findall(r"```python\n(.*?)```", README, re.S)[index]
-    exec(compile(block, f"README.md block {index}", "exec"), {})
+    exec(compile(block, name, "exec"), {})
     assert capsys.readouterr().out
 
 
