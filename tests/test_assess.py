@@ -265,3 +265,83 @@ def test_every_finding_reads_in_both_languages(profile: Profile, strict: bool) -
         if finding.action:
             assert finding.action in es
             assert finding.action in en
+
+
+def _fresh_bundled() -> dp.Protocol:
+    """The bundled protocol as a new value, so that nothing compiled is cached on it yet."""
+    from disaster_protocol.loader import bundled_protocol_path
+
+    return dp.loads_protocol(bundled_protocol_path().read_text(encoding="utf-8"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(profiles, st.booleans())
+def test_the_graph_sweep_counts_unlocks_like_the_stored_bitsets(profile: Profile,
+                                                               strict: bool) -> None:
+    from disaster_protocol import _index
+
+    stored = dp.assess(BUNDLED, profile, strict=strict)
+    assert BUNDLED.index.closure is not None
+    swept_protocol = _fresh_bundled()
+    limit = _index.CLOSURE_LIMIT
+    _index.CLOSURE_LIMIT = 0  # as if the protocol were too large to keep the bitsets
+    try:
+        assert swept_protocol.index.closure is None
+        swept = dp.assess(swept_protocol, profile, strict=strict)
+    finally:
+        _index.CLOSURE_LIMIT = limit
+    assert swept.plan == stored.plan
+    for step in stored.plan:
+        downstream = BUNDLED.index.downstream(step.action)
+        below = {r.action for r in stored.actions
+                 if r.effective is not None and r.effective < 3}
+        assert step.unlocks == len(downstream & below)
+
+
+def test_results_built_without_validation_equal_validated_ones(bundled: dp.Protocol) -> None:
+    result = dp.assess(bundled, dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled),
+                       strict=True)
+    values = [result, *result.findings, *result.plan, *result.actions]
+    assert {type(v).__name__ for v in values} == {"Assessment", "Finding", "PlanStep",
+                                                 "ActionResult"}
+    for value in values:
+        checked = type(value).model_validate(value.model_dump())
+        assert checked == value
+        assert checked.model_dump_json() == value.model_dump_json()
+        assert checked.model_fields_set == value.model_fields_set
+        assert pickle.loads(pickle.dumps(value)) == value
+    with pytest.raises(ValueError, match="frozen"):
+        result.findings[0].kind = "waived"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="frozen value"):
+        result.findings[0].params["action"] = "X"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("weights", [[1.0, 2.0, 3.0], [0.1, 0.25, 7.5], [1e-3, 99.9, 3.3]])
+def test_weights_become_exact_integers(weights: list[float]) -> None:
+    from disaster_protocol._index import _exact_weights
+
+    scale, units = _exact_weights(weights)
+    assert [u / scale for u in units] == weights
+    assert all(isinstance(u, int) for u in units)
+
+
+def test_fractional_weights_score_as_exact_weighted_means() -> None:
+    from fractions import Fraction
+
+    import yaml
+
+    weights = {"A1": 0.1, "A2": 0.7, "A3": 2.35, "A4": 0.05}
+    protocol = dp.load_protocol(Path(__file__).parent / "cases" / "protocol.yaml")
+    data = protocol.model_dump(mode="json", exclude_none=True)
+    for action in data["actions"]:
+        action["weight"] = weights[action["id"]]
+    fractional = dp.loads_protocol(yaml.safe_dump(data, allow_unicode=True))
+    levels = {"A1": 3, "A2": 1, "A3": 2, "A4": 0}
+    profile = dp.profile_from_dict({
+        "schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+        "assessed_on": "2026-06-30", "actions": levels}, fractional)
+    result = dp.assess(fractional, profile)
+    effective = {r.action: r.effective for r in result.actions}
+    exact = (100 * sum(Fraction(weights[a]) * (effective[a] or 0) for a in weights)
+             / (4 * sum(Fraction(w) for w in weights.values())))
+    assert result.score == round(float(exact), 1)

@@ -1,39 +1,44 @@
 """The rule table of the assessment: small pure functions that yield findings.
 
-Each rule reads the :class:`Context` (levels already computed by :mod:`.assess`) and yields
-:class:`~disaster_protocol.assessment.Finding` values: a kind, the action and role it concerns,
-and the parameters its sentence is written from (the sentences live in :mod:`._i18n`). Adding a
-rule is adding a function and an entry in :data:`RULES`.
+Each rule reads the :class:`Context` (levels already computed by :mod:`.assess`, as lists by
+slot of the compiled protocol) and yields :class:`~disaster_protocol.assessment.Finding` values:
+a kind, the action and role it concerns, and the parameters its sentence is written from (the
+sentences live in :mod:`._i18n` and are rendered only when read). Adding a rule is adding a
+function and an entry in :data:`RULES`.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ._frozen import FrozenDict, trusted
+from ._index import ProtocolIndex
 from .assessment import IMPLEMENTED, Finding, FindingKind, ParamValue
 from .model import Action, Protocol, Text
-from .profile import Profile
+from .profile import ActionStatus, Profile
 
-__all__ = ["RULES", "Context", "months_earlier"]
+__all__ = ["RULES", "Context", "finding", "months_earlier"]
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every rule may read."""
+    """What every rule may read; the lists are indexed by slot (``protocol.actions[slot]``)."""
 
     protocol: Protocol
+    index: ProtocolIndex
     profile: Profile
     as_of: date
     strict: bool
     freshness_months: int
     max_roles_per_unit: int
-    claimed: Mapping[str, int | None]  # None: n/a
-    supported: Mapping[str, int | None]  # after the evidence and freshness rules
-    effective: Mapping[str, int | None]  # after the prerequisite rule
+    statuses: Sequence[ActionStatus | None]  # None: unassessed
+    claimed: Sequence[int | None]  # None: n/a
+    supported: Sequence[int | None]  # after the evidence and freshness rules
+    effective: Sequence[int | None]  # after the prerequisite rule
     waived: frozenset[str]
 
 
@@ -50,64 +55,76 @@ def months_earlier(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def finding(kind: FindingKind, action: str | None, role: str | None,
+            params: dict[str, ParamValue]) -> Finding:
+    """A finding built from values the assessment computed itself (not validated again)."""
+    return trusted(Finding, {"kind": kind, "action": action, "role": role,
+                             "params": FrozenDict(params)})
+
+
 def _about(action: Action, kind: FindingKind, **params: ParamValue) -> Finding:
     """A finding about ``action``, addressed to its lead role."""
-    return Finding(kind=kind, action=action.id, role=action.lead,
-                   params={"action": action.id, **params})
+    return finding(kind, action.id, action.lead, {"action": action.id, **params})
 
 
 def _rule_blocking(ctx: Context) -> Iterator[Finding]:
-    for a in ctx.protocol.actions:
-        level = ctx.effective[a.id]
-        if a.critical and level is not None and level < IMPLEMENTED and a.id not in ctx.waived:
+    actions, effective, waived = ctx.protocol.actions, ctx.effective, ctx.waived
+    for s in ctx.index.critical_slots:
+        level = effective[s]
+        if level is not None and level < IMPLEMENTED and actions[s].id not in waived:
+            a = actions[s]
             yield _about(a, "blocking-gap", title=a.title, level=level, lead=a.lead)
 
 
 def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
     if not ctx.strict:
         return
-    for a in ctx.protocol.actions:
-        status, claimed = ctx.profile.actions.get(a.id), ctx.claimed[a.id]
+    actions = ctx.protocol.actions
+    for s, status in enumerate(ctx.statuses):
+        claimed = ctx.claimed[s]
         if status is None or claimed is None or claimed < IMPLEMENTED or status.evidence:
             continue
+        a = actions[s]
         if a.evidence:
             asks = a.evidence[:2]
-            yield _about(a, "unsupported-claim", claimed=claimed, evidence=Text(
-                es="; ".join(e.es for e in asks), en="; ".join(e.en for e in asks)))
+            yield _about(a, "unsupported-claim", claimed=claimed, evidence=trusted(Text, {
+                "es": "; ".join(e.es for e in asks), "en": "; ".join(e.en for e in asks)}))
         else:
             yield _about(a, "unsupported-claim", claimed=claimed, variant="generic")
 
 
 def _rule_stale(ctx: Context) -> Iterator[Finding]:
     cutoff = months_earlier(ctx.as_of, ctx.freshness_months)
-    for a in ctx.protocol.actions:
-        status = ctx.profile.actions.get(a.id)
-        if status is None or ctx.claimed[a.id] != 4:
+    actions, claimed = ctx.protocol.actions, ctx.claimed
+    for s, status in enumerate(ctx.statuses):
+        if status is None or claimed[s] != 4:
             continue
         when = status.last_exercised
         if when is None:
-            yield _about(a, "stale-exercise", variant="undated")
+            yield _about(actions[s], "stale-exercise", variant="undated")
         elif when < cutoff:
-            yield _about(a, "stale-exercise", last_exercised=when.isoformat(),
+            yield _about(actions[s], "stale-exercise", last_exercised=when.isoformat(),
                          months=ctx.freshness_months, cutoff=cutoff.isoformat())
 
 
 def _rule_dependency(ctx: Context) -> Iterator[Finding]:
-    effective, position = ctx.effective, ctx.protocol.index.position
-    for a in ctx.protocol.actions:
-        supported, level = ctx.supported[a.id], effective[a.id]
+    effective, requires, ids = ctx.effective, ctx.index.requires, ctx.index.ids
+    position = ctx.index.position
+    for s, supported in enumerate(ctx.supported):
+        level = effective[s]
         if supported is None or level is None or level >= supported:
             continue
-        low = min((r for r in a.requires if effective[r] is not None),
-                  key=lambda r: (effective[r], position[r]))
-        yield _about(a, "dependency-inconsistency", claimed=supported, prerequisite=low,
-                     prerequisite_level=effective[low] or 0, level=level)
+        low = min((r for r in requires[s] if effective[r] is not None),
+                  key=lambda r: (effective[r], position[ids[r]]))
+        yield _about(ctx.protocol.actions[s], "dependency-inconsistency", claimed=supported,
+                     prerequisite=ids[low], prerequisite_level=effective[low] or 0,
+                     level=level)
 
 
 def _rule_waivers(ctx: Context) -> Iterator[Finding]:
-    index = ctx.protocol.action_index
+    actions, slot = ctx.protocol.actions, ctx.index.slot
     for w in ctx.profile.waivers:
-        action = index[w.action]
+        action = actions[slot[w.action]]
         if w.expires < ctx.as_of:
             yield _about(action, "waiver-expired", expires=w.expires.isoformat())
         else:
@@ -116,12 +133,11 @@ def _rule_waivers(ctx: Context) -> Iterator[Finding]:
 
 
 def _unassigned_roles(ctx: Context) -> Iterator[Finding]:
-    needed = {r for a in ctx.protocol.actions if ctx.claimed[a.id] is not None
-              for r in (a.lead, *a.support)}
-    for role in ctx.protocol.roles:
-        if role.id in needed and role.id not in ctx.profile.roles:
-            yield Finding(kind="unassigned-role", action=None, role=role.id,
-                          params={"role": role.id, "title": role.title})
+    claimed, assigned = ctx.claimed, ctx.profile.roles
+    for role, slots in zip(ctx.protocol.roles, ctx.index.role_slots, strict=True):
+        if role.id not in assigned and any(claimed[s] is not None for s in slots):
+            yield finding("unassigned-role", None, role.id,
+                          {"role": role.id, "title": role.title})
 
 
 def _overloaded_units(ctx: Context) -> Iterator[Finding]:
@@ -130,7 +146,7 @@ def _overloaded_units(ctx: Context) -> Iterator[Finding]:
         by_unit[assignment.unit].append(role_id)
     for unit, roles in sorted(by_unit.items()):
         if len(roles) > ctx.max_roles_per_unit:
-            yield Finding(kind="overloaded-unit", action=None, role=None, params={
+            yield finding("overloaded-unit", None, None, {
                 "unit": unit, "count": len(roles), "roles": ", ".join(roles),
                 "max": ctx.max_roles_per_unit})
 
@@ -141,9 +157,10 @@ def _rule_roles(ctx: Context) -> Iterator[Finding]:
 
 
 def _rule_unassessed(ctx: Context) -> Iterator[Finding]:
-    for a in ctx.protocol.actions:
-        if a.id not in ctx.profile.actions:
-            yield _about(a, "unassessed-action")
+    actions = ctx.protocol.actions
+    for s, status in enumerate(ctx.statuses):
+        if status is None:
+            yield _about(actions[s], "unassessed-action")
 
 
 Rule = Callable[[Context], Iterator[Finding]]

@@ -21,16 +21,22 @@ The method (documented in docs/scoring.md):
    are at 3 or more, critical first, then how much they unlock, weight and phase order, each
    with the exact overall score gain (``uplift``) if it reached level 3.
 
-The values it returns live in :mod:`.assessment`; the finding rules in :mod:`._rules`.
+The values it returns live in :mod:`.assessment`; the finding rules in :mod:`._rules`. Scoring
+runs on the compiled protocol (``protocol.index``: lists by slot), and the results are built
+without validating again what was computed here from validated input.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from itertools import compress
 from typing import Literal
 
+from ._frozen import FrozenDict, trusted
+from ._index import ProtocolIndex
 from ._rules import RULES, Context, months_earlier
 from .assessment import (
     FINDING_KINDS,
@@ -41,6 +47,7 @@ from .assessment import (
     MAX_ROLES_PER_UNIT,
     ActionResult,
     Assessment,
+    Finding,
     Method,
     PlanStep,
     ProtocolRef,
@@ -51,50 +58,77 @@ from .profile import EARLIEST_DATE, ActionStatus, Profile
 
 __all__ = ["assess"]
 
+_KIND_ORDER = {k: i for i, k in enumerate(FINDING_KINDS)}
+_MAX_FRESHNESS_MONTHS = 1200
 
-def _supported_level(status: ActionStatus | None, strict: bool, cutoff: date) -> int | None:
-    if status is None:
-        return 0
-    if status.level == "n/a":
-        return None
-    level = int(status.level)
-    if strict and level >= IMPLEMENTED and not status.evidence:
-        level = IMPLEMENTED - 1
-    if level == 4 and (status.last_exercised is None or status.last_exercised < cutoff):
-        level = IMPLEMENTED
-    return level
+Levels = list[int | None]
 
 
-def _propagate(protocol: Protocol, supported: Mapping[str, int | None]
-               ) -> dict[str, int | None]:
+# ----------------------------------------------------------------------------- levels and scores
+
+def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date
+            ) -> tuple[Levels, Levels]:
+    """The claimed level of every slot (``None``: n/a), and what the evidence supports."""
+    claimed: Levels = []
+    supported: Levels = []
+    for status in statuses:
+        if status is None:
+            claimed.append(0)
+            supported.append(0)
+            continue
+        if status.level == "n/a":
+            claimed.append(None)
+            supported.append(None)
+            continue
+        level: int = status.level
+        claimed.append(level)
+        if strict and level >= IMPLEMENTED and not status.evidence:
+            level = IMPLEMENTED - 1
+        if level == 4 and (status.last_exercised is None or status.last_exercised < cutoff):
+            level = IMPLEMENTED
+        supported.append(level)
+    return claimed, supported
+
+
+def _propagate(index: ProtocolIndex, supported: Levels) -> Levels:
     """Apply the prerequisite rule in execution order."""
-    effective: dict[str, int | None] = {}
-    index = protocol.action_index
-    for action_id in protocol.index.order:
-        level = supported[action_id]
+    effective = list(supported)
+    requires = index.requires
+    for s in index.sequence:
+        level = effective[s]
         if level is not None:
-            for req in index[action_id].requires:
-                cap = effective[req]
+            for r in requires[s]:
+                cap = effective[r]
                 if cap is not None and level > cap + 1:
                     level = cap + 1
-        effective[action_id] = level
+            effective[s] = level
     return effective
 
 
-def _score(ids: tuple[str, ...] | list[str], weights: dict[str, float],
-           effective: Mapping[str, int | None]) -> float | None:
-    total = weight = 0.0
-    for action_id in ids:
-        level = effective[action_id]
+def _scores(index: ProtocolIndex, effective: Levels
+            ) -> tuple[dict[str, dict[str, float | None]], int]:
+    """Weighted scores 0-100, overall (key ``""``) and per group, from exact integer sums; and
+    the weight scored (in ``index.units``)."""
+    units, cells = index.units, index.cells
+    total, weight = [0] * index.block_count, [0] * index.block_count
+    for s, level in enumerate(effective):
         if level is not None:
-            w = weights[action_id]
-            total += w * level
-            weight += w
-    return None if weight == 0 else 100.0 * total / (4.0 * weight)
-
-
-def _one_decimal(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+            u = units[s]
+            v = u * level
+            for b in cells[s]:
+                total[b] += v
+                weight[b] += u
+    scale = index.scale
+    out: dict[str, dict[str, float | None]] = {}
+    for name, groups in index.blocks.items():
+        scores: dict[str, float | None] = {}
+        for key, blocks in groups.items():
+            w = sum(map(weight.__getitem__, blocks))
+            scores[key] = None if w == 0 else round(
+                100.0 * (sum(map(total.__getitem__, blocks)) / scale) / (4.0 * (w / scale)), 1)
+        out[name] = scores
+    scored = weight[index.blocks["overall"][""][0]] if index.blocks["overall"][""] else 0
+    return out, scored
 
 
 def _grade(score: float, blocking: bool) -> Literal["A", "B", "C"]:
@@ -103,74 +137,102 @@ def _grade(score: float, blocking: bool) -> Literal["A", "B", "C"]:
     return "B" if score >= GRADE_B else "C"
 
 
-def _uplift(ctx: Context, action_id: str, weights: dict[str, float],
-            scored_weight: float) -> float:
-    """Score points gained if ``action_id`` reached level 3, caps on its dependants included.
+# ----------------------------------------------------------------------------- the plan
+
+def _uplift(ctx: Context, s: int, scored_weight: float) -> float:
+    """Score points gained if slot ``s`` reached level 3, caps on its dependants included.
 
     Only the action and what rests on it can change, so only they are recomputed, in
     execution order, stopping where nothing changes.
     """
-    protocol, effective = ctx.protocol, ctx.effective
-    index, actions = protocol.index, protocol.action_index
-    new = {action_id: IMPLEMENTED}
-    delta = weights[action_id] * (IMPLEMENTED - (effective[action_id] or 0))
-    rank = index.rank
-    # A heap by execution rank: a node is recomputed only after every changed prerequisite.
-    pending = [(rank[d], d) for d in index.dependants[action_id]]
+    index, effective, supported = ctx.index, ctx.effective, ctx.supported
+    weights, requires, needed_by, step = index.weight, index.requires, index.needed_by, index.step
+    new = {s: IMPLEMENTED}
+    delta = weights[s] * (IMPLEMENTED - (effective[s] or 0))
+    # A heap by execution step: a node is recomputed only after every changed prerequisite.
+    pending = [(step[d], d) for d in needed_by[s]]
     heapq.heapify(pending)
     seen = {d for _, d in pending}
     while pending:
         _, node = heapq.heappop(pending)
-        level = ctx.supported[node]
+        level = supported[node]
         if level is None:
             continue
-        for req in actions[node].requires:
-            cap = new.get(req, effective[req])
+        for r in requires[node]:
+            cap = new.get(r, effective[r])
             if cap is not None and level > cap + 1:
                 level = cap + 1
         if level != effective[node]:
             new[node] = level
             delta += weights[node] * (level - (effective[node] or 0))
-            for dep in index.dependants[node]:
-                if dep not in seen:
-                    seen.add(dep)
-                    heapq.heappush(pending, (rank[dep], dep))
+            for d in needed_by[node]:
+                if d not in seen:
+                    seen.add(d)
+                    heapq.heappush(pending, (step[d], d))
     return 100.0 * delta / (4.0 * scored_weight) if scored_weight else 0.0
 
 
-def _plan(ctx: Context, weights: dict[str, float]) -> tuple[PlanStep, ...]:
-    protocol, effective = ctx.protocol, ctx.effective
-    index = protocol.index
-    scored_weight = sum(weights[a] for a, level in effective.items() if level is not None)
-    candidates = []
-    for a in protocol.actions:
-        level = effective[a.id]
-        if level is None or level >= IMPLEMENTED:
-            continue
-        if any(effective[r] is not None and effective[r] < IMPLEMENTED  # type: ignore[operator]
-               for r in a.requires):
-            continue
-        candidates.append((a, _unlocks(index.downstream(a.id), effective),
-                           round(_uplift(ctx, a.id, weights, scored_weight), 2)))
-    candidates.sort(key=lambda c: (not c[0].critical, -c[1], -c[0].weight,
-                                   index.position[c[0].id]))
+_BITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def _mask(flags: list[bool]) -> int:
+    """The flags as a bitset: bit ``s`` set where ``flags[s]``."""
+    return int(bytes(flags)[::-1].translate(_BITS), 2) if flags else 0
+
+
+def _unlocks(index: ProtocolIndex, candidates: list[int], pending: list[bool]
+             ) -> dict[int, int]:
+    """For each candidate, how many actions downstream of it are still below level 3.
+
+    Small protocols keep every action's dependants as a bitset; larger ones sweep the graph
+    once in reverse execution order, keeping only the bitsets still needed.
+    """
+    below = _mask(pending)
+    closure = index.closure
+    if closure is not None:
+        return {s: (closure[s] & below).bit_count() for s in candidates}
+    wanted = set(candidates)
+    waiting = [len(r) for r in index.requires]  # prerequisites yet to read each bitset
+    sets: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for s in reversed(index.sequence):
+        bits = 0
+        for d in index.needed_by[s]:
+            bits |= sets[d] | (1 << d)
+            waiting[d] -= 1
+            if waiting[d] == 0:
+                del sets[d]
+        if s in wanted:
+            counts[s] = (bits & below).bit_count()
+        if waiting[s]:
+            sets[s] = bits
+    return counts
+
+
+def _plan(ctx: Context, scored_weight: float) -> tuple[PlanStep, ...]:
+    index, actions = ctx.index, ctx.protocol.actions
+    requires = index.requires
+    # Below level 3 (n/a excluded); a candidate is pending and none of its prerequisites is.
+    pending = [level is not None and level < IMPLEMENTED for level in ctx.effective]
+    candidates = [s for s in compress(range(len(pending)), pending)
+                  if not any(map(pending.__getitem__, requires[s]))]
+    unlocks = _unlocks(index, candidates, pending)
+    position = index.position
+    candidates.sort(key=lambda s: (not index.critical[s], -unlocks[s], -index.weight[s],
+                                   position[index.ids[s]]))
     units = ctx.profile.roles
-    return tuple(
-        PlanStep(rank=i, action=a.id, phase=a.phase, lead=a.lead,
-                 unit=units[a.lead].unit if a.lead in units else None, critical=a.critical,
-                 unlocks=unlocks, weight=a.weight, uplift=uplift, title=a.title)
-        for i, (a, unlocks, uplift) in enumerate(candidates, start=1))
+    steps = []
+    for rank, s in enumerate(candidates, start=1):
+        a = actions[s]
+        steps.append(trusted(PlanStep, {
+            "rank": rank, "action": a.id, "phase": a.phase, "lead": a.lead,
+            "unit": units[a.lead].unit if a.lead in units else None, "critical": a.critical,
+            "unlocks": unlocks[s], "weight": a.weight,
+            "uplift": round(_uplift(ctx, s, scored_weight), 2), "title": a.title}))
+    return tuple(steps)
 
 
-def _unlocks(downstream: set[str], effective: Mapping[str, int | None]) -> int:
-    """How many of the actions downstream are still below level 3 (n/a ones do not count)."""
-    count = 0
-    for node in downstream:
-        level = effective[node]
-        if level is not None and level < IMPLEMENTED:
-            count += 1
-    return count
-
+# ----------------------------------------------------------------------------- the result
 
 def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
            strict: bool = False, freshness_months: int = FRESHNESS_MONTHS,
@@ -216,77 +278,71 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     >>> result.grade, result.plan[0].action
     ('C', 'GOV-02')
     """
-    _check_arguments(protocol, profile, as_of, strict, freshness_months, max_roles_per_unit)
-    _check_compatible(protocol, profile)
-    when = as_of or profile.assessed_on
-    claimed, supported = _claimed_and_supported(protocol, profile, strict,
-                                                months_earlier(when, freshness_months))
-    effective = _propagate(protocol, supported)
+    when = _as_of(protocol, profile, as_of, strict, freshness_months, max_roles_per_unit)
+    index = protocol.index
+    statuses = [profile.actions.get(action_id) for action_id in index.ids]
+    claimed, supported = _levels(statuses, strict, months_earlier(when, freshness_months))
+    effective = _propagate(index, supported)
     waived = frozenset(w.action for w in profile.waivers if w.expires >= when)
-    ctx = Context(protocol, profile, when, strict, freshness_months, max_roles_per_unit,
-                  claimed, supported, effective, waived)
-    findings = [f for _, rule in RULES for f in rule(ctx)]
-    order = {k: i for i, k in enumerate(FINDING_KINDS)}
-    position = protocol.index.position
-    findings.sort(key=lambda f: (order[f.kind], position.get(f.action or "", (-1, -1))))
-    weights = {a.id: a.weight for a in protocol.actions}
-    score = round(_score(protocol.index.order, weights, effective) or 0.0, 1)
+    ctx = Context(protocol, index, profile, when, strict, freshness_months, max_roles_per_unit,
+                  statuses, claimed, supported, effective, waived)
+    findings = _findings(ctx)
+    scores, scored = _scores(index, effective)
+    score = scores["overall"][""] or 0.0
     blocking = tuple(f.action for f in findings if f.kind == "blocking-gap" and f.action)
-    groups = {name: {key: _one_decimal(_score(ids, weights, effective))
-                     for key, ids in group.items()}
-              for name, group in protocol.index.groups.items()}
-    return Assessment(
-        protocol=ProtocolRef(id=protocol.id, version=protocol.version),
-        institution=profile.institution, as_of=when, score=score,
-        grade=_grade(score, bool(blocking)),
-        by_phase=groups["by_phase"], by_priority=groups["by_priority"],
-        by_role=groups["by_role"], by_hazard=groups["by_hazard"], blocking=blocking,
-        findings=tuple(findings), plan=_plan(ctx, weights),
-        actions=_action_results(protocol, profile, claimed, effective, waived),
-        labels={**{p.id: p.title for p in protocol.phases},
-                **{p.id: p.title for p in protocol.sendai.priorities},
-                **{r.id: r.title for r in protocol.roles},
-                **{h.id: h.label for h in protocol.hazards}},
-        method=Method(freshness_months=freshness_months, strict=strict,
-                      max_roles_per_unit=max_roles_per_unit,
-                      rules=tuple(name for name, _ in RULES)))
+    groups = {name: FrozenDict(values) for name, values in scores.items()}
+    return trusted(Assessment, {
+        "protocol": _protocol_ref(protocol.id, protocol.version),
+        "institution": profile.institution, "as_of": when, "score": score,
+        "grade": _grade(score, bool(blocking)),
+        "by_phase": groups["by_phase"], "by_priority": groups["by_priority"],
+        "by_role": groups["by_role"], "by_hazard": groups["by_hazard"], "blocking": blocking,
+        "findings": findings, "plan": _plan(ctx, scored / index.scale),
+        "actions": _action_results(ctx), "labels": index.labels,
+        "method": _method(freshness_months, strict, max_roles_per_unit)})
 
 
-def _claimed_and_supported(protocol: Protocol, profile: Profile, strict: bool, cutoff: date
-                           ) -> tuple[dict[str, int | None], dict[str, int | None]]:
-    """The claimed level of every action (``None``: n/a), and what the evidence supports."""
-    claimed: dict[str, int | None] = {}
-    supported: dict[str, int | None] = {}
-    for a in protocol.actions:
-        status = profile.actions.get(a.id)
-        claimed[a.id] = None if status is not None and status.level == "n/a" else (
-            0 if status is None else int(status.level))
-        supported[a.id] = _supported_level(status, strict, cutoff)
-    return claimed, supported
+def _findings(ctx: Context) -> tuple[Finding, ...]:
+    """Every rule's findings, by kind, then by the action's phase and place in the file."""
+    position = ctx.index.position
+    findings = [f for _, rule in RULES for f in rule(ctx)]
+    findings.sort(key=lambda f: (_KIND_ORDER[f.kind],
+                                 position[f.action] if f.action else (-1, -1)))
+    return tuple(findings)
 
 
-def _action_results(protocol: Protocol, profile: Profile, claimed: Mapping[str, int | None],
-                    effective: Mapping[str, int | None], waived: frozenset[str]
-                    ) -> tuple[ActionResult, ...]:
+def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
     results = []
-    for a in protocol.actions:
-        status = profile.actions.get(a.id)
-        results.append(ActionResult(
-            action=a.id, title=a.title, phase=a.phase, lead=a.lead, critical=a.critical,
-            weight=a.weight,
-            status="unassessed" if status is None else (
-                "n/a" if claimed[a.id] is None else "assessed"),
-            claimed=claimed[a.id], effective=effective[a.id], waived=a.id in waived,
-            evidence=0 if status is None else len(status.evidence)))
+    claimed, effective, waived = ctx.claimed, ctx.effective, ctx.waived
+    for s, (a, status) in enumerate(zip(ctx.protocol.actions, ctx.statuses, strict=True)):
+        results.append(trusted(ActionResult, {
+            "action": a.id, "title": a.title, "phase": a.phase, "lead": a.lead,
+            "critical": a.critical, "weight": a.weight,
+            "status": "unassessed" if status is None else (
+                "n/a" if claimed[s] is None else "assessed"),
+            "claimed": claimed[s], "effective": effective[s], "waived": a.id in waived,
+            "evidence": 0 if status is None else len(status.evidence)}))
     return tuple(results)
 
 
-_MAX_FRESHNESS_MONTHS = 1200
+@lru_cache(maxsize=64)
+def _method(freshness_months: int, strict: bool, max_roles_per_unit: int) -> Method:
+    return Method(freshness_months=freshness_months, strict=strict,
+                  max_roles_per_unit=max_roles_per_unit, rules=tuple(name for name, _ in RULES))
 
 
-def _check_arguments(protocol: object, profile: object, as_of: object, strict: object,
-                     freshness_months: object, max_roles_per_unit: object) -> None:
-    """Wrong types are a programming error (TypeError); impossible values a ValueError."""
+@lru_cache(maxsize=64)
+def _protocol_ref(protocol_id: str, version: str) -> ProtocolRef:
+    return ProtocolRef(id=protocol_id, version=version)
+
+
+def _as_of(protocol: object, profile: object, as_of: object, strict: object,
+           freshness_months: object, max_roles_per_unit: object) -> date:
+    """Check the arguments and return the date to judge at.
+
+    Wrong types are a programming error (TypeError); impossible values a ValueError; a profile
+    that names what the protocol does not have, a ProfileError.
+    """
     require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
     require_type(profile, Profile, "profile", "a Profile (from load_profile)")
     if as_of is not None:
@@ -294,22 +350,30 @@ def _check_arguments(protocol: object, profile: object, as_of: object, strict: o
     require_type(strict, bool, "strict", "True or False")
     require_type(freshness_months, int, "freshness_months", "a whole number of months")
     require_type(max_roles_per_unit, int, "max_roles_per_unit", "a whole number")
+    assert isinstance(protocol, Protocol)  # narrowed for the type checker, checked above
+    assert isinstance(profile, Profile)
     assert isinstance(freshness_months, int)
     if not 1 <= freshness_months <= _MAX_FRESHNESS_MONTHS:
         raise ValueError(f"freshness_months must be 1 to {_MAX_FRESHNESS_MONTHS} (got "
                          f"{freshness_months})")
-    if isinstance(as_of, date) and as_of < EARLIEST_DATE:
-        raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {as_of})")
+    when = as_of if isinstance(as_of, date) else profile.assessed_on
+    when = when.date() if isinstance(when, datetime) else when
+    if when < EARLIEST_DATE:
+        raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {when})")
+    _check_compatible(protocol, profile)
+    return when
 
 
 def _check_compatible(protocol: Protocol, profile: Profile) -> None:
-    unknown = sorted(set(profile.actions) - set(protocol.action_index))
-    unknown += sorted(w.action for w in profile.waivers if w.action not in protocol.action_index)
-    roles = {r.id for r in protocol.roles}
-    unknown_roles = sorted(set(profile.roles) - roles)
-    if unknown or unknown_roles:
-        names = ", ".join(unknown + unknown_roles)
-        raise ProfileError([Problem(file="<profile>", message=f"the profile names {names}, "
-                                    f"which protocol {protocol.id} {protocol.version} does not "
-                                    "have; load the profile against this protocol",
-                                    code="unknown-action")])
+    known = protocol.index.slot
+    roles = protocol.role_index
+    if (profile.actions.keys() <= known.keys() and profile.roles.keys() <= roles.keys()
+            and all(w.action in known for w in profile.waivers)):
+        return
+    unknown = sorted(set(profile.actions) - set(known))
+    unknown += sorted(w.action for w in profile.waivers if w.action not in known)
+    unknown += sorted(set(profile.roles) - set(roles))
+    raise ProfileError([Problem(file="<profile>", message=f"the profile names "
+                                f"{', '.join(unknown)}, which protocol {protocol.id} "
+                                f"{protocol.version} does not have; load the profile against "
+                                "this protocol", code="unknown-action")])

@@ -250,6 +250,11 @@ class Protocol(_Frozen):
         return MappingProxyType({a.id: a for a in self.actions})
 
     @cached_property
+    def role_index(self) -> Mapping[str, Role]:
+        """Roles by id (read-only)."""
+        return MappingProxyType({r.id: r for r in self.roles})
+
+    @cached_property
     def phase_order(self) -> Mapping[str, int]:
         """Position of each phase id in the phase sequence (0-based; read-only)."""
         return MappingProxyType({p.id: i for i, p in enumerate(self.phases)})
