@@ -311,7 +311,7 @@ def test_results_built_without_validation_equal_validated_ones(bundled: dp.Proto
         assert checked.model_fields_set == value.model_fields_set
         assert pickle.loads(pickle.dumps(value)) == value
     with pytest.raises(ValueError, match="frozen"):
-        result.findings[0].kind = "waived"  # type: ignore[misc]
+        result.findings[0].kind = "waived"
     with pytest.raises(TypeError, match="frozen value"):
         result.findings[0].params["action"] = "X"  # type: ignore[index]
 
