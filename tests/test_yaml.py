@@ -129,3 +129,60 @@ def test_reader_returns_what_pyyaml_safe_dump_wrote(tree: object) -> None:
     doc = parse(text)
     assert doc.data == {"root": tree}
     assert () in doc.positions
+
+
+@given(trees)
+def test_both_builders_make_the_same_data(tree: object) -> None:
+    import yaml
+
+    text = yaml.safe_dump({"root": tree}, allow_unicode=True)
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    assert root is not None
+    fast = _yaml._Builder("t", ProtocolError, 1000, record=False).build(root, (), 0)
+    recording = _yaml._Builder("t", ProtocolError, 1000, record=True)
+    assert recording.build(root, (), 0) == fast
+    assert () in recording.positions
+
+
+def test_positions_are_found_only_when_a_problem_needs_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import disaster_protocol as dp
+
+    calls: list[str] = []
+    real = _yaml._located
+
+    def counting(*args: object, **kwargs: object) -> _yaml.Located:
+        calls.append("located")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_yaml, "_located", counting)
+    head = "schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+    dp.loads_profile(head + "assessed_on: 2026-01-01\nactions: {GOV-01: 3}\n")
+    assert calls == []
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(head + "assessed_on: 2026-01-01\nactions: {GOV-01: 9}\n", source="p")
+    assert calls == ["located"]
+    assert str(info.value).startswith("p:4:19: actions.GOV-01.level")
+
+
+def test_duplicate_keys_are_all_reported_by_either_builder() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: 1\nb: 2\na: 3\nb: 4\n")
+    assert info.value.codes == ("duplicate-key", "duplicate-key")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_paused_gc_restores_the_collector(enabled: bool) -> None:
+    import gc
+
+    before = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with _yaml.paused_gc():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError), _yaml.paused_gc():
+            raise RuntimeError
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if before else gc.disable)()

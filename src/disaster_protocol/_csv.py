@@ -52,7 +52,7 @@ def parse_csv(text: str, source: str) -> tuple[Document, list[Problem]]:
         positions[("actions", action)] = (line, 1)
         for col, key in enumerate(CSV_COLUMNS[1:], start=2):
             positions[("actions", action, key)] = (line, col)
-    return Document({"actions": rows}, source, positions, dict(positions), {}), problems
+    return Document({"actions": rows}, source, (positions, dict(positions), {})), problems
 
 
 def _check_header(header: list[str] | None, source: str) -> None:

@@ -14,9 +14,11 @@ Nothing here knows what a protocol or a profile is.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path as FsPath
 
 import yaml
@@ -31,6 +33,7 @@ __all__ = [
     "display_path",
     "parse_json",
     "parse_text",
+    "paused_gc",
     "read_text",
 ]
 
@@ -58,9 +61,16 @@ _SCALAR_TAGS: dict[str, Callable[[yaml.constructor.SafeConstructor, yaml.ScalarN
 }
 
 
-@dataclass(frozen=True)
+Located = tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]], dict[Path, str]]
+"""Positions of values, positions of keys, and the source text of unquoted non-text scalars."""
+
+
 class Document:
-    """Plain data read from one YAML text, with the positions of its parts.
+    """Plain data read from one text, with the positions of its parts.
+
+    Positions are only needed to report a problem, so a document read from YAML finds them on
+    first use, by reading its text again with the position-recording builder: a good file pays
+    for the data alone.
 
     Attributes
     ----------
@@ -77,11 +87,32 @@ class Document:
         than text (``no`` -> False, ``1.0`` -> 1.0), for "quote it" hints.
     """
 
-    data: object
-    source: str
-    positions: dict[Path, tuple[int, int]] = field(repr=False)
-    key_positions: dict[Path, tuple[int, int]] = field(repr=False)
-    plain_scalars: dict[Path, str] = field(repr=False)
+    def __init__(self, data: object, source: str,
+                 located: Located | Callable[[], Located] | None = None) -> None:
+        self.data = data
+        self.source = source
+        self._located = located if located is not None else ({(): (0, 0)}, {}, {})
+
+    def with_data(self, data: object) -> Document:
+        """The same document and positions with other data at the same paths."""
+        return Document(data, self.source, self._located)
+
+    @cached_property
+    def _positions(self) -> Located:
+        located = self._located
+        return located() if callable(located) else located
+
+    @property
+    def positions(self) -> dict[Path, tuple[int, int]]:
+        return self._positions[0]
+
+    @property
+    def key_positions(self) -> dict[Path, tuple[int, int]]:
+        return self._positions[1]
+
+    @property
+    def plain_scalars(self) -> dict[Path, str]:
+        return self._positions[2]
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Return the position of ``path``, or of its nearest ancestor that has one.
@@ -174,6 +205,31 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
         Of class ``error``: syntax errors, several documents, duplicate keys, unsafe tags,
         excessive alias expansion or nesting. Every duplicate key is reported at once.
     """
+    with paused_gc():
+        root = _compose(text, source, error)
+    try:
+        with paused_gc():
+            data = _Builder(source, error, max_alias_nodes, record=False).build(root, (), 0)
+    except _DuplicateKeyError:  # a located message for every duplicate key needs the positions
+        _located(root, source, error, max_alias_nodes)
+        raise AssertionError("the recording builder reports the duplicate") from None
+    return Document(data, source, lambda: _located(
+        _compose(text, source, error), source, error, max_alias_nodes))
+
+
+def _located(root: yaml.Node, source: str, error: type[DisasterProtocolError],
+             max_alias_nodes: int) -> Located:
+    """The positions of every part of a composed document (every duplicate key raised)."""
+    builder = _Builder(source, error, max_alias_nodes, record=True)
+    data = builder.build(root, (), 0)
+    if builder.duplicates:
+        raise error([Problem(file=source, line=line, column=column,
+                             path=display_path(data, path), message=message, code="duplicate-key")
+                     for path, line, column, message in builder.duplicates])
+    return builder.positions, builder.key_positions, builder.plain_scalars
+
+
+def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml.Node:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -190,14 +246,23 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
     if root is None:
         raise error([Problem(file=source, line=1, column=1, message="the file is empty",
                              code="empty-file")])
-    builder = _Builder(source, error, max_alias_nodes)
-    data = builder.build(root, (), 0)
-    if builder.duplicates:
-        raise error([Problem(file=source, line=line, column=column,
-                             path=display_path(data, path), message=message, code="duplicate-key")
-                     for path, line, column, message in builder.duplicates])
-    return Document(data, source, builder.positions, builder.key_positions,
-                    builder.plain_scalars)
+    return root
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large input is read.
+
+    Reading builds many objects and no cycles, so the collector's passes are wasted work (they
+    cost more than the reading itself on large files). Its state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_json(text: str, source: str, *,
@@ -241,15 +306,24 @@ def parse_json(text: str, source: str, *,
             raise error([p for p in exc.problems if p.code == "duplicate-key"] or [
                 Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
                         code="duplicate-key")]) from None
-        return Document(data, source, {(): (0, 0)}, {}, {})
-    return doc if doc.data == data else Document(data, source, {(): (0, 0)}, {}, {})
+        return Document(data, source)
+    return doc if doc.data == data else Document(data, source)
+
+
+class _DuplicateKeyError(Exception):
+    """A key given twice, met by the builder that records no positions."""
 
 
 class _Builder:
-    """Turns a composed node tree into data, recording positions as it goes."""
+    """Turns a composed node tree into data; with ``record``, notes positions as it goes.
+
+    Both ways make the same data and refuse the same input; only the recording builder can
+    say where each part is (and so name every duplicate key).
+    """
 
     def __init__(self, source: str, error: type[DisasterProtocolError],
-                 max_alias_nodes: int) -> None:
+                 max_alias_nodes: int, *, record: bool) -> None:
+        self.record = record
         self.source = source
         self.error = error
         self.alias_budget = max_alias_nodes
@@ -291,21 +365,18 @@ class _Builder:
             raise self._fatal(node, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
         key = id(node)
         if not charged and key in self._built:
-            # A second visit to the same node is an alias: charge its whole expansion once.
-            charged = True
-            self.alias_budget -= self._size(node, set())
-            if self.alias_budget < 0:
-                raise self._fatal(node, "aliases expand to too many nodes (possible "
-                                  "'billion laughs' attack); write the data out without "
-                                  "anchors and aliases", "alias-limit")
+            charged = self._charge(node)
         self._built.add(key)
-        mark = node.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if self.record:
+            mark = node.start_mark
+            self.positions[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
+            if not self.record:
+                return [self.build(child, path, depth + 1, charged) for child in node.value]
             return [self.build(child, (*path, i), depth + 1, charged)
                     for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -313,6 +384,15 @@ class _Builder:
                 raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
             return self._mapping(node, path, depth, charged)
         raise self._fatal(node, "unsupported YAML node", "unsafe-tag")  # pragma: no cover
+
+    def _charge(self, node: yaml.Node) -> bool:
+        """A second visit to the same node is an alias: charge its whole expansion once."""
+        self.alias_budget -= self._size(node, set())
+        if self.alias_budget < 0:
+            raise self._fatal(node, "aliases expand to too many nodes (possible 'billion "
+                              "laughs' attack); write the data out without anchors and "
+                              "aliases", "alias-limit")
+        return True
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
         if node.tag == _STR_TAG:
@@ -325,7 +405,7 @@ class _Builder:
         except (yaml.YAMLError, ValueError) as exc:
             raise self._fatal(node, f"cannot read value {node.value!r}: {exc}",
                               "wrong-type") from None
-        if not node.style:  # unquoted text that YAML turned into a bool, number, date or null
+        if self.record and not node.style:  # unquoted text YAML read as a bool, number...
             self.plain_scalars[path] = node.value
         return value
 
@@ -337,6 +417,11 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._fatal(key_node, "mapping keys must be plain text", "wrong-type")
             name = str(key_node.value)
+            if not self.record:
+                if name in result:
+                    raise _DuplicateKeyError
+                result[name] = self.build(value_node, path, depth + 1, charged)
+                continue
             child = (*path, name)
             if name in result:
                 self.duplicates.append((

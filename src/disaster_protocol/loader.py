@@ -289,7 +289,7 @@ def profile_from_dict(data: Mapping[str, object], protocol: Protocol | None = No
     """
     require_type(data, Mapping, "data", "a mapping of profile keys to values")
     protocol = _protocol_or_bundled(protocol)
-    doc = Document(dict(data), source, {(): (0, 0)}, {}, {})
+    doc = Document(dict(data), source)
     return _profile_from_document(doc, protocol)
 
 
@@ -310,7 +310,7 @@ def _profile_from_text(text: str, protocol: Protocol, source: str,
 def _profile_from_document(doc: Document, protocol: Protocol) -> Profile:
     check_version(doc, ProfileError, "profile")
     assert isinstance(doc.data, dict)
-    doc = _with_data(doc, _expanded(doc.data))
+    doc = doc.with_data(_expanded(doc.data))
     _raise_if(list(_level_problems(doc)), ProfileError)
     profile = _validated(Profile, doc, ProfileError)
     _raise_if(profile_problems(profile, protocol, doc, doc), ProfileError)
@@ -324,7 +324,7 @@ def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document
     _raise_if(list(_level_problems(actions_doc)), ProfileError)
     actions = _validated(ProfileActions, actions_doc, ProfileError)
     if meta is None:
-        meta = Document({"schema_version": 1}, source, {(): (0, 0)}, {}, {})
+        meta = Document({"schema_version": 1}, source)
     else:
         check_version(meta, ProfileError, "profile sidecar")
     assert isinstance(meta.data, dict)
@@ -342,15 +342,11 @@ def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document
                        f"{FsPath(source).stem}.meta.yaml beside the CSV, or pass it as an "
                        "option", code="missing-field")
                for key in ("institution", "assessed_on") if key not in data], ProfileError)
-    meta = _with_data(meta, data)
+    meta = meta.with_data(data)
     head = _validated(ProfileMeta, meta, ProfileError)
     profile = Profile.model_validate({**dict(head), "actions": actions.actions})
     _raise_if(profile_problems(profile, protocol, actions_doc, meta), ProfileError)
     return profile
-
-
-def _with_data(doc: Document, data: object) -> Document:
-    return Document(data, doc.source, doc.positions, doc.key_positions, doc.plain_scalars)
 
 
 def _expanded(data: Mapping[str, object]) -> dict[str, object]:
