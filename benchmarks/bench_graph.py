@@ -7,8 +7,6 @@ unordered topological sort of it — the least work any graph of prerequisites n
 from __future__ import annotations
 
 import itertools
-import math
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +16,7 @@ import pytest
 from disaster_protocol._index import compile_index
 from disaster_protocol.graph import build_graph
 
+from .conftest import cpu_time, per_doubling
 from .synthetic import synthetic_protocol
 
 SIZES = (100, 1_000, 10_000, 50_000)
@@ -63,23 +62,11 @@ def test_time_grows_linearly_with_protocol_size(benchmark: Any) -> None:
     for n in sizes:
         run, bare = _build_and_order(n), _floor(n)
         run(), bare()
-        best[n] = min(_timed(run) for _ in range(1 if disabled else 5))
-        floor[n] = min(_timed(bare) for _ in range(1 if disabled else 5))
+        best[n] = min(cpu_time(run) for _ in range(1 if disabled else 5))
+        floor[n] = min(cpu_time(bare) for _ in range(1 if disabled else 5))
     for small, large in itertools.pairwise(sizes):
-        per_doubling = _per_doubling(best, small, large)
+        growth = per_doubling(best, small, large)
         print(f"\n{small:>6} -> {large:>6} actions: x{best[large] / best[small]:.1f} time, "
-              f"{per_doubling:.2f}x per doubling (floor: "
-              f"{_per_doubling(floor, small, large):.2f}x)")
-        benchmark.extra_info[f"per_doubling_{small}_{large}"] = round(per_doubling, 3)
-
-
-def _per_doubling(times: dict[int, float], small: int, large: int) -> float:
-    return float(2 ** (math.log(times[large] / times[small]) / math.log(large / small)))
-
-
-def _timed(fn: Callable[[], object]) -> float:
-    """CPU time of this process: time spent descheduled by other jobs on a shared machine
-    does not count, which makes the growth figures far steadier than wall-clock time."""
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
+              f"{growth:.2f}x per doubling (floor: "
+              f"{per_doubling(floor, small, large):.2f}x)")
+        benchmark.extra_info[f"per_doubling_{small}_{large}"] = round(growth, 3)

@@ -7,6 +7,7 @@ alternately in the same process so that load on the machine affects them alike.
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -55,3 +56,16 @@ def compare(benchmark: Any, request: pytest.FixtureRequest) -> Callable[..., dic
         return result
 
     return run
+
+
+def cpu_time(fn: Callable[[], object]) -> float:
+    """CPU time of this process for one call: time spent descheduled by other jobs on a shared
+    machine does not count, which makes growth figures far steadier than wall-clock time."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def per_doubling(times: dict[int, float], small: int, large: int) -> float:
+    """The time multiplier per doubling of size between two sizes (linear growth is 2.0)."""
+    return float(2 ** (math.log(times[large] / times[small]) / math.log(large / small)))

@@ -132,16 +132,35 @@ def test_reader_returns_what_pyyaml_safe_dump_wrote(tree: object) -> None:
 
 
 @given(trees)
-def test_both_builders_make_the_same_data(tree: object) -> None:
+def test_both_readers_make_the_same_data(tree: object) -> None:
     import yaml
 
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
-    root = yaml.compose(text, Loader=yaml.CSafeLoader)
-    assert root is not None
-    fast = _yaml._Builder("t", ProtocolError, 1000, record=False).build(root, (), 0)
-    recording = _yaml._Builder("t", ProtocolError, 1000, record=True)
-    assert recording.build(root, (), 0) == fast
-    assert () in recording.positions
+    plain = _yaml._read_plain(text)
+    careful, (positions, _, _) = _yaml._read_carefully(text, "t", ProtocolError, 1000)
+    assert plain == careful == {"root": tree}
+    assert () in positions
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x [1]\nb: *x\n",  # anchors and aliases
+    "a: !!str 1\n",  # an explicit tag
+    "a: 1\na: 2\n",  # a key given twice
+    "? [1, 2]\n: x\n",  # a key that is not plain text
+    "a: 1\n---\nb: 2\n",  # several documents
+    "",  # nothing at all
+    "a: 2026-02-30\n",  # a date that does not exist
+    "[" * 70 + "]" * 70,  # deep nesting
+])
+def test_the_plain_reader_leaves_the_unusual_to_the_careful_one(text: str) -> None:
+    with pytest.raises(_yaml._NeedsCareError):
+        _yaml._read_plain(text)
+
+
+def test_the_careful_reader_takes_anchors_in_valid_files() -> None:
+    doc = parse("a: &x [1, 2]\nb: *x\n")
+    assert doc.data == {"a": [1, 2], "b": [1, 2]}
+    assert doc.where(("b", 1)) == (1, 11)  # where the aliased node stands
 
 
 def test_positions_are_found_only_when_a_problem_needs_them(
@@ -149,13 +168,14 @@ def test_positions_are_found_only_when_a_problem_needs_them(
     import disaster_protocol as dp
 
     calls: list[str] = []
-    real = _yaml._located
+    real = _yaml._read_carefully
 
-    def counting(*args: object, **kwargs: object) -> _yaml.Located:
+    def counting(text: str, source: str, error: type[ProtocolError],
+                 budget: int) -> tuple[object, _yaml.Located]:
         calls.append("located")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(text, source, error, budget)
 
-    monkeypatch.setattr(_yaml, "_located", counting)
+    monkeypatch.setattr(_yaml, "_read_carefully", counting)
     head = "schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
     dp.loads_profile(head + "assessed_on: 2026-01-01\nactions: {GOV-01: 3}\n")
     assert calls == []

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path as FsPath
+from typing import Any
 
 import yaml
 
@@ -205,28 +206,140 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
         Of class ``error``: syntax errors, several documents, duplicate keys, unsafe tags,
         excessive alias expansion or nesting. Every duplicate key is reported at once.
     """
-    with paused_gc():
-        root = _compose(text, source, error)
     try:
         with paused_gc():
-            data = _Builder(source, error, max_alias_nodes, record=False).build(root, (), 0)
-    except _DuplicateKeyError:  # a located message for every duplicate key needs the positions
-        _located(root, source, error, max_alias_nodes)
-        raise AssertionError("the recording builder reports the duplicate") from None
-    return Document(data, source, lambda: _located(
-        _compose(text, source, error), source, error, max_alias_nodes))
+            data = _read_plain(text)
+    except (_NeedsCareError, yaml.YAMLError):
+        with paused_gc():
+            data, located = _read_carefully(text, source, error, max_alias_nodes)
+        return Document(data, source, located)
+    return Document(data, source,
+                    lambda: _read_carefully(text, source, error, max_alias_nodes)[1])
 
 
-def _located(root: yaml.Node, source: str, error: type[DisasterProtocolError],
-             max_alias_nodes: int) -> Located:
-    """The positions of every part of a composed document (every duplicate key raised)."""
-    builder = _Builder(source, error, max_alias_nodes, record=True)
-    data = builder.build(root, (), 0)
+def _read_carefully(text: str, source: str, error: type[DisasterProtocolError],
+                    max_alias_nodes: int) -> tuple[object, Located]:
+    """Compose the whole node tree and build it, recording where every part is: every
+    refusal (syntax, duplicate keys, tags, aliases, nesting) is located here."""
+    builder = _Builder(source, error, max_alias_nodes)
+    data = builder.build(_compose(text, source, error), (), 0)
     if builder.duplicates:
         raise error([Problem(file=source, line=line, column=column,
                              path=display_path(data, path), message=message, code="duplicate-key")
                      for path, line, column, message in builder.duplicates])
-    return builder.positions, builder.key_positions, builder.plain_scalars
+    return data, (builder.positions, builder.key_positions, builder.plain_scalars)
+
+
+class _NeedsCareError(Exception):
+    """The plain reader met something only the careful reader may decide on."""
+
+
+_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_NOTHING = object()
+
+
+def _read_plain(text: str) -> object:
+    """Build the data of a plain document straight from the parser's events.
+
+    No node tree is kept (it weighs about twenty times the text) and no position is noted.
+    Anything out of the ordinary (an anchor or alias, an explicit tag, a key given twice, a
+    key that is not a scalar, deep nesting, several documents, a value that does not read)
+    raises :class:`_NeedsCareError`, and the careful reader decides. The data is the same as
+    the careful reader's.
+    """
+    loader = _Loader(text)
+    try:
+        return _PlainBuilder().run(loader.get_event)
+    finally:
+        loader.dispose()
+
+
+class _PlainBuilder:
+    """Data from events: a stack of open collections, and for each the key awaiting a value."""
+
+    def __init__(self) -> None:
+        self.stack: list[list[object] | dict[str, object]] = []
+        self.keys: list[str | None] = []
+        self.root: object = _NOTHING
+        self.documents = 0
+
+    def run(self, next_event: Callable[[], yaml.Event]) -> object:
+        handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
+            yaml.ScalarEvent: self._scalar, yaml.MappingStartEvent: self._start,
+            yaml.SequenceStartEvent: self._start, yaml.MappingEndEvent: self._end,
+            yaml.SequenceEndEvent: self._end, yaml.DocumentStartEvent: self._document,
+            yaml.StreamStartEvent: _ignore, yaml.DocumentEndEvent: _ignore}
+        while True:
+            event = next_event()
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
+            elif type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
+                return self.root
+            else:  # an alias, or an empty file: the careful reader decides
+                raise _NeedsCareError
+
+    def _document(self, event: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _NeedsCareError
+
+    def _start(self, event: yaml.CollectionStartEvent) -> None:
+        if event.anchor is not None or (event.tag is not None and event.tag != "!") \
+                or len(self.stack) >= MAX_DEPTH:
+            raise _NeedsCareError
+        self.stack.append({} if type(event) is yaml.MappingStartEvent else [])
+        self.keys.append(None)
+
+    def _end(self, event: yaml.CollectionEndEvent) -> None:
+        self.keys.pop()
+        self._place(self.stack.pop())
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        stack, keys = self.stack, self.keys
+        if stack and keys[-1] is None and isinstance(stack[-1], dict):
+            name = str(event.value)  # a key: kept as written, like the careful reader does
+            if name in stack[-1] or event.anchor is not None:
+                raise _NeedsCareError  # the careful reader names both lines
+            keys[-1] = name
+        else:
+            self._place(_plain_scalar(event))
+
+    def _place(self, value: object) -> None:
+        stack = self.stack
+        if not stack:
+            self.root = value
+            return
+        parent = stack[-1]
+        if isinstance(parent, list):
+            parent.append(value)
+        elif self.keys[-1] is None:
+            raise _NeedsCareError  # a key that is not plain text
+        else:
+            parent[self.keys[-1]] = value
+            self.keys[-1] = None
+
+
+def _ignore(event: yaml.Event) -> None:
+    pass
+
+
+def _plain_scalar(event: yaml.ScalarEvent) -> object:
+    if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+        raise _NeedsCareError
+    tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == _STR_TAG:
+        return event.value
+    construct = _SCALAR_TAGS.get(tag)
+    if construct is None:
+        raise _NeedsCareError
+    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
+    try:
+        return construct(_CONSTRUCTOR, node)
+    except (yaml.YAMLError, ValueError):
+        raise _NeedsCareError from None
 
 
 def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml.Node:
@@ -310,20 +423,11 @@ def parse_json(text: str, source: str, *,
     return doc if doc.data == data else Document(data, source)
 
 
-class _DuplicateKeyError(Exception):
-    """A key given twice, met by the builder that records no positions."""
-
-
 class _Builder:
-    """Turns a composed node tree into data; with ``record``, notes positions as it goes.
-
-    Both ways make the same data and refuse the same input; only the recording builder can
-    say where each part is (and so name every duplicate key).
-    """
+    """Turns a composed node tree into data, recording positions as it goes."""
 
     def __init__(self, source: str, error: type[DisasterProtocolError],
-                 max_alias_nodes: int, *, record: bool) -> None:
-        self.record = record
+                 max_alias_nodes: int) -> None:
         self.source = source
         self.error = error
         self.alias_budget = max_alias_nodes
@@ -367,16 +471,13 @@ class _Builder:
         if not charged and key in self._built:
             charged = self._charge(node)
         self._built.add(key)
-        if self.record:
-            mark = node.start_mark
-            self.positions[path] = (mark.line + 1, mark.column + 1)
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
-            if not self.record:
-                return [self.build(child, path, depth + 1, charged) for child in node.value]
             return [self.build(child, (*path, i), depth + 1, charged)
                     for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -405,7 +506,7 @@ class _Builder:
         except (yaml.YAMLError, ValueError) as exc:
             raise self._fatal(node, f"cannot read value {node.value!r}: {exc}",
                               "wrong-type") from None
-        if self.record and not node.style:  # unquoted text YAML read as a bool, number...
+        if not node.style:  # unquoted text that YAML turned into a bool, number, date or null
             self.plain_scalars[path] = node.value
         return value
 
@@ -417,11 +518,6 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._fatal(key_node, "mapping keys must be plain text", "wrong-type")
             name = str(key_node.value)
-            if not self.record:
-                if name in result:
-                    raise _DuplicateKeyError
-                result[name] = self.build(value_node, path, depth + 1, charged)
-                continue
             child = (*path, name)
             if name in result:
                 self.duplicates.append((

@@ -145,10 +145,11 @@ def loads_protocol(text: str, *, source: str = "<string>",
 
 
 def _protocol_from_text(text: str, source: str) -> Protocol:
-    doc = _yaml.parse_text(text, source, error=ProtocolError)
-    check_version(doc, ProtocolError, "protocol")
-    protocol = _validated(Protocol, doc, ProtocolError)
-    _raise_if(protocol_problems(protocol, doc), ProtocolError)
+    with _yaml.paused_gc():  # a large protocol is millions of objects and no cycles
+        doc = _yaml.parse_text(text, source, error=ProtocolError)
+        check_version(doc, ProtocolError, "protocol")
+        protocol = _validated(Protocol, doc, ProtocolError)
+        _raise_if(protocol_problems(protocol, doc), ProtocolError)
     return protocol
 
 
