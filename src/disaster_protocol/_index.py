@@ -8,15 +8,18 @@ read-only. Assessing a profile reads only this index and the profile.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import TypeVar
 
 from ._frozen import FrozenDict
 from .model import Protocol, Text
 
-__all__ = ["CLOSURE_LIMIT", "ProtocolIndex", "compile_index", "ordered_actions"]
+_T = TypeVar("_T")
+
+__all__ = ["CLOSURE_LIMIT", "MEMO_PER_ACTION", "ProtocolIndex", "compile_index", "ordered_actions"]
 
 
 def ordered_actions(ids: Iterable[str], requires: Mapping[str, Iterable[str]],
@@ -132,6 +135,9 @@ class ProtocolIndex:
         For each role of ``protocol.roles``, the slots it leads or supports.
     labels : mapping
         Phase, Sendai priority, role and hazard id -> its bilingual name.
+    memo : dict
+        Result values already built for this protocol, shared by every assessment that
+        reaches the same ones (see :meth:`interned`).
     """
 
     order: tuple[str, ...]
@@ -157,6 +163,22 @@ class ProtocolIndex:
     blocks: Mapping[str, Mapping[str, tuple[int, ...]]]
     role_slots: tuple[tuple[int, ...], ...]
     labels: Mapping[str, Text]
+    memo: dict[Hashable, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def interned(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """The value made for ``key``, made once and then shared.
+
+        For frozen result values that depend only on ``key`` (an action's result at given
+        levels, the finding about a critical action at a level): a batch builds each once.
+        The memo is bounded: past :data:`MEMO_PER_ACTION` values per action it starts over.
+        """
+        memo = self.memo
+        value = memo.get(key)
+        if value is None:
+            if len(memo) >= MEMO_PER_ACTION * (len(self.ids) + 1):
+                memo.clear()
+            value = memo[key] = make()
+        return value  # type: ignore[return-value]  # stored by this method under this key
 
     def downstream(self, action_id: str) -> set[str]:
         """Every action that depends on ``action_id``, directly or not."""
@@ -184,6 +206,9 @@ class ProtocolIndex:
             below[s] = bits
         return tuple(below)
 
+
+MEMO_PER_ACTION = 64
+"""How many shared result values per action a protocol's memo holds before it starts over."""
 
 CLOSURE_LIMIT = 4096
 """Largest protocol whose dependant sets are kept as bitsets (about 2 MB at this size)."""

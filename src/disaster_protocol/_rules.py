@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,13 +67,23 @@ def _about(action: Action, kind: FindingKind, **params: ParamValue) -> Finding:
     return finding(kind, action.id, action.lead, {"action": action.id, **params})
 
 
+def _shared(ctx: Context, s: int, kind: FindingKind, *varying: Hashable,
+            **params: ParamValue) -> Finding:
+    """:func:`_about` the action in slot ``s``, for findings whose ``params`` depend only on
+    the slot and the ``varying`` values: made once per protocol and shared by every
+    assessment that reaches the same ones."""
+    return ctx.index.interned((kind, s, *varying),
+                              lambda: _about(ctx.protocol.actions[s], kind, **params))
+
+
 def _rule_blocking(ctx: Context) -> Iterator[Finding]:
     actions, effective, waived = ctx.protocol.actions, ctx.effective, ctx.waived
     for s in ctx.index.critical_slots:
         level = effective[s]
         if level is not None and level < IMPLEMENTED and actions[s].id not in waived:
             a = actions[s]
-            yield _about(a, "blocking-gap", title=a.title, level=level, lead=a.lead)
+            yield _shared(ctx, s, "blocking-gap", level, title=a.title, level=level,
+                          lead=a.lead)
 
 
 def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
@@ -116,9 +126,10 @@ def _rule_dependency(ctx: Context) -> Iterator[Finding]:
             continue
         low = min((r for r in requires[s] if effective[r] is not None),
                   key=lambda r: (effective[r], position[ids[r]]))
-        yield _about(ctx.protocol.actions[s], "dependency-inconsistency", claimed=supported,
-                     prerequisite=ids[low], prerequisite_level=effective[low] or 0,
-                     level=level)
+        low_level = effective[low] or 0
+        yield _shared(ctx, s, "dependency-inconsistency", supported, low, low_level, level,
+                      claimed=supported, prerequisite=ids[low], prerequisite_level=low_level,
+                      level=level)
 
 
 def _rule_waivers(ctx: Context) -> Iterator[Finding]:
@@ -157,10 +168,9 @@ def _rule_roles(ctx: Context) -> Iterator[Finding]:
 
 
 def _rule_unassessed(ctx: Context) -> Iterator[Finding]:
-    actions = ctx.protocol.actions
     for s, status in enumerate(ctx.statuses):
         if status is None:
-            yield _about(actions[s], "unassessed-action")
+            yield _shared(ctx, s, "unassessed-action")
 
 
 Rule = Callable[[Context], Iterator[Finding]]

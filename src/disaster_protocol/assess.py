@@ -53,7 +53,7 @@ from .assessment import (
     ProtocolRef,
 )
 from .errors import Problem, ProfileError, require_type
-from .model import Protocol
+from .model import Action, Protocol
 from .profile import EARLIEST_DATE, ActionStatus, Profile
 
 __all__ = ["assess"]
@@ -312,17 +312,23 @@ def _findings(ctx: Context) -> tuple[Finding, ...]:
 
 
 def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
-    results = []
     claimed, effective, waived = ctx.claimed, ctx.effective, ctx.waived
-    for s, (a, status) in enumerate(zip(ctx.protocol.actions, ctx.statuses, strict=True)):
-        results.append(trusted(ActionResult, {
-            "action": a.id, "title": a.title, "phase": a.phase, "lead": a.lead,
-            "critical": a.critical, "weight": a.weight,
-            "status": "unassessed" if status is None else (
-                "n/a" if claimed[s] is None else "assessed"),
-            "claimed": claimed[s], "effective": effective[s], "waived": a.id in waived,
-            "evidence": 0 if status is None else len(status.evidence)}))
+    actions, interned = ctx.protocol.actions, ctx.index.interned
+    results = []
+    for s, status in enumerate(ctx.statuses):
+        kind = "unassessed" if status is None else ("n/a" if claimed[s] is None else "assessed")
+        key = ("result", s, kind, claimed[s], effective[s], actions[s].id in waived,
+               0 if status is None else len(status.evidence))
+        results.append(interned(key, lambda: _action_result(actions[s], key)))  # noqa: B023
     return tuple(results)
+
+
+def _action_result(a: Action, key: tuple[object, ...]) -> ActionResult:
+    _, _, status, claimed, effective, waived, evidence = key
+    return trusted(ActionResult, {
+        "action": a.id, "title": a.title, "phase": a.phase, "lead": a.lead,
+        "critical": a.critical, "weight": a.weight, "status": status, "claimed": claimed,
+        "effective": effective, "waived": waived, "evidence": evidence})
 
 
 @lru_cache(maxsize=64)
