@@ -112,6 +112,8 @@ class ProtocolIndex:
         The action ids by slot, and the slot of each id.
     weight, critical : tuple
         Each slot's weight and critical flag.
+    phase_of : tuple of int
+        Each slot's phase, as its place in the phase order.
     sequence : tuple of int
         The slots in execution order.
     step : tuple of int
@@ -126,8 +128,8 @@ class ProtocolIndex:
         Weights as exact integers: ``units[s] / scale == weight[s]`` (``scale`` is 1 when every
         weight is a whole number), so sums of weights times levels are exact in any order.
     cells, blocks : tuple, mapping
-        Slots in exactly the same groups of a family share a *block*, numbered across
-        ``overall`` and the four families; ``cells[s]`` lists the blocks slot ``s`` adds to,
+        Slots in exactly the same groups of a family share a *block*, numbered across the
+        four families; ``cells[s]`` lists the blocks slot ``s`` adds to,
         and ``blocks[family][group]`` the blocks that make up a group. So one pass over the
         slots fills every block, and a group's sum adds a few block sums instead of visiting
         every member (every hazard group shares the block of the multi-hazard actions).
@@ -150,6 +152,7 @@ class ProtocolIndex:
     slot: Mapping[str, int]
     weight: tuple[float, ...]
     critical: tuple[bool, ...]
+    phase_of: tuple[int, ...]
     sequence: tuple[int, ...]
     step: tuple[int, ...]
     requires: tuple[tuple[int, ...], ...]
@@ -247,8 +250,7 @@ def compile_index(protocol: Protocol) -> ProtocolIndex:
     members = {name: {key: tuple(slot[i] for i in ids) for key, ids in group.items()}
                for name, group in groups.items()}
     scale, units = _exact_weights([a.weight for a in actions])
-    cells, blocks = _blocks({"overall": {"": tuple(range(len(actions)))}, **members},
-                            len(actions))
+    cells, blocks = _blocks(members, len(actions))
     return ProtocolIndex(
         order=order,
         rank=MappingProxyType({action_id: i for i, action_id in enumerate(order)}),
@@ -260,6 +262,7 @@ def compile_index(protocol: Protocol) -> ProtocolIndex:
         slot=MappingProxyType(slot),
         weight=tuple(a.weight for a in actions),
         critical=tuple(a.critical for a in actions),
+        phase_of=tuple(phase_order.get(a.phase, 0) for a in actions),
         sequence=sequence,
         step=tuple(step),
         requires=tuple(tuple(slot[r] for r in a.requires) for a in actions),

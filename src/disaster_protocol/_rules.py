@@ -119,14 +119,18 @@ def _rule_stale(ctx: Context) -> Iterator[Finding]:
 
 def _rule_dependency(ctx: Context) -> Iterator[Finding]:
     effective, requires, ids = ctx.effective, ctx.index.requires, ctx.index.ids
-    position = ctx.index.position
+    phase_of = ctx.index.phase_of
     for s, supported in enumerate(ctx.supported):
         level = effective[s]
         if supported is None or level is None or level >= supported:
             continue
-        low = min((r for r in requires[s] if effective[r] is not None),
-                  key=lambda r: (effective[r], position[ids[r]]))
-        low_level = effective[low] or 0
+        # The prerequisite that holds it back: the lowest, then the first by phase and file.
+        low, lowest = -1, (5, 0, 0)
+        for r in requires[s]:
+            at = effective[r]
+            if at is not None and (at, phase_of[r], r) < lowest:
+                low, lowest = r, (at, phase_of[r], r)
+        low_level = lowest[0]
         yield _shared(ctx, s, "dependency-inconsistency", supported, low, low_level, level,
                       claimed=supported, prerequisite=ids[low], prerequisite_level=low_level,
                       level=level)

@@ -106,29 +106,38 @@ def _propagate(index: ProtocolIndex, supported: Levels) -> Levels:
 
 
 def _scores(index: ProtocolIndex, effective: Levels
-            ) -> tuple[dict[str, dict[str, float | None]], int]:
-    """Weighted scores 0-100, overall (key ``""``) and per group, from exact integer sums; and
-    the weight scored (in ``index.units``)."""
+            ) -> tuple[float, dict[str, dict[str, float | None]], int]:
+    """The weighted score 0-100 overall and per group, from exact integer sums; and the weight
+    scored (in ``index.units``)."""
     units, cells = index.units, index.cells
     total, weight = [0] * index.block_count, [0] * index.block_count
+    all_total = all_weight = 0
     for s, level in enumerate(effective):
         if level is not None:
             u = units[s]
             v = u * level
+            all_total += v
+            all_weight += u
             for b in cells[s]:
                 total[b] += v
                 weight[b] += u
     scale = index.scale
-    out: dict[str, dict[str, float | None]] = {}
-    for name, groups in index.blocks.items():
+    groups: dict[str, dict[str, float | None]] = {}
+    for name, family in index.blocks.items():
         scores: dict[str, float | None] = {}
-        for key, blocks in groups.items():
-            w = sum(map(weight.__getitem__, blocks))
-            scores[key] = None if w == 0 else round(
-                100.0 * (sum(map(total.__getitem__, blocks)) / scale) / (4.0 * (w / scale)), 1)
-        out[name] = scores
-    scored = weight[index.blocks["overall"][""][0]] if index.blocks["overall"][""] else 0
-    return out, scored
+        for key, blocks in family.items():
+            if len(blocks) == 1:
+                t, w = total[blocks[0]], weight[blocks[0]]
+            else:
+                t, w = sum(map(total.__getitem__, blocks)), sum(map(weight.__getitem__, blocks))
+            scores[key] = None if w == 0 else round(100.0 * (t / scale) / (4.0 * (w / scale)), 1)
+        groups[name] = scores
+    return _score(all_total, all_weight, scale) or 0.0, groups, all_weight
+
+
+def _score(total: int, weight: int, scale: int) -> float | None:
+    """``100 * mean level / 4``, weighted, to one decimal (``None`` when nothing counts)."""
+    return None if weight == 0 else round(100.0 * (total / scale) / (4.0 * (weight / scale)), 1)
 
 
 def _grade(score: float, blocking: bool) -> Literal["A", "B", "C"]:
@@ -287,8 +296,7 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     ctx = Context(protocol, index, profile, when, strict, freshness_months, max_roles_per_unit,
                   statuses, claimed, supported, effective, waived)
     findings = _findings(ctx)
-    scores, scored = _scores(index, effective)
-    score = scores["overall"][""] or 0.0
+    score, scores, scored = _scores(index, effective)
     blocking = tuple(f.action for f in findings if f.kind == "blocking-gap" and f.action)
     groups = {name: FrozenDict(values) for name, values in scores.items()}
     return trusted(Assessment, {
