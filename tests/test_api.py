@@ -22,6 +22,7 @@ def test_public_names_are_pinned() -> None:
         "Lang",
         "Phase",
         "PlanStep",
+        "Portfolio",
         "Problem",
         "ProblemCode",
         "Profile",
@@ -32,6 +33,7 @@ def test_public_names_are_pinned() -> None:
         "Text",
         "__version__",
         "assess",
+        "assess_many",
         "load_profile",
         "load_protocol",
         "loads_profile",
@@ -47,7 +49,7 @@ def test_every_public_name_exists() -> None:
 
 
 @pytest.mark.parametrize("module", ["assessment", "errors", "graph", "loader", "model",
-                                    "profile", "report"])
+                                    "portfolio", "profile", "report"])
 def test_importing_the_package_makes_its_submodules_available(module: str) -> None:
     assert getattr(dp, module).__name__ == f"disaster_protocol.{module}"
 

@@ -43,6 +43,7 @@ DELEGATIONS: set[tuple[str, str]] = {
     ("model", "graph"),  # Protocol.graph, built on first use
     ("model", "_index"),  # Protocol.index, compiled on first use
     ("assessment", "report"),  # Assessment.to_json/to_markdown/to_html/to_csv/_repr_html_
+    ("portfolio", "report"),  # Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_
 }
 
 

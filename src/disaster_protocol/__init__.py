@@ -19,6 +19,7 @@ from . import errors as errors
 from . import graph as graph
 from . import loader as loader
 from . import model as model
+from . import portfolio as portfolio
 from . import profile as profile
 from . import report as report
 from ._i18n import Lang
@@ -27,6 +28,7 @@ from .assessment import Assessment, Finding, PlanStep
 from .errors import DisasterProtocolError, Problem, ProblemCode, ProfileError, ProtocolError
 from .loader import load_profile, load_protocol, loads_profile, loads_protocol, profile_from_dict
 from .model import Action, Phase, Protocol, Role, Text
+from .portfolio import Portfolio, assess_many
 from .profile import ActionStatus, Institution, Profile
 
 try:
@@ -44,6 +46,7 @@ __all__ = [
     "Lang",
     "Phase",
     "PlanStep",
+    "Portfolio",
     "Problem",
     "ProblemCode",
     "Profile",
@@ -54,6 +57,7 @@ __all__ = [
     "Text",
     "__version__",
     "assess",
+    "assess_many",
     "load_profile",
     "load_protocol",
     "loads_profile",

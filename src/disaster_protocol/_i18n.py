@@ -95,6 +95,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rank": ("#", "#"),
     "scale": ("0 inexistente, 1 planeada, 2 parcial, 3 implementada, 4 probada",
               "0 none, 1 planned, 2 partial, 3 implemented, 4 tested"),
+    # --- portfolios
+    "portfolio": ("Cartera de instituciones", "Portfolio of institutions"),
+    "institutions": ("instituciones evaluadas", "institutions assessed"),
+    "unreadable": ("Archivos que no se pudieron leer", "Files that could not be read"),
+    "mean_score": ("puntaje medio", "mean score"),
+    "grades": ("calificaciones", "grades"),
+    "source": ("Archivo", "File"),
     # --- the protocol, as shown by `show` and in playbooks
     "playbook": ("Guía de actuación", "Playbook"),
     "hazard": ("amenaza", "hazard"),

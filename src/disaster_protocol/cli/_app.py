@@ -11,7 +11,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..errors import DisasterProtocolError
-from . import explore, score
+from . import explore, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
 
 __all__ = ["build_parser", "main"]
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     explore.register(sub)
     score.register(sub)
+    many.register(sub)
     for command in sub.choices.values():
         add_debug(command)
     return parser
@@ -67,9 +68,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
-    func: Callable[[argparse.Namespace, TextIO], int] = args.func
+    func: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.func
     try:
-        return func(args, out)
+        return func(args, out, err)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, as other shell tools do.
         _silence_stdout()

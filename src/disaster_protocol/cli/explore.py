@@ -32,14 +32,14 @@ from ._common import (
 __all__ = ["register"]
 
 
-def _validate(args: argparse.Namespace, out: TextIO) -> int:
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = load_protocol(args.path)
     name = args.path or "bundled protocol"
     print(f"{name}: valid — {protocol_summary(protocol)}", file=out)
     return ExitCode.OK
 
 
-def _show(args: argparse.Namespace, out: TextIO) -> int:
+def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
     check_ids(protocol, phase=args.phase, role=args.role, priority=args.priority,
               hazard=args.hazard)
@@ -53,7 +53,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     return ExitCode.OK
 
 
-def _playbook(args: argparse.Namespace, out: TextIO) -> int:
+def _playbook(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
     check_ids(protocol, hazard=args.hazard, phase=args.phase)
     book = playbook(protocol, args.hazard, phase=args.phase)
@@ -67,12 +67,12 @@ def _playbook(args: argparse.Namespace, out: TextIO) -> int:
     return ExitCode.OK
 
 
-def _graph(args: argparse.Namespace, out: TextIO) -> int:
+def _graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     emit(export_graph(protocol_of(args), args.format, lang=args.lang), args.output, out)
     return ExitCode.OK
 
 
-def _docs(args: argparse.Namespace, out: TextIO) -> int:
+def _docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     emit(protocol_markdown(protocol_of(args)), args.output, out)
     return ExitCode.OK
 

@@ -65,7 +65,7 @@ def _assessment(args: argparse.Namespace) -> Assessment:
     return assess(protocol, profile, as_of=args.as_of, strict=args.strict)
 
 
-def _check(args: argparse.Namespace, out: TextIO) -> int:
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = _assessment(args)
     if args.format == "json":
         text = assessment_json(result)
@@ -84,12 +84,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return ExitCode.OK
 
 
-def _plan(args: argparse.Namespace, out: TextIO) -> int:
+def _plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(plan_text(_assessment(args), args.lang, args.top))
     return ExitCode.OK
 
 
-def _template(args: argparse.Namespace, out: TextIO) -> int:
+def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
     if args.format == "csv":
         emit(profile_template_csv(protocol, args.lang), args.output, out)
@@ -101,7 +101,7 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     return ExitCode.OK
 
 
-def _schema(args: argparse.Namespace, out: TextIO) -> int:
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     emit(json_schema(args.kind), args.output, out)
     return ExitCode.OK
 

@@ -1,7 +1,8 @@
 """Renderers: turn validated values into text for people and machines. No scoring here.
 
 One module per output family: :mod:`.text` (terminals), :mod:`.markdown`, :mod:`.html`,
-:mod:`.data` (JSON and CSV), :mod:`.templates` (blank profiles), :mod:`.schema` (JSON Schemas)
+:mod:`.data` (JSON and CSV), :mod:`.portfolio` (many institutions),
+:mod:`.templates` (blank profiles), :mod:`.schema` (JSON Schemas)
 and :mod:`.graph_export` (JSON node-link, GraphML, DOT, Mermaid). Every word comes from the
 catalogue in :mod:`disaster_protocol._i18n`.
 """
@@ -12,6 +13,7 @@ from .data import actions_json, assessment_csv, assessment_json, playbook_json
 from .graph_export import EXPORT_FORMATS, export_graph
 from .html import assessment_html
 from .markdown import assessment_markdown, playbook_markdown, protocol_markdown
+from .portfolio import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
 from .schema import json_schema
 from .templates import profile_sidecar_template, profile_template_csv, profile_template_yaml
 from .text import action_text, assessment_text, plan_text, playbook_text, protocol_summary
@@ -31,6 +33,10 @@ __all__ = [
     "playbook_json",
     "playbook_markdown",
     "playbook_text",
+    "portfolio_csv",
+    "portfolio_html",
+    "portfolio_json",
+    "portfolio_markdown",
     "profile_sidecar_template",
     "profile_template_csv",
     "profile_template_yaml",

@@ -9,10 +9,10 @@ from .._i18n import Lang
 from ..assessment import Assessment
 from ._common import fmt, label, level_text, score_tables, words
 
-__all__ = ["assessment_html"]
+__all__ = ["CSS", "assessment_html", "page"]
 
 
-_CSS = """
+CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1b1b;
 max-width:70rem}h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem;
 border-bottom:1px solid #ccc}table{border-collapse:collapse;width:100%;margin:.5rem 0;
@@ -92,10 +92,14 @@ def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool
     a, w = assessment, words(lang)
     body = "\n".join([*_header(a, w), *_scores(a, w, lang), *_plan(a, w, lang),
                       *_details(a, w, lang)])
+    return page(f"{w('report')}: {a.institution.name}", body, lang, fragment=fragment)
+
+
+def page(title: str, body: str, lang: Lang, *, fragment: bool = False) -> str:
+    """``body`` (HTML) as a self-contained printable page, or as a fragment for Jupyter."""
     if fragment:
-        return f"<div><style>{_CSS}</style>{body}</div>"
-    title = html.escape(f"{w('report')}: {a.institution.name}")
+        return f"<div><style>{CSS}</style>{body}</div>"
     return (f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=utf-8>\n"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>\n"
-            f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
-            "</body>\n</html>\n")
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"{body}\n</body>\n</html>\n")

@@ -1,0 +1,99 @@
+"""Commands over many institutions: batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from tqdm import tqdm
+
+from ..portfolio import assess_many, profile_files
+from ..report import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
+from ._common import (
+    ExitCode,
+    ThresholdError,
+    add_format,
+    add_lang,
+    add_output,
+    add_protocol,
+    emit,
+    iso_date,
+    percent,
+    positive,
+    protocol_of,
+)
+
+__all__ = ["register"]
+
+
+def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    protocol = protocol_of(args)
+    paths = profile_files(args.paths, recursive=args.recursive)
+    bar = tqdm(total=len(paths), unit="profile", file=err, disable=not _is_terminal(err),
+               leave=False)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+
+    with bar:
+        portfolio = assess_many(protocol, paths, workers=args.workers, as_of=args.as_of,
+                                strict=args.strict, progress=tick)
+    if args.format == "json":
+        text = portfolio_json(portfolio)
+    elif args.format == "csv":
+        text = portfolio_csv(portfolio)
+    elif args.format == "md":
+        text = portfolio_markdown(portfolio, args.lang)
+    else:
+        text = portfolio_html(portfolio, args.lang)
+    emit(text, args.output, out)
+    for failure in portfolio.failures:
+        for problem in failure.problems:
+            print(problem, file=err)
+    if portfolio.failures:
+        print(f"disaster-protocol batch: {len(portfolio.failures)} of {len(paths)} profile(s) "
+              "could not be read; every other one was scored", file=err)
+        return ExitCode.BAD_INPUT
+    failed = [s for s in portfolio.summaries
+              if (args.fail_under is not None and s.score < args.fail_under)
+              or (args.fail_on_blocking and s.blocking)]
+    if failed:
+        raise ThresholdError(f"{len(failed)} institution(s) failed a threshold: "
+                             + ", ".join(s.institution.id for s in failed[:10])
+                             + (" ..." if len(failed) > 10 else ""))
+    return ExitCode.OK
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and stream is sys.stderr
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the commands over many institutions to the sub-parsers."""
+    p = sub.add_parser("batch", help="score many profiles: one row per institution",
+                       description="Score every profile under the files and folders given "
+                                   "against one protocol. A broken profile is reported and "
+                                   "every other one is still scored. Exit 0; 1 when a "
+                                   "threshold fails; 2 when any profile could not be read "
+                                   "(after the summary is written).")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="profile files (.yaml, .json, .csv) and folders of them")
+    p.add_argument("--recursive", action="store_true", help="search folders recursively")
+    add_protocol(p)
+    add_format(p, ("csv", "json", "md", "html"), "csv (default), json, md or html")
+    add_output(p)
+    add_lang(p, "md and html reports")
+    p.add_argument("--workers", type=positive, metavar="N",
+                   help="score on N processes (default: one)")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE",
+                   help="judge freshness and waivers at this date (default: each profile's "
+                        "assessed_on)")
+    p.add_argument("--strict", action="store_true",
+                   help="count level 3-4 claims without evidence as level 2")
+    p.add_argument("--fail-under", type=percent, metavar="SCORE",
+                   help="exit 1 if any institution scores below SCORE (0-100)")
+    p.add_argument("--fail-on-blocking", action="store_true",
+                   help="exit 1 if any institution has a blocking gap")
+    p.set_defaults(func=_batch)

@@ -1,0 +1,281 @@
+"""Many institutions against one protocol: :func:`assess_many` -> :class:`Portfolio`.
+
+A portfolio is one row per institution (:class:`Summary`: score, grade, blocking gaps, scores
+by phase and Sendai priority), the files that could not be read (:class:`Failure`, with every
+located problem), and, when asked for, the full assessments. A broken profile never stops a
+batch: it is reported and every other profile is still scored.
+
+Profiles are independent, so a batch of files runs on a process pool (``workers``): each
+worker reads the protocol once, reads and scores its files, and sends back the compact summary
+(an assessment pickles to tens of kilobytes; a summary to a few hundred bytes). The same work
+maps over a Dask bag or a Spark RDD unchanged: :func:`score_file` is a pure function of a path
+and a protocol (see docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from ._frozen import Frozen, ReadOnly, trusted
+from ._i18n import Lang
+from ._yaml import paused_gc
+from .assess import assess
+from .assessment import Assessment, ProtocolRef
+from .errors import DisasterProtocolError, Problem, require_type
+from .loader import load_profile
+from .model import Protocol
+from .profile import Institution, Profile
+
+__all__ = ["Failure", "Portfolio", "Summary", "assess_many", "profile_files", "score_file"]
+
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+"""The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
+
+
+class Summary(Frozen):
+    """One institution's row in a portfolio: what an aggregate needs, nothing more."""
+
+    source: str | None
+    institution: Institution
+    as_of: date
+    score: float
+    grade: Literal["A", "B", "C"]
+    blocking: tuple[str, ...]
+    by_phase: ReadOnly[str, float | None]
+    by_priority: ReadOnly[str, float | None]
+
+    @classmethod
+    def of(cls, assessment: Assessment, source: str | None = None) -> Summary:
+        """The summary row of ``assessment`` (read from ``source``, when it came from a file)."""
+        return trusted(cls, {
+            "source": source, "institution": assessment.institution,
+            "as_of": assessment.as_of, "score": assessment.score, "grade": assessment.grade,
+            "blocking": assessment.blocking, "by_phase": assessment.by_phase,
+            "by_priority": assessment.by_priority})
+
+
+class Failure(Frozen):
+    """A file that could not be scored, with every problem found in it."""
+
+    source: str
+    problems: tuple[Problem, ...]
+
+
+class Portfolio(Frozen):
+    """Many assessments against one protocol, and the files that could not be read.
+
+    ``summaries`` has one row per institution scored, in the order given; ``assessments``
+    holds the full assessments in the same order when they were kept (always for profiles
+    given in memory; for files, with ``keep_assessments=True``), else it is empty.
+    """
+
+    protocol: ProtocolRef
+    summaries: tuple[Summary, ...]
+    failures: tuple[Failure, ...]
+    assessments: tuple[Assessment, ...] = ()
+
+    def __repr__(self) -> str:
+        return (f"Portfolio({self.protocol.id} {self.protocol.version}: "
+                f"{len(self.summaries)} institutions, {len(self.failures)} unreadable)")
+
+    __str__ = __repr__
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data (summaries and failures; assessments when kept)."""
+        return self.model_dump(mode="json", exclude={"assessments"} if not self.assessments
+                               else None)
+
+    def to_json(self) -> str:
+        """Stable JSON text in both languages (same input, same bytes)."""
+        from .report.portfolio import portfolio_json
+
+        return portfolio_json(self)
+
+    def to_csv(self) -> str:
+        """One row per institution (ids and numbers only: it has no words to translate);
+        the unreadable files are listed by the other formats."""
+        from .report.portfolio import portfolio_csv
+
+        return portfolio_csv(self)
+
+    def to_markdown(self, lang: Lang = "es") -> str:
+        """A Markdown table of the institutions and the list of unreadable files."""
+        from .report.portfolio import portfolio_markdown
+
+        return portfolio_markdown(self, lang)
+
+    def to_html(self, lang: Lang = "es") -> str:
+        """A self-contained HTML page of the portfolio."""
+        from .report.portfolio import portfolio_html
+
+        return portfolio_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        from .report.portfolio import portfolio_html
+
+        return portfolio_html(self, "es", fragment=True)
+
+
+def profile_files(paths: Iterable[str | os.PathLike[str]], *,
+                  recursive: bool = False) -> list[Path]:
+    """The profile files named by ``paths``: files as given, folders searched for ``.yaml``,
+    ``.yml``, ``.json`` and ``.csv`` files (sidecars ``*.meta.yaml`` left out), sorted.
+
+    A path that does not exist is kept, so that reading it reports the problem.
+    """
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            found.append(path)
+            continue
+        pattern = "**/*" if recursive else "*"
+        found += sorted(p for p in path.glob(pattern) if p.is_file()
+                        and p.suffix.lower() in PROFILE_SUFFIXES
+                        and not p.name.lower().endswith(".meta.yaml"))
+    return found
+
+
+@dataclass(frozen=True)
+class _Options:
+    as_of: date | None
+    strict: bool
+    keep: bool
+
+
+def score_file(path: str | os.PathLike[str], protocol: Protocol, *, as_of: date | None = None,
+               strict: bool = False, keep_assessment: bool = False
+               ) -> Summary | Assessment | Failure:
+    """Read one profile file and score it: its summary (or its assessment), or its failure.
+
+    A pure function of its arguments, for mapping over many files (a process pool, a Dask bag).
+    """
+    try:
+        assessment = assess(protocol, load_profile(path, protocol), as_of=as_of, strict=strict)
+    except DisasterProtocolError as exc:
+        return Failure(source=str(path), problems=exc.problems)
+    return assessment if keep_assessment else Summary.of(assessment, str(path))
+
+
+_WORKER: tuple[Protocol, _Options] | None = None
+
+
+def _start_worker(protocol: Protocol, options: _Options) -> None:
+    global _WORKER
+    _WORKER = (protocol, options)
+
+
+def _score_in_worker(path: str) -> Summary | Assessment | Failure:
+    assert _WORKER is not None, "the pool's initializer sets the protocol"
+    protocol, options = _WORKER
+    with paused_gc():
+        return score_file(path, protocol, as_of=options.as_of, strict=options.strict,
+                          keep_assessment=options.keep)
+
+
+def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLike[str]], *,
+                workers: int | None = None, as_of: date | None = None, strict: bool = False,
+                keep_assessments: bool = False,
+                progress: Callable[[int], None] | None = None) -> Portfolio:
+    """Score many profiles against one protocol.
+
+    Parameters
+    ----------
+    protocol : Protocol
+        Loaded once; every profile is checked against it.
+    profiles : iterable of Profile or path
+        Profiles in memory, or profile files (``.yaml``, ``.json``, ``.csv`` with sidecar).
+        A file that cannot be read becomes a :class:`Failure`; the others are still scored.
+    workers : int, optional
+        Score files on this many processes (default: in this process). Profiles in memory
+        are always scored here.
+    as_of, strict
+        As for :func:`~disaster_protocol.assess`.
+    keep_assessments : bool
+        Keep the full assessment of every file (profiles in memory always keep theirs).
+    progress : callable, optional
+        Called with the number of profiles just finished (for a progress bar); the library
+        never prints.
+
+    Returns
+    -------
+    Portfolio
+
+    Examples
+    --------
+    >>> import disaster_protocol as dp
+    >>> portfolio = dp.assess_many(dp.load_protocol(), ["examples/profiles"])
+    >>> len(portfolio.summaries), portfolio.failures
+    (3, ())
+    """
+    require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
+    if workers is not None:
+        require_type(workers, int, "workers", "a whole number of processes")
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1 (got {workers})")
+    entries: list[Profile | str] = []
+    for item in profiles:
+        if isinstance(item, Profile):
+            entries.append(item)
+        else:
+            require_type(item, (str, os.PathLike), "profiles",
+                         "Profiles or paths of profile files and folders")
+            entries += [str(p) for p in profile_files([item])]
+    tick = progress or (lambda n: None)
+    options = _Options(as_of, strict, keep_assessments)
+    results: list[tuple[str | None, Summary | Assessment | Failure]] = []
+    with paused_gc():
+        paths = [e for e in entries if isinstance(e, str)]
+        scored = iter(_score_files(protocol, paths, workers, options, tick))
+        for entry in entries:
+            if isinstance(entry, Profile):
+                results.append((None, assess(protocol, entry, as_of=as_of, strict=strict)))
+                tick(1)
+            else:
+                results.append((entry, next(scored)))
+    return _portfolio(protocol, results)
+
+
+def _score_files(protocol: Protocol, paths: Sequence[str], workers: int | None,
+                 options: _Options, tick: Callable[[int], None]
+                 ) -> list[Summary | Assessment | Failure]:
+    if not workers or workers == 1 or len(paths) < 2:
+        out = []
+        for path in paths:
+            out.append(score_file(path, protocol, as_of=options.as_of, strict=options.strict,
+                                  keep_assessment=options.keep))
+            tick(1)
+        return out
+    chunk = max(1, min(64, len(paths) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(protocol, options)) as pool:
+        out = []
+        for result in pool.map(_score_in_worker, paths, chunksize=chunk):
+            out.append(result)
+            tick(1)
+        return out
+
+
+def _portfolio(protocol: Protocol,
+               results: list[tuple[str | None, Summary | Assessment | Failure]]) -> Portfolio:
+    summaries: list[Summary] = []
+    assessments: list[Assessment] = []
+    failures: list[Failure] = []
+    for source, result in results:
+        if isinstance(result, Failure):
+            failures.append(result)
+        elif isinstance(result, Assessment):
+            assessments.append(result)
+            summaries.append(Summary.of(result, source))
+        else:
+            summaries.append(result)
+    return Portfolio(protocol=ProtocolRef(id=protocol.id, version=protocol.version),
+                     summaries=tuple(summaries), failures=tuple(failures),
+                     assessments=tuple(assessments) if len(assessments) == len(summaries)
+                     else ())

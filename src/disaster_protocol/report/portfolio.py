@@ -1,0 +1,102 @@
+"""Portfolios: one row per institution, and the files that could not be read."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections import Counter
+
+from .._i18n import Lang
+from ..portfolio import Portfolio
+from ._common import cell, fmt, words
+from .html import page
+
+__all__ = ["portfolio_csv", "portfolio_html", "portfolio_json", "portfolio_markdown"]
+
+
+def portfolio_json(portfolio: Portfolio) -> str:
+    """Stable JSON: the summaries and failures (and assessments when kept)."""
+    return json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _groups(portfolio: Portfolio) -> tuple[list[str], list[str]]:
+    first = portfolio.summaries[0] if portfolio.summaries else None
+    return (list(first.by_phase) if first else [], list(first.by_priority) if first else [])
+
+
+def portfolio_csv(portfolio: Portfolio) -> str:
+    """One row per institution: ids, date, score, grade, blocking count, group scores, file;
+    then one row per file that could not be read, with only its name and its problems."""
+    phases, priorities = _groups(portfolio)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["institution", "name", "country", "as_of", "score", "grade", "blocking",
+                     *(f"phase:{p}" for p in phases), *(f"priority:{p}" for p in priorities),
+                     "source", "problems"])
+    for s in portfolio.summaries:
+        writer.writerow([s.institution.id, s.institution.name, s.institution.country,
+                         s.as_of.isoformat(), f"{s.score:.1f}", s.grade, len(s.blocking),
+                         *("" if s.by_phase.get(p) is None else s.by_phase[p] for p in phases),
+                         *("" if s.by_priority.get(p) is None else s.by_priority[p]
+                           for p in priorities), s.source or "", ""])
+    blank = [""] * (7 + len(phases) + len(priorities))
+    for f in portfolio.failures:
+        writer.writerow([*blank, f.source, "\n".join(str(p) for p in f.problems)])
+    return buffer.getvalue()
+
+
+def _headline(portfolio: Portfolio, lang: Lang) -> str:
+    w = words(lang)
+    n = len(portfolio.summaries)
+    mean = sum(s.score for s in portfolio.summaries) / n if n else None
+    grades: Counter[str] = Counter(s.grade for s in portfolio.summaries)
+    return (f"{n} {w('institutions')} · {w('mean_score')} {fmt(mean)} · {w('grades')} "
+            + " ".join(f"{g} {grades[g]}" for g in "ABC"))
+
+
+def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es") -> str:
+    """A Markdown table of the institutions, then the unreadable files with their problems."""
+    w = words(lang)
+    phases, _ = _groups(portfolio)
+    out = [f"# {w('portfolio')}: `{portfolio.protocol.id}` {portfolio.protocol.version}", "",
+           _headline(portfolio, lang), "",
+           f"| {w('institution')} | {w('country')} | {w('as_of')} | {w('score')} | "
+           f"{w('grade')} | {w('blocking')} | " + " | ".join(phases) + " |",
+           "|---" * (6 + len(phases)) + "|"]
+    for s in portfolio.summaries:
+        out.append(f"| {cell(s.institution.name)} (`{s.institution.id}`) | "
+                   f"{cell(s.institution.country)} | {s.as_of} | {s.score:.1f} | {s.grade} | "
+                   f"{len(s.blocking)} | " + " | ".join(fmt(s.by_phase[p]) for p in phases)
+                   + " |")
+    if portfolio.failures:
+        out += ["", f"## {w('unreadable')} ({len(portfolio.failures)})", ""]
+        out += [f"- `{cell(str(problem))}`" for f in portfolio.failures for problem in f.problems]
+    return "\n".join(out) + "\n"
+
+
+def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = False) -> str:
+    """A self-contained HTML page (or, with ``fragment``, a fragment for Jupyter)."""
+    w = words(lang)
+    e = html.escape
+    phases, _ = _groups(portfolio)
+    head = "".join(f"<th>{e(h)}</th>" for h in (w("institution"), w("country"), w("as_of"),
+                                                  w("score"), w("grade"), w("blocking"),
+                                                  *phases))
+    rows = "".join(
+        f"<tr><td>{e(s.institution.name)} <code>{e(s.institution.id)}</code></td>"
+        f"<td>{e(s.institution.country)}</td><td>{s.as_of}</td><td>{s.score:.1f}</td>"
+        f"<td>{s.grade}</td><td>{len(s.blocking)}</td>"
+        + "".join(f"<td>{fmt(s.by_phase[p])}</td>" for p in phases) + "</tr>"
+        for s in portfolio.summaries)
+    parts = [f"<h1>{e(w('portfolio'))}: {e(portfolio.protocol.id)} "
+             f"{e(portfolio.protocol.version)}</h1>",
+             f"<p class=meta>{e(_headline(portfolio, lang))}</p>",
+             f"<table><tr>{head}</tr>{rows}</table>"]
+    if portfolio.failures:
+        items = "".join(f"<li><code>{e(str(problem))}</code></li>"
+                        for f in portfolio.failures for problem in f.problems)
+        parts.append(f"<h2>{e(w('unreadable'))} ({len(portfolio.failures)})</h2><ul>{items}</ul>")
+    return page(f"{w('portfolio')}: {portfolio.protocol.id}", "\n".join(parts), lang,
+                fragment=fragment)
