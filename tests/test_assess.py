@@ -46,9 +46,11 @@ def raised(profile: Profile, action: str) -> Profile:
     """The same profile with one action one level higher (assessed 0 if it was absent)."""
     actions = dict(profile.actions)
     current = actions.get(action, ActionStatus(level=0))
-    if current.level == "n/a" or current.level == 4:
+    if current.level in ("n/a", "unknown", 4):
         return profile
-    actions[action] = ActionStatus(**{**current.model_dump(), "level": current.level + 1})
+    level = current.level
+    assert isinstance(level, int)
+    actions[action] = ActionStatus(**{**current.model_dump(), "level": level + 1})
     return Profile.model_validate({**profile.model_dump(), "actions": actions})
 
 
@@ -345,3 +347,27 @@ def test_fractional_weights_score_as_exact_weighted_means() -> None:
     exact = (100 * sum(Fraction(weights[a]) * (effective[a] or 0) for a in weights)
              / (4 * sum(Fraction(w) for w in weights.values())))
     assert result.score == round(float(exact), 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles)
+def test_the_score_range_holds_the_score_and_coverage_is_a_share(profile: Profile) -> None:
+    result = dp.assess(BUNDLED, profile)
+    low, high = result.score_range
+    assert low == result.score <= high
+    assert 0.0 <= result.coverage <= 1.0
+    missing = [r for r in result.actions if r.status in ("unassessed", "unknown")]
+    assert (result.coverage == 1.0) == (not missing)
+    assert (high == low) or missing
+
+
+def test_unknown_reads_in_both_languages_apart_from_left_out(cases_protocol: dp.Protocol) -> None:
+    profile = dp.profile_from_dict({
+        "schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+        "assessed_on": "2026-06-30", "actions": {"A1": "unknown"}}, cases_protocol)
+    result = dp.assess(cases_protocol, profile)
+    first = next(f for f in result.findings if f.kind == "unassessed-action")
+    assert first.action == "A1"
+    assert first.text("en") == "A1 is marked unknown (not assessed) and counts as level 0; " \
+                               "assess it."
+    assert [r.status for r in result.actions][:2] == ["unknown", "unassessed"]

@@ -262,7 +262,7 @@ def test_check_broken_profile_exits_2_with_located_message(tmp_path: Path) -> No
     code, out, err = run("check", str(path), "-o", str(tmp_path / "out.html"))
     assert code == ExitCode.BAD_INPUT
     assert out == ""
-    assert err == f"{path}:4:19: actions.GOV-01.level: must be 0-4 or n/a (got 9) " \
+    assert err == f"{path}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) " \
                   "[invalid-level]\n"
     assert not (tmp_path / "out.html").exists()
 

@@ -55,7 +55,7 @@ def test_a_folder_is_scored_and_a_broken_file_reported(region: Path,
                                                               for i in range(N)]
     assert portfolio.failures == (Failure(source=str(region / "broken.yaml"), problems=(
         dp.Problem(file=str(region / "broken.yaml"), line=4, column=19,
-                   path="actions.GOV-01.level", message="must be 0-4 or n/a (got 9)",
+                   path="actions.GOV-01.level", message="must be 0-4, n/a or unknown (got 9)",
                    code="invalid-level"),)),)
 
 
@@ -165,7 +165,7 @@ def test_batch_writes_the_summary_and_exits_2_for_a_broken_file(region: Path,
     assert out == ""
     assert len(target.read_text(encoding="utf-8").splitlines()) == N + 2
     assert err.splitlines() == [
-        f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: must be 0-4 or n/a (got 9) "
+        f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) "
         "[invalid-level]",
         f"disaster-protocol batch: 1 of {N + 1} profile(s) could not be read; every other one "
         "was scored"]

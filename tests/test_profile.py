@@ -53,10 +53,10 @@ def test_json_profile_reads_like_yaml(cases: dp.Protocol, tmp_path: Path) -> Non
 def test_invalid_level_names_position_and_allowed_values(cases: dp.Protocol) -> None:
     lines = errors(HEAD + "actions:\n  A1: 7\n  A2: {level: -1}\n  A3: {level: yes}\n", cases)
     assert lines == [
-        "p.yaml:5:7: actions.A1.level: must be 0-4 or n/a (got 7) [invalid-level]",
-        "p.yaml:6:15: actions.A2.level: must be 0-4 or n/a (got -1) [invalid-level]",
-        "p.yaml:7:15: actions.A3.level: must be 0-4 or n/a (got 'yes', read by YAML as True) "
-        "[invalid-level]",
+        "p.yaml:5:7: actions.A1.level: must be 0-4, n/a or unknown (got 7) [invalid-level]",
+        "p.yaml:6:15: actions.A2.level: must be 0-4, n/a or unknown (got -1) [invalid-level]",
+        "p.yaml:7:15: actions.A3.level: must be 0-4, n/a or unknown (got 'yes', read by YAML "
+        "as True) [invalid-level]",
     ]
 
 
@@ -128,8 +128,8 @@ def test_csv_problems_are_located_by_line_and_field(cases: dp.Protocol, tmp_path
     with pytest.raises(dp.ProfileError) as info:
         dp.load_profile(tmp_path / "p.csv", cases, assessed_on=date(2026, 6, 30),
                         institution=Institution(id="x", name="X", country="MX"))
-    assert str(info.value) == f"{tmp_path / 'p.csv'}:2:2: actions.A1.level: must be 0-4 or n/a " \
-                              "(got 9) [invalid-level]"
+    assert str(info.value) == f"{tmp_path / 'p.csv'}:2:2: actions.A1.level: must be 0-4, n/a " \
+                              "or unknown (got 9) [invalid-level]"
 
 
 def test_csv_without_institution_data_says_where_to_put_it(cases: dp.Protocol,
@@ -260,7 +260,8 @@ def test_profile_from_dict_reports_every_problem_with_its_path(cases: dp.Protoco
             "actions": {"A1": 9, "A11": 2}}
     with pytest.raises(dp.ProfileError) as info:
         dp.profile_from_dict(data, cases, source="form")
-    assert str(info.value) == "form: actions.A1.level: must be 0-4 or n/a (got 9) [invalid-level]"
+    assert str(info.value) == "form: actions.A1.level: must be 0-4, n/a or unknown (got 9) " \
+                              "[invalid-level]"
     del data["actions"]["A1"]  # type: ignore[attr-defined]
     with pytest.raises(dp.ProfileError) as info:
         dp.profile_from_dict(data, cases, source="form")

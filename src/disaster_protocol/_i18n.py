@@ -92,6 +92,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "No pending action has its prerequisites in place."),
     "n/a": ("n/a", "n/a"),
     "unassessed": ("sin evaluar", "unassessed"),
+    "unknown": ("desconocido", "unknown"),
+    "coverage": ("cobertura", "coverage"),
+    "score_range": ("rango del puntaje", "score range"),
     "rank": ("#", "#"),
     "scale": ("0 inexistente, 1 planeada, 2 parcial, 3 implementada, 4 probada",
               "0 none, 1 planned, 2 partial, 3 implemented, 4 tested"),
@@ -175,6 +178,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "podrá atenderlos todos. Reparta roles o designe suplentes.",
         "The unit '{unit}' fills {count} roles ({roles}), more than {max}; in an emergency it "
         "cannot cover them all. Spread the roles or name alternates."),
+    "finding.unassessed-action.unknown": (
+        "{action} está marcada como desconocida (no evaluada) y cuenta como nivel 0; evalúela.",
+        "{action} is marked unknown (not assessed) and counts as level 0; assess it."),
     "finding.unassessed-action": (
         "{action} no fue evaluada y cuenta como nivel 0; agréguela al perfil.",
         "{action} was not assessed and counts as level 0; add it to the profile."),

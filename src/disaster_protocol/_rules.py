@@ -175,6 +175,8 @@ def _rule_unassessed(ctx: Context) -> Iterator[Finding]:
     for s, status in enumerate(ctx.statuses):
         if status is None:
             yield _shared(ctx, s, "unassessed-action")
+        elif status.level == "unknown":
+            yield _shared(ctx, s, "unassessed-action", "unknown", variant="unknown")
 
 
 Rule = Callable[[Context], Iterator[Finding]]

@@ -80,6 +80,10 @@ def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date
             claimed.append(None)
             supported.append(None)
             continue
+        if status.level == "unknown":
+            claimed.append(0)
+            supported.append(0)
+            continue
         level: int = status.level
         claimed.append(level)
         if strict and level >= IMPLEMENTED and not status.evidence:
@@ -133,6 +137,25 @@ def _scores(index: ProtocolIndex, effective: Levels
             scores[key] = None if w == 0 else round(100.0 * (t / scale) / (4.0 * (w / scale)), 1)
         groups[name] = scores
     return _score(all_total, all_weight, scale) or 0.0, groups, all_weight
+
+
+def _coverage(index: ProtocolIndex, statuses: Sequence[ActionStatus | None],
+              supported: Levels, scored: int, score: float) -> tuple[float, float]:
+    """The share of the applicable weight that was assessed, and the best-case score: every
+    unassessed or ``unknown`` action at level 3, the prerequisite rule applied again."""
+    missing = [s for s, status in enumerate(statuses)
+               if status is None or status.level == "unknown"]
+    if not missing:
+        return 1.0, score
+    units = index.units
+    unassessed = sum(units[s] for s in missing)
+    best = list(supported)
+    for s in missing:
+        best[s] = IMPLEMENTED
+    effective = _propagate(index, best)
+    total = sum(u * level for u, level in zip(units, effective, strict=True) if level is not None)
+    coverage = round(1 - unassessed / scored, 4) if scored else 0.0
+    return coverage, _score(total, scored, index.scale) or 0.0
 
 
 def _score(total: int, weight: int, scale: int) -> float | None:
@@ -297,12 +320,14 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
                   statuses, claimed, supported, effective, waived)
     findings = _findings(ctx)
     score, scores, scored = _scores(index, effective)
+    coverage, best = _coverage(index, statuses, supported, scored, score)
     blocking = tuple(f.action for f in findings if f.kind == "blocking-gap" and f.action)
     groups = {name: FrozenDict(values) for name, values in scores.items()}
     return trusted(Assessment, {
         "protocol": _protocol_ref(protocol.id, protocol.version),
         "institution": profile.institution, "as_of": when, "score": score,
-        "grade": _grade(score, bool(blocking)),
+        "grade": _grade(score, bool(blocking)), "coverage": coverage,
+        "score_range": (score, best),
         "by_phase": groups["by_phase"], "by_priority": groups["by_priority"],
         "by_role": groups["by_role"], "by_hazard": groups["by_hazard"], "blocking": blocking,
         "findings": findings, "plan": _plan(ctx, scored / index.scale),
@@ -324,7 +349,9 @@ def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
     actions, interned = ctx.protocol.actions, ctx.index.interned
     results = []
     for s, status in enumerate(ctx.statuses):
-        kind = "unassessed" if status is None else ("n/a" if claimed[s] is None else "assessed")
+        kind = "unassessed" if status is None else (
+            "n/a" if claimed[s] is None else "unknown" if status.level == "unknown"
+            else "assessed")
         key = ("result", s, kind, claimed[s], effective[s], actions[s].id in waived,
                0 if status is None else len(status.evidence))
         results.append(interned(key, lambda: _action_result(actions[s], key)))  # noqa: B023

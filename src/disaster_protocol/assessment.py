@@ -115,7 +115,7 @@ class ActionResult(Frozen):
     lead: str
     critical: bool
     weight: float
-    status: Literal["assessed", "unassessed", "n/a"]
+    status: Literal["assessed", "unassessed", "unknown", "n/a"]
     claimed: int | None
     effective: int | None
     waived: bool
@@ -149,7 +149,10 @@ class Assessment(Frozen):
     Render it with ``to_dict``, ``to_json`` (both languages), ``to_markdown``, ``to_html`` or
     ``to_csv`` (one language, ``lang="es"`` or ``"en"``); in Jupyter it displays itself as HTML.
     ``labels`` names every phase, Sendai priority, role and hazard id used as a group key, in
-    Spanish and English.
+    Spanish and English. ``coverage`` is the share of the applicable weight whose level was
+    assessed (0-4), and ``score_range`` the score as given (every unassessed or ``unknown``
+    action at 0) and in the best case (each of them at level 3), so a thin profile is not read
+    as a weak or a strong institution.
     """
 
     protocol: ProtocolRef
@@ -157,6 +160,8 @@ class Assessment(Frozen):
     as_of: date
     score: float
     grade: Literal["A", "B", "C"]
+    coverage: float
+    score_range: tuple[float, float]
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
     by_role: ReadOnly[str, float | None]

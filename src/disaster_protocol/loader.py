@@ -378,12 +378,12 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
         if not isinstance(entry, Mapping) or "level" not in entry:
             continue
         level = entry["level"]
-        if level == "n/a" or (type(level) is int and level in LEVELS):
+        if level in ("n/a", "unknown") or (type(level) is int and level in LEVELS):
             continue
         path = ("actions", action_id, "level")
         shown = repr(level) if not isinstance(level, bool) else \
             f"{doc.plain_scalars.get(path, level)!r}, read by YAML as {level}"
-        yield doc.problem(path, f"must be 0-4 or n/a (got {shown})", "invalid-level",
+        yield doc.problem(path, f"must be 0-4, n/a or unknown (got {shown})", "invalid-level",
                           shown=f"actions.{action_id}.level")
 
 

@@ -46,6 +46,7 @@ class Summary(Frozen):
     as_of: date
     score: float
     grade: Literal["A", "B", "C"]
+    coverage: float
     blocking: tuple[str, ...]
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
@@ -56,8 +57,8 @@ class Summary(Frozen):
         return trusted(cls, {
             "source": source, "institution": assessment.institution,
             "as_of": assessment.as_of, "score": assessment.score, "grade": assessment.grade,
-            "blocking": assessment.blocking, "by_phase": assessment.by_phase,
-            "by_priority": assessment.by_priority})
+            "coverage": assessment.coverage, "blocking": assessment.blocking,
+            "by_phase": assessment.by_phase, "by_priority": assessment.by_priority})
 
 
 class Failure(Frozen):

@@ -30,8 +30,9 @@ __all__ = [
     "Waiver",
 ]
 
-Level = Literal[0, 1, 2, 3, 4, "n/a"]
-"""0 none, 1 planned, 2 partial, 3 implemented, 4 tested; ``n/a`` when it does not apply."""
+Level = Literal[0, 1, 2, 3, 4, "n/a", "unknown"]
+"""0 none, 1 planned, 2 partial, 3 implemented, 4 tested; ``n/a`` when it does not apply;
+``unknown`` when it was not assessed (it counts as 0, and is reported apart from a 0)."""
 
 LEVELS = (0, 1, 2, 3, 4)
 

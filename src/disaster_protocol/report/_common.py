@@ -44,8 +44,8 @@ def level_text(result: ActionResult, key: Literal["claimed", "effective"],
     """A level as people read it: the number, ``n/a`` or "unassessed"."""
     if result.status == "n/a":
         return w("n/a")
-    if key == "claimed" and result.status == "unassessed":
-        return w("unassessed")
+    if key == "claimed" and result.status in ("unassessed", "unknown"):
+        return w(result.status)
     value = getattr(result, key)
     return "-" if value is None else str(value)
 

@@ -40,7 +40,9 @@ def _header(a: Assessment, w: Callable[[str], str]) -> list[str]:
             f"{e(w('as_of'))} {a.as_of} · {e(w('protocol'))} {e(a.protocol.id)} "
             f"{e(a.protocol.version)}</p>",
             f"<p><span class='grade {a.grade}'>{a.grade}</span> &nbsp; "
-            f"<strong>{e(w('score'))}: {a.score:.1f} / 100</strong></p>",
+            f"<strong>{e(w('score'))}: {a.score:.1f} / 100</strong> &nbsp; "
+            f"{e(w('coverage'))} {a.coverage:.0%} · {e(w('score_range'))} "
+            f"{a.score_range[0]:.1f}-{a.score_range[1]:.1f}</p>",
             f"<p><strong>{e(w('blocking'))}:</strong> "
             f"{e(', '.join(a.blocking) or w('none'))}</p>"]
 

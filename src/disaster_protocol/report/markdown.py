@@ -108,6 +108,8 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
            f"- **{w('as_of')}:** {a.as_of}",
            f"- **{w('protocol')}:** `{a.protocol.id}` {a.protocol.version}",
            f"- **{w('score')}:** {a.score:.1f} / 100 — **{w('grade')}: {a.grade}**",
+           f"- **{w('coverage')}:** {a.coverage:.0%} — {w('score_range')} "
+           f"{a.score_range[0]:.1f}-{a.score_range[1]:.1f}",
            f"- **{w('blocking')}:** {', '.join(f'`{b}`' for b in a.blocking) or w('none')}", ""]
     for key, values in score_tables(a):
         out += [f"## {w(key)}", "", f"| {w('group')} | {w('score')} |", "|---|---|"]

@@ -32,16 +32,18 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     phases, priorities = _groups(portfolio)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["institution", "name", "country", "as_of", "score", "grade", "blocking",
+    writer.writerow(["institution", "name", "country", "as_of", "score", "grade", "coverage",
+                     "blocking",
                      *(f"phase:{p}" for p in phases), *(f"priority:{p}" for p in priorities),
                      "source", "problems"])
     for s in portfolio.summaries:
         writer.writerow([s.institution.id, s.institution.name, s.institution.country,
-                         s.as_of.isoformat(), f"{s.score:.1f}", s.grade, len(s.blocking),
+                         s.as_of.isoformat(), f"{s.score:.1f}", s.grade, f"{s.coverage:g}",
+                         len(s.blocking),
                          *("" if s.by_phase.get(p) is None else s.by_phase[p] for p in phases),
                          *("" if s.by_priority.get(p) is None else s.by_priority[p]
                            for p in priorities), s.source or "", ""])
-    blank = [""] * (7 + len(phases) + len(priorities))
+    blank = [""] * (8 + len(phases) + len(priorities))
     for f in portfolio.failures:
         writer.writerow([*blank, f.source, "\n".join(str(p) for p in f.problems)])
     return buffer.getvalue()
@@ -51,8 +53,10 @@ def _headline(portfolio: Portfolio, lang: Lang) -> str:
     w = words(lang)
     n = len(portfolio.summaries)
     mean = sum(s.score for s in portfolio.summaries) / n if n else None
+    coverage = sum(s.coverage for s in portfolio.summaries) / n if n else None
     grades: Counter[str] = Counter(s.grade for s in portfolio.summaries)
-    return (f"{n} {w('institutions')} · {w('mean_score')} {fmt(mean)} · {w('grades')} "
+    return (f"{n} {w('institutions')} · {w('mean_score')} {fmt(mean)} · {w('coverage')} "
+            f"{'-' if coverage is None else f'{coverage:.0%}'} · {w('grades')} "
             + " ".join(f"{g} {grades[g]}" for g in "ABC"))
 
 

@@ -87,7 +87,9 @@ def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) ->
     out = [f"{a.institution.name} ({a.institution.id}, {a.institution.country}) — "
            f"{w('as_of')} {a.as_of} — {w('protocol')} {a.protocol.id} {a.protocol.version}",
            f"{w('score')}: {a.score:.1f}/100   {w('grade')}: {a.grade}"
-           + (f"   ({w('strict')})" if a.method.strict else ""),
+           + (f"   ({w('strict')})" if a.method.strict else "")
+           + ("" if a.coverage == 1 else f"   {w('coverage')} {a.coverage:.0%}, "
+              f"{w('score_range')} {a.score_range[0]:.1f}-{a.score_range[1]:.1f}"),
            f"{w('blocking')} ({len(a.blocking)}): {', '.join(a.blocking) or w('none')}"]
     for key, values in score_tables(a):
         out.append(f"{w(key)}: " + "  ".join(f"{k} {fmt(v)}" for k, v in values.items()))
