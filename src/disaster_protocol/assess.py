@@ -346,7 +346,7 @@ def _findings(ctx: Context) -> tuple[Finding, ...]:
 
 def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
     claimed, effective, waived = ctx.claimed, ctx.effective, ctx.waived
-    actions, interned = ctx.protocol.actions, ctx.index.interned
+    actions, interned, known = ctx.protocol.actions, ctx.index.interned, ctx.index.memo.get
     results = []
     for s, status in enumerate(ctx.statuses):
         kind = "unassessed" if status is None else (
@@ -354,8 +354,11 @@ def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
             else "assessed")
         key = ("result", s, kind, claimed[s], effective[s], actions[s].id in waived,
                0 if status is None else len(status.evidence))
-        results.append(interned(key, lambda: _action_result(actions[s], key)))  # noqa: B023
-    return tuple(results)
+        result = known(key)
+        if result is None:  # the first assessment to reach it makes it
+            result = interned(key, lambda: _action_result(actions[s], key))  # noqa: B023
+        results.append(result)
+    return tuple(results)  # type: ignore[arg-type]  # the memo holds ActionResults here
 
 
 def _action_result(a: Action, key: tuple[object, ...]) -> ActionResult:
