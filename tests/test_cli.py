@@ -275,7 +275,9 @@ def test_check_csv_with_options_instead_of_sidecar(tmp_path: Path) -> None:
                          "X", "--country", "MX", "--assessed-on", "2026-02-01",
                          "--format", "json")
     assert code == ExitCode.OK, err
-    assert json.loads(out)["institution"] == {"id": "x", "name": "X", "country": "MX"}
+    assert json.loads(out)["institution"] == {"id": "x", "name": "X", "country": "MX",
+                                              "subregion": None, "type": None,
+                                              "language": None}
     assert run("check", str(path), "--institution-id", "x")[0] == ExitCode.BAD_INPUT
 
 

@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     # 4: scoring
     "_rules": 4, "assess": 4,
     # 5: many institutions
-    "portfolio": 5, "compare": 5, "cooperation": 5, "crosswalk": 5,
+    "portfolio": 5, "_breakdown": 5, "compare": 5, "cooperation": 5, "crosswalk": 5,
     # 6: output
     "report": 6, "frames": 6, "plots": 6,
     # 7: the command line, and the package itself

@@ -181,3 +181,102 @@ def test_batch_thresholds_exit_1_and_a_clean_run_exits_0(tmp_path: Path) -> None
     assert code == ExitCode.THRESHOLD
     assert "4 institution(s) failed a threshold" in err
     assert run("batch", str(tmp_path), "--fail-under", "1")[0] == ExitCode.OK
+
+
+# ----------------------------------------------------------------------------- summaries
+
+CASES = Path(__file__).parent / "cases" / "protocol.yaml"
+
+
+def _small_portfolio() -> dp.Portfolio:
+    """Four institutions of the four-action case protocol, whose numbers are worked by hand.
+
+    Weights A1 1, A2 2, A3 2, A4 1 (24 points at level 4); A1 aligns to P1, the rest to P4.
+    pe-1 all at 3: 75.0, B. pe-2 all at 2: 50.0, B, blocking A2 A3. pe-3 A1-A3 at 2, A4 at 1:
+    (2 + 4 + 4 + 1)/24 = 45.8, C, blocking A2 A3. mx-1 all at 4, exercised: 100.0, A.
+    """
+    protocol = dp.load_protocol(CASES)
+    fresh = {"level": 4, "last_exercised": "2026-05-01"}
+    levels = {"pe-1": dict.fromkeys(("A1", "A2", "A3", "A4"), 3),
+              "pe-2": dict.fromkeys(("A1", "A2", "A3", "A4"), 2),
+              "pe-3": {"A1": 2, "A2": 2, "A3": 2, "A4": 1},
+              "mx-1": dict.fromkeys(("A1", "A2", "A3", "A4"), fresh)}
+    profiles = [dp.profile_from_dict({
+        "schema_version": 1, "assessed_on": "2026-06-30",
+        "institution": {"id": ident, "name": ident.upper(), "country": ident[:2].upper(),
+                        "subregion": "Andina" if ident[:2] == "pe" else "Norte"},
+        "actions": actions}, protocol) for ident, actions in levels.items()]
+    return dp.assess_many(protocol, profiles)
+
+
+def test_the_hand_worked_portfolio_scores_as_worked() -> None:
+    portfolio = _small_portfolio()
+    assert [(s.institution.id, s.score, s.grade, s.blocking) for s in portfolio.summaries] == [
+        ("pe-1", 75.0, "B", ()), ("pe-2", 50.0, "B", ("A2", "A3")),
+        ("pe-3", 45.8, "C", ("A2", "A3")), ("mx-1", 100.0, "A", ())]
+    assert [dict(s.by_priority) for s in portfolio.summaries][2] == {"P1": 50.0, "P4": 45.0}
+
+
+def test_a_group_under_k_shows_its_count_and_the_other_is_hidden_with_it() -> None:
+    summary = _small_portfolio().summary("country", k=3)
+    mx, pe = summary.groups
+    # MX has 1 < 3 institutions; shown, PE would give MX away as the total minus PE.
+    assert (mx.group, mx.institutions, mx.suppressed, mx.mean_score) == ("MX", 1, True, None)
+    assert (pe.group, pe.institutions, pe.suppressed, pe.mean_score) == ("PE", 3, True, None)
+    total = summary.total
+    assert total.institutions == 4
+    assert total.mean_score == 67.7  # (75 + 50 + 45.8 + 100) / 4
+    assert total.median_score == 62.5  # (50 + 75) / 2
+    assert total.mean_coverage == 1.0
+    assert dict(total.grades or {}) == {"A": 1, "B": 2, "C": 1}
+    assert total.common_blocking == ("A2", "A3")
+    assert total.weakest_priority == "P4"  # P4 (75 + 50 + 45 + 100)/4 = 67.5 < P1 68.75
+
+
+def test_groups_at_k_or_more_are_shown() -> None:
+    summary = _small_portfolio().summary("country", k=1)
+    mx, pe = summary.groups
+    assert not mx.suppressed
+    assert (pe.institutions, pe.mean_score, pe.median_score) == (3, 56.9, 50.0)
+    assert pe.weakest_priority == "P4"  # P4 (75 + 50 + 45)/3 = 56.7 < P1 58.3
+    assert mx.grades == {"A": 1, "B": 0, "C": 0}
+
+
+def test_secondary_suppression_hides_the_smallest_shown_group_only() -> None:
+    from disaster_protocol._breakdown import _suppressed
+
+    assert _suppressed({"a": 1, "b": 3, "c": 5}, 3) == {"a", "b"}
+    assert _suppressed({"a": 1, "b": 2, "c": 5}, 3) == {"a", "b"}  # 1 + 2 hold 3
+    assert _suppressed({"a": 4, "b": 5}, 3) == set()
+    assert _suppressed({"a": 1}, 3) == {"a"}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_summary_reports_state_the_rule_and_hide_suppressed_numbers(lang: str) -> None:
+    summary = _small_portfolio().summary("subregion", k=3)
+    md = summary.to_markdown(lang)  # type: ignore[arg-type]
+    rule = "fewer than 3 institutions" if lang == "en" else "menos de 3 instituciones"
+    assert rule in md
+    assert "67.7" in md
+    rows = list(csv.DictReader(io.StringIO(summary.to_csv())))
+    assert [r["group"] for r in rows] == ["Andina", "Norte", "*"]
+    assert rows[1]["mean_score"] == ""  # Norte has one institution
+    assert json.loads(summary.to_json())["total"]["institutions"] == 4
+    assert "<table>" in summary.to_html(lang)  # type: ignore[arg-type]
+
+
+def test_summary_refuses_an_unknown_attribute_and_a_bad_k() -> None:
+    portfolio = _small_portfolio()
+    with pytest.raises(ValueError, match="cannot group by 'colour'"):
+        portfolio.summary("colour")
+    with pytest.raises(ValueError, match="k must be a whole number"):
+        portfolio.summary("country", k=0)
+
+
+def test_batch_by_writes_the_summary(tmp_path: Path) -> None:
+    write_region(tmp_path, 4)
+    code, out, _ = run("batch", str(tmp_path), "--by", "country", "--suppress-under", "2")
+    assert code == ExitCode.OK
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["group"], r["institutions"]) for r in rows] == [("MX", "2"), ("PE", "2"),
+                                                              ("*", "4")]

@@ -105,6 +105,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "mean_score": ("puntaje medio", "mean score"),
     "grades": ("calificaciones", "grades"),
     "source": ("Archivo", "File"),
+    "breakdown": ("Resumen por {by}", "Summary by {by}"),
+    "count": ("instituciones", "institutions"),
+    "median_score": ("puntaje mediano", "median score"),
+    "common_blocking": ("brechas que bloquean más comunes", "most common blocking gaps"),
+    "weakest_priority": ("prioridad de Sendai más débil", "weakest Sendai priority"),
+    "total": ("Total", "Total"),
+    "suppressed": ("suprimido", "suppressed"),
+    "suppression": (
+        "Los grupos con menos de {k} instituciones muestran solo su número; otros se suprimen "
+        "también cuando los totales permitirían deducirlos.",
+        "Groups with fewer than {k} institutions show only their count; others are left out "
+        "too where the totals would give them away."),
     # --- the protocol, as shown by `show` and in playbooks
     "playbook": ("Guía de actuación", "Playbook"),
     "hazard": ("amenaza", "hazard"),

@@ -32,7 +32,8 @@ from .loader import load_profile
 from .model import Protocol
 from .profile import Institution, Profile
 
-__all__ = ["Failure", "Portfolio", "Summary", "assess_many", "profile_files", "score_file"]
+__all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
+           "profile_files", "score_file"]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 """The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
@@ -68,6 +69,67 @@ class Failure(Frozen):
     problems: tuple[Problem, ...]
 
 
+class GroupStats(Frozen):
+    """What a group of institutions looks like; only the count where it is suppressed."""
+
+    group: str
+    institutions: int
+    suppressed: bool
+    mean_score: float | None = None
+    median_score: float | None = None
+    mean_coverage: float | None = None
+    grades: ReadOnly[str, int] | None = None
+    common_blocking: tuple[str, ...] = ()
+    weakest_priority: str | None = None
+
+
+class Breakdown(Frozen):
+    """A portfolio summarised by one institution attribute (``country``, ``subregion``...).
+
+    Every average comes with the number of institutions it covers and their mean coverage.
+    Groups under ``k`` institutions show their count alone, and enough others are left out
+    that the total does not give them away (see :mod:`._breakdown`).
+    """
+
+    by: str
+    k: int
+    groups: tuple[GroupStats, ...]
+    total: GroupStats
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Stable JSON text."""
+        from .report.portfolio import breakdown_json
+
+        return breakdown_json(self)
+
+    def to_csv(self) -> str:
+        """One row per group, then the total."""
+        from .report.portfolio import breakdown_csv
+
+        return breakdown_csv(self)
+
+    def to_markdown(self, lang: Lang = "es") -> str:
+        """A Markdown table of the groups, with the suppression rule stated."""
+        from .report.portfolio import breakdown_markdown
+
+        return breakdown_markdown(self, lang)
+
+    def to_html(self, lang: Lang = "es") -> str:
+        """A self-contained HTML page of the groups."""
+        from .report.portfolio import breakdown_html
+
+        return breakdown_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        from .report.portfolio import breakdown_html
+
+        return breakdown_html(self, "es", fragment=True)
+
+
 class Portfolio(Frozen):
     """Many assessments against one protocol, and the files that could not be read.
 
@@ -86,6 +148,20 @@ class Portfolio(Frozen):
                 f"{len(self.summaries)} institutions, {len(self.failures)} unreadable)")
 
     __str__ = __repr__
+
+    def summary(self, by: str = "country", *, k: int = 3) -> Breakdown:
+        """The institutions grouped by ``by`` (``country``, ``subregion``, ``type`` or
+        ``language``): count, mean and median score, mean coverage, grades, the most common
+        blocking gaps and the weakest Sendai priority; groups under ``k`` suppressed.
+
+        Raises
+        ------
+        ValueError
+            For another attribute, or ``k`` below 1.
+        """
+        from ._breakdown import breakdown
+
+        return breakdown(self, by, k)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data (summaries and failures; assessments when kept)."""

@@ -47,12 +47,20 @@ LATEST_DATE = date(2999, 12, 31)
 ProfileDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
+InstitutionType = Literal["health", "pensions", "work-injury", "mixed"]
+"""What kind of social security institution: health, pensions, work injury, or several."""
+
+
 class Institution(Frozen):
-    """Who is assessed."""
+    """Who is assessed; ``subregion``, ``type`` and ``language`` group portfolios and guide
+    cooperation."""
 
     id: Id
     name: NonEmpty
     country: NonEmpty
+    subregion: NonEmpty | None = None
+    type: InstitutionType | None = None
+    language: Literal["es", "en", "pt", "fr"] | None = None
 
 
 class RoleAssignment(Frozen):

@@ -8,7 +8,8 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from ..portfolio import assess_many, profile_files
+from .._breakdown import GROUP_KEYS
+from ..portfolio import Portfolio, assess_many, profile_files
 from ..report import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
 from ._common import (
     ExitCode,
@@ -39,15 +40,7 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with bar:
         portfolio = assess_many(protocol, paths, workers=args.workers, as_of=args.as_of,
                                 strict=args.strict, progress=tick)
-    if args.format == "json":
-        text = portfolio_json(portfolio)
-    elif args.format == "csv":
-        text = portfolio_csv(portfolio)
-    elif args.format == "md":
-        text = portfolio_markdown(portfolio, args.lang)
-    else:
-        text = portfolio_html(portfolio, args.lang)
-    emit(text, args.output, out)
+    emit(_render(portfolio, args), args.output, out)
     for failure in portfolio.failures:
         for problem in failure.problems:
             print(problem, file=err)
@@ -63,6 +56,22 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              + ", ".join(s.institution.id for s in failed[:10])
                              + (" ..." if len(failed) > 10 else ""))
     return ExitCode.OK
+
+
+def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
+    if args.by is None:
+        if args.format == "json":
+            return portfolio_json(portfolio)
+        if args.format == "csv":
+            return portfolio_csv(portfolio)
+        render = portfolio_markdown if args.format == "md" else portfolio_html
+        return render(portfolio, args.lang)
+    summary = portfolio.summary(args.by, k=args.suppress_under)
+    if args.format == "json":
+        return summary.to_json()
+    if args.format == "csv":
+        return summary.to_csv()
+    return summary.to_markdown(args.lang) if args.format == "md" else summary.to_html(args.lang)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -96,4 +105,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="exit 1 if any institution scores below SCORE (0-100)")
     p.add_argument("--fail-on-blocking", action="store_true",
                    help="exit 1 if any institution has a blocking gap")
+    p.add_argument("--by", choices=GROUP_KEYS,
+                   help="write a summary by this institution attribute instead of one row per "
+                        "institution")
+    p.add_argument("--suppress-under", type=positive, default=3, metavar="K",
+                   help="with --by: show only the count of groups under K institutions "
+                        "(default: 3)")
     p.set_defaults(func=_batch)

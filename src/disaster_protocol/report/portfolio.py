@@ -7,13 +7,15 @@ import html
 import io
 import json
 from collections import Counter
+from collections.abc import Callable
 
-from .._i18n import Lang
-from ..portfolio import Portfolio
+from .._i18n import Lang, text
+from ..portfolio import Breakdown, GroupStats, Portfolio
 from ._common import cell, fmt, words
 from .html import page
 
-__all__ = ["portfolio_csv", "portfolio_html", "portfolio_json", "portfolio_markdown"]
+__all__ = ["breakdown_csv", "breakdown_html", "breakdown_json", "breakdown_markdown",
+           "portfolio_csv", "portfolio_html", "portfolio_json", "portfolio_markdown"]
 
 
 def portfolio_json(portfolio: Portfolio) -> str:
@@ -104,3 +106,76 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
         parts.append(f"<h2>{e(w('unreadable'))} ({len(portfolio.failures)})</h2><ul>{items}</ul>")
     return page(f"{w('portfolio')}: {portfolio.protocol.id}", "\n".join(parts), lang,
                 fragment=fragment)
+
+
+# ----------------------------------------------------------------------------- breakdowns
+
+def breakdown_json(breakdown: Breakdown) -> str:
+    """Stable JSON of a breakdown."""
+    return json.dumps(breakdown.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+_COLUMNS = ("group", "institutions", "suppressed", "mean_score", "median_score",
+            "mean_coverage", "grade_A", "grade_B", "grade_C", "common_blocking",
+            "weakest_priority")
+
+
+def _row(g: GroupStats) -> list[object]:
+    grades = g.grades or {}
+    return [g.group, g.institutions, int(g.suppressed),
+            *("" if v is None else v for v in (g.mean_score, g.median_score, g.mean_coverage)),
+            *(grades.get(x, "") for x in "ABC"), ";".join(g.common_blocking),
+            g.weakest_priority or ""]
+
+
+def breakdown_csv(breakdown: Breakdown) -> str:
+    """One row per group, then the total (group ``*``); suppressed cells are empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_COLUMNS)
+    for g in breakdown.groups:
+        writer.writerow(_row(g))
+    writer.writerow(_row(breakdown.total.model_copy(update={"group": "*"})))
+    return buffer.getvalue()
+
+
+def _cells(g: GroupStats, w: Callable[[str], str]) -> list[str]:
+    if g.suppressed:
+        return [str(g.institutions), w("suppressed"), "", "", "", "", ""]
+    grades = g.grades or {}
+    return [str(g.institutions), fmt(g.mean_score), fmt(g.median_score),
+            "-" if g.mean_coverage is None else f"{g.mean_coverage:.0%}",
+            " ".join(f"{x} {grades.get(x, 0)}" for x in "ABC"),
+            ", ".join(g.common_blocking) or "-", g.weakest_priority or "-"]
+
+
+def _breakdown_table(breakdown: Breakdown, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    w = words(lang)
+    head = [w("group"), w("count"), w("mean_score"), w("median_score"), w("coverage"),
+            w("grades"), w("common_blocking"), w("weakest_priority")]
+    rows = [[g.group, *_cells(g, w)] for g in breakdown.groups]
+    rows.append([w("total"), *_cells(breakdown.total, w)])
+    return head, rows
+
+
+def breakdown_markdown(breakdown: Breakdown, lang: Lang = "es") -> str:
+    """The groups as a Markdown table, with the suppression rule stated under it."""
+    head, rows = _breakdown_table(breakdown, lang)
+    out = [f"# {text('breakdown', lang, by=breakdown.by)}", "",
+           "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    out += ["", text("suppression", lang, k=breakdown.k), ""]
+    return "\n".join(out)
+
+
+def breakdown_html(breakdown: Breakdown, lang: Lang = "es", *, fragment: bool = False) -> str:
+    """The groups as a self-contained HTML page (or a fragment for Jupyter)."""
+    e = html.escape
+    head, rows = _breakdown_table(breakdown, lang)
+    title = text("breakdown", lang, by=breakdown.by)
+    table = ("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"
+             + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
+                       for row in rows) + "</table>")
+    body = (f"<h1>{e(title)}</h1>{table}"
+            f"<p class=meta>{e(text('suppression', lang, k=breakdown.k))}</p>")
+    return page(title, body, lang, fragment=fragment)
