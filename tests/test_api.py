@@ -16,6 +16,7 @@ def test_public_names_are_pinned() -> None:
         "Action",
         "ActionStatus",
         "Assessment",
+        "Comparison",
         "DisasterProtocolError",
         "Finding",
         "Institution",
@@ -31,14 +32,17 @@ def test_public_names_are_pinned() -> None:
         "ProtocolError",
         "Role",
         "Text",
+        "Trend",
         "__version__",
         "assess",
         "assess_many",
+        "compare",
         "load_profile",
         "load_protocol",
         "loads_profile",
         "loads_protocol",
         "profile_from_dict",
+        "trend",
     ]
     assert dp.__all__ == sorted(dp.__all__)
 

@@ -44,6 +44,7 @@ DELEGATIONS: set[tuple[str, str]] = {
     ("model", "_index"),  # Protocol.index, compiled on first use
     ("assessment", "report"),  # Assessment.to_json/to_markdown/to_html/to_csv/_repr_html_
     ("portfolio", "report"),  # Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_
+    ("compare", "report"),  # Comparison.to_* and Trend.to_csv
 }
 
 

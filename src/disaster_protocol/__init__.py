@@ -25,6 +25,7 @@ from . import report as report
 from ._i18n import Lang
 from .assess import assess
 from .assessment import Assessment, Finding, PlanStep
+from .compare import Comparison, Trend, compare, trend
 from .errors import DisasterProtocolError, Problem, ProblemCode, ProfileError, ProtocolError
 from .loader import load_profile, load_protocol, loads_profile, loads_protocol, profile_from_dict
 from .model import Action, Phase, Protocol, Role, Text
@@ -40,6 +41,7 @@ __all__ = [
     "Action",
     "ActionStatus",
     "Assessment",
+    "Comparison",
     "DisasterProtocolError",
     "Finding",
     "Institution",
@@ -55,12 +57,15 @@ __all__ = [
     "ProtocolError",
     "Role",
     "Text",
+    "Trend",
     "__version__",
     "assess",
     "assess_many",
+    "compare",
     "load_profile",
     "load_protocol",
     "loads_profile",
     "loads_protocol",
     "profile_from_dict",
+    "trend",
 ]

@@ -117,6 +117,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "también cuando los totales permitirían deducirlos.",
         "Groups with fewer than {k} institutions show only their count; others are left out "
         "too where the totals would give them away."),
+    # --- comparisons over time
+    "comparison": ("Cambios", "Changes"),
+    "before": ("Antes", "Before"),
+    "after": ("Después", "After"),
+    "change": ("Cambio", "Change"),
+    "rose": ("Acciones que subieron", "Actions that rose"),
+    "fell": ("Acciones que bajaron", "Actions that fell"),
+    "stayed": ("acciones sin cambio", "actions unchanged"),
+    "blocking_closed": ("Brechas que bloqueaban, cerradas", "Blocking gaps closed"),
+    "blocking_opened": ("Brechas que bloquean, nuevas", "Blocking gaps opened"),
+    "findings_new": ("Hallazgos nuevos", "New findings"),
+    "findings_resolved": ("Hallazgos resueltos", "Findings resolved"),
+    "plan_done": ("Pasos del plan cumplidos", "Plan steps done"),
     # --- the protocol, as shown by `show` and in playbooks
     "playbook": ("Guía de actuación", "Playbook"),
     "hazard": ("amenaza", "hazard"),

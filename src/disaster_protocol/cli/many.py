@@ -1,4 +1,4 @@
-"""Commands over many institutions: batch."""
+"""Commands over many institutions and over time: batch, compare."""
 
 from __future__ import annotations
 
@@ -9,11 +9,25 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .._breakdown import GROUP_KEYS
+from ..assess import assess
+from ..compare import compare
+from ..loader import load_profile
 from ..portfolio import Portfolio, assess_many, profile_files
-from ..report import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
+from ..report import (
+    comparison_csv,
+    comparison_html,
+    comparison_json,
+    comparison_markdown,
+    comparison_text,
+    portfolio_csv,
+    portfolio_html,
+    portfolio_json,
+    portfolio_markdown,
+)
 from ._common import (
     ExitCode,
     ThresholdError,
+    UsageError,
     add_format,
     add_lang,
     add_output,
@@ -55,6 +69,27 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ThresholdError(f"{len(failed)} institution(s) failed a threshold: "
                              + ", ".join(s.institution.id for s in failed[:10])
                              + (" ..." if len(failed) > 10 else ""))
+    return ExitCode.OK
+
+
+def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    protocol = protocol_of(args)
+    before, after = (assess(protocol, load_profile(path, protocol), strict=args.strict)
+                     for path in (args.old, args.new))
+    try:
+        change = compare(before, after, allow_other_institution=args.allow_other_institution)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("allow_other_institution=True",
+                                          "--allow-other-institution")) from None
+    if args.format == "json":
+        text = comparison_json(change)
+    elif args.format == "csv":
+        text = comparison_csv(change)
+    else:
+        render = {"text": comparison_text, "md": comparison_markdown,
+                  "html": comparison_html}[args.format]
+        text = render(change, args.lang)
+    emit(text, args.output, out)
     return ExitCode.OK
 
 
@@ -112,3 +147,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="with --by: show only the count of groups under K institutions "
                         "(default: 3)")
     p.set_defaults(func=_batch)
+
+    p = sub.add_parser("compare", help="what changed between two profiles of one institution",
+                       description="Score two profiles of one institution (an earlier and a "
+                                   "later one) and report what changed: score and grade, group "
+                                   "scores, actions that rose and fell, blocking gaps closed "
+                                   "and opened, findings new and resolved, plan steps done.")
+    p.add_argument("old", metavar="OLD", help="the earlier profile")
+    p.add_argument("new", metavar="NEW", help="the later profile")
+    add_protocol(p)
+    add_format(p, ("text", "md", "json", "csv", "html"),
+               "text (default), md, json, csv (one row per action that changed) or html")
+    add_output(p)
+    add_lang(p, "the report")
+    p.add_argument("--strict", action="store_true",
+                   help="count level 3-4 claims without evidence as level 2")
+    p.add_argument("--allow-other-institution", action="store_true",
+                   help="compare profiles of different institutions")
+    p.set_defaults(func=_compare)

@@ -9,6 +9,14 @@ catalogue in :mod:`disaster_protocol._i18n`.
 
 from __future__ import annotations
 
+from .compare import (
+    comparison_csv,
+    comparison_html,
+    comparison_json,
+    comparison_markdown,
+    comparison_text,
+    trend_csv,
+)
 from .data import actions_json, assessment_csv, assessment_json, playbook_json
 from .graph_export import EXPORT_FORMATS, export_graph
 from .html import assessment_html
@@ -27,6 +35,11 @@ __all__ = [
     "assessment_json",
     "assessment_markdown",
     "assessment_text",
+    "comparison_csv",
+    "comparison_html",
+    "comparison_json",
+    "comparison_markdown",
+    "comparison_text",
     "export_graph",
     "json_schema",
     "plan_text",
@@ -42,4 +55,5 @@ __all__ = [
     "profile_template_yaml",
     "protocol_markdown",
     "protocol_summary",
+    "trend_csv",
 ]

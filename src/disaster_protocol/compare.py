@@ -1,0 +1,245 @@
+"""One institution over time: :func:`compare` two assessments, :func:`trend` three or more.
+
+A :class:`Comparison` says what changed between two assessments of one institution against one
+protocol version: the score and grade, every group score, the actions that rose, fell or
+stayed, the blocking gaps closed and opened, the findings new and resolved, and the plan steps
+done. A :class:`Trend` lists the scores of three or more dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Literal
+
+from ._frozen import Frozen, ReadOnly
+from ._i18n import Lang
+from .assessment import Assessment, FindingKind, ProtocolRef
+from .errors import require_type
+from .profile import Institution
+
+__all__ = ["ActionChange", "Comparison", "GroupChange", "Trend", "TrendPoint", "compare",
+           "trend"]
+
+GROUP_FAMILIES = ("by_phase", "by_priority", "by_role", "by_hazard")
+
+
+class GroupChange(Frozen):
+    """A group score before and after (``None`` where nothing in the group applies)."""
+
+    before: float | None
+    after: float | None
+    change: float | None
+
+
+class ActionChange(Frozen):
+    """One action's effective level before and after (``None``: n/a)."""
+
+    action: str
+    before: int | None
+    after: int | None
+
+
+class Comparison(Frozen):
+    """What changed between two assessments of one institution (see :func:`compare`)."""
+
+    protocol: ProtocolRef
+    institution: Institution
+    before: date
+    after: date
+    score_before: float
+    score_after: float
+    score_change: float
+    grade_before: Literal["A", "B", "C"]
+    grade_after: Literal["A", "B", "C"]
+    groups: ReadOnly[str, ReadOnly[str, GroupChange]]
+    rose: tuple[ActionChange, ...]
+    fell: tuple[ActionChange, ...]
+    stayed: tuple[str, ...]
+    blocking_closed: tuple[str, ...]
+    blocking_opened: tuple[str, ...]
+    findings_new: tuple[tuple[FindingKind, str], ...]
+    findings_resolved: tuple[tuple[FindingKind, str], ...]
+    plan_done: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return (f"Comparison({self.institution.id}: {self.before} {self.score_before:.1f} -> "
+                f"{self.after} {self.score_after:.1f}, {len(self.rose)} rose, "
+                f"{len(self.fell)} fell)")
+
+    __str__ = __repr__
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Stable JSON text."""
+        from .report.compare import comparison_json
+
+        return comparison_json(self)
+
+    def to_csv(self) -> str:
+        """One row per action whose level changed: id, before, after."""
+        from .report.compare import comparison_csv
+
+        return comparison_csv(self)
+
+    def to_markdown(self, lang: Lang = "es") -> str:
+        """A Markdown report of the changes."""
+        from .report.compare import comparison_markdown
+
+        return comparison_markdown(self, lang)
+
+    def to_html(self, lang: Lang = "es") -> str:
+        """A self-contained HTML page of the changes."""
+        from .report.compare import comparison_html
+
+        return comparison_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        from .report.compare import comparison_html
+
+        return comparison_html(self, "es", fragment=True)
+
+
+class TrendPoint(Frozen):
+    """One date of a trend."""
+
+    as_of: date
+    score: float
+    grade: Literal["A", "B", "C"]
+    coverage: float
+    blocking: int
+    by_phase: ReadOnly[str, float | None]
+    by_priority: ReadOnly[str, float | None]
+
+
+class Trend(Frozen):
+    """The scores of one institution at three or more dates, oldest first."""
+
+    protocol: ProtocolRef
+    institution: Institution
+    points: tuple[TrendPoint, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
+
+    def to_csv(self) -> str:
+        """One row per date: score, grade, coverage, blocking gaps, scores by phase."""
+        from .report.compare import trend_csv
+
+        return trend_csv(self)
+
+
+def _key(finding_kind: FindingKind, action: str | None, role: str | None) -> tuple[
+        FindingKind, str]:
+    return finding_kind, action or role or ""
+
+
+def _check_pair(before: Assessment, after: Assessment, allow_other_institution: bool) -> None:
+    require_type(before, Assessment, "before", "an Assessment (from assess)")
+    require_type(after, Assessment, "after", "an Assessment (from assess)")
+    if before.protocol != after.protocol:
+        raise ValueError(f"the assessments were made against different protocols "
+                         f"({before.protocol.id} {before.protocol.version} and "
+                         f"{after.protocol.id} {after.protocol.version}); assess both profiles "
+                         "against one protocol")
+    if before.institution.id != after.institution.id and not allow_other_institution:
+        raise ValueError(f"the assessments are of different institutions "
+                         f"({before.institution.id!r} and {after.institution.id!r}); pass "
+                         "allow_other_institution=True to compare them anyway")
+
+
+def compare(before: Assessment, after: Assessment, *,
+            allow_other_institution: bool = False) -> Comparison:
+    """What changed from ``before`` to ``after``.
+
+    Raises
+    ------
+    ValueError
+        If the assessments were made against different protocol versions, or are of
+        different institutions (unless ``allow_other_institution``).
+    TypeError
+        If either is not an :class:`~disaster_protocol.Assessment`.
+
+    Examples
+    --------
+    >>> import disaster_protocol as dp
+    >>> protocol = dp.load_protocol()
+    >>> head = ("schema_version: 1\\ninstitution: {id: x, name: X, country: MX}\\n"
+    ...         "assessed_on: 2026-01-31\\n")
+    >>> old = dp.assess(protocol, dp.loads_profile(head + "actions: {GOV-01: 1}", protocol))
+    >>> new = dp.assess(protocol, dp.loads_profile(head + "actions: {GOV-01: 3}", protocol))
+    >>> change = compare(old, new)
+    >>> [(c.action, c.before, c.after) for c in change.rose], change.plan_done
+    ([('GOV-01', 1, 3)], ('GOV-01',))
+    """
+    _check_pair(before, after, allow_other_institution)
+    old = {r.action: r.effective for r in before.actions}
+    new = {r.action: r.effective for r in after.actions}
+    rose, fell, stayed = [], [], []
+    for action, level in new.items():
+        was = old.get(action)
+        change = ActionChange(action=action, before=was, after=level)
+        if (level or 0) > (was or 0):
+            rose.append(change)
+        elif (level or 0) < (was or 0):
+            fell.append(change)
+        else:
+            stayed.append(action)
+    findings_old = {_key(f.kind, f.action, f.role) for f in before.findings}
+    findings_new = {_key(f.kind, f.action, f.role) for f in after.findings}
+    return Comparison(
+        protocol=after.protocol, institution=after.institution, before=before.as_of,
+        after=after.as_of, score_before=before.score, score_after=after.score,
+        score_change=round(after.score - before.score, 1), grade_before=before.grade,
+        grade_after=after.grade, groups=_groups(before, after), rose=tuple(rose),
+        fell=tuple(fell), stayed=tuple(stayed),
+        blocking_closed=tuple(a for a in before.blocking if a not in after.blocking),
+        blocking_opened=tuple(a for a in after.blocking if a not in before.blocking),
+        findings_new=tuple(k for k in _ordered(after) if k not in findings_old),
+        findings_resolved=tuple(k for k in _ordered(before) if k not in findings_new),
+        plan_done=tuple(s.action for s in before.plan if (new.get(s.action) or 0) >= 3))
+
+
+def _ordered(assessment: Assessment) -> list[tuple[FindingKind, str]]:
+    return list(dict.fromkeys(_key(f.kind, f.action, f.role) for f in assessment.findings))
+
+
+def _groups(before: Assessment, after: Assessment) -> dict[str, dict[str, GroupChange]]:
+    out: dict[str, dict[str, GroupChange]] = {}
+    for family in GROUP_FAMILIES:
+        old, new = getattr(before, family), getattr(after, family)
+        out[family] = {key: GroupChange(
+            before=old.get(key), after=value,
+            change=None if value is None or old.get(key) is None
+            else round(value - old[key], 1)) for key, value in new.items()}
+    return out
+
+
+def trend(assessments: Iterable[Assessment]) -> Trend:
+    """The scores of one institution at three or more dates, oldest first.
+
+    Raises
+    ------
+    ValueError
+        With fewer than three assessments, several institutions or protocol versions, or two
+        assessments of the same date.
+    """
+    items = list(assessments)
+    for item in items:
+        require_type(item, Assessment, "assessments", "Assessments (from assess)")
+    if len(items) < 3:
+        raise ValueError(f"a trend needs three or more assessments (got {len(items)}); "
+                         "compare two with compare()")
+    if len({a.institution.id for a in items}) > 1 or len({a.protocol for a in items}) > 1:
+        raise ValueError("a trend follows one institution against one protocol version")
+    items.sort(key=lambda a: a.as_of)
+    if len({a.as_of for a in items}) < len(items):
+        raise ValueError("two assessments have the same date; keep one per date")
+    return Trend(protocol=items[0].protocol, institution=items[-1].institution, points=tuple(
+        TrendPoint(as_of=a.as_of, score=a.score, grade=a.grade, coverage=a.coverage,
+                   blocking=len(a.blocking), by_phase=a.by_phase, by_priority=a.by_priority)
+        for a in items))

@@ -1,0 +1,97 @@
+"""Comparisons and trends of one institution over time."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+
+from .._i18n import Lang
+from ..compare import Comparison, Trend
+from ._common import cell, fmt, words
+from .html import page
+
+__all__ = ["comparison_csv", "comparison_html", "comparison_json", "comparison_markdown",
+           "comparison_text", "trend_csv"]
+
+
+def comparison_json(comparison: Comparison) -> str:
+    """Stable JSON of a comparison."""
+    return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """One row per action whose effective level changed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["institution", "action", "before", "after", "change"])
+    for c in (*comparison.rose, *comparison.fell):
+        writer.writerow([comparison.institution.id, c.action,
+                         "" if c.before is None else c.before,
+                         "" if c.after is None else c.after, (c.after or 0) - (c.before or 0)])
+    return buffer.getvalue()
+
+
+def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
+    """(heading, content) pairs every text format shows."""
+    c, w = comparison, words(lang)
+    return [
+        (w("score"), f"{c.score_before:.1f} -> {c.score_after:.1f} ({c.score_change:+.1f}); "
+                     f"{w('grade')} {c.grade_before} -> {c.grade_after}"),
+        (w("rose"), ", ".join(f"{a.action} {a.before}->{a.after}" for a in c.rose) or w("none")),
+        (w("fell"), ", ".join(f"{a.action} {a.before}->{a.after}" for a in c.fell) or w("none")),
+        (w("blocking_closed"), ", ".join(c.blocking_closed) or w("none")),
+        (w("blocking_opened"), ", ".join(c.blocking_opened) or w("none")),
+        (w("findings_new"), ", ".join(f"{k} {a}" for k, a in c.findings_new) or w("none")),
+        (w("findings_resolved"), ", ".join(f"{k} {a}" for k, a in c.findings_resolved)
+         or w("none")),
+        (w("plan_done"), ", ".join(c.plan_done) or w("none")),
+        (w("by_phase"), "  ".join(f"{k} {fmt(g.before)}->{fmt(g.after)}"
+                                  for k, g in c.groups["by_phase"].items())),
+    ]
+
+
+def _title(comparison: Comparison, lang: Lang) -> str:
+    c = comparison
+    return (f"{words(lang)('comparison')}: {c.institution.name} ({c.institution.id}), "
+            f"{c.before} -> {c.after}")
+
+
+def comparison_text(comparison: Comparison, lang: Lang = "es") -> str:
+    """A terminal summary of the changes (what ``disaster-protocol compare`` prints)."""
+    lines = [_title(comparison, lang)]
+    lines += [f"{head}: {body}" for head, body in _lines(comparison, lang)]
+    lines.append(f"{len(comparison.stayed)} {words(lang)('stayed')}")
+    return "\n".join(lines) + "\n"
+
+
+def comparison_markdown(comparison: Comparison, lang: Lang = "es") -> str:
+    """A Markdown report of the changes."""
+    out = [f"# {_title(comparison, lang)}", ""]
+    out += [f"- **{head}:** {cell(body)}" for head, body in _lines(comparison, lang)]
+    return "\n".join(out) + "\n"
+
+
+def comparison_html(comparison: Comparison, lang: Lang = "es", *,
+                    fragment: bool = False) -> str:
+    """A self-contained HTML page of the changes (or a fragment for Jupyter)."""
+    e = html.escape
+    rows = "".join(f"<tr><th>{e(head)}</th><td>{e(body)}</td></tr>"
+                   for head, body in _lines(comparison, lang))
+    title = _title(comparison, lang)
+    return page(title, f"<h1>{e(title)}</h1><table>{rows}</table>", lang, fragment=fragment)
+
+
+def trend_csv(trend: Trend) -> str:
+    """One row per date, oldest first."""
+    phases = list(trend.points[0].by_phase) if trend.points else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["institution", "as_of", "score", "grade", "coverage", "blocking",
+                     *(f"phase:{p}" for p in phases)])
+    for p in trend.points:
+        writer.writerow([trend.institution.id, p.as_of.isoformat(), f"{p.score:.1f}", p.grade,
+                         f"{p.coverage:g}", p.blocking,
+                         *("" if p.by_phase.get(k) is None else p.by_phase[k] for k in phases)])
+    return buffer.getvalue()
