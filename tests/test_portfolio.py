@@ -280,3 +280,15 @@ def test_batch_by_writes_the_summary(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["group"], r["institutions"]) for r in rows] == [("MX", "2"), ("PE", "2"),
                                                               ("*", "4")]
+
+
+def test_the_same_work_maps_over_a_dask_bag(region: Path, bundled: dp.Protocol) -> None:
+    bag = pytest.importorskip("dask.bag")
+    from disaster_protocol.portfolio import score_file
+
+    paths = [str(p) for p in profile_files([region])]
+    mapped = bag.from_sequence(paths, npartitions=3).map(score_file, protocol=bundled)
+    results = mapped.compute(scheduler="synchronous")
+    portfolio = dp.assess_many(bundled, [region])
+    assert [r for r in results if isinstance(r, Summary)] == list(portfolio.summaries)
+    assert [r for r in results if isinstance(r, Failure)] == list(portfolio.failures)
