@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 import disaster_protocol as dp
-from disaster_protocol._yaml import paused_gc
+from disaster_protocol._plain import paused_gc
 from disaster_protocol.profile import ActionStatus, Institution, Level, Profile, RoleAssignment
 
 from .conftest import ratio_to_floor

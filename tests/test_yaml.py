@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from disaster_protocol import _yaml
+from disaster_protocol import _plain, _yaml
 from disaster_protocol.errors import ProtocolError
 
 
@@ -136,7 +136,7 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
     import yaml
 
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
-    plain = _yaml._read_plain(text)
+    plain = _plain._read_plain(text)
     careful, (positions, _, _) = _yaml._read_carefully(text, "t", ProtocolError, 1000)
     assert plain == careful == {"root": tree}
     assert () in positions
@@ -153,8 +153,8 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
     "[" * 70 + "]" * 70,  # deep nesting
 ])
 def test_the_plain_reader_leaves_the_unusual_to_the_careful_one(text: str) -> None:
-    with pytest.raises(_yaml._NeedsCareError):
-        _yaml._read_plain(text)
+    with pytest.raises(_plain._NeedsCareError):
+        _plain._read_plain(text)
 
 
 def test_the_careful_reader_takes_anchors_in_valid_files() -> None:
@@ -198,10 +198,10 @@ def test_paused_gc_restores_the_collector(enabled: bool) -> None:
     before = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
-        with _yaml.paused_gc():
+        with _plain.paused_gc():
             assert not gc.isenabled()
         assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), _yaml.paused_gc():
+        with pytest.raises(RuntimeError), _plain.paused_gc():
             raise RuntimeError
         assert gc.isenabled() is enabled
     finally:

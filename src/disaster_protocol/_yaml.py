@@ -1,7 +1,8 @@
 """Safe YAML reading with a side table of positions.
 
-The document is composed into a node tree by PyYAML's safe composer (the C one when present) and
-built into plain Python data here, so that:
+A plain document is read first by :mod:`._plain`, straight from the parser's events. A document
+with a problem, or anything unusual, is composed into a node tree by PyYAML's safe composer (the
+C one when present) and built into plain Python data here, so that:
 
 * every value's line and column is recorded in a side table keyed by its path, never injected
   into the data;
@@ -14,16 +15,24 @@ Nothing here knows what a protocol or a profile is.
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path as FsPath
-from typing import Any
 
 import yaml
 
+from ._plain import (
+    _MAP_TAG,
+    _SCALAR_TAGS,
+    _SEQ_TAG,
+    _STR_TAG,
+    MAX_DEPTH,
+    _Loader,
+    _NeedsCareError,
+    _read_plain,
+    paused_gc,
+)
 from .errors import DisasterProtocolError, Problem, ProblemCode
 
 __all__ = [
@@ -34,7 +43,6 @@ __all__ = [
     "display_path",
     "parse_json",
     "parse_text",
-    "paused_gc",
     "read_text",
 ]
 
@@ -44,22 +52,9 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ALIAS_NODES = 10_000
 """Most nodes that alias expansion may add to a document."""
 
-MAX_DEPTH = 64
-"""Deepest nesting of collections accepted."""
-
 Path = tuple[str | int, ...]
 """A location inside a document: mapping keys and sequence indexes from the root."""
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SCALAR_TAGS: dict[str, Callable[[yaml.constructor.SafeConstructor, yaml.ScalarNode], object]] = {
-    tag: fn
-    for tag, fn in yaml.constructor.SafeConstructor.yaml_constructors.items()
-    if tag is not None and tag not in (_SEQ_TAG, _MAP_TAG, "tag:yaml.org,2002:omap",
-                                       "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set")
-}
 
 
 Located = tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]], dict[Path, str]]
@@ -230,118 +225,6 @@ def _read_carefully(text: str, source: str, error: type[DisasterProtocolError],
     return data, (builder.positions, builder.key_positions, builder.plain_scalars)
 
 
-class _NeedsCareError(Exception):
-    """The plain reader met something only the careful reader may decide on."""
-
-
-_resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
-    yaml.resolver.Resolver().resolve)
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_NOTHING = object()
-
-
-def _read_plain(text: str) -> object:
-    """Build the data of a plain document straight from the parser's events.
-
-    No node tree is kept (it weighs about twenty times the text) and no position is noted.
-    Anything out of the ordinary (an anchor or alias, an explicit tag, a key given twice, a
-    key that is not a scalar, deep nesting, several documents, a value that does not read)
-    raises :class:`_NeedsCareError`, and the careful reader decides. The data is the same as
-    the careful reader's.
-    """
-    loader = _Loader(text)
-    try:
-        return _PlainBuilder().run(loader.get_event)
-    finally:
-        loader.dispose()
-
-
-class _PlainBuilder:
-    """Data from events: a stack of open collections, and for each the key awaiting a value."""
-
-    def __init__(self) -> None:
-        self.stack: list[list[object] | dict[str, object]] = []
-        self.keys: list[str | None] = []
-        self.root: object = _NOTHING
-        self.documents = 0
-
-    def run(self, next_event: Callable[[], yaml.Event]) -> object:
-        handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
-            yaml.ScalarEvent: self._scalar, yaml.MappingStartEvent: self._start,
-            yaml.SequenceStartEvent: self._start, yaml.MappingEndEvent: self._end,
-            yaml.SequenceEndEvent: self._end, yaml.DocumentStartEvent: self._document,
-            yaml.StreamStartEvent: _ignore, yaml.DocumentEndEvent: _ignore}
-        while True:
-            event = next_event()
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-            elif type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
-                return self.root
-            else:  # an alias, or an empty file: the careful reader decides
-                raise _NeedsCareError
-
-    def _document(self, event: yaml.DocumentStartEvent) -> None:
-        self.documents += 1
-        if self.documents > 1:
-            raise _NeedsCareError
-
-    def _start(self, event: yaml.CollectionStartEvent) -> None:
-        if event.anchor is not None or (event.tag is not None and event.tag != "!") \
-                or len(self.stack) >= MAX_DEPTH:
-            raise _NeedsCareError
-        self.stack.append({} if type(event) is yaml.MappingStartEvent else [])
-        self.keys.append(None)
-
-    def _end(self, event: yaml.CollectionEndEvent) -> None:
-        self.keys.pop()
-        self._place(self.stack.pop())
-
-    def _scalar(self, event: yaml.ScalarEvent) -> None:
-        stack, keys = self.stack, self.keys
-        if stack and keys[-1] is None and isinstance(stack[-1], dict):
-            name = str(event.value)  # a key: kept as written, like the careful reader does
-            if name in stack[-1] or event.anchor is not None:
-                raise _NeedsCareError  # the careful reader names both lines
-            keys[-1] = name
-        else:
-            self._place(_plain_scalar(event))
-
-    def _place(self, value: object) -> None:
-        stack = self.stack
-        if not stack:
-            self.root = value
-            return
-        parent = stack[-1]
-        if isinstance(parent, list):
-            parent.append(value)
-        elif self.keys[-1] is None:
-            raise _NeedsCareError  # a key that is not plain text
-        else:
-            parent[self.keys[-1]] = value
-            self.keys[-1] = None
-
-
-def _ignore(event: yaml.Event) -> None:
-    pass
-
-
-def _plain_scalar(event: yaml.ScalarEvent) -> object:
-    if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-        raise _NeedsCareError
-    tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
-    if tag == _STR_TAG:
-        return event.value
-    construct = _SCALAR_TAGS.get(tag)
-    if construct is None:
-        raise _NeedsCareError
-    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
-    try:
-        return construct(_CONSTRUCTOR, node)
-    except (yaml.YAMLError, ValueError):
-        raise _NeedsCareError from None
-
-
 def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml.Node:
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -360,22 +243,6 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
         raise error([Problem(file=source, line=1, column=1, message="the file is empty",
                              code="empty-file")])
     return root
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large input is read.
-
-    Reading builds many objects and no cycles, so the collector's passes are wasted work (they
-    cost more than the reading itself on large files). Its state is restored afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_json(text: str, source: str, *,

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from . import _yaml
 from ._checks import profile_problems, protocol_problems
 from ._csv import parse_csv
+from ._plain import paused_gc
 from ._validation import check_version, problems_from_validation
 from ._yaml import Document
 from .errors import Problem, ProfileError, ProtocolError, require_type
@@ -145,7 +146,7 @@ def loads_protocol(text: str, *, source: str = "<string>",
 
 
 def _protocol_from_text(text: str, source: str) -> Protocol:
-    with _yaml.paused_gc():  # a large protocol is millions of objects and no cycles
+    with paused_gc():  # a large protocol is millions of objects and no cycles
         doc = _yaml.parse_text(text, source, error=ProtocolError)
         check_version(doc, ProtocolError, "protocol")
         protocol = _validated(Protocol, doc, ProtocolError)

@@ -24,7 +24,7 @@ from typing import Literal
 
 from ._frozen import Frozen, ReadOnly, trusted
 from ._i18n import Lang
-from ._yaml import paused_gc
+from ._plain import paused_gc
 from .assess import assess
 from .assessment import Assessment, ProtocolRef
 from .errors import DisasterProtocolError, Problem, require_type
