@@ -292,3 +292,25 @@ def test_the_same_work_maps_over_a_dask_bag(region: Path, bundled: dp.Protocol) 
     portfolio = dp.assess_many(bundled, [region])
     assert [r for r in results if isinstance(r, Summary)] == list(portfolio.summaries)
     assert [r for r in results if isinstance(r, Failure)] == list(portfolio.failures)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    write_region(tmp_path, 3)
+    terminal, out = _Terminal(), io.StringIO()
+    assert main(["batch", str(tmp_path)], stdout=out, stderr=terminal) == ExitCode.OK
+    assert "0/3 [" in terminal.getvalue()  # the bar, counting the three profiles
+    assert "profile/s" in terminal.getvalue()
+    assert run("batch", str(tmp_path))[2] == ""  # not a terminal: quiet
+
+
+def test_summaries_built_without_validation_equal_validated_ones(region: Path,
+                                                                 bundled: dp.Protocol) -> None:
+    for summary in dp.assess_many(bundled, [region]).summaries[:3]:
+        checked = Summary.model_validate(summary.model_dump())
+        assert checked == summary
+        assert checked.model_dump_json() == summary.model_dump_json()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from tqdm import tqdm
@@ -111,7 +110,7 @@ def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
 
 def _is_terminal(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and stream is sys.stderr
+    return bool(isatty and isatty())
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
