@@ -314,3 +314,16 @@ def test_summaries_built_without_validation_equal_validated_ones(region: Path,
         checked = Summary.model_validate(summary.model_dump())
         assert checked == summary
         assert checked.model_dump_json() == summary.model_dump_json()
+
+
+def test_a_profile_in_memory_for_another_protocol_is_a_failure_not_a_stop(
+        bundled: dp.Protocol) -> None:
+    cases = dp.load_protocol(CASES)
+    foreign = dp.profile_from_dict({
+        "schema_version": 1, "institution": {"id": "z", "name": "Z", "country": "MX"},
+        "assessed_on": "2026-06-30", "actions": {"A1": 3}}, cases)
+    mine = dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+    portfolio = dp.assess_many(bundled, [foreign, mine])
+    assert [s.institution.id for s in portfolio.summaries] == ["caja-ejemplo-b"]
+    assert portfolio.failures[0].source == "<profile of z>"
+    assert portfolio.failures[0].problems[0].code == "unknown-action"

@@ -312,11 +312,19 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
         scored = iter(_score_files(protocol, paths, workers, options, tick))
         for entry in entries:
             if isinstance(entry, Profile):
-                results.append((None, assess(protocol, entry, as_of=as_of, strict=strict)))
+                results.append((None, _score_profile(protocol, entry, options)))
                 tick(1)
             else:
                 results.append((entry, next(scored)))
     return _portfolio(protocol, results)
+
+
+def _score_profile(protocol: Protocol, profile: Profile, options: _Options
+                   ) -> Assessment | Failure:
+    try:
+        return assess(protocol, profile, as_of=options.as_of, strict=options.strict)
+    except DisasterProtocolError as exc:  # a profile checked against another protocol
+        return Failure(source=f"<profile of {profile.institution.id}>", problems=exc.problems)
 
 
 def _score_files(protocol: Protocol, paths: Sequence[str], workers: int | None,
