@@ -407,3 +407,20 @@ def test_usage_errors_go_to_the_stream_given() -> None:
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert "the following arguments are required: PROFILE" in err
+
+
+def test_template_csv_writes_neither_file_when_the_sidecar_cannot_be(tmp_path: Path) -> None:
+    (tmp_path / "x.meta.yaml").mkdir()
+    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "x.csv"))
+    assert code == ExitCode.BAD_INPUT
+    assert "x.meta.yaml: is a directory" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_csv_sidecar_that_is_a_directory_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("action_id,level,evidence,last_exercised,justification,"
+                                    "note\nGOV-01,1,,,,\n", encoding="utf-8")
+    (tmp_path / "p.meta.yaml").mkdir()
+    code, _, err = run("check", str(tmp_path / "p.csv"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == f"{tmp_path / 'p.meta.yaml'}: is a directory, not a file [unreadable-file]\n"

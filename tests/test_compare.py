@@ -134,3 +134,29 @@ def test_compare_command(tmp_path: Path) -> None:
     assert "pass --allow-other-institution" in err
     assert run("compare", old, other, "--protocol", str(CASES),
                "--allow-other-institution")[0] == ExitCode.OK
+
+
+def test_findings_without_an_action_are_told_apart_by_their_unit(protocol: dp.Protocol) -> None:
+    roles_a = {"RMU": "A", "ICT": "A", "BEN": "A", "HLTH": "A"}  # unit A fills 4 roles
+    roles_b = {"RMU": "B", "ICT": "B", "BEN": "B", "HLTH": "B"}
+
+    def with_roles(roles: dict[str, str]) -> dp.Assessment:
+        return dp.assess(protocol, dp.profile_from_dict({
+            "schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": "2026-06-30", "roles": roles, "actions": {"A1": 1}}, protocol))
+
+    change = dp.compare(with_roles(roles_a), with_roles(roles_b))
+    assert change.findings_resolved == (("overloaded-unit", "A"),)
+    assert change.findings_new == (("overloaded-unit", "B"),)
+
+
+def test_an_action_that_stops_applying_neither_rose_nor_fell(protocol: dp.Protocol) -> None:
+    na = {"level": "n/a", "justification": "no"}
+    change = dp.compare(scored(protocol, {"A1": 1, "A4": 2}, "2025-06-30"),
+                        scored(protocol, {"A1": 1, "A4": na}))
+    assert (change.rose, change.fell) == ((), ())
+    assert [(c.action, c.before, c.after) for c in change.rescoped] == [("A4", 2, None)]
+    assert "A4 2->n/a" in change.to_markdown("en")  # A4 at 2: one above A1 at 1
+    rows = list(csv.DictReader(io.StringIO(change.to_csv())))
+    assert rows == [{"institution": "x", "action": "A4", "before": "2", "after": "n/a",
+                     "change": ""}]

@@ -327,3 +327,23 @@ def test_a_profile_in_memory_for_another_protocol_is_a_failure_not_a_stop(
     assert [s.institution.id for s in portfolio.summaries] == ["caja-ejemplo-b"]
     assert portfolio.failures[0].source == "<profile of z>"
     assert portfolio.failures[0].problems[0].code == "unknown-action"
+
+
+def test_an_institution_counts_once_by_its_latest_assessment() -> None:
+    protocol = dp.load_protocol(CASES)
+    rows = [dp.profile_from_dict({
+        "schema_version": 1, "assessed_on": day,
+        "institution": {"id": "solo", "name": "Solo", "country": "ZZ"},
+        "actions": {"A1": level}}, protocol) for day, level in
+        (("2024-06-30", 1), ("2026-06-30", 3), ("2025-06-30", 2))]
+    summary = dp.assess_many(protocol, rows).summary("country", k=3)
+    (group,) = summary.groups
+    assert (group.institutions, group.suppressed) == (1, True)  # three files, one institution
+    shown = dp.assess_many(protocol, rows).summary("country", k=1)
+    assert shown.total.mean_score == 12.5  # the 2026 assessment alone: A1 at 3 of 24 points
+
+
+def test_a_single_path_is_refused_rather_than_read_letter_by_letter(
+        bundled: dp.Protocol) -> None:
+    with pytest.raises(TypeError, match="wrap a single one in"):
+        dp.assess_many(bundled, "examples/profiles")

@@ -320,3 +320,26 @@ def test_wrong_argument_types_are_a_type_error(cases: dp.Protocol,
                                                 call: Callable[[dp.Protocol], object]) -> None:
     with pytest.raises(TypeError, match="must be"):
         call(cases)
+
+
+def test_json_values_yaml_would_misread_keep_their_positions(cases: dp.Protocol,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"schema_version": 1,\n "institution": {"id": "x", "name": "X", '
+                    '"country": "MX"},\n "assessed_on": "2026-06-30",\n'
+                    ' "actions": {"A1": 1e400}}\n', encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(path, cases)
+    assert str(info.value).startswith(f"{path}:4:20: actions.A1.level: must be 0-4")
+
+
+def test_a_shorthand_boolean_level_names_what_was_written(cases: dp.Protocol) -> None:
+    assert errors(HEAD + "actions: {A1: yes}\n", cases) == [
+        "p.yaml:4:15: actions.A1.level: must be 0-4, n/a or unknown (got 'yes', read by YAML "
+        "as True) [invalid-level]"]
+
+
+def test_a_schema_version_written_as_a_float_is_unsupported(cases: dp.Protocol) -> None:
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(HEAD.replace("schema_version: 1", "schema_version: 1.0"), cases)
+    assert info.value.codes == ("unsupported-schema-version",)

@@ -206,3 +206,11 @@ def test_paused_gc_restores_the_collector(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if before else gc.disable)()
+
+
+@pytest.mark.parametrize("text", ["!!python/object:os.system x: 1\n",
+                                  "{!!python/name:os.system x: 1}\n"])
+def test_unsafe_tags_on_keys_are_refused(text: str) -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse(text)
+    assert info.value.codes == ("unsafe-tag",)

@@ -1,6 +1,7 @@
 """Portfolio summaries by group, with small-group suppression.
 
-A group with fewer than ``k`` institutions shows how many it has and nothing else. Where the
+Each institution counts once, by its latest assessment. A group with fewer than ``k``
+institutions shows how many it has and nothing else. Where the
 institutions left out that way number fewer than ``k`` in all, the totals would give them away
 (the total minus the other groups), so the smallest groups still shown are left out too
 (secondary suppression) until the groups left out hold ``k`` institutions or more, or every
@@ -33,13 +34,25 @@ def breakdown(portfolio: Portfolio, by: str, k: int) -> Breakdown:
         raise ValueError(f"cannot group by {by!r}; choose one of: {', '.join(GROUP_KEYS)}")
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a whole number of at least 1 (got {k!r})")
+    latest = _latest(portfolio.summaries)
     rows: dict[str, list[Summary]] = {}
-    for summary in portfolio.summaries:
+    for summary in latest:
         rows.setdefault(group_key(summary, by), []).append(summary)
     hidden = _suppressed({key: len(members) for key, members in rows.items()}, k)
     groups = tuple(_stats(key, members, key in hidden) for key, members in sorted(rows.items()))
-    total = _stats("", list(portfolio.summaries), len(portfolio.summaries) < k)
+    total = _stats("", latest, len(latest) < k)
     return Breakdown(by=by, k=k, groups=groups, total=total)
+
+
+def _latest(summaries: Sequence[Summary]) -> list[Summary]:
+    """One row per institution: its latest assessment (the last given, on equal dates), so
+    that a group counts institutions, not files, and no date is averaged with another."""
+    latest: dict[str, Summary] = {}
+    for summary in summaries:
+        known = latest.get(summary.institution.id)
+        if known is None or summary.as_of >= known.as_of:
+            latest[summary.institution.id] = summary
+    return list(latest.values())
 
 
 def _suppressed(sizes: dict[str, int], k: int) -> set[str]:

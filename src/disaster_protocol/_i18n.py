@@ -125,6 +125,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rose": ("Acciones que subieron", "Actions that rose"),
     "fell": ("Acciones que bajaron", "Actions that fell"),
     "stayed": ("acciones sin cambio", "actions unchanged"),
+    "rescoped": ("Acciones que dejaron de aplicar o vuelven a aplicar",
+                 "Actions that stopped or started to apply"),
     "blocking_closed": ("Brechas que bloqueaban, cerradas", "Blocking gaps closed"),
     "blocking_opened": ("Brechas que bloquean, nuevas", "Blocking gaps opened"),
     "findings_new": ("Hallazgos nuevos", "New findings"),

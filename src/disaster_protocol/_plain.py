@@ -118,7 +118,7 @@ class _PlainBuilder:
         stack, keys = self.stack, self.keys
         if stack and keys[-1] is None and isinstance(stack[-1], dict):
             name = str(event.value)  # a key: kept as written, like the careful reader does
-            if name in stack[-1] or event.anchor is not None:
+            if name in stack[-1] or event.anchor is not None or event.tag not in (None, "!"):
                 raise _NeedsCareError  # the careful reader names both lines
             keys[-1] = name
         else:

@@ -239,7 +239,7 @@ def check_version(doc: Document, error: type[DisasterProtocolError], what: str) 
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         message = (f"version {version} is newer than this disaster-protocol reads "
                    f"({SCHEMA_VERSION}); upgrade disaster-protocol")
-    elif version != SCHEMA_VERSION or isinstance(version, bool):
+    elif version != SCHEMA_VERSION or type(version) is not int:
         message = (f"unsupported version {version!r}; this disaster-protocol reads "
                    f"version {SCHEMA_VERSION}")
     else:

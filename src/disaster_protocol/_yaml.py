@@ -287,7 +287,9 @@ def parse_json(text: str, source: str, *,
                 Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
                         code="duplicate-key")]) from None
         return Document(data, source)
-    return doc if doc.data == data else Document(data, source)
+    # Where YAML 1.1 reads a value otherwise (1e400, surrogate escapes), the JSON reading
+    # wins; the positions, kept by path, still say where each part is.
+    return doc if doc.data == data else doc.with_data(data)
 
 
 class _Builder:
@@ -384,6 +386,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._fatal(key_node, "mapping keys must be plain text", "wrong-type")
+            if key_node.tag != _STR_TAG and key_node.tag not in _SCALAR_TAGS:
+                raise self._fatal(key_node, _unsafe(key_node.tag), "unsafe-tag")
             name = str(key_node.value)
             child = (*path, name)
             if name in result:

@@ -134,7 +134,7 @@ def _scores(index: ProtocolIndex, effective: Levels
                 t, w = total[blocks[0]], weight[blocks[0]]
             else:
                 t, w = sum(map(total.__getitem__, blocks)), sum(map(weight.__getitem__, blocks))
-            scores[key] = None if w == 0 else round(100.0 * (t / scale) / (4.0 * (w / scale)), 1)
+            scores[key] = _score(t, w, scale)
         groups[name] = scores
     return _score(all_total, all_weight, scale) or 0.0, groups, all_weight
 
@@ -394,6 +394,9 @@ def _as_of(protocol: object, profile: object, as_of: object, strict: object,
     require_type(strict, bool, "strict", "True or False")
     require_type(freshness_months, int, "freshness_months", "a whole number of months")
     require_type(max_roles_per_unit, int, "max_roles_per_unit", "a whole number")
+    assert isinstance(max_roles_per_unit, int)
+    if max_roles_per_unit < 1:
+        raise ValueError(f"max_roles_per_unit must be at least 1 (got {max_roles_per_unit})")
     assert isinstance(protocol, Protocol)  # narrowed for the type checker, checked above
     assert isinstance(profile, Profile)
     assert isinstance(freshness_months, int)

@@ -2,8 +2,9 @@
 
 A :class:`Comparison` says what changed between two assessments of one institution against one
 protocol version: the score and grade, every group score, the actions that rose, fell or
-stayed, the blocking gaps closed and opened, the findings new and resolved, and the plan steps
-done. A :class:`Trend` lists the scores of three or more dates.
+stayed (and those that became n/a or apply again), the blocking gaps closed and opened, the
+findings new and resolved, and the plan steps done. A :class:`Trend` lists the scores of three
+or more dates.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Literal
 
 from ._frozen import Frozen, ReadOnly
 from ._i18n import Lang
-from .assessment import Assessment, FindingKind, ProtocolRef
+from .assessment import Assessment, Finding, FindingKind, ProtocolRef
 from .errors import require_type
 from .profile import Institution
 
@@ -56,6 +57,7 @@ class Comparison(Frozen):
     rose: tuple[ActionChange, ...]
     fell: tuple[ActionChange, ...]
     stayed: tuple[str, ...]
+    rescoped: tuple[ActionChange, ...]
     blocking_closed: tuple[str, ...]
     blocking_opened: tuple[str, ...]
     findings_new: tuple[tuple[FindingKind, str], ...]
@@ -133,9 +135,10 @@ class Trend(Frozen):
         return trend_csv(self)
 
 
-def _key(finding_kind: FindingKind, action: str | None, role: str | None) -> tuple[
-        FindingKind, str]:
-    return finding_kind, action or role or ""
+def _key(finding: Finding) -> tuple[FindingKind, str]:
+    """What a finding is about: its action, else its role, else its unit."""
+    unit = finding.params.get("unit")
+    return finding.kind, finding.action or finding.role or (unit if isinstance(unit, str) else "")
 
 
 def _check_pair(before: Assessment, after: Assessment, allow_other_institution: bool) -> None:
@@ -179,24 +182,26 @@ def compare(before: Assessment, after: Assessment, *,
     _check_pair(before, after, allow_other_institution)
     old = {r.action: r.effective for r in before.actions}
     new = {r.action: r.effective for r in after.actions}
-    rose, fell, stayed = [], [], []
+    rose, fell, stayed, rescoped = [], [], [], []
     for action, level in new.items():
         was = old.get(action)
         change = ActionChange(action=action, before=was, after=level)
-        if (level or 0) > (was or 0):
+        if (was is None) != (level is None):
+            rescoped.append(change)  # became n/a, or applies again
+        elif level is not None and was is not None and level > was:
             rose.append(change)
-        elif (level or 0) < (was or 0):
+        elif level is not None and was is not None and level < was:
             fell.append(change)
         else:
             stayed.append(action)
-    findings_old = {_key(f.kind, f.action, f.role) for f in before.findings}
-    findings_new = {_key(f.kind, f.action, f.role) for f in after.findings}
+    findings_old = {_key(f) for f in before.findings}
+    findings_new = {_key(f) for f in after.findings}
     return Comparison(
         protocol=after.protocol, institution=after.institution, before=before.as_of,
         after=after.as_of, score_before=before.score, score_after=after.score,
         score_change=round(after.score - before.score, 1), grade_before=before.grade,
         grade_after=after.grade, groups=_groups(before, after), rose=tuple(rose),
-        fell=tuple(fell), stayed=tuple(stayed),
+        fell=tuple(fell), stayed=tuple(stayed), rescoped=tuple(rescoped),
         blocking_closed=tuple(a for a in before.blocking if a not in after.blocking),
         blocking_opened=tuple(a for a in after.blocking if a not in before.blocking),
         findings_new=tuple(k for k in _ordered(after) if k not in findings_old),
@@ -205,7 +210,7 @@ def compare(before: Assessment, after: Assessment, *,
 
 
 def _ordered(assessment: Assessment) -> list[tuple[FindingKind, str]]:
-    return list(dict.fromkeys(_key(f.kind, f.action, f.role) for f in assessment.findings))
+    return list(dict.fromkeys(_key(f) for f in assessment.findings))
 
 
 def _groups(before: Assessment, after: Assessment) -> dict[str, dict[str, GroupChange]]:

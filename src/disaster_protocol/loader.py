@@ -203,7 +203,7 @@ def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None,
                                   else "yaml")
     sidecar = target.with_name(target.stem + ".meta.yaml")
     meta = None
-    if sidecar.is_file():
+    if sidecar.exists():  # a directory there is reported, not passed over
         meta = _yaml.parse_text(_yaml.read_text(sidecar, error=ProfileError,
                                                 max_bytes=max_bytes),
                                 str(sidecar), error=ProfileError)
@@ -382,8 +382,9 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
         if level in ("n/a", "unknown") or (type(level) is int and level in LEVELS):
             continue
         path = ("actions", action_id, "level")
+        written = doc.plain_scalars.get(path, doc.plain_scalars.get(path[:-1], level))
         shown = repr(level) if not isinstance(level, bool) else \
-            f"{doc.plain_scalars.get(path, level)!r}, read by YAML as {level}"
+            f"{written!r}, read by YAML as {level}"
         yield doc.problem(path, f"must be 0-4, n/a or unknown (got {shown})", "invalid-level",
                           shown=f"actions.{action_id}.level")
 
@@ -392,7 +393,7 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
 
 def _check_size(text: str, source: str, max_bytes: int,
                 error: type[ProtocolError] | type[ProfileError]) -> None:
-    if len(text) > max_bytes or len(text.encode("utf-8")) > max_bytes:
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise error([Problem(file=source, message=f"text is larger than the {max_bytes:,} byte "
                              "limit; split it or raise the limit explicitly",
                              code="file-too-large")])

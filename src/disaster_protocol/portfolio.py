@@ -9,7 +9,7 @@ Profiles are independent, so a batch of files runs on a process pool (``workers`
 worker reads the protocol once, reads and scores its files, and sends back the compact summary
 (an assessment pickles to tens of kilobytes; a summary to a few hundred bytes). The same work
 maps over a Dask bag or a Spark RDD unchanged: :func:`score_file` is a pure function of a path
-and a protocol (see docs/scale.md).
+and a protocol (see the "Scale" section of docs/portfolio.md).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .assessment import Assessment, ProtocolRef
 from .errors import DisasterProtocolError, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
-from .profile import Institution, Profile
+from .profile import EARLIEST_DATE, Institution, Profile
 
 __all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
            "profile_files", "score_file"]
@@ -133,9 +133,9 @@ class Breakdown(Frozen):
 class Portfolio(Frozen):
     """Many assessments against one protocol, and the files that could not be read.
 
-    ``summaries`` has one row per institution scored, in the order given; ``assessments``
-    holds the full assessments in the same order when they were kept (always for profiles
-    given in memory; for files, with ``keep_assessments=True``), else it is empty.
+    ``summaries`` has one row per profile scored, in the order given; ``assessments`` holds
+    the full assessments in the same order when every one was kept (profiles given in memory
+    keep theirs; files with ``keep_assessments=True``), else it is empty.
     """
 
     protocol: ProtocolRef
@@ -270,8 +270,8 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
         Profiles in memory, or profile files (``.yaml``, ``.json``, ``.csv`` with sidecar).
         A file that cannot be read becomes a :class:`Failure`; the others are still scored.
     workers : int, optional
-        Score files on this many processes (default: in this process). Profiles in memory
-        are always scored here.
+        Score files on this many processes, at most one per core and per file (default: in
+        this process). Profiles in memory are always scored here.
     as_of, strict
         As for :func:`~disaster_protocol.assess`.
     keep_assessments : bool
@@ -292,10 +292,17 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
     (3, ())
     """
     require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
+    if isinstance(profiles, (str, os.PathLike, Profile)):
+        raise TypeError("profiles must be a list of Profiles or paths; wrap a single one in "
+                        f"[...] (got {type(profiles).__name__})")
     if workers is not None:
         require_type(workers, int, "workers", "a whole number of processes")
         if workers < 1:
             raise ValueError(f"workers must be at least 1 (got {workers})")
+    if as_of is not None:
+        require_type(as_of, date, "as_of", "a datetime.date or None")
+        if as_of < EARLIEST_DATE:
+            raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {as_of})")
     entries: list[Profile | str] = []
     for item in profiles:
         if isinstance(item, Profile):
@@ -337,6 +344,7 @@ def _score_files(protocol: Protocol, paths: Sequence[str], workers: int | None,
                                   keep_assessment=options.keep))
             tick(1)
         return out
+    workers = min(workers, len(paths), os.cpu_count() or 1) or 1
     chunk = max(1, min(64, len(paths) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                              initargs=(protocol, options)) as pool:

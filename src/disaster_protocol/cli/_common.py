@@ -18,11 +18,13 @@ __all__ = [
     "ExitCode",
     "ThresholdError",
     "UsageError",
+    "add_as_of",
     "add_debug",
     "add_format",
     "add_lang",
     "add_output",
     "add_protocol",
+    "add_strict",
     "check_ids",
     "emit",
     "iso_date",
@@ -74,6 +76,19 @@ def add_lang(p: argparse.ArgumentParser, what: str = "titles") -> None:
 def add_output(p: argparse.ArgumentParser) -> None:
     """``-o/--output FILE``."""
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+
+
+def add_strict(p: argparse.ArgumentParser) -> None:
+    """``--strict``."""
+    p.add_argument("--strict", action="store_true",
+                   help="count level 3-4 claims without evidence as level 2")
+
+
+def add_as_of(p: argparse.ArgumentParser, each: str = "the profile's") -> None:
+    """``--as-of DATE``."""
+    p.add_argument("--as-of", type=iso_date, metavar="DATE",
+                   help=f"judge freshness and waivers at this date (default: {each} "
+                        "assessed_on)")
 
 
 def add_format(p: argparse.ArgumentParser, choices: Sequence[str], help: str) -> None:

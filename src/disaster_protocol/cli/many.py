@@ -27,12 +27,13 @@ from ._common import (
     ExitCode,
     ThresholdError,
     UsageError,
+    add_as_of,
     add_format,
     add_lang,
     add_output,
     add_protocol,
+    add_strict,
     emit,
-    iso_date,
     percent,
     positive,
     protocol_of,
@@ -130,11 +131,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_lang(p, "md and html reports")
     p.add_argument("--workers", type=positive, metavar="N",
                    help="score on N processes (default: one)")
-    p.add_argument("--as-of", type=iso_date, metavar="DATE",
-                   help="judge freshness and waivers at this date (default: each profile's "
-                        "assessed_on)")
-    p.add_argument("--strict", action="store_true",
-                   help="count level 3-4 claims without evidence as level 2")
+    add_as_of(p, "each profile's")
+    add_strict(p)
     p.add_argument("--fail-under", type=percent, metavar="SCORE",
                    help="exit 1 if any institution scores below SCORE (0-100)")
     p.add_argument("--fail-on-blocking", action="store_true",
@@ -159,8 +157,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                "text (default), md, json, csv (one row per action that changed) or html")
     add_output(p)
     add_lang(p, "the report")
-    p.add_argument("--strict", action="store_true",
-                   help="count level 3-4 claims without evidence as level 2")
+    add_strict(p)
     p.add_argument("--allow-other-institution", action="store_true",
                    help="compare profiles of different institutions")
     p.set_defaults(func=_compare)

@@ -30,10 +30,12 @@ from ._common import (
     ExitCode,
     ThresholdError,
     UsageError,
+    add_as_of,
     add_format,
     add_lang,
     add_output,
     add_protocol,
+    add_strict,
     emit,
     iso_date,
     percent,
@@ -92,9 +94,13 @@ def _plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
     if args.format == "csv":
+        if args.output:  # both files or neither: check the sidecar's place before writing
+            sidecar = Path(args.output).with_name(Path(args.output).stem + ".meta.yaml")
+            if sidecar.is_dir():
+                raise UsageError(f"{sidecar}: is a directory; the sidecar of {args.output} "
+                                 "goes there, so give another file name")
         emit(profile_template_csv(protocol, args.lang), args.output, out)
         if args.output:
-            sidecar = Path(args.output).with_name(Path(args.output).stem + ".meta.yaml")
             write_atomic(sidecar, profile_sidecar_template(args.lang))
     else:
         emit(profile_template_yaml(protocol, args.lang), args.output, out)
@@ -109,11 +115,8 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _profile_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("profile", metavar="PROFILE", help="readiness profile (.yaml, .json, .csv)")
     add_protocol(p)
-    p.add_argument("--strict", action="store_true",
-                   help="count level 3-4 claims without evidence as level 2")
-    p.add_argument("--as-of", type=iso_date, metavar="DATE",
-                   help="judge freshness and waivers at this date (default: the profile's "
-                        "assessed_on)")
+    add_strict(p)
+    add_as_of(p)
     add_lang(p, "the report")
     p.add_argument("--institution-id", metavar="ID", help="CSV profiles: institution id")
     p.add_argument("--institution-name", metavar="NAME", help="CSV profiles: institution name")

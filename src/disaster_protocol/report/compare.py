@@ -6,9 +6,10 @@ import csv
 import html
 import io
 import json
+from collections.abc import Callable
 
 from .._i18n import Lang
-from ..compare import Comparison, Trend
+from ..compare import ActionChange, Comparison, Trend
 from ._common import cell, fmt, words
 from .html import page
 
@@ -25,12 +26,21 @@ def comparison_csv(comparison: Comparison) -> str:
     """One row per action whose effective level changed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["institution", "action", "before", "after", "change"])
-    for c in (*comparison.rose, *comparison.fell):
-        writer.writerow([comparison.institution.id, c.action,
-                         "" if c.before is None else c.before,
-                         "" if c.after is None else c.after, (c.after or 0) - (c.before or 0)])
+    writer.writerow(["institution", "action", "before", "after", "change"])  # n/a: out of scope
+    for c in (*comparison.rose, *comparison.fell, *comparison.rescoped):
+        change = "" if c.before is None or c.after is None else c.after - c.before
+        writer.writerow([comparison.institution.id, c.action, _level(c.before),
+                         _level(c.after), change])
     return buffer.getvalue()
+
+
+def _level(level: int | None) -> str:
+    return "n/a" if level is None else str(level)
+
+
+def _moves(changes: tuple[ActionChange, ...], w: Callable[[str], str]) -> str:
+    return ", ".join(f"{c.action} {_level(c.before)}->{_level(c.after)}"
+                     for c in changes) or w("none")
 
 
 def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
@@ -39,8 +49,9 @@ def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
     return [
         (w("score"), f"{c.score_before:.1f} -> {c.score_after:.1f} ({c.score_change:+.1f}); "
                      f"{w('grade')} {c.grade_before} -> {c.grade_after}"),
-        (w("rose"), ", ".join(f"{a.action} {a.before}->{a.after}" for a in c.rose) or w("none")),
-        (w("fell"), ", ".join(f"{a.action} {a.before}->{a.after}" for a in c.fell) or w("none")),
+        (w("rose"), _moves(c.rose, w)),
+        (w("fell"), _moves(c.fell, w)),
+        (w("rescoped"), _moves(c.rescoped, w)),
         (w("blocking_closed"), ", ".join(c.blocking_closed) or w("none")),
         (w("blocking_opened"), ", ".join(c.blocking_opened) or w("none")),
         (w("findings_new"), ", ".join(f"{k} {a}" for k, a in c.findings_new) or w("none")),
