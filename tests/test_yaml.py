@@ -214,3 +214,10 @@ def test_unsafe_tags_on_keys_are_refused(text: str) -> None:
     with pytest.raises(ProtocolError) as info:
         parse(text)
     assert info.value.codes == ("unsafe-tag",)
+
+
+def test_text_with_a_lone_surrogate_is_not_text() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: 1\nb: \ud800\n")
+    assert str(info.value) == "t.yaml:2:4: is not valid Unicode text (a lone surrogate); give " \
+                              "UTF-8 text [not-text]"

@@ -204,6 +204,12 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
     try:
         with paused_gc():
             data = _read_plain(text)
+    except UnicodeEncodeError as exc:  # a lone surrogate: text no file could have held
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise error([Problem(file=source, line=line, column=column, message=(
+            "is not valid Unicode text (a lone surrogate); give UTF-8 text"),
+            code="not-text")]) from None
     except (_NeedsCareError, yaml.YAMLError):
         with paused_gc():
             data, located = _read_carefully(text, source, error, max_alias_nodes)
