@@ -19,7 +19,6 @@ import gc
 import itertools
 import random
 import tracemalloc
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +26,7 @@ import yaml
 
 import disaster_protocol as dp
 
+from .bench_assess import levels_floor
 from .conftest import cpu_time, per_doubling
 from .synthetic import synthetic_protocol
 
@@ -54,20 +54,6 @@ def synthetic_profile(protocol: dp.Protocol, seed: int = 1) -> dp.Profile:
     return dp.profile_from_dict({
         "schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
         "assessed_on": "2026-06-30", "actions": actions}, protocol)
-
-
-def _levels_floor(protocol: dp.Protocol, profile: dp.Profile) -> Callable[[], object]:
-    ids = [a.id for a in protocol.actions]
-
-    def run() -> object:
-        total = 0
-        actions = profile.actions
-        for action_id in ids:
-            level = actions[action_id].level
-            total += level if isinstance(level, int) else 0
-        return total
-
-    return run
 
 
 def _parse_paused(text: str) -> object:
@@ -99,7 +85,7 @@ def test_assess_grows_linearly_with_protocol_size(benchmark: Any) -> None:
         protocol = synthetic_protocol(n)
         profile = synthetic_profile(protocol)
         dp.assess(protocol, profile)  # compiles the protocol once
-        floor = _levels_floor(protocol, profile)
+        floor = levels_floor([profile], protocol)
         rounds = 1 if benchmark.disabled else (5 if n <= 8_000 else 3)
         times["assess"][n] = min(cpu_time(lambda: dp.assess(protocol, profile))  # noqa: B023
                                  for _ in range(rounds))
