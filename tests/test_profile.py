@@ -343,3 +343,33 @@ def test_a_schema_version_written_as_a_float_is_unsupported(cases: dp.Protocol) 
     with pytest.raises(dp.ProfileError) as info:
         dp.loads_profile(HEAD.replace("schema_version: 1", "schema_version: 1.0"), cases)
     assert info.value.codes == ("unsupported-schema-version",)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("!!timestamp x", "p.yaml:4:15: cannot read 'x' as timestamp; write the value plainly "
+                      "(quote it if it is text) [wrong-type]"),
+    ("!!bool x", "p.yaml:4:15: cannot read 'x' as bool; write the value plainly (quote it if "
+                 "it is text) [wrong-type]"),
+    ("!!int ''", "p.yaml:4:15: cannot read '' as int; write the value plainly (quote it if it "
+                 "is text) [wrong-type]"),
+    ("9" * 5000, "p.yaml:4:15: cannot read '9999999999999999999999999999999999999...' as int; "
+                 "write the value plainly (quote it if it is text) [wrong-type]"),
+])
+def test_values_yaml_cannot_construct_are_located_problems(cases: dp.Protocol, value: str,
+                                                           expected: str) -> None:
+    assert errors(HEAD + f"actions: {{A1: {value}}}\n", cases) == [expected]
+
+
+def test_a_json_number_too_long_to_read_is_a_problem(cases: dp.Protocol) -> None:
+    text = ('{"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"}, '
+            '"assessed_on": "2026-06-30", "actions": {"A1": ' + "9" * 5000 + "}}")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(text, cases, source="p.json", format="json")
+    assert info.value.codes == ("wrong-type",)
+
+
+def test_a_csv_field_over_the_csv_limit_is_a_located_problem(cases: dp.Protocol) -> None:
+    text = CSV_HEADER + "A1,1," + "a" * 140_000 + ",,,\n"
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(text, cases, source="p.csv", format="csv", sidecar=HEAD)
+    assert str(info.value).startswith("p.csv:2:1: the CSV cannot be read here (field larger")

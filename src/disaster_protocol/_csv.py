@@ -6,6 +6,7 @@ positions recorded are (line, field number), so problems point at the cell.
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 
@@ -27,6 +28,15 @@ def parse_csv(text: str, source: str) -> tuple[Document, list[Problem]]:
         If the text is empty or its header is not exactly :data:`CSV_COLUMNS`.
     """
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(reader, source)
+    except csv.Error as exc:  # a field over the csv module's limit, a broken quote
+        raise ProfileError([Problem(file=source, line=reader.line_num, column=1, message=(
+            f"the CSV cannot be read here ({exc}); check the quoting of this line"),
+            code="syntax-error")]) from None
+
+
+def _rows(reader: _csv.Reader, source: str) -> tuple[Document, list[Problem]]:
     _check_header(next(reader, None), source)
     problems: list[Problem] = []
     rows: dict[str, object] = {}

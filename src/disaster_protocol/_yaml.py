@@ -285,6 +285,9 @@ def parse_json(text: str, source: str, *,
     except RecursionError:
         raise error([Problem(file=source, message="JSON nested too deeply",
                              code="too-deep")]) from None
+    except ValueError:  # a number longer than Python reads (4,300 digits)
+        raise error([Problem(file=source, message="holds a number too long to read; write "
+                             "numbers of at most a few digits", code="wrong-type")]) from None
     try:
         doc = parse_text(text, source, error=error)
     except DisasterProtocolError as exc:
@@ -378,9 +381,11 @@ class _Builder:
             raise self._fatal(node, _unsafe(node.tag), "unsafe-tag")
         try:
             value = construct(self._constructor, node)
-        except (yaml.YAMLError, ValueError) as exc:
-            raise self._fatal(node, f"cannot read value {node.value!r}: {exc}",
-                              "wrong-type") from None
+        except Exception:  # PyYAML's constructors raise whatever a bad value makes them
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise self._fatal(node, f"cannot read {shown!r} as {kind}; write the value "
+                              "plainly (quote it if it is text)", "wrong-type") from None
         if not node.style:  # unquoted text that YAML turned into a bool, number, date or null
             self.plain_scalars[path] = node.value
         return value
