@@ -179,3 +179,22 @@ def test_other_renderers_refuse_an_unknown_language(bundled: dp.Protocol) -> Non
         playbook_text(playbook(bundled, "flood"), bundled, "EN")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown language"):
         export_graph(bundled, "dot", lang="fr")  # type: ignore[arg-type]
+
+
+def test_markdown_and_text_print_names_as_text_not_markup(bundled: dp.Protocol) -> None:
+    from disaster_protocol.report import assessment_text
+
+    name = "Caja <script>alert(1)</script>\n# Injected\x1b[31m"
+    profile = dp.profile_from_dict({
+        "schema_version": 1, "institution": {"id": "x", "name": name, "country": "MX"},
+        "assessed_on": "2026-01-01", "roles": {"RMU": "Unit | <b>bold</b>"}}, bundled)
+    result = dp.assess(bundled, profile)
+    md = result.to_markdown("en")
+    assert "<script>" not in md
+    assert "&lt;script&gt;" in md
+    assert "\n# Injected" not in md
+    assert "\x1b" not in md
+    text = assessment_text(result, "en")
+    assert "\x1b" not in text
+    assert "\\x1b[31m" in text
+    assert text.splitlines()[0].startswith("Caja <script>alert(1)</script> # Injected")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Literal
 
@@ -10,7 +11,8 @@ from ..assessment import ActionResult, Assessment
 from ..graph import Playbook, PlaybookStep
 from ..model import Protocol
 
-__all__ = ["cell", "fmt", "label", "level_text", "playbook_groups", "score_tables", "words"]
+__all__ = ["cell", "fmt", "label", "level_text", "plain", "playbook_groups", "score_tables",
+           "words"]
 
 
 def words(lang: Lang) -> Callable[[str], str]:
@@ -29,9 +31,20 @@ def words(lang: Lang) -> Callable[[str], str]:
     return word
 
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
+_CONTROLS[0x0A] = " "  # a newline would end the line it stands in
+
+
+def plain(value: str) -> str:
+    """Text safe on a terminal line: control characters (ESC, BEL, CR...) shown as ``\\xNN``,
+    a newline as a space."""
+    return value.translate(_CONTROLS)
+
+
 def cell(value: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return value.replace("|", "\\|").replace("\n", " ")
+    """Text safe in Markdown, in a table cell or a heading: no markup (``<``, ``>``, ``&``
+    escaped, ``|`` escaped), no control characters, one line."""
+    return html.escape(plain(value), quote=False).replace("|", "\\|")
 
 
 def fmt(value: float | None) -> str:

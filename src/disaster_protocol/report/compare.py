@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from .._i18n import Lang
 from ..compare import ActionChange, Comparison, Trend
-from ._common import cell, fmt, words
+from ._common import cell, fmt, plain, words
 from .html import page
 
 __all__ = ["comparison_csv", "comparison_html", "comparison_json", "comparison_markdown",
@@ -39,7 +39,7 @@ def _level(level: int | None) -> str:
 
 
 def _moves(changes: tuple[ActionChange, ...], w: Callable[[str], str]) -> str:
-    return ", ".join(f"{c.action} {_level(c.before)}->{_level(c.after)}"
+    return ", ".join(f"{c.action} {_level(c.before)}→{_level(c.after)}"
                      for c in changes) or w("none")
 
 
@@ -47,8 +47,8 @@ def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
     """(heading, content) pairs every text format shows."""
     c, w = comparison, words(lang)
     return [
-        (w("score"), f"{c.score_before:.1f} -> {c.score_after:.1f} ({c.score_change:+.1f}); "
-                     f"{w('grade')} {c.grade_before} -> {c.grade_after}"),
+        (w("score"), f"{c.score_before:.1f} → {c.score_after:.1f} ({c.score_change:+.1f}); "
+                     f"{w('grade')} {c.grade_before} → {c.grade_after}"),
         (w("rose"), _moves(c.rose, w)),
         (w("fell"), _moves(c.fell, w)),
         (w("rescoped"), _moves(c.rescoped, w)),
@@ -58,15 +58,15 @@ def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
         (w("findings_resolved"), ", ".join(f"{k} {a}" for k, a in c.findings_resolved)
          or w("none")),
         (w("plan_done"), ", ".join(c.plan_done) or w("none")),
-        (w("by_phase"), "  ".join(f"{k} {fmt(g.before)}->{fmt(g.after)}"
+        (w("by_phase"), "  ".join(f"{k} {fmt(g.before)}→{fmt(g.after)}"
                                   for k, g in c.groups["by_phase"].items())),
     ]
 
 
 def _title(comparison: Comparison, lang: Lang) -> str:
     c = comparison
-    return (f"{words(lang)('comparison')}: {c.institution.name} ({c.institution.id}), "
-            f"{c.before} -> {c.after}")
+    return (f"{words(lang)('comparison')}: {plain(c.institution.name)} ({c.institution.id}), "
+            f"{c.before} → {c.after}")
 
 
 def comparison_text(comparison: Comparison, lang: Lang = "es") -> str:
@@ -79,7 +79,7 @@ def comparison_text(comparison: Comparison, lang: Lang = "es") -> str:
 
 def comparison_markdown(comparison: Comparison, lang: Lang = "es") -> str:
     """A Markdown report of the changes."""
-    out = [f"# {_title(comparison, lang)}", ""]
+    out = [f"# {cell(_title(comparison, lang))}", ""]
     out += [f"- **{head}:** {cell(body)}" for head, body in _lines(comparison, lang)]
     return "\n".join(out) + "\n"
 

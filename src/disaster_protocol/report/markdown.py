@@ -102,9 +102,9 @@ def playbook_markdown(book: Playbook, protocol: Protocol, lang: Lang = "es") -> 
 def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
     """A Markdown report: header, scores, blocking gaps, plan and findings."""
     a, w = assessment, words(lang)
-    out = [f"# {w('report')}: {a.institution.name}", "",
-           f"- **{w('institution')}:** {a.institution.name} (`{a.institution.id}`), "
-           f"{a.institution.country}",
+    out = [f"# {w('report')}: {cell(a.institution.name)}", "",
+           f"- **{w('institution')}:** {cell(a.institution.name)} (`{a.institution.id}`), "
+           f"{cell(a.institution.country)}",
            f"- **{w('as_of')}:** {a.as_of}",
            f"- **{w('protocol')}:** `{a.protocol.id}` {a.protocol.version}",
            f"- **{w('score')}:** {a.score:.1f} / 100 — **{w('grade')}: {a.grade}**",

@@ -78,7 +78,7 @@ def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es") -> str:
                    + " |")
     if portfolio.failures:
         out += ["", f"## {w('unreadable')} ({len(portfolio.failures)})", ""]
-        out += [f"- `{cell(str(problem))}`" for f in portfolio.failures for problem in f.problems]
+        out += [f"- {cell(str(problem))}" for f in portfolio.failures for problem in f.problems]
     return "\n".join(out) + "\n"
 
 

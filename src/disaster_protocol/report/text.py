@@ -8,7 +8,7 @@ from .._i18n import Lang
 from ..assessment import Assessment
 from ..graph import Playbook
 from ..model import Action, Protocol
-from ._common import fmt, playbook_groups, score_tables, words
+from ._common import fmt, plain, playbook_groups, score_tables, words
 
 __all__ = ["action_text", "assessment_text", "plan_text", "playbook_text", "protocol_summary"]
 
@@ -72,7 +72,7 @@ def plan_text(assessment: Assessment, lang: Lang = "es", top: int | None = None)
     steps = assessment.plan[:top] if top else assessment.plan
     if not steps:
         return w("empty_plan") + "\n"
-    rows = [(str(s.rank), s.action, "!" if s.critical else "", s.lead, s.unit or "-",
+    rows = [(str(s.rank), s.action, "!" if s.critical else "", s.lead, plain(s.unit or "-"),
              str(s.unlocks), f"+{s.uplift:.2f}", s.title.get(lang)) for s in steps]
     head = (w("rank"), w("action"), "!", w("lead"), w("unit"), w("unlocks"), w("uplift"), "")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(7)]
@@ -84,7 +84,7 @@ def plan_text(assessment: Assessment, lang: Lang = "es", top: int | None = None)
 def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) -> str:
     """A terminal summary: score, grade, blocking gaps, group scores, the top of the plan."""
     a, w = assessment, words(lang)
-    out = [f"{a.institution.name} ({a.institution.id}, {a.institution.country}) — "
+    out = [f"{plain(a.institution.name)} ({a.institution.id}, {plain(a.institution.country)}) — "
            f"{w('as_of')} {a.as_of} — {w('protocol')} {a.protocol.id} {a.protocol.version}",
            f"{w('score')}: {a.score:.1f}/100   {w('grade')}: {a.grade}"
            + (f"   ({w('strict')})" if a.method.strict else "")
