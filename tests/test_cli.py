@@ -424,3 +424,32 @@ def test_a_csv_sidecar_that_is_a_directory_is_reported(tmp_path: Path) -> None:
     code, _, err = run("check", str(tmp_path / "p.csv"))
     assert code == ExitCode.BAD_INPUT
     assert err == f"{tmp_path / 'p.meta.yaml'}: is a directory, not a file [unreadable-file]\n"
+
+
+def test_an_unexpected_error_has_its_own_exit_code_and_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from disaster_protocol.cli import explore
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(explore, "protocol_summary", broken)
+    code, out, err = run("validate")
+    assert code == ExitCode.INTERNAL == 3
+    assert out == ""
+    assert err.startswith("disaster-protocol validate: internal error (RuntimeError: boom); "
+                          "this is a bug")
+    assert len(err.splitlines()) == 1
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["validate", "--debug"])
+
+
+def test_a_replaced_report_keeps_its_permissions(tmp_path: Path) -> None:
+    import stat
+
+    target = tmp_path / "protocol.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    assert run("docs", "-o", str(target))[0] == ExitCode.OK
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_text(encoding="utf-8").startswith("# ")

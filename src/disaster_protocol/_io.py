@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 __all__ = ["write_atomic"]
@@ -14,8 +15,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and an atomic rename.
 
     A crash or error mid-write leaves any existing file untouched and no partial file behind.
-    The new file gets the usual permissions (0666 less the umask), like any file a program
-    creates.
+    A new file gets the usual permissions (0666 less the umask), like any file a program
+    creates; a file replaced keeps its own.
 
     Raises
     ------
@@ -36,6 +37,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if target.exists():  # a replaced report keeps the permissions it was given
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)

@@ -87,3 +87,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             message = _os_error(exc) if isinstance(exc, OSError) else str(exc)
             print(f"disaster-protocol {args.command}: error: {message}", file=err)
         return ExitCode.BAD_INPUT
+    except Exception as exc:  # a bug: say so in one line, never share exit 1 or 2
+        if args.debug:
+            raise
+        print(f"disaster-protocol {args.command}: internal error ({type(exc).__name__}: {exc}); "
+              "this is a bug in disaster-protocol: please report it with the command and its "
+              "input (--debug shows the traceback)", file=err)
+        return ExitCode.INTERNAL

@@ -43,6 +43,8 @@ class ExitCode(IntEnum):
     """A check failed a threshold the user set."""
     BAD_INPUT = 2
     """Bad input or usage."""
+    INTERNAL = 3
+    """An unexpected error: a bug in disaster-protocol (``--debug`` shows its traceback)."""
 
 
 class UsageError(Exception):
