@@ -435,7 +435,8 @@ def test_an_unexpected_error_has_its_own_exit_code_and_one_line(
 
     monkeypatch.setattr(explore, "protocol_summary", broken)
     code, out, err = run("validate")
-    assert code == ExitCode.INTERNAL == 3
+    assert code == ExitCode.INTERNAL
+    assert int(code) == 3
     assert out == ""
     assert err.startswith("disaster-protocol validate: internal error (RuntimeError: boom); "
                           "this is a bug")
