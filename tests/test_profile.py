@@ -373,3 +373,18 @@ def test_a_csv_field_over_the_csv_limit_is_a_located_problem(cases: dp.Protocol)
     with pytest.raises(dp.ProfileError) as info:
         dp.loads_profile(text, cases, source="p.csv", format="csv", sidecar=HEAD)
     assert str(info.value).startswith("p.csv:2:1: the CSV cannot be read here (field larger")
+
+
+def test_many_unknown_actions_are_counted_after_the_first_hundred(cases: dp.Protocol) -> None:
+    import time
+
+    actions = {f"Z{i:06d}": 1 for i in range(50_000)}
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": "2026-06-30", "actions": actions}
+    start = time.process_time()
+    with pytest.raises(dp.ProfileError) as info:
+        dp.profile_from_dict(data, cases)
+    assert time.process_time() - start < 10  # a "did you mean" for 100 ids, not 50,000
+    assert len(info.value.problems) == 101
+    assert "<dict>: actions: and 49,900 more unknown actions; is this a profile for protocol " \
+           "cases 0.1? [unknown-action]" in str(info.value).splitlines()

@@ -313,10 +313,18 @@ class ProfileContext:
                        "unknown-action", key=key)
 
 
+MAX_UNKNOWN = 100
+"""Unknown ids reported one by one (each with a "did you mean"); the rest are counted."""
+
+
 def _known_actions(c: ProfileContext) -> Iterator[Problem]:
-    for action_id in c.profile.actions:
-        if action_id not in c.protocol.action_index:
-            yield c.unknown_action(("actions", action_id), action_id, key=True)
+    unknown = [a for a in c.profile.actions if a not in c.protocol.action_index]
+    for action_id in unknown[:MAX_UNKNOWN]:
+        yield c.unknown_action(("actions", action_id), action_id, key=True)
+    if len(unknown) > MAX_UNKNOWN:
+        yield c.at(("actions",), f"and {len(unknown) - MAX_UNKNOWN:,} more unknown actions; is "
+                   f"this a profile for protocol {c.protocol.id} {c.protocol.version}?",
+                   "unknown-action")
 
 
 def _justified_not_applicable(c: ProfileContext) -> Iterator[Problem]:
