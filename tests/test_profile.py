@@ -143,7 +143,8 @@ def test_csv_without_institution_data_says_where_to_put_it(cases: dp.Protocol,
 
 
 @pytest.mark.parametrize(("text", "code"), [
-    ("action_id,level\nA1,1\n", "wrong-type"),
+    ("action_id,nota\nA1,1\n", "missing-field"),
+    ("action_id,level,colour\nA1,1,red\n", "unknown-key"),
     ("", "empty-file"),
     ("action_id,level,evidence,last_exercised,justification,note\nA1,1,,,\n", "wrong-type"),
     ("action_id,level,evidence,last_exercised,justification,note\nA1,1,,,,\nA1,2,,,,\n",
@@ -388,3 +389,33 @@ def test_many_unknown_actions_are_counted_after_the_first_hundred(cases: dp.Prot
     assert len(info.value.problems) == 101
     assert "<dict>: actions: and 49,900 more unknown actions; is this a profile for protocol " \
            "cases 0.1? [unknown-action]" in str(info.value).splitlines()
+
+
+@pytest.mark.parametrize("text", [
+    "action_id;level;evidence\nA1;3;acta.pdf\n",  # a Spanish-locale spreadsheet
+    "Acción,Nivel,Evidencia,,\nA1,3,acta.pdf,,\n",  # Spanish names, trailing empty columns
+    " LEVEL ,Action_ID,evidence\n3,A1,acta.pdf\n",  # any order, case and spaces aside
+    "\ufeffaccion;nivel;evidencia;Último ejercicio\nA1;3;acta.pdf;\n",  # with a BOM
+])
+def test_csv_as_spreadsheets_write_it(cases: dp.Protocol, text: str) -> None:
+    profile = dp.loads_profile(text, cases, format="csv", sidecar=HEAD)
+    assert profile.actions["A1"] == dp.ActionStatus(level=3, evidence=("acta.pdf",))
+
+
+def test_csv_header_problems_are_located_with_suggestions(cases: dp.Protocol) -> None:
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile("action_id,levl,level,level\nA1,1,1,1\n", cases, source="p.csv",
+                         format="csv", sidecar=HEAD)
+    assert str(info.value).splitlines() == [
+        "p.csv:1:2: header 'levl' is not a column (did you mean 'level'?); the columns are "
+        "action_id,level,evidence,last_exercised,justification,note [unknown-key]",
+        "p.csv:1:4: header 'level' is given twice; the columns are "
+        "action_id,level,evidence,last_exercised,justification,note [unknown-key]",
+    ]
+
+
+def test_csv_cells_are_located_by_their_own_column(cases: dp.Protocol) -> None:
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile("note,level,action_id\nx,9,A1\n", cases, source="p.csv",
+                         format="csv", sidecar=HEAD)
+    assert str(info.value).startswith("p.csv:2:2: actions.A1.level: must be 0-4")

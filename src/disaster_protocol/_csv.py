@@ -1,7 +1,8 @@
 """CSV profiles read into plain data with a side table of positions, like :mod:`._yaml`.
 
-A CSV profile holds one row per action under the header :data:`~.profile.CSV_COLUMNS`; the
-positions recorded are (line, field number), so problems point at the cell.
+A CSV profile holds one row per action under a header naming its columns (the canonical one is
+:data:`~.profile.CSV_COLUMNS`); the positions recorded are (line, field number), so problems
+point at the cell.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import _csv
 import csv
 import io
+import unicodedata
 
+from ._validation import suggest
 from ._yaml import Document, Path
 from .errors import Problem, ProfileError
 from .profile import CSV_COLUMNS
@@ -19,15 +22,34 @@ __all__ = ["parse_csv"]
 _OPTIONAL = ("last_exercised", "justification", "note")
 
 
+HEADER_NAMES: dict[str, str] = {
+    **{name: name for name in CSV_COLUMNS},
+    "accion": "action_id", "id_accion": "action_id", "nivel": "level",
+    "evidencia": "evidence", "ultimo_ejercicio": "last_exercised",
+    "justificacion": "justification", "nota": "note",
+}
+"""Header names accepted (case, spaces and accents aside), English and Spanish."""
+
+REQUIRED = ("action_id", "level")
+
+
 def parse_csv(text: str, source: str) -> tuple[Document, list[Problem]]:
     """Rows keyed by action id as ``{"actions": {...}}``, and the problems of single rows.
+
+    The header names the columns: any of :data:`HEADER_NAMES` (case, spaces and accents do not
+    matter), in any order, ``action_id`` and ``level`` among them; empty header cells at the
+    end are ignored. Fields are separated by commas, or by semicolons where the header uses
+    them (as spreadsheets in Spanish write).
 
     Raises
     ------
     ProfileError
-        If the text is empty or its header is not exactly :data:`CSV_COLUMNS`.
+        If the text is empty, or its header names an unknown column or lacks a required one.
     """
-    reader = csv.reader(io.StringIO(text))
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some spreadsheets write
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         return _rows(reader, source)
     except csv.Error as exc:  # a field over the csv module's limit, a broken quote
@@ -37,7 +59,7 @@ def parse_csv(text: str, source: str) -> tuple[Document, list[Problem]]:
 
 
 def _rows(reader: _csv.Reader, source: str) -> tuple[Document, list[Problem]]:
-    _check_header(next(reader, None), source)
+    columns = _columns(next(reader, None), source)
     problems: list[Problem] = []
     rows: dict[str, object] = {}
     positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
@@ -46,11 +68,11 @@ def _rows(reader: _csv.Reader, source: str) -> tuple[Document, list[Problem]]:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(CSV_COLUMNS):
+        if len(row) < len(columns) or any(c.strip() for c in row[len(columns):]):
             problems.append(Problem(file=source, line=line, column=1, message=(
-                f"expected {len(CSV_COLUMNS)} fields, got {len(row)}"), code="wrong-type"))
+                f"expected {len(columns)} fields, got {len(row)}"), code="wrong-type"))
             continue
-        cells = dict(zip(CSV_COLUMNS, (c.strip() for c in row), strict=True))
+        cells = {name: row[i].strip() for i, name in enumerate(columns)}
         action = cells["action_id"]
         if action in first_line:
             problems.append(Problem(file=source, line=line, column=1, path=f"actions.{action}",
@@ -59,30 +81,52 @@ def _rows(reader: _csv.Reader, source: str) -> tuple[Document, list[Problem]]:
             continue
         first_line[action] = line
         rows[action] = _entry(cells)
-        positions[("actions", action)] = (line, 1)
-        for col, key in enumerate(CSV_COLUMNS[1:], start=2):
+        positions[("actions", action)] = (line, columns.index("action_id") + 1)
+        for col, key in enumerate(columns, start=1):
             positions[("actions", action, key)] = (line, col)
     return Document({"actions": rows}, source, (positions, dict(positions), {})), problems
 
 
-def _check_header(header: list[str] | None, source: str) -> None:
-    expected = ",".join(CSV_COLUMNS)
+def _normal(name: str) -> str:
+    """``Último ejercicio`` -> ``ultimo_ejercicio``."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return "_".join(bare.strip().lower().split())
+
+
+def _columns(header: list[str] | None, source: str) -> list[str]:
+    """The column each header cell names, trailing empty cells left out."""
+    canonical = ",".join(CSV_COLUMNS)
     if header is None:
         raise ProfileError([Problem(file=source, line=1, column=1, message=(
-            f"the CSV is empty; its first line must be the header: {expected}"),
+            f"the CSV is empty; its first line must be the header, e.g. {canonical}"),
             code="empty-file")])
-    names = [h.strip() for h in header]
-    if names != list(CSV_COLUMNS):
-        raise ProfileError([Problem(file=source, line=1, column=1, message=(
-            f"the header must be exactly: {expected} (got {','.join(names)})"),
-            code="wrong-type")])
+    while header and not header[-1].strip():
+        header = header[:-1]
+    problems, columns = [], []
+    for i, cell in enumerate(header, start=1):
+        name = HEADER_NAMES.get(_normal(cell))
+        if name is None or name in columns:
+            what = "is given twice" if name else \
+                f"is not a column{suggest(_normal(cell), list(HEADER_NAMES))}"
+            problems.append(Problem(file=source, line=1, column=i, message=(
+                f"header {cell.strip()!r} {what}; the columns are {canonical}"),
+                code="unknown-key"))
+        columns.append(name or "")
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        problems.append(Problem(file=source, line=1, column=1, message=(
+            f"the header lacks {' and '.join(missing)}; the columns are {canonical}"),
+            code="missing-field"))
+    if problems:
+        raise ProfileError(problems)
+    return columns
 
 
 def _entry(cells: dict[str, str]) -> dict[str, object]:
     level = cells["level"]
     number = level.isascii() and level.isdigit() and len(level) < 5
     entry: dict[str, object] = {"level": int(level) if number else level}
-    if cells["evidence"]:
+    if cells.get("evidence"):
         entry["evidence"] = [e.strip() for e in cells["evidence"].split(";") if e.strip()]
-    entry.update((key, cells[key]) for key in _OPTIONAL if cells[key])
+    entry.update((key, cells[key]) for key in _OPTIONAL if cells.get(key))
     return entry
