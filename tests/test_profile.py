@@ -419,3 +419,16 @@ def test_csv_cells_are_located_by_their_own_column(cases: dp.Protocol) -> None:
         dp.loads_profile("note,level,action_id\nx,9,A1\n", cases, source="p.csv",
                          format="csv", sidecar=HEAD)
     assert str(info.value).startswith("p.csv:2:2: actions.A1.level: must be 0-4")
+
+
+def test_a_very_long_number_in_a_name_still_gets_a_suggestion_or_none(
+        cases: dp.Protocol) -> None:
+    from disaster_protocol._validation import suggest
+
+    assert suggest("A" + "9" * 5000, ["A1", "A2"]) == ""
+    assert suggest("A" + "0" * 5000 + "1", ["A1", "A2"]) == " (did you mean 'A1'?)"
+    with pytest.raises(dp.ProfileError) as info:
+        dp.loads_profile(f"{'9' * 5000},level\nA1,1\n", cases, source="p.csv", format="csv",
+                         sidecar=HEAD)
+    assert str(info.value).startswith("p.csv:1:1: header '9999999999999999999999999999999999999"
+                                      "...' is not a column;")

@@ -108,8 +108,9 @@ def _columns(header: list[str] | None, source: str) -> list[str]:
         if name is None or name in columns:
             what = "is given twice" if name else \
                 f"is not a column{suggest(_normal(cell), list(HEADER_NAMES))}"
+            shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:37] + "..."
             problems.append(Problem(file=source, line=1, column=i, message=(
-                f"header {cell.strip()!r} {what}; the columns are {canonical}"),
+                f"header {shown!r} {what}; the columns are {canonical}"),
                 code="unknown-key"))
         columns.append(name or "")
     missing = [name for name in REQUIRED if name not in columns]

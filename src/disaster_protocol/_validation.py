@@ -43,7 +43,7 @@ _LANG_NAMES = {"es": "Spanish", "en": "English"}
 
 def _unpadded(word: str) -> str:
     """``PREP-02`` and ``prep-2`` read the same: case folded, zeros before numbers dropped."""
-    return re.sub(r"\d+", lambda m: str(int(m.group())), word).casefold()
+    return re.sub(r"\d+", lambda m: m.group().lstrip("0") or "0", word).casefold()
 
 
 def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:

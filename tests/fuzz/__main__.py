@@ -1,0 +1,32 @@
+"""``python -m tests.fuzz --inputs N --seed S``: a long fuzzing campaign, by hand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .harness import run, run_protocols
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.fuzz",
+                                     description="Mutate known-good profiles and count crashes.")
+    parser.add_argument("--inputs", type=int, default=10_000, help="how many inputs")
+    parser.add_argument("--seed", type=int, default=1, help="the random seed")
+    parser.add_argument("--show", type=int, default=3, help="crashes to print in full")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    profiles = run(args.inputs, args.seed)
+    print(f"profiles: {profiles.summary()}\n({time.perf_counter() - start:.0f} s)")
+    start = time.perf_counter()
+    protocols = run_protocols(max(1, args.inputs // 10), args.seed)
+    print(f"protocols: {protocols.summary()}\n({time.perf_counter() - start:.0f} s)")
+    crashes = profiles.crashes + protocols.crashes
+    for kind, text, trace in crashes[:args.show]:
+        print(f"\n--- {kind}\n{text[:2000]!r}\n{trace}")
+    return 1 if crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The fuzzing campaign: seeds, mutations, and the count of what happened."""
+
+from __future__ import annotations
+
+import json
+import random
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import disaster_protocol as dp
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "profiles"
+
+TOKENS = [
+    ": ", "- ", "{", "}", "[", "]", "'", '"', "&a ", "*a", "<<: *a", "!!python/object:os.system",
+    "!!timestamp x", "!!int ''", "!!bool x", "? ", "---\n", "...\n", "\x00", "\x1b[31m", "\r",
+    "\t", "\ufeff", "\ud7ff", "9" * 5000, "1e400", "-1", "3.0", "nan", "n/a", "unknown", "yes",
+    "2026-02-30", "0001-01-01", "10/03/2026", ",,,,", ";", "\n" * 3, "a" * 200, "é", "\u202e",
+]
+
+
+@dataclass
+class Outcome:
+    """How many inputs were accepted, refused with our error, or crashed (and how)."""
+
+    accepted: int = 0
+    rejected: int = 0
+    crashes: list[tuple[str, str, str]] = field(default_factory=list)  # kind, input, traceback
+
+    @property
+    def total(self) -> int:
+        return self.accepted + self.rejected + len(self.crashes)
+
+    def summary(self) -> str:
+        kinds = Counter(kind for kind, _, _ in self.crashes)
+        return (f"{self.total} inputs: {self.accepted} accepted, {self.rejected} refused with a "
+                f"located error, {len(self.crashes)} other" +
+                ("".join(f"\n  {n} x {kind}" for kind, n in kinds.most_common())))
+
+
+def _seeds() -> list[tuple[str, str, str | None]]:
+    """(format, text, sidecar text) of each known-good profile."""
+    caja = (EXAMPLES / "caja_intermedia.yaml").read_text(encoding="utf-8")
+    data = dp.load_profile(EXAMPLES / "caja_intermedia.yaml").model_dump(mode="json")
+    csv_text = (EXAMPLES / "mutual_inicial.csv").read_text(encoding="utf-8")
+    sidecar = (EXAMPLES / "mutual_inicial.meta.yaml").read_text(encoding="utf-8")
+    small = ("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+             "assessed_on: 2026-06-30\nroles: {RMU: Riesgos}\nactions:\n  GOV-01: 3\n"
+             "  GOV-02: {level: 4, evidence: [a.pdf], last_exercised: 2026-01-01}\n"
+             "waivers:\n- {action: GOV-02, reason: r, approved_by: b, expires: 2027-01-01}\n")
+    return [("yaml", caja, None), ("yaml", small, None), ("json", json.dumps(data), None),
+            ("csv", csv_text, sidecar), ("csv", csv_text.replace(",", ";"), sidecar)]
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    """``text`` changed one to four times."""
+    for _ in range(rng.randint(1, 4)):
+        if not text:
+            return rng.choice(TOKENS)
+        i = rng.randrange(len(text))
+        j = min(len(text), i + rng.randint(1, 40))
+        action = rng.randrange(6)
+        if action == 0:
+            text = text[:i] + rng.choice(TOKENS) + text[i:]
+        elif action == 1:
+            text = text[:i] + text[j:]
+        elif action == 2:
+            text = text[:i] + text[i:j] * rng.randint(2, 5) + text[j:]
+        elif action == 3:
+            text = text[:i] + chr(rng.randrange(0x20, 0x250)) + text[i + 1:]
+        elif action == 4:
+            lines = text.split("\n")
+            a, b = rng.randrange(len(lines)), rng.randrange(len(lines))
+            lines[a], lines[b] = lines[b], lines[a]
+            text = "\n".join(lines)
+        else:
+            text = text[:i]
+    return text
+
+
+def _exercise(protocol: dp.Protocol, fmt: str, text: str, sidecar: str | None) -> None:
+    profile = dp.loads_profile(text, protocol, source="fuzz", format=fmt,  # type: ignore[arg-type]
+                               sidecar=sidecar)
+    result = dp.assess(protocol, profile, strict=True)
+    for lang in ("es", "en"):
+        result.to_markdown(lang)
+        result.to_html(lang)
+    result.to_json()
+    result.to_csv()
+
+
+def run(inputs: int, seed: int, *, protocol: dp.Protocol | None = None,
+        on_input: Callable[[int], None] | None = None) -> Outcome:
+    """Mutate the seeds ``inputs`` times and count what each input did."""
+    protocol = protocol or dp.load_protocol()
+    rng = random.Random(seed)
+    seeds = _seeds()
+    outcome = Outcome()
+    for n in range(inputs):
+        fmt, text, sidecar = rng.choice(seeds)
+        if sidecar is not None and rng.random() < 0.3:
+            sidecar, mutated = mutate(sidecar, rng), text
+        else:
+            mutated = mutate(text, rng)
+        try:
+            _exercise(protocol, fmt, mutated, sidecar)
+            outcome.accepted += 1
+        except dp.ProfileError:
+            outcome.rejected += 1
+        except Exception as exc:
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
+            outcome.crashes.append((kind, mutated, traceback.format_exc()))
+        if on_input is not None:
+            on_input(n)
+    return outcome
+
+
+def run_protocols(inputs: int, seed: int) -> Outcome:
+    """Mutate the smallest valid protocol ``inputs`` times: loaded, or refused with our error."""
+    text = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    rng = random.Random(seed)
+    outcome = Outcome()
+    for _ in range(inputs):
+        mutated = mutate(text, rng)
+        try:
+            protocol = dp.loads_protocol(mutated, source="fuzz")
+            _ = protocol.graph, protocol.index
+            outcome.accepted += 1
+        except dp.ProtocolError:
+            outcome.rejected += 1
+        except Exception as exc:
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
+            outcome.crashes.append((kind, mutated, traceback.format_exc()))
+    return outcome

@@ -1,0 +1,31 @@
+"""A short, fixed-seed fuzzing campaign: every mutated profile is read or refused, never a crash.
+
+The long campaign runs by hand: ``python -m tests.fuzz --inputs 100000``.
+"""
+
+from __future__ import annotations
+
+import random
+
+import disaster_protocol as dp
+
+from .fuzz.harness import mutate, run, run_protocols
+
+
+def test_two_thousand_mutated_profiles_are_read_or_refused(bundled: dp.Protocol) -> None:
+    outcome = run(2_000, seed=2026, protocol=bundled)
+    assert outcome.crashes == [], outcome.summary()
+    assert outcome.rejected > 0  # the mutations do break files
+    assert outcome.accepted > 0  # and some still read
+
+
+def test_mutation_is_seeded() -> None:
+    text = "schema_version: 1\nactions: {GOV-01: 3}\n"
+    assert mutate(text, random.Random(7)) == mutate(text, random.Random(7))
+    assert mutate(text, random.Random(7)) != text
+
+
+def test_three_hundred_mutated_protocols_are_loaded_or_refused() -> None:
+    outcome = run_protocols(300, seed=2026)
+    assert outcome.crashes == [], outcome.summary()
+    assert outcome.rejected > 0
