@@ -112,19 +112,33 @@ def test_committed_schemas_match_the_models(kind: str) -> None:
         f"`disaster-protocol schema {kind} -o schemas/{kind}.schema.json`")
 
 
-def test_example_profile_validates_against_the_profile_schema() -> None:
+@pytest.mark.parametrize("name", ["instituto_avanzado.yaml", "caja_intermedia.yaml",
+                                  "mutual_inicial.meta.yaml"])
+def test_example_profiles_validate_against_the_committed_schema_as_written(name: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     import yaml
 
     schema = json.loads((ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
-    data = yaml.safe_load((EXAMPLES / "instituto_avanzado.yaml").read_text(encoding="utf-8"))
-    data = json.loads(json.dumps(data, default=str))
-    for key, value in data["actions"].items():
-        if not isinstance(value, dict):
-            data["actions"][key] = {"level": value}
-    for key, value in data["roles"].items():
-        data["roles"][key] = {"unit": value}
-    jsonschema.validate(data, schema)
+    data = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))  # YAML dates as the JSON text they are
+    if name.endswith(".meta.yaml"):
+        data["actions"] = None  # a sidecar holds everything but the actions
+    jsonschema.validate(data, schema)  # shorthands (GOV-01: 3, RMU: unit) as written
+
+
+@pytest.mark.parametrize("change", [
+    {"actions": {"GOV-01": 7}}, {"actions": {"GOV-01": {"level": 3, "colour": "red"}}},
+    {"roles": {"RMU": ""}}, {"colour": "red"}])
+def test_the_profile_schema_refuses_what_the_loader_refuses(change: dict[str, object]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+
+    schema = json.loads((ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+    data = {"schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+            "assessed_on": "2026-06-30", **change}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    with pytest.raises(dp.ProfileError):
+        dp.profile_from_dict(data)
 
 
 def test_csv_title_follows_the_language(result: dp.Assessment, bundled: dp.Protocol) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -20,5 +20,22 @@ def json_schema(kind: Literal["profile", "protocol", "assessment"]) -> str:
                                           "assessment": Assessment}
     schema = models[kind].model_json_schema(
         mode="serialization" if kind == "assessment" else "validation")
+    if kind == "profile":
+        _accept_shorthands(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def _accept_shorthands(schema: dict[str, Any]) -> None:
+    """What the loader accepts beyond the models: ``GOV-01: 3`` for ``{level: 3}``,
+    ``RMU: "unit"`` for ``{unit: "unit"}``, and an empty ``actions:``, ``roles:`` or
+    ``waivers:`` for none."""
+    properties = schema["properties"]
+    level = schema["$defs"]["ActionStatus"]["properties"]["level"]
+    for name, short in (("actions", {"enum": level["enum"]}),
+                        ("roles", {"type": "string", "minLength": 1})):
+        values = properties[name]["patternProperties"]
+        for pattern, full in values.items():
+            values[pattern] = {"anyOf": [full, short]}
+    for name in ("actions", "roles", "waivers"):
+        properties[name] = {"anyOf": [properties[name], {"type": "null"}]}
