@@ -454,3 +454,16 @@ def test_a_replaced_report_keeps_its_permissions(tmp_path: Path) -> None:
     assert run("docs", "-o", str(target))[0] == ExitCode.OK
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert target.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_template_csv_does_not_replace_a_sidecar_without_force(tmp_path: Path) -> None:
+    sidecar = tmp_path / "mine.meta.yaml"
+    sidecar.write_text("institution: mine\n", encoding="utf-8")
+    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "mine.csv"))
+    assert code == ExitCode.BAD_INPUT
+    assert "pass --force to replace it" in err
+    assert sidecar.read_text(encoding="utf-8") == "institution: mine\n"
+    assert not (tmp_path / "mine.csv").exists()
+    assert run("template", "--format", "csv", "-o", str(tmp_path / "mine.csv"),
+               "--force")[0] == ExitCode.OK
+    assert sidecar.read_text(encoding="utf-8").startswith("schema_version: 1")

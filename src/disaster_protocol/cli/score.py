@@ -99,6 +99,9 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if sidecar.is_dir():
                 raise UsageError(f"{sidecar}: is a directory; the sidecar of {args.output} "
                                  "goes there, so give another file name")
+            if sidecar.exists() and not args.force:
+                raise UsageError(f"{sidecar} exists and may hold an institution's data; pass "
+                                 "--force to replace it")
         emit(profile_template_csv(protocol, args.lang), args.output, out)
         if args.output:
             write_atomic(sidecar, profile_sidecar_template(args.lang))
@@ -157,6 +160,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_lang(p, "titles and comments")
     add_format(p, ("yaml", "csv"), "yaml (default) or csv")
     add_output(p)
+    p.add_argument("--force", action="store_true",
+                   help="with --format csv and -o: replace an existing .meta.yaml sidecar")
     p.set_defaults(func=_template)
 
     p = sub.add_parser("schema", help="print a JSON Schema",
