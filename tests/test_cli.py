@@ -467,3 +467,24 @@ def test_template_csv_does_not_replace_a_sidecar_without_force(tmp_path: Path) -
     assert run("template", "--format", "csv", "-o", str(tmp_path / "mine.csv"),
                "--force")[0] == ExitCode.OK
     assert sidecar.read_text(encoding="utf-8").startswith("schema_version: 1")
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_check_reads_a_profile_from_stdin(fmt: str, bundled: dp.Protocol) -> None:
+    path = EXAMPLES / "caja_intermedia.yaml"
+    profile = dp.load_profile(path, bundled)
+    text = (path.read_text(encoding="utf-8") if fmt == "yaml"
+            else json.dumps(profile.model_dump(mode="json")))
+    out = io.StringIO()
+    code = main(["check", "-", "--input-format", fmt, "--format", "json"], stdout=out,
+                stderr=io.StringIO(), stdin=io.StringIO(text))
+    assert code == ExitCode.OK
+    assert out.getvalue() == dp.assess(bundled, profile).to_json()
+
+
+def test_a_broken_profile_on_stdin_is_located_as_stdin() -> None:
+    err = io.StringIO()
+    code = main(["check", "-"], stdout=io.StringIO(), stderr=err,
+                stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
+    assert code == ExitCode.BAD_INPUT
+    assert err.getvalue().startswith("<stdin>:2:19: actions.GOV-01.level: must be 0-4")

@@ -50,15 +50,16 @@ def _os_error(exc: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+         stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
     """Run the command line and return the exit code.
 
     Parameters
     ----------
     argv : sequence of str, optional
         Arguments without the program name (default: ``sys.argv[1:]``).
-    stdout, stderr : text streams, optional
-        Where to write (default: the process's streams).
+    stdout, stderr, stdin : text streams, optional
+        Where to write, and where a profile given as ``-`` is read from (default: the
+        process's streams).
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
     func: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.func
+    args.stdin = stdin if stdin is not None else sys.stdin
     try:
         return func(args, out, err)
     except BrokenPipeError:

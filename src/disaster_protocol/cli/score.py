@@ -10,9 +10,10 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from .._io import write_atomic
+from .._yaml import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..assessment import Assessment
-from ..loader import load_profile
+from ..loader import load_profile, loads_profile
 from ..profile import Institution
 from ..report import (
     assessment_csv,
@@ -62,8 +63,13 @@ def _institution(args: argparse.Namespace) -> Institution | None:
 
 def _assessment(args: argparse.Namespace) -> Assessment:
     protocol = protocol_of(args)
-    profile = load_profile(args.profile, protocol, institution=_institution(args),
-                           assessed_on=args.assessed_on)
+    if args.profile == "-":  # a profile piped in: its format is told, its size limited
+        text = args.stdin.read(DEFAULT_MAX_BYTES + 1)
+        profile = loads_profile(text, protocol, source="<stdin>", format=args.input_format,
+                                institution=_institution(args), assessed_on=args.assessed_on)
+    else:
+        profile = load_profile(args.profile, protocol, institution=_institution(args),
+                               assessed_on=args.assessed_on)
     return assess(protocol, profile, as_of=args.as_of, strict=args.strict)
 
 
@@ -116,7 +122,10 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _profile_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("profile", metavar="PROFILE", help="readiness profile (.yaml, .json, .csv)")
+    p.add_argument("profile", metavar="PROFILE",
+                   help="readiness profile (.yaml, .json, .csv), or - to read it from stdin")
+    p.add_argument("--input-format", choices=("yaml", "json", "csv"), default="yaml",
+                   help="with PROFILE -: how the profile is written (default: yaml)")
     add_protocol(p)
     add_strict(p)
     add_as_of(p)
