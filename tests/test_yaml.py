@@ -221,3 +221,13 @@ def test_text_with_a_lone_surrogate_is_not_text() -> None:
         parse("a: 1\nb: \ud800\n")
     assert str(info.value) == "t.yaml:2:4: is not valid Unicode text (a lone surrogate); give " \
                               "UTF-8 text [not-text]"
+
+
+def test_repeating_one_long_text_through_aliases_is_charged_for_its_length() -> None:
+    big = "x" * (1024 * 1024)
+    text = f"a: &big {big}\nb: [" + ", ".join(["*big"] * 20) + "]\n"
+    with pytest.raises(ProtocolError) as info:
+        parse(text)
+    assert info.value.codes == ("alias-limit",)
+    small = "a: &s text\nb: [" + ", ".join(["*s"] * 50) + "]\n"
+    assert len(parse(small).data["b"]) == 50  # type: ignore[index]

@@ -323,7 +323,8 @@ class _Builder:
                                    column=mark.column + 1, message=message, code=code)])
 
     def _size(self, node: yaml.Node, active: set[int]) -> int:
-        """Number of nodes under ``node`` once every alias is expanded (memoised)."""
+        """Nodes under ``node`` once every alias is expanded (memoised); text counts one node
+        per started kilobyte, so that repeating one long text is charged for its length."""
         key = id(node)
         if key in self._sizes:
             return self._sizes[key]
@@ -332,7 +333,9 @@ class _Builder:
                               "(recursive structure); remove the recursion", "alias-limit")
         active.add(key)
         total = 1
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            total += len(node.value) // 1024
+        elif isinstance(node, yaml.SequenceNode):
             for child in node.value:
                 total += self._size(child, active)
         elif isinstance(node, yaml.MappingNode):
