@@ -1,7 +1,8 @@
 """Score a readiness profile against the protocol: :func:`assess` -> :class:`Assessment`.
 
 A pure function of two frozen values: no I/O, no clock (``as_of`` is an argument, defaulting to
-the profile's own date), no global state. Equal inputs give equal output, byte for byte.
+the profile's own date), no state that changes a result (the memo on the compiled protocol only
+hands out equal frozen values again). Equal inputs give equal output, byte for byte.
 
 The method (documented in docs/scoring.md):
 
@@ -14,7 +15,8 @@ The method (documented in docs/scoring.md):
      at most one level above the lowest of its prerequisites (in execution order, so the cap
      carries down chains).
 2. **Scores** 0-100, weighted by action weight: overall, and by phase, Sendai priority, lead
-   role and hazard.
+   role and hazard; with the **coverage** (share of the applicable weight assessed) and the
+   **score range** (the best case: every unassessed action at level 3).
 3. **Grade** A (>= 80), B (>= 50), C; a critical action below level 3 and not waived is
    *blocking* and keeps the grade at B at best.
 4. **Findings** a person can act on, and a **plan**: actions below level 3 whose prerequisites
