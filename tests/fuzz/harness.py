@@ -8,6 +8,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import disaster_protocol as dp
@@ -34,6 +35,19 @@ class Outcome:
     @property
     def total(self) -> int:
         return self.accepted + self.rejected + len(self.crashes)
+
+    def record(self, attempt: Callable[[], object], text: str,
+               refused: type[dp.DisasterProtocolError]) -> None:
+        """Run ``attempt`` on the input ``text`` and count what it did."""
+        try:
+            attempt()
+            self.accepted += 1
+        except refused:
+            self.rejected += 1
+        except Exception as exc:  # a crash is what the campaign looks for
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
+            self.crashes.append((kind, text, traceback.format_exc()))
 
     def summary(self) -> str:
         kinds = Counter(kind for kind, _, _ in self.crashes)
@@ -93,30 +107,19 @@ def _exercise(protocol: dp.Protocol, fmt: str, text: str, sidecar: str | None) -
     result.to_csv()
 
 
-def run(inputs: int, seed: int, *, protocol: dp.Protocol | None = None,
-        on_input: Callable[[int], None] | None = None) -> Outcome:
+def run(inputs: int, seed: int, *, protocol: dp.Protocol | None = None) -> Outcome:
     """Mutate the seeds ``inputs`` times and count what each input did."""
-    protocol = protocol or dp.load_protocol()
+    chosen = protocol or dp.load_protocol()
     rng = random.Random(seed)
     seeds = _seeds()
     outcome = Outcome()
-    for n in range(inputs):
+    for _ in range(inputs):
         fmt, text, sidecar = rng.choice(seeds)
         if sidecar is not None and rng.random() < 0.3:
-            sidecar, mutated = mutate(sidecar, rng), text
+            sidecar = mutate(sidecar, rng)
         else:
-            mutated = mutate(text, rng)
-        try:
-            _exercise(protocol, fmt, mutated, sidecar)
-            outcome.accepted += 1
-        except dp.ProfileError:
-            outcome.rejected += 1
-        except Exception as exc:
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
-            outcome.crashes.append((kind, mutated, traceback.format_exc()))
-        if on_input is not None:
-            on_input(n)
+            text = mutate(text, rng)
+        outcome.record(partial(_exercise, chosen, fmt, text, sidecar), text, dp.ProfileError)
     return outcome
 
 
@@ -127,14 +130,10 @@ def run_protocols(inputs: int, seed: int) -> Outcome:
     outcome = Outcome()
     for _ in range(inputs):
         mutated = mutate(text, rng)
-        try:
-            protocol = dp.loads_protocol(mutated, source="fuzz")
-            _ = protocol.graph, protocol.index
-            outcome.accepted += 1
-        except dp.ProtocolError:
-            outcome.rejected += 1
-        except Exception as exc:
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
-            outcome.crashes.append((kind, mutated, traceback.format_exc()))
+        outcome.record(partial(_load_protocol, mutated), mutated, dp.ProtocolError)
     return outcome
+
+
+def _load_protocol(text: str) -> None:
+    protocol = dp.loads_protocol(text, source="fuzz")
+    _ = protocol.graph, protocol.index
