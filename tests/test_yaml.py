@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,7 +14,7 @@ from disaster_protocol import _plain, _yaml
 from disaster_protocol.errors import ProtocolError
 
 
-def parse(text: str, **kw: int) -> _yaml.Document:
+def parse(text: str, **kw: Any) -> _yaml.Document:
     return _yaml.parse_text(text, "t.yaml", error=ProtocolError, **kw)
 
 
@@ -136,7 +137,7 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
     import yaml
 
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
-    plain = _plain._read_plain(text)
+    plain = _plain._read_plain(text, 1_000_000)
     careful, (positions, _, _) = _yaml._read_carefully(text, "t", ProtocolError, 1000)
     assert plain == careful == {"root": tree}
     assert () in positions
@@ -154,7 +155,7 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
 ])
 def test_the_plain_reader_leaves_the_unusual_to_the_careful_one(text: str) -> None:
     with pytest.raises(_plain._NeedsCareError):
-        _plain._read_plain(text)
+        _plain._read_plain(text, 1_000_000)
 
 
 def test_the_careful_reader_takes_anchors_in_valid_files() -> None:

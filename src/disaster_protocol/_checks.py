@@ -16,7 +16,7 @@ import networkx as nx
 
 from ._validation import suggest
 from ._yaml import Document, Path, display_path
-from .errors import Problem, ProblemCode
+from .errors import MAX_LISTED, Problem, ProblemCode
 from .model import Protocol, Provenance
 from .profile import Profile
 
@@ -313,16 +313,12 @@ class ProfileContext:
                        "unknown-action", key=key)
 
 
-MAX_UNKNOWN = 100
-"""Unknown ids reported one by one (each with a "did you mean"); the rest are counted."""
-
-
 def _known_actions(c: ProfileContext) -> Iterator[Problem]:
     unknown = [a for a in c.profile.actions if a not in c.protocol.action_index]
-    for action_id in unknown[:MAX_UNKNOWN]:
+    for action_id in unknown[:MAX_LISTED]:
         yield c.unknown_action(("actions", action_id), action_id, key=True)
-    if len(unknown) > MAX_UNKNOWN:
-        yield c.at(("actions",), f"and {len(unknown) - MAX_UNKNOWN:,} more unknown actions; is "
+    if len(unknown) > MAX_LISTED:
+        yield c.at(("actions",), f"and {len(unknown) - MAX_LISTED:,} more unknown actions; is "
                    f"this a profile for protocol {c.protocol.id} {c.protocol.version}?",
                    "unknown-action")
 

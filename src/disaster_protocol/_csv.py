@@ -14,7 +14,7 @@ import unicodedata
 
 from ._validation import suggest
 from ._yaml import Document, Path
-from .errors import Problem, ProfileError
+from .errors import MAX_LISTED, Problem, ProfileError
 from .profile import CSV_COLUMNS
 
 __all__ = ["parse_csv"]
@@ -33,7 +33,7 @@ HEADER_NAMES: dict[str, str] = {
 REQUIRED = ("action_id", "level")
 
 
-def parse_csv(text: str, source: str) -> tuple[Document, list[Problem]]:
+def parse_csv(text: str, source: str, max_values: int) -> tuple[Document, list[Problem]]:
     """Rows keyed by action id as ``{"actions": {...}}``, and the problems of single rows.
 
     The header names the columns: any of :data:`HEADER_NAMES` (case, spaces and accents do not
@@ -44,29 +44,42 @@ def parse_csv(text: str, source: str) -> tuple[Document, list[Problem]]:
     Raises
     ------
     ProfileError
-        If the text is empty, or its header names an unknown column or lacks a required one.
+        If the text is empty, its header names an unknown column or lacks a required one, or
+        it holds more than ``max_values`` cells (reading stops there).
     """
     text = text.removeprefix("\ufeff")  # a byte-order mark, as some spreadsheets write
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        return _rows(reader, source)
+        return _rows(reader, source, max_values)
     except csv.Error as exc:  # a field over the csv module's limit, a broken quote
         raise ProfileError([Problem(file=source, line=reader.line_num, column=1, message=(
             f"the CSV cannot be read here ({exc}); check the quoting of this line"),
             code="syntax-error")]) from None
 
 
-def _rows(reader: _csv.Reader, source: str) -> tuple[Document, list[Problem]]:
+def _rows(reader: _csv.Reader, source: str,
+          max_values: int) -> tuple[Document, list[Problem]]:
     columns = _columns(next(reader, None), source)
+    budget = max_values
     problems: list[Problem] = []
     rows: dict[str, object] = {}
+    unlisted, unlisted_from = 0, 0  # rows past MAX_LISTED problems: counted, not read
     positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
     first_line: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
+        budget -= len(row)
+        if budget < 0:
+            raise ProfileError([Problem(file=source, line=line, column=1, code="too-many-values",
+                                        message=f"holds more than {max_values:,} cells (reading "
+                                        "stopped here); no profile is this large: look for "
+                                        "repeated or generated rows")])
         if not any(cell.strip() for cell in row):
+            continue
+        if len(problems) >= MAX_LISTED:
+            unlisted, unlisted_from = unlisted + 1, unlisted_from or line
             continue
         if len(row) < len(columns) or any(c.strip() for c in row[len(columns):]):
             problems.append(Problem(file=source, line=line, column=1, message=(
@@ -84,6 +97,10 @@ def _rows(reader: _csv.Reader, source: str) -> tuple[Document, list[Problem]]:
         positions[("actions", action)] = (line, columns.index("action_id") + 1)
         for col, key in enumerate(columns, start=1):
             positions[("actions", action, key)] = (line, col)
+    if unlisted:
+        problems.append(Problem(file=source, line=unlisted_from, column=1, message=(
+            f"and {unlisted:,} more rows not read after the problems above; fix those first"),
+            code=problems[-1].code))
     return Document({"actions": rows}, source, (positions, dict(positions), {})), problems
 
 

@@ -19,6 +19,39 @@ __all__ = ["MAX_DEPTH", "paused_gc"]
 MAX_DEPTH = 64
 """Deepest nesting of collections accepted."""
 
+
+class TooManyValuesError(Exception):
+    """The document holds more values (scalars and collections) than its budget allows.
+
+    Raised while reading, at the first value over the budget, so a huge document costs no
+    more than its budget to refuse. ``line`` and ``column`` (1-based) are where it was met.
+    """
+
+    def __init__(self, limit: int, line: int, column: int) -> None:
+        super().__init__(limit, line, column)
+        self.limit, self.line, self.column = limit, line, column
+
+
+def count_values(text: str, limit: int) -> None:
+    """Read ``text``'s events up to ``limit`` values, raising :class:`TooManyValuesError`
+    past it; syntax errors are left to the reader that follows."""
+    loader = _Loader(text)
+    seen = 0
+    try:
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                return
+            if kind in _VALUE_EVENTS:
+                seen += 1
+                if seen > limit:
+                    raise TooManyValuesError(limit, *_position(event))
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -55,20 +88,22 @@ _resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
     yaml.resolver.Resolver().resolve)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _NOTHING = object()
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
+                 yaml.AliasEvent)
 
 
-def _read_plain(text: str) -> object:
+def _read_plain(text: str, max_values: int) -> object:
     """Build the data of a plain document straight from the parser's events.
 
     No node tree is kept (it weighs about twenty times the text) and no position is noted.
     Anything out of the ordinary (an anchor or alias, an explicit tag, a key given twice, a
     key that is not a scalar, deep nesting, several documents, a value that does not read)
     raises :class:`_NeedsCareError`, and the careful reader decides. The data is the same as
-    the careful reader's.
+    the careful reader's. More than ``max_values`` values raise :class:`TooManyValuesError`.
     """
     loader = _Loader(text)
     try:
-        return _PlainBuilder().run(loader.get_event)
+        return _PlainBuilder(max_values).run(loader.get_event)
     finally:
         loader.dispose()
 
@@ -76,7 +111,8 @@ def _read_plain(text: str) -> object:
 class _PlainBuilder:
     """Data from events: a stack of open collections, and for each the key awaiting a value."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_values: int) -> None:
+        self.limit = self.budget = max_values
         self.stack: list[list[object] | dict[str, object]] = []
         self.keys: list[str | None] = []
         self.root: object = _NOTHING
@@ -103,7 +139,13 @@ class _PlainBuilder:
         if self.documents > 1:
             raise _NeedsCareError
 
+    def _over(self, event: yaml.NodeEvent) -> TooManyValuesError:
+        return TooManyValuesError(self.limit, *_position(event))
+
     def _start(self, event: yaml.CollectionStartEvent) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self._over(event)
         if event.anchor is not None or (event.tag is not None and event.tag != "!") \
                 or len(self.stack) >= MAX_DEPTH:
             raise _NeedsCareError
@@ -115,6 +157,9 @@ class _PlainBuilder:
         self._place(self.stack.pop())
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self._over(event)
         stack, keys = self.stack, self.keys
         if stack and keys[-1] is None and isinstance(stack[-1], dict):
             name = str(event.value)  # a key: kept as written, like the careful reader does
@@ -137,6 +182,11 @@ class _PlainBuilder:
         else:
             parent[self.keys[-1]] = value
             self.keys[-1] = None
+
+
+def _position(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
 def _ignore(event: yaml.Event) -> None:

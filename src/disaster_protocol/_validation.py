@@ -181,6 +181,18 @@ def _date_range(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseMod
                        f"{err.get('input')})", "invalid-date", shown=shown)
 
 
+def _too_long(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+              shown: str) -> Problem:
+    value = err.get("input")
+    limit = int(err.get("ctx", {}).get("max_length", 0))
+    if isinstance(value, str):
+        return doc.problem(loc, f"is {len(value):,} characters long; at most {limit:,} are "
+                           "read here: shorten it", "invalid-value", shown=shown)
+    count = len(value) if isinstance(value, (list, tuple)) else "too many"
+    return doc.problem(loc, f"has {count:,} items; at most {limit:,} are read here: point to "
+                       "an index document instead", "invalid-value", shown=shown)
+
+
 _Handler = Callable[[ErrorDetails, Path, Document, type[BaseModel], str], Problem | None]
 
 _HANDLERS: dict[str, _Handler] = {
@@ -191,6 +203,8 @@ _HANDLERS: dict[str, _Handler] = {
     "literal_error": _literal,
     "greater_than_equal": _date_range,
     "less_than_equal": _date_range,
+    "string_too_long": _too_long,
+    "too_long": _too_long,
 }
 """Pydantic error type -> a function that explains it (``None``: use the generic message)."""
 

@@ -28,16 +28,19 @@ from ._plain import (
     _SEQ_TAG,
     _STR_TAG,
     MAX_DEPTH,
+    TooManyValuesError,
     _Loader,
     _NeedsCareError,
     _read_plain,
+    count_values,
     paused_gc,
 )
-from .errors import DisasterProtocolError, Problem, ProblemCode
+from .errors import MAX_LISTED, DisasterProtocolError, Problem, ProblemCode
 
 __all__ = [
     "DEFAULT_MAX_ALIAS_NODES",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_VALUES",
     "Document",
     "Path",
     "display_path",
@@ -48,6 +51,11 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """Largest input file accepted, in bytes (5 MB)."""
+
+DEFAULT_MAX_VALUES = 1_000_000
+"""Most values (scalars and collections, as written) a document may hold. Reading stops at the
+first one over it, so a file full of tiny values is refused at the cost of its budget; loaders
+of small documents (profiles) pass a smaller budget."""
 
 DEFAULT_MAX_ALIAS_NODES = 10_000
 """Most nodes that alias expansion may add to a document."""
@@ -181,7 +189,8 @@ def decode_text(raw: bytes, name: str, *, error: type[DisasterProtocolError]) ->
 
 
 def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
-               max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES) -> Document:
+               max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES,
+               max_values: int = DEFAULT_MAX_VALUES, what: str = "document") -> Document:
     """Parse one YAML document into plain data with a side table of positions.
 
     Parameters
@@ -194,16 +203,23 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
         The :class:`DisasterProtocolError` subclass to raise.
     max_alias_nodes : int
         Most nodes alias expansion may add before the document is refused.
+    max_values : int
+        Most values (scalars and collections as written) the document may hold.
+    what : str
+        What the document is, for the message of a refusal by size ("profile").
 
     Raises
     ------
     DisasterProtocolError
         Of class ``error``: syntax errors, several documents, duplicate keys, unsafe tags,
-        excessive alias expansion or nesting. Every duplicate key is reported at once.
+        too many values, excessive alias expansion or nesting. Duplicate keys are reported
+        together (the first hundred, and a count of the rest).
     """
     try:
         with paused_gc():
-            data = _read_plain(text)
+            data = _read_plain(text, max_values)
+    except TooManyValuesError as exc:
+        raise error([_too_many(exc, source, what)]) from None
     except UnicodeEncodeError as exc:  # a lone surrogate: text no file could have held
         line = text.count("\n", 0, exc.start) + 1
         column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
@@ -211,11 +227,21 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
             "is not valid Unicode text (a lone surrogate); give UTF-8 text"),
             code="not-text")]) from None
     except (_NeedsCareError, yaml.YAMLError):
+        try:  # the node tree is built whole: count first, so its size is bounded
+            count_values(text, max_values)
+        except TooManyValuesError as exc:
+            raise error([_too_many(exc, source, what)]) from None
         with paused_gc():
             data, located = _read_carefully(text, source, error, max_alias_nodes)
         return Document(data, source, located)
     return Document(data, source,
                     lambda: _read_carefully(text, source, error, max_alias_nodes)[1])
+
+
+def _too_many(exc: TooManyValuesError, source: str, what: str) -> Problem:
+    return Problem(file=source, line=exc.line, column=exc.column, code="too-many-values",
+                   message=f"holds more than {exc.limit:,} values (reading stopped here); no "
+                   f"{what} is this large: look for repeated or generated entries")
 
 
 def _read_carefully(text: str, source: str, error: type[DisasterProtocolError],
@@ -225,9 +251,16 @@ def _read_carefully(text: str, source: str, error: type[DisasterProtocolError],
     builder = _Builder(source, error, max_alias_nodes)
     data = builder.build(_compose(text, source, error), (), 0)
     if builder.duplicates:
-        raise error([Problem(file=source, line=line, column=column,
-                             path=display_path(data, path), message=message, code="duplicate-key")
-                     for path, line, column, message in builder.duplicates])
+        shown = builder.duplicates[:MAX_LISTED]
+        problems = [Problem(file=source, line=line, column=column, path=display_path(data, path),
+                            message=message, code="duplicate-key")
+                    for path, line, column, message in shown]
+        if len(builder.duplicates) > MAX_LISTED:
+            line, column = shown[-1][1:3]
+            problems.append(Problem(file=source, line=line, column=column, code="duplicate-key",
+                                    message=f"and {len(builder.duplicates) - len(shown):,} more "
+                                    "duplicate keys; is the file generated twice over?"))
+        raise error(problems)
     return data, (builder.positions, builder.key_positions, builder.plain_scalars)
 
 
@@ -251,8 +284,8 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
     return root
 
 
-def parse_json(text: str, source: str, *,
-               error: type[DisasterProtocolError]) -> Document:
+def parse_json(text: str, source: str, *, error: type[DisasterProtocolError],
+               max_values: int = DEFAULT_MAX_VALUES, what: str = "document") -> Document:
     """Parse JSON with the :mod:`json` module; take positions from the YAML reader when it
     reads the same data.
 
@@ -289,16 +322,44 @@ def parse_json(text: str, source: str, *,
         raise error([Problem(file=source, message="holds a number too long to read; write "
                              "numbers of at most a few digits", code="wrong-type")]) from None
     try:
-        doc = parse_text(text, source, error=error)
+        doc = parse_text(text, source, error=error, max_values=max_values, what=what)
     except DisasterProtocolError as exc:
-        if duplicates:  # the YAML reader names the lines of duplicate keys
-            raise error([p for p in exc.problems if p.code == "duplicate-key"] or [
-                Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
-                        code="duplicate-key")]) from None
-        return Document(data, source)
+        return _json_alone(data, exc, duplicates, source, error, max_values, what)
     # Where YAML 1.1 reads a value otherwise (1e400, surrogate escapes), the JSON reading
     # wins; the positions, kept by path, still say where each part is.
     return doc if doc.data == data else doc.with_data(data)
+
+
+def _json_alone(data: object, refusal: DisasterProtocolError, duplicates: list[str],
+                source: str, error: type[DisasterProtocolError], max_values: int,
+                what: str) -> Document:
+    """JSON the YAML reader refused: its refusal stands if it is about size or duplicate
+    keys (it names their lines); otherwise the JSON data stands, without positions."""
+    if any(p.code == "too-many-values" for p in refusal.problems):
+        raise refusal
+    if duplicates:
+        raise error([p for p in refusal.problems if p.code == "duplicate-key"] or [
+            Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
+                    code="duplicate-key")]) from None
+    if _count_data(data, max_values) > max_values:
+        raise error([Problem(file=source, code="too-many-values", message=(
+            f"holds more than {max_values:,} values; no {what} is this large: look for "
+            "repeated or generated entries"))]) from None
+    return Document(data, source)
+
+
+def _count_data(data: object, limit: int) -> int:
+    """Values in ``data`` (scalars and collections), counted up to just past ``limit``."""
+    seen, todo = 0, [data]
+    while todo and seen <= limit:
+        item = todo.pop()
+        seen += 1
+        if isinstance(item, dict):
+            todo.extend(item.values())
+            seen += len(item)  # the keys
+        elif isinstance(item, list):
+            todo.extend(item)
+    return seen
 
 
 class _Builder:

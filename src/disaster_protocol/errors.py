@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 __all__ = [
+    "MAX_LISTED",
     "PROBLEM_CODES",
     "DisasterProtocolError",
     "Problem",
@@ -33,6 +34,7 @@ ProblemCode = Literal[
     "unreadable-file", "file-too-large", "not-text",
     # parsing
     "syntax-error", "empty-file", "duplicate-key", "alias-limit", "too-deep", "unsafe-tag",
+    "too-many-values",
     # version and structure
     "unsupported-schema-version", "missing-field", "unknown-key", "wrong-type", "yaml-boolean",
     "missing-language", "invalid-value", "invalid-level",
@@ -45,6 +47,10 @@ ProblemCode = Literal[
 
 PROBLEM_CODES: tuple[ProblemCode, ...] = get_args(ProblemCode)
 """The codes of :data:`ProblemCode`, in the order above."""
+
+MAX_LISTED = 100
+"""Most problems of one kind listed one by one (duplicate keys, unknown ids, bad rows); the rest
+are counted in one more problem, so a file of a million mistakes is refused quickly."""
 
 
 @dataclass(frozen=True, order=True, kw_only=True)

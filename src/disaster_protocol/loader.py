@@ -147,7 +147,7 @@ def loads_protocol(text: str, *, source: str = "<string>",
 
 def _protocol_from_text(text: str, source: str) -> Protocol:
     with paused_gc():  # a large protocol is millions of objects and no cycles
-        doc = _yaml.parse_text(text, source, error=ProtocolError)
+        doc = _yaml.parse_text(text, source, error=ProtocolError, what="protocol")
         check_version(doc, ProtocolError, "protocol")
         protocol = _validated(Protocol, doc, ProtocolError)
         _raise_if(protocol_problems(protocol, doc), ProtocolError)
@@ -206,7 +206,8 @@ def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None,
     if sidecar.exists():  # a directory there is reported, not passed over
         meta = _yaml.parse_text(_yaml.read_text(sidecar, error=ProfileError,
                                                 max_bytes=max_bytes),
-                                str(sidecar), error=ProfileError)
+                                str(sidecar), error=ProfileError,
+                                max_values=_profile_values(protocol), what="profile")
     return _profile_from_csv(text, protocol, str(path), meta, institution, assessed_on)
 
 
@@ -261,7 +262,8 @@ def loads_profile(text: str, protocol: Protocol | None = None, *, source: str = 
         require_type(sidecar, str, "sidecar", "the sidecar's YAML text (str)")
         name = str(FsPath(source).with_name(FsPath(source).stem + ".meta.yaml"))
         _check_size(sidecar, name, max_bytes, ProfileError)
-        meta = _yaml.parse_text(sidecar, name, error=ProfileError)
+        meta = _yaml.parse_text(sidecar, name, error=ProfileError,
+                                max_values=_profile_values(protocol), what="profile")
     return _profile_from_csv(text, protocol, source, meta, institution, assessed_on)
 
 
@@ -302,10 +304,22 @@ def _protocol_or_bundled(protocol: Protocol | None) -> Protocol:
     return protocol
 
 
+PROFILE_MAX_VALUES = 100_000
+"""Most values a profile may hold (or 20 per action of its protocol, if more): a full profile
+of the bundled protocol holds a few hundred, and a 5 MB file of tiny repeated entries holds
+about a million, which is refused at this budget's cost (docs/errors.md)."""
+
+
+def _profile_values(protocol: Protocol) -> int:
+    return max(PROFILE_MAX_VALUES, 20 * len(protocol.action_index))
+
+
 def _profile_from_text(text: str, protocol: Protocol, source: str,
                        format: Literal["yaml", "json"]) -> Profile:
-    doc = (_yaml.parse_json(text, source, error=ProfileError) if format == "json"
-           else _yaml.parse_text(text, source, error=ProfileError))
+    budget = _profile_values(protocol)
+    doc = (_yaml.parse_json(text, source, error=ProfileError, max_values=budget, what="profile")
+           if format == "json" else
+           _yaml.parse_text(text, source, error=ProfileError, max_values=budget, what="profile"))
     return _profile_from_document(doc, protocol)
 
 
@@ -321,7 +335,7 @@ def _profile_from_document(doc: Document, protocol: Protocol) -> Profile:
 
 def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document | None,
                       institution: Institution | None, assessed_on: date | None) -> Profile:
-    actions_doc, problems = parse_csv(text, source)
+    actions_doc, problems = parse_csv(text, source, _profile_values(protocol))
     _raise_if(problems, ProfileError)
     _raise_if(list(_level_problems(actions_doc)), ProfileError)
     actions = _validated(ProfileActions, actions_doc, ProfileError)

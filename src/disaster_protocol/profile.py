@@ -12,15 +12,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from ._frozen import Frozen, FrozenDict, Id, NonEmpty, ReadOnly
+from ._frozen import Frozen, FrozenDict, Id, ReadOnly
 
 __all__ = [
     "CSV_COLUMNS",
     "EARLIEST_DATE",
     "LATEST_DATE",
     "LEVELS",
+    "MAX_EVIDENCE",
+    "MAX_NAME",
+    "MAX_PROSE",
     "ActionStatus",
     "Institution",
     "Level",
@@ -46,6 +49,17 @@ LATEST_DATE = date(2999, 12, 31)
 
 ProfileDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
+MAX_NAME = 300
+"""Longest name of an institution, country, subregion or unit, and evidence reference, in
+characters. Reports repeat names (a unit beside every step it leads), so they are bounded."""
+MAX_PROSE = 5_000
+"""Longest justification, note or waiver text, in characters (about a page)."""
+MAX_EVIDENCE = 200
+"""Most evidence references for one action (point to an index document beyond that)."""
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROSE)]
+
 
 InstitutionType = Literal["health", "pensions", "work-injury", "mixed"]
 """What kind of social security institution: health, pensions, work injury, or several."""
@@ -56,9 +70,9 @@ class Institution(Frozen):
     cooperation."""
 
     id: Id
-    name: NonEmpty
-    country: NonEmpty
-    subregion: NonEmpty | None = None
+    name: Name
+    country: Name
+    subregion: Name | None = None
     type: InstitutionType | None = None
     language: Literal["es", "en", "pt", "fr"] | None = None
 
@@ -66,26 +80,26 @@ class Institution(Frozen):
 class RoleAssignment(Frozen):
     """The unit that fills a protocol role (``RMU: "Coordinación de Riesgos"`` is shorthand)."""
 
-    unit: NonEmpty
-    alternate: NonEmpty | None = None
+    unit: Name
+    alternate: Name | None = None
 
 
 class ActionStatus(Frozen):
     """How far one action is in place (``PREP-07: 3`` is shorthand for ``{level: 3}``)."""
 
     level: Level
-    evidence: tuple[NonEmpty, ...] = ()
+    evidence: Annotated[tuple[Name, ...], Field(max_length=MAX_EVIDENCE)] = ()
     last_exercised: ProfileDate | None = None
-    justification: NonEmpty | None = None
-    note: NonEmpty | None = None
+    justification: Prose | None = None
+    note: Prose | None = None
 
 
 class Waiver(Frozen):
     """A formally accepted gap: the action does not block the grade until ``expires``."""
 
     action: Id
-    reason: NonEmpty
-    approved_by: NonEmpty
+    reason: Prose
+    approved_by: Name
     expires: ProfileDate
 
 
