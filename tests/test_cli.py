@@ -488,3 +488,32 @@ def test_a_broken_profile_on_stdin_is_located_as_stdin() -> None:
                 stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
     assert code == ExitCode.BAD_INPUT
     assert err.getvalue().startswith("<stdin>:2:19: actions.GOV-01.level: must be 0-4")
+
+
+def test_batch_scores_a_profile_from_stdin_beside_the_files(bundled: dp.Protocol) -> None:
+    piped = (EXAMPLES / "caja_intermedia.yaml").read_text(encoding="utf-8").replace(
+        "caja-ejemplo-b", "caja-piped")
+    out = io.StringIO()
+    code = main(["batch", str(EXAMPLES / "instituto_avanzado.yaml"), "-", "--format", "json"],
+                stdout=out, stderr=io.StringIO(), stdin=io.StringIO(piped))
+    assert code == ExitCode.OK
+    rows = json.loads(out.getvalue())["summaries"]
+    assert [r["institution"]["id"] for r in rows][-1] == "caja-piped"
+    expected = dp.assess(bundled, dp.loads_profile(piped, bundled))
+    assert rows[-1]["score"] == expected.score
+
+
+def test_batch_reports_a_broken_profile_on_stdin_and_scores_the_rest() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["batch", str(EXAMPLES), "-", "--format", "json"], stdout=out, stderr=err,
+                stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
+    assert code == ExitCode.BAD_INPUT
+    assert len(json.loads(out.getvalue())["summaries"]) == 3
+    assert "<stdin>:2:19: actions.GOV-01.level: must be 0-4" in err.getvalue()
+    assert "1 of 4 profile(s) could not be read" in err.getvalue()
+
+
+def test_batch_refuses_stdin_given_twice() -> None:
+    code, _, err = run("batch", "-", "-")
+    assert code == ExitCode.BAD_INPUT
+    assert "standard input (-) can be given once" in err

@@ -14,13 +14,15 @@ def main() -> int:
                                      description="Mutate known-good profiles and count crashes.")
     parser.add_argument("--inputs", type=int, default=10_000, help="how many inputs")
     parser.add_argument("--seed", type=int, default=1, help="the random seed")
+    parser.add_argument("--protocols", type=int, default=0,
+                        help="how many protocol inputs (default: a fifth of --inputs)")
     parser.add_argument("--show", type=int, default=3, help="crashes to print in full")
     args = parser.parse_args()
     start = time.perf_counter()
     profiles = run(args.inputs, args.seed)
     print(f"profiles: {profiles.summary()}\n({time.perf_counter() - start:.0f} s)")
     start = time.perf_counter()
-    protocols = run_protocols(max(1, args.inputs // 10), args.seed)
+    protocols = run_protocols(args.protocols or max(1, args.inputs // 5), args.seed)
     print(f"protocols: {protocols.summary()}\n({time.perf_counter() - start:.0f} s)")
     crashes = profiles.crashes + protocols.crashes
     for kind, text, trace in crashes[:args.show]:

@@ -8,10 +8,14 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .._breakdown import GROUP_KEYS
+from .._yaml import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..compare import compare
-from ..loader import load_profile
-from ..portfolio import Portfolio, assess_many, profile_files
+from ..errors import ProfileError
+from ..loader import load_profile, loads_profile
+from ..model import Protocol
+from ..portfolio import Failure, Portfolio, assess_many, profile_files
+from ..profile import Profile
 from ..report import (
     comparison_csv,
     comparison_html,
@@ -44,16 +48,19 @@ __all__ = ["register"]
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    paths = profile_files(args.paths, recursive=args.recursive)
-    bar = tqdm(total=len(paths), unit="profile", file=err, disable=not _is_terminal(err),
+    entries, piped = _batch_entries(args, protocol)
+    paths = [*entries, *piped]
+    bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
                leave=False)
 
     def tick(n: int) -> None:
         bar.update(n)
 
     with bar:
-        portfolio = assess_many(protocol, paths, workers=args.workers, as_of=args.as_of,
+        portfolio = assess_many(protocol, entries, workers=args.workers, as_of=args.as_of,
                                 strict=args.strict, progress=tick)
+    if piped:
+        portfolio = portfolio.model_copy(update={"failures": (*piped, *portfolio.failures)})
     emit(_render(portfolio, args), args.output, out)
     for failure in portfolio.failures:
         for problem in failure.problems:
@@ -70,6 +77,26 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              + ", ".join(s.institution.id for s in failed[:10])
                              + (" ..." if len(failed) > 10 else ""))
     return ExitCode.OK
+
+
+def _batch_entries(args: argparse.Namespace, protocol: Protocol
+                   ) -> tuple[list[Profile | str], list[Failure]]:
+    """The files under the paths given, in order, with the profile piped in for ``-`` (or
+    its failure: it is reported like a broken file, and the others are still scored)."""
+    if args.paths.count("-") > 1:
+        raise UsageError("standard input (-) can be given once")
+    entries: list[Profile | str] = []
+    piped: list[Failure] = []
+    for given in args.paths:
+        if given != "-":
+            entries += [str(p) for p in profile_files([given], recursive=args.recursive)]
+            continue
+        try:
+            entries.append(loads_profile(args.stdin.read(DEFAULT_MAX_BYTES + 1), protocol,
+                                         source="<stdin>", format=args.input_format))
+        except ProfileError as exc:
+            piped.append(Failure(source="<stdin>", problems=exc.problems))
+    return entries, piped
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -123,7 +150,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "threshold fails; 2 when any profile could not be read "
                                    "(after the summary is written).")
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="profile files (.yaml, .json, .csv) and folders of them")
+                   help="profile files (.yaml, .json, .csv) and folders of them; - reads one "
+                        "more profile from stdin")
+    p.add_argument("--input-format", choices=("yaml", "json"), default="yaml",
+                   help="how the profile on stdin is written (default: yaml)")
     p.add_argument("--recursive", action="store_true", help="search folders recursively")
     add_protocol(p)
     add_format(p, ("csv", "json", "md", "html"), "csv (default), json, md or html")
