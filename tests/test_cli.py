@@ -517,3 +517,16 @@ def test_batch_refuses_stdin_given_twice() -> None:
     code, _, err = run("batch", "-", "-")
     assert code == ExitCode.BAD_INPUT
     assert "standard input (-) can be given once" in err
+
+
+def test_check_prints_input_warnings_and_escapes_the_text_it_shows(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("schema_version: 1\ninstitution: {id: x, name: \"Caja \\e[31mRoja\", "
+                    "country: MX}\nassessed_on: 2026-01-01\nactions: {GOV-01: 3}\n",
+                    encoding="utf-8")
+    code, out, err = run("check", str(path))
+    assert code == ExitCode.OK
+    assert err == (f"warning: {path}:2:28: institution.name: holds the control character "
+                   "\\x1b; reports show it escaped: remove it [control-character]\n")
+    assert "Caja \\x1b[31mRoja" in out
+    assert "\x1b" not in out + err

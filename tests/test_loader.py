@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -202,3 +204,39 @@ def test_a_pickled_protocol_leaves_its_caches_behind(bundled: dp.Protocol) -> No
 def test_wrong_argument_types_are_a_type_error(call: Callable[[], object]) -> None:
     with pytest.raises(TypeError, match="must be"):
         call()
+
+
+CONTROL_PROFILE = ("schema_version: 1\ninstitution: {id: x, name: \"Caja \\e[31mRoja\", "
+                   "country: MX}\nassessed_on: 2026-01-01\nactions:\n"
+                   "  GOV-01: {level: 3, note: \"bell \\a\"}\n")
+
+
+def test_text_with_control_characters_is_read_with_a_located_warning_for_each() -> None:
+    with pytest.warns(dp.InputWarning) as record:
+        profile = dp.loads_profile(CONTROL_PROFILE, source="c.yaml")
+    assert profile.institution.name == "Caja \x1b[31mRoja"
+    problems = [w.message.problem for w in record if isinstance(w.message, dp.InputWarning)]
+    assert [(p.line, p.path, p.code) for p in problems] == [
+        (2, "institution.name", "control-character"),
+        (5, "actions.GOV-01.note", "control-character")]
+    assert "\\x1b" in problems[0].message
+    assert "\x1b" not in str(problems[0])
+
+
+def test_json_escapes_and_csv_fields_are_checked_for_control_characters() -> None:
+    text = json.dumps({"schema_version": 1, "assessed_on": "2026-01-01", "actions": {},
+                       "institution": {"id": "x", "name": "A\u0007B", "country": "MX"}})
+    with pytest.warns(dp.InputWarning, match=r"institution\.name: holds the control character"):
+        dp.loads_profile(text, format="json")
+    sidecar = ("schema_version: 1\nassessed_on: 2026-01-01\n"
+               "institution: {id: x, name: X, country: MX}\n")
+    with pytest.warns(dp.InputWarning, match=r"t\.csv:2:\d+: actions\.GOV-01\.note"):
+        dp.loads_profile("action_id,level,note\nGOV-01,3,a\x1bb\n", format="csv",
+                         sidecar=sidecar, source="t.csv")
+
+
+def test_a_clean_profile_issues_no_warning(bundled: dp.Protocol) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dp.load_profile(ROOT / "examples" / "profiles" / "caja_intermedia.yaml", bundled)
+        dp.loads_profile(CONTROL_PROFILE.replace("\\e", "").replace("\\a", ""))

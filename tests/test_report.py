@@ -199,9 +199,10 @@ def test_markdown_and_text_print_names_as_text_not_markup(bundled: dp.Protocol) 
     from disaster_protocol.report import assessment_text
 
     name = "Caja <script>alert(1)</script>\n# Injected\x1b[31m"
-    profile = dp.profile_from_dict({
-        "schema_version": 1, "institution": {"id": "x", "name": name, "country": "MX"},
-        "assessed_on": "2026-01-01", "roles": {"RMU": "Unit | <b>bold</b>"}}, bundled)
+    with pytest.warns(dp.InputWarning, match="control character"):
+        profile = dp.profile_from_dict({
+            "schema_version": 1, "institution": {"id": "x", "name": name, "country": "MX"},
+            "assessed_on": "2026-01-01", "roles": {"RMU": "Unit | <b>bold</b>"}}, bundled)
     result = dp.assess(bundled, profile)
     md = result.to_markdown("en")
     assert "<script>" not in md

@@ -26,7 +26,14 @@ from ._i18n import Lang
 from .assess import assess
 from .assessment import Assessment, Finding, PlanStep
 from .compare import Comparison, Trend, compare, trend
-from .errors import DisasterProtocolError, Problem, ProblemCode, ProfileError, ProtocolError
+from .errors import (
+    DisasterProtocolError,
+    InputWarning,
+    Problem,
+    ProblemCode,
+    ProfileError,
+    ProtocolError,
+)
 from .loader import load_profile, load_protocol, loads_profile, loads_protocol, profile_from_dict
 from .model import Action, Phase, Protocol, Role, Text
 from .portfolio import Portfolio, assess_many
@@ -44,6 +51,7 @@ __all__ = [
     "Comparison",
     "DisasterProtocolError",
     "Finding",
+    "InputWarning",
     "Institution",
     "Lang",
     "Phase",

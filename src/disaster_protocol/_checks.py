@@ -8,6 +8,7 @@ and raises their problems together, sorted by position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -372,3 +373,34 @@ def profile_problems(profile: Profile, protocol: Protocol, actions_doc: Document
     """Every problem of ``profile`` against ``protocol``, sorted by position."""
     context = ProfileContext(profile, protocol, actions_doc, meta_doc)
     return sorted(p for _, check in PROFILE_CHECKS for p in check(context))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline (C0, DEL, C1)."""
+
+
+def may_hold_controls(text: str) -> bool:
+    """Whether a document read from ``text`` can hold a control character: not when the
+    text has none and no escape sequence (``"\\e"`` in YAML, ``"\\u001b"`` in JSON)."""
+    return "\\" in text or _CONTROL.search(text) is not None
+
+
+def control_characters(doc: Document) -> list[Problem]:
+    """A ``control-character`` problem (issued as a warning) for each text value of ``doc``
+    that holds one; reports escape them, but they are almost always a copy-and-paste slip."""
+    found: list[Problem] = []
+    todo: list[tuple[Path, object]] = [((), doc.data)]
+    while todo and len(found) < MAX_LISTED:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            match = _CONTROL.search(value)
+            if match is not None:
+                found.append(doc.problem(path, f"holds the control character "
+                                         f"\\x{ord(match.group()):02x}; reports show it escaped: "
+                                         "remove it", "control-character",
+                                         shown=display_path(doc.data, path)))
+        elif isinstance(value, dict):
+            todo += [((*path, key), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            todo += [((*path, i), item) for i, item in enumerate(value)]
+    return sorted(found)

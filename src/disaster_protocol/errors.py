@@ -22,6 +22,7 @@ __all__ = [
     "MAX_LISTED",
     "PROBLEM_CODES",
     "DisasterProtocolError",
+    "InputWarning",
     "Problem",
     "ProblemCode",
     "ProfileError",
@@ -42,6 +43,8 @@ ProblemCode = Literal[
     "duplicate-id", "unknown-reference", "unknown-sendai-code", "missing-priority", "cycle",
     "later-phase-prerequisite", "phase-without-actions", "unused-role", "unused-hazard",
     "unknown-action", "unknown-role", "missing-justification", "invalid-date",
+    # warnings: read, but worth a look
+    "control-character",
 ]
 """Every stable reason code a :class:`Problem` can carry (documented in docs/errors.md)."""
 
@@ -125,6 +128,18 @@ class ProtocolError(DisasterProtocolError):
 
 class ProfileError(DisasterProtocolError):
     """A readiness profile cannot be read or does not match the protocol."""
+
+
+class InputWarning(UserWarning):
+    """An input that was read but deserves a look (text holding control characters).
+
+    Issued with :func:`warnings.warn`; ``problem`` says where, like an error's problems. The
+    command line prints it as ``warning: <problem>`` and carries on.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 def require_type(value: object, expected: type | tuple[type, ...], name: str,

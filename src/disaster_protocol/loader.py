@@ -15,6 +15,7 @@ The bundled protocol is read once per process and shared (it is immutable).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import lru_cache
@@ -25,12 +26,12 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import _yaml
-from ._checks import profile_problems, protocol_problems
+from ._checks import control_characters, may_hold_controls, profile_problems, protocol_problems
 from ._csv import parse_csv
 from ._plain import paused_gc
 from ._validation import check_version, problems_from_validation
 from ._yaml import Document
-from .errors import Problem, ProfileError, ProtocolError, require_type
+from .errors import InputWarning, Problem, ProfileError, ProtocolError, require_type
 from .model import Protocol
 from .profile import LEVELS, Institution, Profile, ProfileActions, ProfileMeta
 
@@ -294,7 +295,9 @@ def profile_from_dict(data: Mapping[str, object], protocol: Protocol | None = No
     require_type(data, Mapping, "data", "a mapping of profile keys to values")
     protocol = _protocol_or_bundled(protocol)
     doc = Document(dict(data), source)
-    return _profile_from_document(doc, protocol)
+    profile = _profile_from_document(doc, protocol)
+    _warn_controls(None, doc)
+    return profile
 
 
 def _protocol_or_bundled(protocol: Protocol | None) -> Protocol:
@@ -320,7 +323,9 @@ def _profile_from_text(text: str, protocol: Protocol, source: str,
     doc = (_yaml.parse_json(text, source, error=ProfileError, max_values=budget, what="profile")
            if format == "json" else
            _yaml.parse_text(text, source, error=ProfileError, max_values=budget, what="profile"))
-    return _profile_from_document(doc, protocol)
+    profile = _profile_from_document(doc, protocol)
+    _warn_controls(text, doc)
+    return profile
 
 
 def _profile_from_document(doc: Document, protocol: Protocol) -> Profile:
@@ -362,7 +367,17 @@ def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document
     head = _validated(ProfileMeta, meta, ProfileError)
     profile = Profile.model_validate({**dict(head), "actions": actions.actions})
     _raise_if(profile_problems(profile, protocol, actions_doc, meta), ProfileError)
+    _warn_controls(text, actions_doc)
+    _warn_controls(None, meta)
     return profile
+
+
+def _warn_controls(text: str | None, doc: Document) -> None:
+    """Warn (:class:`InputWarning`) about text values holding control characters."""
+    if text is not None and not may_hold_controls(text):
+        return  # the common case, decided on the raw text
+    for problem in control_characters(doc):
+        warnings.warn(InputWarning(problem), stacklevel=4)
 
 
 def _expanded(data: Mapping[str, object]) -> dict[str, object]:

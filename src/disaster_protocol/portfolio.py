@@ -15,6 +15,7 @@ and a protocol (see the "Scale" section of docs/portfolio.md).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from ._i18n import Lang
 from ._plain import paused_gc
 from .assess import assess
 from .assessment import Assessment, ProtocolRef
-from .errors import DisasterProtocolError, Problem, require_type
+from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
 from .profile import EARLIEST_DATE, Institution, Profile
@@ -246,6 +247,8 @@ _WORKER: tuple[Protocol, _Options] | None = None
 def _start_worker(protocol: Protocol, options: _Options) -> None:
     global _WORKER
     _WORKER = (protocol, options)
+    # a worker has no one to tell: input warnings are for a profile read alone (docs/portfolio.md)
+    warnings.simplefilter("ignore", InputWarning)
 
 
 def _score_in_worker(path: str) -> Summary | Assessment | Failure:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,9 @@ TOKENS = [
 ]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 @dataclass
 class Outcome:
     """How many inputs were accepted, refused with our error, or crashed (and how)."""
@@ -38,9 +43,17 @@ class Outcome:
 
     def record(self, attempt: Callable[[], object], text: str,
                refused: type[dp.DisasterProtocolError]) -> None:
-        """Run ``attempt`` on the input ``text`` and count what it did."""
+        """Run ``attempt`` on the input ``text`` and count what it did. Input warnings are
+        allowed, and their own text must hold no control character."""
         try:
-            attempt()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", dp.InputWarning)
+                attempt()
+            for item in caught:
+                shown = str(item.message)
+                if not isinstance(item.message, dp.InputWarning) or _CONTROL.search(shown):
+                    raise AssertionError(f"unexpected warning {item.category.__name__}: "
+                                         f"{shown!r}")
             self.accepted += 1
         except refused:
             self.rejected += 1

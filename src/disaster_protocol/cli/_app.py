@@ -6,11 +6,12 @@ import argparse
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from .. import __version__
-from ..errors import DisasterProtocolError
+from ..errors import DisasterProtocolError, InputWarning
 from . import explore, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
 
@@ -71,6 +72,30 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
     func: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.func
     args.stdin = stdin if stdin is not None else sys.stdin
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            return _run(func, args, out, err)
+        finally:
+            _show_warnings(caught, err)
+
+
+def _show_warnings(caught: list[warnings.WarningMessage], err: TextIO) -> None:
+    """Input warnings as ``warning: <problem>`` lines, once each; others as Python shows them."""
+    seen: set[str] = set()
+    for item in caught:
+        if isinstance(item.message, InputWarning):
+            line = f"warning: {item.message.problem}"
+            if line not in seen:
+                seen.add(line)
+                print(line, file=err)
+        else:
+            warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+
+
+def _run(func: Callable[[argparse.Namespace, TextIO, TextIO], int], args: argparse.Namespace,
+         out: TextIO, err: TextIO) -> int:
+    """Run one command, turning errors into exit codes."""
     try:
         return func(args, out, err)
     except BrokenPipeError:

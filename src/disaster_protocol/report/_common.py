@@ -31,13 +31,14 @@ def words(lang: Lang) -> Callable[[str], str]:
     return word
 
 
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
+_CONTROLS = {c: f"\\x{c:02x}"
+             for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}  # C0, DEL, C1
 _CONTROLS[0x0A] = " "  # a newline would end the line it stands in
 
 
 def plain(value: str) -> str:
-    """Text safe on a terminal line: control characters (ESC, BEL, CR...) shown as ``\\xNN``,
-    a newline as a space."""
+    """Text safe on a terminal line: control characters (ESC, BEL, CR, C1's CSI...) shown as
+    ``\\xNN``, a newline as a space."""
     return value.translate(_CONTROLS)
 
 
