@@ -232,3 +232,26 @@ def test_repeating_one_long_text_through_aliases_is_charged_for_its_length() -> 
     assert info.value.codes == ("alias-limit",)
     small = "a: &s text\nb: [" + ", ".join(["*s"] * 50) + "]\n"
     assert len(parse(small).data["b"]) == 50  # type: ignore[index]
+
+
+def test_a_character_yaml_refuses_is_located_by_line_and_column() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse("a: 1\nb: \"x\x7fy\"\n")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column, problem.code) == (2, 6, "syntax-error")
+    assert "\\x7f" in problem.message
+    assert "position" not in problem.message
+
+
+def test_json_that_yaml_reads_only_without_its_surrogate_escapes_keeps_its_positions() -> None:
+    text = '{"a": "\\ud83d\\ude00",\n "b": {"c": "\x85"}}'
+    doc = _yaml.parse_json(text, "t.json", error=ProtocolError)
+    assert doc.data == {"a": "\U0001f600", "b": {"c": "\x85"}}
+    assert doc.where(("b", "c")) == (2, 13)
+
+
+def test_a_problem_prints_on_one_line_whatever_its_path_holds() -> None:
+    from disaster_protocol.errors import Problem
+    shown = str(Problem(file="p.yaml", line=2, column=1, path="ke\ny\x1b[2J", message="bad",
+                        code="unknown-key"))
+    assert shown == "p.yaml:2:1: ke\\ny\\x1b[2J: bad [unknown-key]"

@@ -15,7 +15,9 @@ Nothing here knows what a protocol or a profile is.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path as FsPath
@@ -275,6 +277,11 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
         raise error([Problem(file=source, line=line, column=column,
                              message=f"YAML syntax error: {what}{context}",
                              code="syntax-error")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: located by offset
+        line, column = _line_column(text, exc.position)
+        raise error([Problem(file=source, line=line, column=column, code="syntax-error",
+                             message=f"holds the character \\x{exc.character:02x}, which YAML "
+                             "does not allow (a control character): remove it")]) from None
     except yaml.YAMLError as exc:
         raise error([Problem(file=source, message=f"YAML error: {exc}",
                              code="syntax-error")]) from None
@@ -282,6 +289,27 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
         raise error([Problem(file=source, line=1, column=1, message="the file is empty",
                              code="empty-file")])
     return root
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+_YAML_REFUSES = str.maketrans({c: " " for c in range(0x7F, 0xA0)})
+"""DEL and the C1 controls: JSON strings may hold them raw, YAML may not."""
+
+
+def _yaml_stand_in(text: str) -> str:
+    """``text`` with what JSON allows and YAML refuses (surrogate escapes, raw DEL and C1
+    characters) replaced by spaces of the same length, so that every position stays put."""
+    def swap(match: re.Match[str]) -> str:
+        slashes = match.group(1)
+        return match.group(0) if len(slashes) % 2 == 0 else slashes + "u0020"
+    return _SURROGATE_ESCAPE.sub(swap, text).translate(_YAML_REFUSES)
 
 
 def parse_json(text: str, source: str, *, error: type[DisasterProtocolError],
@@ -324,6 +352,11 @@ def parse_json(text: str, source: str, *, error: type[DisasterProtocolError],
     try:
         doc = parse_text(text, source, error=error, max_values=max_values, what=what)
     except DisasterProtocolError as exc:
+        stand_in = _yaml_stand_in(text)
+        if stand_in != text:  # YAML reads it once the escapes are out: positions still hold
+            with contextlib.suppress(DisasterProtocolError):
+                return parse_text(stand_in, source, error=error, max_values=max_values,
+                                  what=what).with_data(data)
         return _json_alone(data, exc, duplicates, source, error, max_values, what)
     # Where YAML 1.1 reads a value otherwise (1e400, surrogate escapes), the JSON reading
     # wins; the positions, kept by path, still say where each part is.

@@ -27,6 +27,7 @@ __all__ = [
     "ProblemCode",
     "ProfileError",
     "ProtocolError",
+    "printable",
     "require_type",
 ]
 
@@ -91,7 +92,23 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         body = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{where}: {body} [{self.code}]"
+        return printable(f"{where}: {body} [{self.code}]")
+
+
+_CONTROLS = {c: f"\\x{c:02x}"
+             for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}  # C0, DEL, C1
+_CONTROLS[0x0A] = "\\n"
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, safe on a terminal: control characters (ESC, BEL, CR, C1's CSI...)
+    shown as ``\\xNN`` and a newline as ``\\n``, so that no input can move the cursor, ring
+    the bell or start a line of its own.
+
+    >>> printable("a\\x1b[31mb\\nc")
+    'a\\\\x1b[31mb\\\\nc'
+    """
+    return text.translate(_CONTROLS)
 
 
 class DisasterProtocolError(Exception):

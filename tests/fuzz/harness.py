@@ -35,6 +35,7 @@ class Outcome:
 
     accepted: int = 0
     rejected: int = 0
+    unlocated: Counter[str] = field(default_factory=Counter)  # refusals without a line, by code
     crashes: list[tuple[str, str, str]] = field(default_factory=list)  # kind, input, traceback
 
     @property
@@ -55,8 +56,9 @@ class Outcome:
                     raise AssertionError(f"unexpected warning {item.category.__name__}: "
                                          f"{shown!r}")
             self.accepted += 1
-        except refused:
+        except refused as exc:
             self.rejected += 1
+            self.unlocated.update(p.code for p in exc.problems if not p.line)
         except Exception as exc:  # a crash is what the campaign looks for
             where = traceback.extract_tb(exc.__traceback__)[-1]
             kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
@@ -65,7 +67,8 @@ class Outcome:
     def summary(self) -> str:
         kinds = Counter(kind for kind, _, _ in self.crashes)
         return (f"{self.total} inputs: {self.accepted} accepted, {self.rejected} refused with a "
-                f"located error, {len(self.crashes)} other" +
+                f"located error, {len(self.crashes)} other; problems without a line: "
+                f"{dict(self.unlocated.most_common())}" +
                 ("".join(f"\n  {n} x {kind}" for kind, n in kinds.most_common())))
 
 

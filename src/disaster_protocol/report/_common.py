@@ -8,6 +8,7 @@ from typing import Literal
 
 from .._i18n import Lang, check_lang, text
 from ..assessment import ActionResult, Assessment
+from ..errors import printable
 from ..graph import Playbook, PlaybookStep
 from ..model import Protocol
 
@@ -31,15 +32,10 @@ def words(lang: Lang) -> Callable[[str], str]:
     return word
 
 
-_CONTROLS = {c: f"\\x{c:02x}"
-             for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}  # C0, DEL, C1
-_CONTROLS[0x0A] = " "  # a newline would end the line it stands in
-
-
 def plain(value: str) -> str:
     """Text safe on a terminal line: control characters (ESC, BEL, CR, C1's CSI...) shown as
     ``\\xNN``, a newline as a space."""
-    return value.translate(_CONTROLS)
+    return printable(value.replace("\n", " "))  # a newline would end the line it stands in
 
 
 def cell(value: str) -> str:
