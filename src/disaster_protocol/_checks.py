@@ -356,6 +356,34 @@ def _waived_actions(c: ProfileContext) -> Iterator[Problem]:
                        f"{suggest(waiver.action, known)}", "unknown-action")
 
 
+def _cooperation(c: ProfileContext) -> Iterator[Problem]:
+    stated = c.profile.cooperation
+    if stated is None:
+        return
+    for kind in ("offers", "demands"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(stated, kind)):
+            path = ("cooperation", kind, i, "action")
+            if item.action not in c.protocol.action_index:
+                yield c.unknown_action(path, item.action)
+            elif item.action in seen:
+                yield c.at(path, f"{item.action} is listed twice in {kind}; keep one",
+                           "duplicate-id")
+            seen.add(item.action)
+    for i, item in enumerate(stated.offers):
+        status = c.profile.actions.get(item.action)
+        level = status.level if status is not None else 0
+        if item.action in c.protocol.action_index and not (isinstance(level, int)
+                                                            and level >= 3):
+            yield c.at(("cooperation", "offers", i, "action"), f"offers {item.action}, whose "
+                       f"level is {level}: an institution offers what it has implemented "
+                       "(level 3 or 4)", "invalid-value")
+    for i, item in enumerate(stated.demands):
+        if item.action in {o.action for o in stated.offers}:
+            yield c.at(("cooperation", "demands", i, "action"), f"{item.action} is both "
+                       "offered and asked for; keep one", "invalid-value")
+
+
 ProfileCheck = Callable[[ProfileContext], Iterator[Problem]]
 
 PROFILE_CHECKS: tuple[tuple[str, ProfileCheck], ...] = (
@@ -364,6 +392,7 @@ PROFILE_CHECKS: tuple[tuple[str, ProfileCheck], ...] = (
     ("exercise-dates", _exercise_dates),
     ("known-roles", _known_roles),
     ("waived-actions", _waived_actions),
+    ("cooperation", _cooperation),
 )
 """The profile check table: each function reads the context and yields problems."""
 

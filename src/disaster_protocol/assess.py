@@ -334,7 +334,8 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
         "by_role": groups["by_role"], "by_hazard": groups["by_hazard"], "blocking": blocking,
         "findings": findings, "plan": _plan(ctx, scored / index.scale),
         "actions": _action_results(ctx), "labels": index.labels,
-        "method": _method(freshness_months, strict, max_roles_per_unit)})
+        "method": _method(freshness_months, strict, max_roles_per_unit),
+        "cooperation": profile.cooperation})
 
 
 def _findings(ctx: Context) -> tuple[Finding, ...]:

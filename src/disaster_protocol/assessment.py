@@ -17,7 +17,7 @@ from ._frozen import Frozen, ReadOnly
 from ._i18n import Lang, finding_key
 from ._i18n import text as _text
 from .model import Text
-from .profile import Institution
+from .profile import Cooperation, Institution
 
 __all__ = [
     "FINDING_KINDS",
@@ -172,6 +172,8 @@ class Assessment(Frozen):
     actions: tuple[ActionResult, ...]
     labels: ReadOnly[str, Text]
     method: Method
+    cooperation: Cooperation | None = None
+    """What the profile states about cooperation (offers, demands, capacity), passed on."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data; messages and titles carry both languages."""

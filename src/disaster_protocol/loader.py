@@ -383,7 +383,8 @@ def _warn_controls(text: str | None, doc: Document) -> None:
 def _expanded(data: Mapping[str, object]) -> dict[str, object]:
     """A copy with ``ACTION: 3`` as ``{level: 3}`` and ``ROLE: "unit"`` as ``{unit: "unit"}``.
 
-    An empty ``roles:``, ``actions:`` or ``waivers:`` key means none.
+    An empty ``roles:``, ``actions:`` or ``waivers:`` key means none. In ``cooperation``,
+    ``offers`` and ``demands`` may list bare action ids.
     """
     out = dict(data)
     for key, empty in (("roles", {}), ("actions", {}), ("waivers", [])):
@@ -396,6 +397,17 @@ def _expanded(data: Mapping[str, object]) -> dict[str, object]:
     roles = out.get("roles")
     if isinstance(roles, Mapping):
         out["roles"] = {k: {"unit": v} if isinstance(v, str) else v for k, v in roles.items()}
+    cooperation = out.get("cooperation")
+    if isinstance(cooperation, Mapping):
+        cooperation = dict(cooperation)
+        for key in ("offers", "demands", "languages"):
+            if key in cooperation and cooperation[key] is None:
+                cooperation[key] = []
+        for key in ("offers", "demands"):
+            items = cooperation.get(key)
+            if isinstance(items, list):
+                cooperation[key] = [{"action": v} if isinstance(v, str) else v for v in items]
+        out["cooperation"] = cooperation
     return out
 
 

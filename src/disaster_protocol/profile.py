@@ -18,6 +18,7 @@ from ._frozen import Frozen, FrozenDict, Id, ReadOnly
 
 __all__ = [
     "CSV_COLUMNS",
+    "DEFAULT_CAPACITY",
     "EARLIEST_DATE",
     "LATEST_DATE",
     "LEVELS",
@@ -25,7 +26,10 @@ __all__ = [
     "MAX_NAME",
     "MAX_PROSE",
     "ActionStatus",
+    "Cooperation",
+    "CooperationItem",
     "Institution",
+    "Language",
     "Level",
     "Profile",
     "ProfileMeta",
@@ -61,6 +65,9 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Prose = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROSE)]
 
 
+Language = Literal["es", "en", "pt", "fr"]
+"""The languages an institution works in (cooperation prefers a shared one)."""
+
 InstitutionType = Literal["health", "pensions", "work-injury", "mixed"]
 """What kind of social security institution: health, pensions, work injury, or several."""
 
@@ -74,7 +81,7 @@ class Institution(Frozen):
     country: Name
     subregion: Name | None = None
     type: InstitutionType | None = None
-    language: Literal["es", "en", "pt", "fr"] | None = None
+    language: Language | None = None
 
 
 class RoleAssignment(Frozen):
@@ -103,6 +110,29 @@ class Waiver(Frozen):
     expires: ProfileDate
 
 
+DEFAULT_CAPACITY = 3
+"""Exchanges an institution can host in a cooperation round when it states no capacity."""
+
+
+class CooperationItem(Frozen):
+    """One action an institution offers or asks for (``PREP-07`` is shorthand for
+    ``{action: PREP-07}``), with an optional note for its peers."""
+
+    action: Id
+    note: Prose | None = None
+
+
+class Cooperation(Frozen):
+    """What an institution states about cooperation: the experience it offers (at level 3 or
+    more), the help it asks for (asked first), how many exchanges it can host in the round,
+    and the languages it can work in besides its own."""
+
+    offers: tuple[CooperationItem, ...] = ()
+    demands: tuple[CooperationItem, ...] = ()
+    capacity: Annotated[int, Field(ge=0, le=100)] | None = None
+    languages: tuple[Language, ...] = ()
+
+
 class ProfileMeta(Frozen):
     """Everything in a profile but the actions (the content of a CSV sidecar)."""
 
@@ -111,6 +141,7 @@ class ProfileMeta(Frozen):
     assessed_on: ProfileDate
     roles: ReadOnly[Id, RoleAssignment] = Field(default_factory=FrozenDict)
     waivers: tuple[Waiver, ...] = ()
+    cooperation: Cooperation | None = None
 
 
 class ProfileActions(Frozen):

@@ -28,14 +28,22 @@ def json_schema(kind: Literal["profile", "protocol", "assessment"]) -> str:
 
 def _accept_shorthands(schema: dict[str, Any]) -> None:
     """What the loader accepts beyond the models: ``GOV-01: 3`` for ``{level: 3}``,
-    ``RMU: "unit"`` for ``{unit: "unit"}``, and an empty ``actions:``, ``roles:`` or
-    ``waivers:`` for none."""
-    properties = schema["properties"]
-    level = schema["$defs"]["ActionStatus"]["properties"]["level"]
+    ``RMU: "unit"`` for ``{unit: "unit"}``, a bare action id in cooperation offers and
+    demands, and an empty ``actions:``, ``roles:``, ``waivers:``, ``offers:``, ``demands:``
+    or ``languages:`` for none."""
+    properties, defs = schema["properties"], schema["$defs"]
+    level = defs["ActionStatus"]["properties"]["level"]
     for name, short in (("actions", {"enum": level["enum"]}),
-                        ("roles", {"type": "string", "minLength": 1})):
+                        ("roles", defs["RoleAssignment"]["properties"]["unit"])):
         values = properties[name]["patternProperties"]
         for pattern, full in values.items():
             values[pattern] = {"anyOf": [full, short]}
     for name in ("actions", "roles", "waivers"):
         properties[name] = {"anyOf": [properties[name], {"type": "null"}]}
+    cooperation = defs["Cooperation"]["properties"]
+    action_id = defs["CooperationItem"]["properties"]["action"]
+    for name in ("offers", "demands"):
+        cooperation[name]["items"] = {"anyOf": [cooperation[name]["items"], action_id]}
+    for name in ("offers", "demands", "languages"):
+        cooperation[name] = {"anyOf": [cooperation[name], {"type": "null"}],
+                             "default": cooperation[name].pop("default", [])}
