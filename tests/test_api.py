@@ -53,8 +53,8 @@ def test_every_public_name_exists() -> None:
         assert hasattr(dp, name), name
 
 
-@pytest.mark.parametrize("module", ["assessment", "errors", "graph", "loader", "model",
-                                    "portfolio", "profile", "report"])
+@pytest.mark.parametrize("module", ["assessment", "cooperation", "errors", "graph", "loader",
+                                    "model", "portfolio", "profile", "report"])
 def test_importing_the_package_makes_its_submodules_available(module: str) -> None:
     assert getattr(dp, module).__name__ == f"disaster_protocol.{module}"
 

@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     # 4: scoring
     "_rules": 4, "assess": 4,
     # 5: many institutions
-    "portfolio": 5, "_breakdown": 5, "compare": 5, "cooperation": 5, "crosswalk": 5,
+    "portfolio": 5, "_breakdown": 5, "compare": 5, "cooperation": 5, "_matching": 5, "crosswalk": 5,
     # 6: output
     "report": 6, "frames": 6, "plots": 6,
     # 7: the command line, and the package itself
@@ -45,6 +45,7 @@ DELEGATIONS: set[tuple[str, str]] = {
     ("assessment", "report"),  # Assessment.to_json/to_markdown/to_html/to_csv/_repr_html_
     ("portfolio", "report"),  # Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_
     ("compare", "report"),  # Comparison.to_* and Trend.to_csv
+    ("cooperation", "report"),  # CooperationPlan.to_* and Evaluation.to_*
 }
 
 

@@ -15,6 +15,7 @@ Examples
 from importlib.metadata import PackageNotFoundError, version
 
 from . import assessment as assessment
+from . import cooperation as cooperation
 from . import errors as errors
 from . import graph as graph
 from . import loader as loader

@@ -132,6 +132,64 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "findings_new": ("Hallazgos nuevos", "New findings"),
     "findings_resolved": ("Hallazgos resueltos", "Findings resolved"),
     "plan_done": ("Pasos del plan cumplidos", "Plan steps done"),
+    # --- cooperation between institutions
+    "coop.title": ("Plan de cooperación", "Cooperation plan"),
+    "coop.summary": (
+        "{members} instituciones: {matches} intercambios ({workshops} talleres), {unmet} de "
+        "{demands} demandas sin atender",
+        "{members} institutions: {matches} exchanges ({workshops} workshops), {unmet} of "
+        "{demands} demands unmet"),
+    "coop.settings": (
+        "Oferta desde el nivel {level}; capacidad por defecto {capacity} intercambios; taller "
+        "desde {group} demandas; preferencia: {prefer}, luego la mayor diferencia de nivel.",
+        "Offers from level {level}; default capacity {capacity} exchanges; a workshop from "
+        "{group} demands; preference: {prefer}, then the larger level gap."),
+    "coop.matches": ("Intercambios bilaterales", "Bilateral exchanges"),
+    "coop.workshops": ("Talleres", "Workshops"),
+    "coop.unmet": ("Demandas sin atender (candidatas a cooperación fuera de la región)",
+                   "Unmet demands (candidates for cooperation beyond the region)"),
+    "coop.members": ("Qué da y qué recibe cada institución", "What each institution gives "
+                     "and receives"),
+    "coop.matrix": ("Oferta y demanda por fase (ofertas / demandas)",
+                    "Supply and demand by phase (offers / demands)"),
+    "coop.provider": ("Proveedor", "Provider"),
+    "coop.recipient": ("Receptor", "Recipient"),
+    "coop.host": ("Anfitrión", "Host"),
+    "coop.participants": ("Participantes", "Participants"),
+    "coop.levels": ("Niveles", "Levels"),
+    "coop.level": ("Nivel", "Level"),
+    "coop.why": ("Por qué", "Why"),
+    "coop.uplift": ("Mejora esperada", "Expected uplift"),
+    "coop.gives": ("da", "gives"),
+    "coop.receives": ("recibe", "receives"),
+    "coop.capacity": ("capacidad", "capacity"),
+    "coop.offers": ("ofertas", "offers"),
+    "coop.demands": ("demandas", "demands"),
+    "coop.role": ("papel", "role"),
+    "coop.role.both": ("da y recibe", "gives and receives"),
+    "coop.role.only-gives": ("solo da", "only gives"),
+    "coop.role.only-receives": ("solo recibe", "only receives"),
+    "coop.role.neither": ("ni da ni recibe", "neither gives nor receives"),
+    "coop.reason": ("motivo", "reason"),
+    "coop.reason.no-offer": ("ninguna institución lo ofrece", "no institution offers it"),
+    "coop.reason.no-capacity": ("quienes lo ofrecen no tienen capacidad",
+                                "those who offer it have no capacity left"),
+    "coop.shared.language": ("idioma común", "shared language"),
+    "coop.shared.subregion": ("misma subregión", "same subregion"),
+    "coop.shared.type": ("mismo tipo", "same type"),
+    "coop.gap": ("{gap} niveles por delante", "{gap} levels ahead"),
+    "coop.stated": ("pedida", "asked for"),
+    "coop.blocking": ("bloquea", "blocking"),
+    "coop.evaluation": ("Evaluación de la cooperación", "Evaluation of the cooperation"),
+    "coop.association": (
+        "Cambio medio de nivel en las brechas atendidas frente a las no atendidas de las mismas "
+        "instituciones en el mismo periodo: una asociación, no una prueba de causa.",
+        "Mean level change on the gaps that were matched against the unmatched gaps of the "
+        "same institutions over the same period: an association, not proof of cause."),
+    "coop.matched_change": ("Cambio en brechas atendidas", "Change on matched gaps"),
+    "coop.unmatched_change": ("Cambio en brechas no atendidas", "Change on unmatched gaps"),
+    "coop.difference": ("Diferencia", "Difference"),
+    "coop.not_reassessed": ("Sin nueva evaluación", "Not reassessed"),
     # --- the protocol, as shown by `show` and in playbooks
     "playbook": ("Guía de actuación", "Playbook"),
     "hazard": ("amenaza", "hazard"),

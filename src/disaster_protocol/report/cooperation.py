@@ -1,0 +1,190 @@
+"""Cooperation plans and their evaluation: text, Markdown, HTML, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+
+from .._i18n import Lang, text
+from ..cooperation import CooperationPlan, Evaluation, Match
+from ._common import cell, plain, words
+from .html import page
+
+__all__ = ["evaluation_json", "evaluation_markdown", "evaluation_text", "plan_csv",
+           "plan_fragment", "plan_html", "plan_json", "plan_markdown", "plan_text"]
+
+Table = tuple[str, list[str], list[list[str]]]
+"""A section: its heading, column heads and rows of plain text."""
+
+
+def plan_json(plan: CooperationPlan) -> str:
+    """Stable JSON of a plan."""
+    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def plan_csv(plan: CooperationPlan) -> str:
+    """One row per match (workshop participations marked), then one per unmet demand."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["kind", "provider", "recipient", "action", "phase", "provider_level",
+                     "recipient_level", "uplift", "shared", "workshop", "reason"])
+    for m in plan.matches:
+        writer.writerow(["workshop" if m.workshop else "match", m.provider, m.recipient,
+                         m.action, m.phase, m.provider_level, m.recipient_level,
+                         f"{m.uplift:g}", ";".join(m.shared), m.workshop or "", ""])
+    for u in plan.unmet:
+        writer.writerow(["unmet", "", u.institution, u.action, u.phase, "", u.level, "", "",
+                         "", u.reason])
+    return buffer.getvalue()
+
+
+def _title(plan: CooperationPlan, lang: Lang) -> str:
+    return f"{text('coop.title', lang)}: {plan.protocol.id} {plan.protocol.version}"
+
+
+def _summary(plan: CooperationPlan, lang: Lang) -> list[str]:
+    s = plan.settings
+    prefer = ", ".join(text(f"coop.shared.{p}", lang) for p in s.prefer) or "-"
+    return [text("coop.summary", lang, members=len(plan.members), matches=len(plan.matches),
+                 workshops=len(plan.workshops), unmet=len(plan.unmet),
+                 demands=len(plan.demands)),
+            text("coop.settings", lang, level=s.min_offer_level, capacity=s.capacity,
+                 group=s.min_group, prefer=prefer)]
+
+
+def _title_of(plan: CooperationPlan, key: str, lang: Lang) -> str:
+    title = plan.titles.get(key)
+    return f"{key} {title.get(lang)}" if title is not None else key
+
+
+def _why(m: Match, lang: Lang) -> str:
+    parts = [text(f"coop.shared.{p}", lang) for p in m.shared]
+    return ", ".join([*parts, text("coop.gap", lang, gap=m.gap)])
+
+
+def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
+    """Every table the text formats show, in order."""
+    w = words(lang)
+    names = {m.institution.id: m.institution.name for m in plan.members}
+
+    def who(institution: str) -> str:
+        return f"{names.get(institution, institution)} ({institution})"
+
+    bilateral = [[who(m.provider), who(m.recipient), _title_of(plan, m.action, lang),
+                  f"{m.provider_level} → {m.recipient_level}", f"+{m.uplift:.2f}", _why(m, lang)]
+                 for m in plan.matches if m.workshop is None]
+    workshops = [[w_.id, _title_of(plan, w_.action, lang), who(w_.host),
+                  ", ".join(w_.participants)] for w_ in plan.workshops]
+    unmet = [[who(u.institution), _title_of(plan, u.action, lang), str(u.level),
+              ", ".join(x for x in (w("coop.stated") if u.stated else "",
+                                    w("coop.blocking") if u.blocking else "") if x) or "-",
+              w(f"coop.reason.{u.reason}")] for u in plan.unmet]
+    members = [[who(m.institution.id), str(m.capacity), str(m.offers), str(m.demands),
+                str(m.gives), str(m.receives), w(f"coop.role.{m.role}")] for m in plan.members]
+    matrix = [[m.institution.id, *(f"{plan.matrix[m.institution.id][p][0]} / "
+                                   f"{plan.matrix[m.institution.id][p][1]}"
+                                   for p in plan.phases)] for m in plan.members]
+    return [
+        (w("coop.matches"), [w("coop.provider"), w("coop.recipient"), w("action"),
+                             w("coop.levels"), w("coop.uplift"), w("coop.why")], bilateral),
+        (w("coop.workshops"), ["id", w("action"), w("coop.host"), w("coop.participants")],
+         workshops),
+        (w("coop.unmet"), [w("coop.recipient"), w("action"), w("coop.level"), "",
+                            w("coop.reason")],
+         unmet),
+        (w("coop.members"), ["", w("coop.capacity"), w("coop.offers"), w("coop.demands"),
+                             w("coop.gives"), w("coop.receives"), w("coop.role")], members),
+        (w("coop.matrix"), ["", *plan.phases], matrix),
+    ]
+
+
+def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
+    """The plan for a terminal (what ``disaster-protocol cooperate`` prints)."""
+    out = [plain(_title(plan, lang)), *(plain(line) for line in _summary(plan, lang))]
+    for heading, head, rows in _sections(plan, lang):
+        out += ["", f"{heading} ({len(rows)})"]
+        widths = [max(len(plain(r[i])) for r in [head, *rows]) for i in range(len(head))]
+        for row in [head, *rows] if rows else []:
+            line = "  ".join(plain(c).ljust(n) for c, n in zip(row, widths, strict=True))
+            out.append(line.rstrip())
+    return "\n".join(out) + "\n"
+
+
+def plan_markdown(plan: CooperationPlan, lang: Lang = "es") -> str:
+    """The plan as Markdown."""
+    out = [f"# {cell(_title(plan, lang))}", "", *(cell(line) for line in _summary(plan, lang))]
+    for heading, head, rows in _sections(plan, lang):
+        out += ["", f"## {cell(heading)}", ""]
+        if not rows:
+            out.append(f"_{cell(text('none', lang))}_")
+            continue
+        out += ["| " + " | ".join(cell(h) for h in head) + " |",
+                "|" + "---|" * len(head)]
+        out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def _html_body(plan: CooperationPlan, lang: Lang) -> str:
+    e = html.escape
+    out = [f"<h1>{e(_title(plan, lang))}</h1>",
+           *(f"<p>{e(line)}</p>" for line in _summary(plan, lang))]
+    for heading, head, rows in _sections(plan, lang):
+        out.append(f"<h2>{e(heading)}</h2>")
+        if not rows:
+            out.append(f"<p><em>{e(text('none', lang))}</em></p>")
+            continue
+        out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in head)
+                   + "</tr></thead><tbody>"
+                   + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
+                             for row in rows) + "</tbody></table>")
+    return "\n".join(out)
+
+
+def plan_html(plan: CooperationPlan, lang: Lang = "es") -> str:
+    """A self-contained, printable HTML page of the plan."""
+    return page(_title(plan, lang), _html_body(plan, lang), lang)
+
+
+def plan_fragment(plan: CooperationPlan, lang: Lang = "es") -> str:
+    """The plan as an HTML fragment (Jupyter)."""
+    return page(_title(plan, lang), _html_body(plan, lang), lang, fragment=True)
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+def evaluation_json(evaluation: Evaluation) -> str:
+    """Stable JSON of an evaluation."""
+    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _change(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}"
+
+
+def _evaluation_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
+    w = words(lang)
+    ev = evaluation
+    lines = [w("coop.association"),
+             f"{w('coop.matched_change')}: {_change(ev.matched_change)}; "
+             f"{w('coop.unmatched_change')}: {_change(ev.unmatched_change)}; "
+             f"{w('coop.difference')}: {_change(ev.difference)}"]
+    lines += [f"{r.institution}: {_change(r.matched_change)} / {_change(r.unmatched_change)}"
+              f" ({w('coop.difference')} {_change(r.difference)})" for r in ev.recipients]
+    if ev.not_reassessed:
+        lines.append(f"{w('coop.not_reassessed')}: {', '.join(ev.not_reassessed)}")
+    return lines
+
+
+def evaluation_text(evaluation: Evaluation, lang: Lang = "es") -> str:
+    """The evaluation for a terminal."""
+    return "\n".join([text("coop.evaluation", lang),
+                      *(plain(x) for x in _evaluation_lines(evaluation, lang))]) + "\n"
+
+
+def evaluation_markdown(evaluation: Evaluation, lang: Lang = "es") -> str:
+    """The evaluation as Markdown."""
+    lines = _evaluation_lines(evaluation, lang)
+    return "\n".join([f"# {text('coop.evaluation', lang)}", "", cell(lines[0]), "",
+                      *(f"- {cell(x)}" for x in lines[1:])]) + "\n"
