@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 
 import disaster_protocol as dp
+from disaster_protocol import cooperation
+
+from .conftest import ROOT
 
 BASE = ("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
         "assessed_on: 2026-01-01\n")
@@ -46,3 +53,201 @@ def test_a_stated_cooperation_that_cannot_hold_is_a_located_problem(section: str
                          + "\n", source="c.yaml")
     assert message in str(info.value)
     assert all(p.line == 5 for p in info.value.problems)
+
+
+# ----------------------------------------------------------------------------- matching
+# On the four-action protocol of tests/cases (A1 <- A2 <- A3, A1 <- A4; A2 and A3 critical),
+# where every cost can be worked out by hand (docs/cooperation.md gives the formula).
+
+CASES = ROOT / "tests" / "cases" / "protocol.yaml"
+
+
+@pytest.fixture(scope="module")
+def small() -> dp.Protocol:
+    return dp.load_protocol(CASES)
+
+
+def member(protocol: dp.Protocol, ident: str, levels: dict[str, int], *,
+           language: str | None = None, subregion: str | None = None,
+           kind: str | None = None, cooperation: dict[str, object] | None = None) -> dp.Profile:
+    actions = {a: {"level": lv, "evidence": ["e.pdf"], **({"last_exercised": "2026-06-01"}
+                                                         if lv == 4 else {})}
+               for a, lv in levels.items()}
+    institution: dict[str, object] = {"id": ident, "name": ident.upper(), "country": "XX"}
+    for key, value in (("language", language), ("subregion", subregion), ("type", kind)):
+        if value is not None:
+            institution[key] = value
+    data: dict[str, object] = {"schema_version": 1, "assessed_on": "2026-06-30",
+                               "institution": institution, "actions": actions}
+    if cooperation is not None:
+        data["cooperation"] = cooperation
+    return dp.profile_from_dict(data, protocol)
+
+
+def region(protocol: dp.Protocol, *profiles: dp.Profile) -> dp.Portfolio:
+    return dp.assess_many(protocol, list(profiles))
+
+
+def pairs(plan: cooperation.CooperationPlan) -> set[tuple[str, str, str]]:
+    return {(m.provider, m.recipient, m.action) for m in plan.matches}
+
+
+def three(small: dp.Protocol, p_capacity: int | None = None) -> dp.Portfolio:
+    """P tests A1 and A2; Q tests A1 and A4 and lacks A2, A3; R lacks everything."""
+    coop: dict[str, object] | None = {"capacity": p_capacity} if p_capacity is not None else None
+    return region(small,
+                  member(small, "p", {"A1": 4, "A2": 4, "A3": 3, "A4": 3}, language="es",
+                         subregion="andean", cooperation=coop),
+                  member(small, "q", {"A1": 4, "A2": 1, "A3": 0, "A4": 4}, language="es",
+                         subregion="caribbean"),
+                  member(small, "r", {"A1": 1}, language="en", subregion="andean"))
+
+
+def test_three_members_are_matched_as_worked_out_by_hand(small: dp.Protocol) -> None:
+    plan = cooperation.match(three(small))
+    # Q-A2: only P offers A2. R-A1: P (1,011: no language, no type, same subregion, gap 3)
+    # beats Q (1,111). R-A2: P. R-A4: only Q tests A4. A3: nobody tests it.
+    assert pairs(plan) == {("p", "q", "A2"), ("p", "r", "A1"), ("p", "r", "A2"),
+                           ("q", "r", "A4")}
+    costs = {(m.recipient, m.action): m.cost for m in plan.matches}
+    assert costs == {("q", "A2"): 111, ("r", "A1"): 1011, ("r", "A2"): 1010,
+                     ("r", "A4"): 1110}
+    by = {(m.recipient, m.action): m for m in plan.matches}
+    assert by[("q", "A2")].shared == ("language",)
+    assert by[("r", "A1")].shared == ("subregion",)
+    assert (by[("r", "A4")].gap, by[("r", "A4")].recipient_level) == (4, 0)
+    assert {(u.institution, u.action, u.reason) for u in plan.unmet} == {
+        ("q", "A3", "no-offer"), ("r", "A3", "no-offer")}
+    assert all(u.blocking for u in plan.unmet)  # A3 is critical
+    assert [(m.institution.id, m.gives, m.receives, m.role) for m in plan.members] == [
+        ("p", 3, 0, "only-gives"), ("q", 1, 1, "both"), ("r", 0, 3, "only-receives")]
+    assert plan.only_give == ("p",)
+    assert plan.only_receive == ("r",)
+    assert plan.workshops == ()
+
+
+def test_a_full_provider_passes_the_cheapest_move_to_another(small: dp.Protocol) -> None:
+    plan = cooperation.match(three(small, p_capacity=2))
+    # P can host two: Q-A2 and R-A2 have no one else; R-A1 moves to Q (+100: other subregion)
+    assert pairs(plan) == {("p", "q", "A2"), ("q", "r", "A1"), ("p", "r", "A2"),
+                           ("q", "r", "A4")}
+    assert next(m for m in plan.members if m.institution.id == "p").gives == 2
+
+
+def test_with_no_capacity_anywhere_every_demand_is_unmet_for_want_of_capacity(
+        small: dp.Protocol) -> None:
+    plan = cooperation.match(three(small), capacity=0)
+    assert plan.matches == ()
+    reasons = {(u.institution, u.action): u.reason for u in plan.unmet}
+    assert reasons[("r", "A1")] == "no-capacity"
+    assert reasons[("r", "A3")] == "no-offer"
+
+
+def test_a_shared_language_outweighs_subregion_type_and_gap(small: dp.Protocol) -> None:
+    plan = cooperation.match(region(
+        small,
+        member(small, "near", {"A1": 4}, language="en", subregion="andean", kind="health"),
+        member(small, "speaks", {"A1": 4}, language="pt", subregion="caribbean"),
+        member(small, "r", {"A1": 2}, language="pt", subregion="andean", kind="health")))
+    assert ("speaks", "r", "A1") in pairs(plan)
+
+
+def test_the_order_of_preference_can_be_changed(small: dp.Protocol) -> None:
+    portfolio = region(
+        small,
+        member(small, "near", {"A1": 4}, language="en", subregion="andean"),
+        member(small, "speaks", {"A1": 4}, language="pt", subregion="caribbean"),
+        member(small, "r", {"A1": 2}, language="pt", subregion="andean"))
+    plan = cooperation.match(portfolio, prefer=("subregion", "language"))
+    assert ("near", "r", "A1") in pairs(plan)
+    assert plan.settings.prefer == ("subregion", "language")
+
+
+def test_a_member_with_an_offer_is_given_the_chance_to_give(small: dp.Protocol) -> None:
+    # P is nearer to R on A1 (same subregion), but Q has nothing else to give: its first
+    # exchange earns the giving bonus (500 > the 100 of another subregion).
+    plan = cooperation.match(region(
+        small,
+        member(small, "p", {"A1": 4, "A2": 4}, language="es", subregion="andean"),
+        member(small, "q", {"A1": 4, "A2": 3}, language="es", subregion="caribbean"),
+        member(small, "r", {"A1": 1, "A2": 0}, language="es", subregion="andean")))
+    assert pairs(plan) >= {("q", "r", "A1"), ("p", "r", "A2")}
+    assert {m.institution.id: m.role for m in plan.members}["q"] != "neither"
+
+
+def test_an_action_many_members_need_becomes_one_workshop(small: dp.Protocol) -> None:
+    plan = cooperation.match(region(
+        small,
+        member(small, "host", {"A1": 4}, language="es"),
+        member(small, "other", {"A1": 4}, language="en"),
+        *(member(small, f"m{i}", {"A1": i}, language="es") for i in range(3))))
+    (workshop,) = plan.workshops
+    assert (workshop.action, workshop.host, workshop.participants) == ("A1", "host",
+                                                                       ("m0", "m1", "m2"))
+    assert {m.recipient for m in plan.matches if m.workshop == workshop.id} == {"m0", "m1",
+                                                                                 "m2"}
+    host = next(m for m in plan.members if m.institution.id == "host")
+    assert host.gives == 1  # a workshop is one exchange for its host
+    assert cooperation.match(region(
+        small, member(small, "host", {"A1": 4}),
+        *(member(small, f"m{i}", {"A1": i}) for i in range(3))), min_group=4).workshops == ()
+
+
+def test_stated_demands_come_first_and_stated_offers_count_at_level_3(
+        small: dp.Protocol) -> None:
+    plan = cooperation.match(region(
+        small,
+        member(small, "p", {"A1": 4, "A4": 3}, cooperation={"offers": ["A4"], "capacity": 1}),
+        member(small, "r", {"A1": 1, "A4": 1}, cooperation={"demands": ["A4"]})))
+    # P hosts one exchange: R's stated demand A4 (offered at level 3 because P states it)
+    # wins over A1, which P has tested.
+    assert pairs(plan) == {("p", "r", "A4")}
+    demands = [d.action for d in plan.demands if d.institution == "r"]
+    assert demands[0] == "A4"
+    assert next(d for d in plan.demands if d.action == "A4").stated
+
+
+def test_min_offer_level_3_offers_implemented_actions_with_evidence(small: dp.Protocol) -> None:
+    portfolio = region(small, member(small, "p", {"A1": 3}), member(small, "r", {"A1": 1}))
+    assert cooperation.match(portfolio).matches == ()
+    assert pairs(cooperation.match(portfolio, min_offer_level=3)) == {("p", "r", "A1")}
+
+
+def test_an_institution_takes_part_once_with_its_latest_assessment(small: dp.Protocol) -> None:
+    old = member(small, "r", {"A1": 0})
+    new = dp.profile_from_dict({**old.model_dump(mode="json"), "assessed_on": "2026-12-01",
+                                "actions": {"A1": {"level": 2, "evidence": ["e"]}}}, small)
+    plan = cooperation.match(region(small, old, member(small, "p", {"A1": 4}), new))
+    assert [m.institution.id for m in plan.members] == ["r", "p"]
+    assert next(d for d in plan.demands if d.action == "A1").level == 2
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"capacity": -1}, "capacity must be"), ({"min_offer_level": 2}, "min_offer_level"),
+    ({"min_group": 1}, "min_group"), ({"prefer": ("language", "colour")}, "prefer takes"),
+])
+def test_settings_out_of_range_are_refused(small: dp.Protocol, kwargs: dict[str, object],
+                                           message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        cooperation.match(three(small), **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_portfolio_without_assessments_is_refused_with_what_to_do() -> None:
+    portfolio = dp.assess_many(dp.load_protocol(), [ROOT / "examples" / "profiles"])
+    with pytest.raises(ValueError, match="keep_assessments=True"):
+        cooperation.match(portfolio)
+
+
+def test_the_plan_renders_in_both_languages_and_every_format(small: dp.Protocol) -> None:
+    plan = cooperation.match(three(small))
+    assert json.loads(plan.to_json()) == plan.to_dict()
+    rows = list(csv.reader(io.StringIO(plan.to_csv())))
+    assert rows[0][:4] == ["kind", "provider", "recipient", "action"]
+    assert len(rows) == 1 + len(plan.matches) + len(plan.unmet)
+    assert "Bilateral exchanges (4)" in plan.to_text("en")
+    assert "Intercambios bilaterales (4)" in plan.to_text("es")
+    assert "## Unmet demands" in plan.to_markdown("en")
+    page = plan.to_html("en")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "ninguna institución lo ofrece" in plan.to_html("es")
+    assert repr(plan) == "CooperationPlan(3 members: 4 matches, 0 workshops, 2 unmet of 6 demands)"
