@@ -530,3 +530,35 @@ def test_check_prints_input_warnings_and_escapes_the_text_it_shows(tmp_path: Pat
                    "\\x1b; reports show it escaped: remove it [control-character]\n")
     assert "Caja \\x1b[31mRoja" in out
     assert "\x1b" not in out + err
+
+
+def test_cooperate_writes_the_plan_of_the_profiles_given(bundled: dp.Protocol) -> None:
+    code, out, err = run("cooperate", str(EXAMPLES), "--format", "json")
+    assert (code, err) == (ExitCode.OK, "")
+    portfolio = dp.assess_many(bundled, [EXAMPLES], keep_assessments=True)
+    assert out == dp.cooperation.match(portfolio).to_json()
+    code, out, _ = run("cooperate", str(EXAMPLES), "--capacity", "0", "--min-offer-level",
+                       "3", "--lang", "en")
+    assert code == ExitCode.OK
+    assert "Bilateral exchanges (0)" in out
+    assert "Offers from level 3; default capacity 0 exchanges" in out
+
+
+def test_cooperate_reports_a_broken_profile_and_plans_with_the_others(tmp_path: Path) -> None:
+    for name in ("caja_intermedia.yaml", "instituto_avanzado.yaml"):
+        (tmp_path / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("schema_version: 1\nactions: {GOV-01: 9}\n",
+                                          encoding="utf-8")
+    target = tmp_path / "plan.md"
+    code, _, err = run("cooperate", str(tmp_path), "--format", "md", "-o", str(target))
+    assert code == ExitCode.BAD_INPUT
+    assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
+    assert "1 of 3 profile(s) could not be read" in err
+    assert "2 instituciones" in target.read_text(encoding="utf-8")
+
+
+def test_cooperate_refuses_a_capacity_that_is_not_a_whole_number() -> None:
+    code, _, err = run("cooperate", str(EXAMPLES), "--capacity", "-2")
+    assert code == ExitCode.BAD_INPUT
+    assert "is not a whole number of 0 or more" in err

@@ -11,6 +11,7 @@ from .._breakdown import GROUP_KEYS
 from .._yaml import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..compare import compare
+from ..cooperation import match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
@@ -41,33 +42,16 @@ from ._common import (
     percent,
     positive,
     protocol_of,
+    whole,
 )
 
 __all__ = ["register"]
 
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    protocol = protocol_of(args)
-    entries, piped = _batch_entries(args, protocol)
-    paths = [*entries, *piped]
-    bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
-               leave=False)
-
-    def tick(n: int) -> None:
-        bar.update(n)
-
-    with bar:
-        portfolio = assess_many(protocol, entries, workers=args.workers, as_of=args.as_of,
-                                strict=args.strict, progress=tick)
-    if piped:
-        portfolio = portfolio.model_copy(update={"failures": (*piped, *portfolio.failures)})
+    portfolio, total = _scored(args, err)
     emit(_render(portfolio, args), args.output, out)
-    for failure in portfolio.failures:
-        for problem in failure.problems:
-            print(problem, file=err)
-    if portfolio.failures:
-        print(f"disaster-protocol batch: {len(portfolio.failures)} of {len(paths)} profile(s) "
-              "could not be read; every other one was scored", file=err)
+    if _failures(portfolio, total, "batch", err):
         return ExitCode.BAD_INPUT
     failed = [s for s in portfolio.summaries
               if (args.fail_under is not None and s.score < args.fail_under)
@@ -77,6 +61,50 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              + ", ".join(s.institution.id for s in failed[:10])
                              + (" ..." if len(failed) > 10 else ""))
     return ExitCode.OK
+
+
+def _failures(portfolio: Portfolio, total: int, command: str, err: TextIO) -> bool:
+    """Print the problems of every profile that could not be read; whether there were any."""
+    for failure in portfolio.failures:
+        for problem in failure.problems:
+            print(problem, file=err)
+    if portfolio.failures:
+        print(f"disaster-protocol {command}: {len(portfolio.failures)} of {total} profile(s) "
+              "could not be read; every other one was scored", file=err)
+    return bool(portfolio.failures)
+
+
+def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
+            ) -> tuple[Portfolio, int]:
+    """The portfolio of the paths given (a progress bar on terminals), and how many profiles
+    were named."""
+    protocol = protocol_of(args)
+    entries, piped = _batch_entries(args, protocol)
+    bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
+               leave=False)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+
+    with bar:
+        portfolio = assess_many(protocol, entries, workers=args.workers, as_of=args.as_of,
+                                strict=args.strict, keep_assessments=keep, progress=tick)
+    if piped:
+        portfolio = portfolio.model_copy(update={"failures": (*piped, *portfolio.failures)})
+    return portfolio, len(entries) + len(piped)
+
+
+def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    portfolio, total = _scored(args, err, keep=True)
+    plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
+                 min_group=args.min_group)
+    if args.format in ("json", "csv"):
+        text = plan.to_json() if args.format == "json" else plan.to_csv()
+    else:
+        render = {"text": plan.to_text, "md": plan.to_markdown, "html": plan.to_html}
+        text = render[args.format](args.lang)
+    emit(text, args.output, out)
+    return ExitCode.BAD_INPUT if _failures(portfolio, total, "cooperate", err) else ExitCode.OK
 
 
 def _batch_entries(args: argparse.Namespace, protocol: Protocol
@@ -141,6 +169,21 @@ def _is_terminal(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
+def _add_many_inputs(p: argparse.ArgumentParser) -> None:
+    """The profiles to read and how to score them: shared by batch and cooperate."""
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="profile files (.yaml, .json, .csv) and folders of them; - reads one "
+                        "more profile from stdin")
+    p.add_argument("--input-format", choices=("yaml", "json"), default="yaml",
+                   help="how the profile on stdin is written (default: yaml)")
+    p.add_argument("--recursive", action="store_true", help="search folders recursively")
+    add_protocol(p)
+    p.add_argument("--workers", type=positive, metavar="N",
+                   help="score on N processes (default: one)")
+    add_as_of(p, "each profile's")
+    add_strict(p)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the commands over many institutions to the sub-parsers."""
     p = sub.add_parser("batch", help="score many profiles: one row per institution",
@@ -149,20 +192,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "every other one is still scored. Exit 0; 1 when a "
                                    "threshold fails; 2 when any profile could not be read "
                                    "(after the summary is written).")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="profile files (.yaml, .json, .csv) and folders of them; - reads one "
-                        "more profile from stdin")
-    p.add_argument("--input-format", choices=("yaml", "json"), default="yaml",
-                   help="how the profile on stdin is written (default: yaml)")
-    p.add_argument("--recursive", action="store_true", help="search folders recursively")
-    add_protocol(p)
+    _add_many_inputs(p)
     add_format(p, ("csv", "json", "md", "html"), "csv (default), json, md or html")
     add_output(p)
     add_lang(p, "md and html reports")
-    p.add_argument("--workers", type=positive, metavar="N",
-                   help="score on N processes (default: one)")
-    add_as_of(p, "each profile's")
-    add_strict(p)
     p.add_argument("--fail-under", type=percent, metavar="SCORE",
                    help="exit 1 if any institution scores below SCORE (0-100)")
     p.add_argument("--fail-on-blocking", action="store_true",
@@ -174,6 +207,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="with --by: show only the count of groups under K institutions "
                         "(default: 3)")
     p.set_defaults(func=_batch)
+
+    p = sub.add_parser("cooperate", help="match members' gaps to their peers' strengths",
+                       description="Score every profile under the files and folders given and "
+                                   "plan cooperation among them: each member's gaps (below "
+                                   "level 3) matched to peers that have tested the action, "
+                                   "workshops for actions many need, and the demands no "
+                                   "member can meet (docs/cooperation.md). A broken profile "
+                                   "is reported and the others still take part. Exit 0; 2 "
+                                   "when any profile could not be read (after the plan is "
+                                   "written).")
+    _add_many_inputs(p)
+    add_format(p, ("text", "md", "html", "json", "csv"),
+               "text (default), md, html, json or csv (one row per match and unmet demand)")
+    add_output(p)
+    add_lang(p, "the plan")
+    p.add_argument("--capacity", type=whole, metavar="N",
+                   help="exchanges a member hosts when its profile states none (default: 3)")
+    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
+                   help="4 (default): offer tested actions; 3: also implemented ones with "
+                        "evidence")
+    p.add_argument("--min-group", type=positive, default=3, metavar="N",
+                   help="an action this many members need becomes a workshop (default: 3)")
+    p.set_defaults(func=_cooperate)
 
     p = sub.add_parser("compare", help="what changed between two profiles of one institution",
                        description="Score two profiles of one institution (an earlier and a "
