@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -251,3 +253,83 @@ def test_the_plan_renders_in_both_languages_and_every_format(small: dp.Protocol)
     assert page.startswith("<!DOCTYPE html>")
     assert "ninguna institución lo ofrece" in plan.to_html("es")
     assert repr(plan) == "CooperationPlan(3 members: 4 matches, 0 workshops, 2 unmet of 6 demands)"
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+def test_evaluation_sets_matched_gaps_beside_unmatched_ones_worked_by_hand(
+        small: dp.Protocol) -> None:
+    before = three(small)
+    plan = cooperation.match(before)
+    # a year later R has A1 4 (matched, from 1: +3), A2 2 (matched, from 0: +2), A4 1
+    # (matched, +1) and A3 still 0 (unmatched, +0); Q has A2 3 (matched, from 1: +2) and A3
+    # 1 (unmatched, +1).
+    after = region(small,
+                   member(small, "p", {"A1": 4, "A2": 4, "A3": 3, "A4": 3}),
+                   member(small, "q", {"A1": 4, "A2": 3, "A3": 1, "A4": 4}),
+                   member(small, "r", {"A1": 4, "A2": 2, "A4": 1}))
+    result = cooperation.evaluate(plan, before, after)
+    by = {r.institution: r for r in result.recipients}
+    assert (by["r"].matched_change, by["r"].unmatched_change, by["r"].difference) == (
+        2.0, 0.0, 2.0)
+    assert (by["q"].matched_change, by["q"].unmatched_change, by["q"].difference) == (
+        2.0, 1.0, 1.0)
+    # pooled: matched +3 +2 +1 +2 = 8 over 4; unmatched +0 +1 over 2
+    assert (result.matched_change, result.unmatched_change, result.difference) == (2.0, 0.5,
+                                                                                    1.5)
+    outcome = next(o for o in result.outcomes if (o.recipient, o.action) == ("r", "A1"))
+    assert (outcome.provider, outcome.before, outcome.after, outcome.matched) == ("p", 1, 4,
+                                                                                  True)
+    assert "not proof of cause" in result.to_text("en")
+    assert "no una prueba de causa" in result.to_markdown("es")
+    assert json.loads(result.to_json())["difference"] == 1.5
+
+
+def test_a_recipient_missing_from_the_later_round_is_listed_not_guessed(
+        small: dp.Protocol) -> None:
+    before = three(small)
+    after = region(small, member(small, "q", {"A1": 4, "A2": 3, "A3": 1, "A4": 4}))
+    result = cooperation.evaluate(cooperation.match(before), before, after)
+    assert result.not_reassessed == ("r",)
+    assert [r.institution for r in result.recipients] == ["q"]
+
+
+def test_evaluation_refuses_a_round_scored_against_another_protocol(small: dp.Protocol) -> None:
+    before = three(small)
+    other = dp.assess_many(dp.load_protocol(), [ROOT / "examples" / "profiles"],
+                           keep_assessments=True)
+    with pytest.raises(ValueError, match="after was scored against sendai_ciss"):
+        cooperation.evaluate(cooperation.match(before), before, other)
+
+
+# ----------------------------------------------------------------------------- the region
+
+def test_the_region_generator_reproduces_the_committed_examples(tmp_path: Path) -> None:
+    script = ROOT / "examples" / "region" / "generate.py"
+    spec = importlib.util.spec_from_file_location("generate", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.write(tmp_path)
+    assert len(written) == 40
+    for path in written:
+        committed = ROOT / "examples" / "region" / path.relative_to(tmp_path)
+        assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), path
+
+
+def test_the_region_plans_and_evaluates_across_languages_and_subregions() -> None:
+    protocol = dp.load_protocol()
+    first = dp.assess_many(protocol, [ROOT / "examples" / "region" / "2026"],
+                           keep_assessments=True)
+    later = dp.assess_many(protocol, [ROOT / "examples" / "region" / "2027"],
+                           keep_assessments=True)
+    assert (len(first.summaries), first.failures) == (20, ())
+    languages = {s.institution.language for s in first.summaries}
+    assert languages == {"es", "en", "pt"}
+    plan = cooperation.match(first)
+    assert plan.workshops
+    assert all(m.provider != m.recipient for m in plan.matches)
+    evaluation = cooperation.evaluate(plan, first, later)
+    assert evaluation.difference is not None
+    assert len(evaluation.recipients) > 10
