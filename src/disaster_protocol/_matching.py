@@ -27,8 +27,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import networkx as nx
 
@@ -51,8 +53,15 @@ from .cooperation import (
 from .model import Text
 from .portfolio import Portfolio
 
-__all__ = ["GIVE_BONUS", "PREFERENCE_COSTS", "UNMET_COST", "UPLIFT_COST", "evaluation",
-           "pair_cost", "plan"]
+__all__ = [
+    "GIVE_BONUS",
+    "PREFERENCE_COSTS",
+    "UNMET_COST",
+    "UPLIFT_COST",
+    "PairCosts",
+    "evaluation",
+    "plan",
+]
 
 PREFERENCE_COSTS = (1000, 100, 10)
 """Cost of a pair not sharing the first, second and third preference."""
@@ -79,7 +88,7 @@ class _Member:
     def id(self) -> str:
         return self.assessment.institution.id
 
-    @property
+    @cached_property
     def kind(self) -> tuple[object, ...]:
         """What the costs depend on: members alike in it cost the same (sorted, so that it
         prints the same in every process)."""
@@ -148,12 +157,27 @@ def _demands(a: Assessment) -> list[Demand]:
     return [d for *_, d in sorted(demands, key=lambda t: t[:4])]
 
 
-def pair_cost(provider: _Member, recipient: _Member, provider_level: int, recipient_level: int,
-              prefer: tuple[Preference, ...]) -> tuple[int, tuple[Preference, ...]]:
-    """The cost of ``provider`` helping ``recipient``, and what the two share."""
-    shared = tuple(p for p in prefer if _shares(provider, recipient, p))
-    cost = sum(PREFERENCE_COSTS[i] for i, p in enumerate(prefer) if p not in shared)
-    return cost + 4 - (provider_level - recipient_level), shared
+class PairCosts:
+    """The cost of a provider helping a recipient, and what the two share.
+
+    The part that depends on who they are is kept per pair of kinds (languages, subregion,
+    type): a region has few kinds, and a large one asks for the same pairs many times.
+    """
+
+    def __init__(self, prefer: tuple[Preference, ...]) -> None:
+        self.prefer = prefer
+        self.known: dict[tuple[object, object], tuple[int, tuple[Preference, ...]]] = {}
+
+    def __call__(self, provider: _Member, recipient: _Member, provider_level: int,
+                 recipient_level: int) -> tuple[int, tuple[Preference, ...]]:
+        key = (provider.kind, recipient.kind)
+        known = self.known.get(key)
+        if known is None:
+            shared = tuple(p for p in self.prefer if _shares(provider, recipient, p))
+            known = (sum(PREFERENCE_COSTS[i] for i, p in enumerate(self.prefer)
+                         if p not in shared), shared)
+            self.known[key] = known
+        return known[0] + 4 - (provider_level - recipient_level), known[1]
 
 
 def _shares(provider: _Member, recipient: _Member, what: Preference) -> bool:
@@ -176,15 +200,18 @@ class _Round:
     settings: Settings
     left: dict[str, int]
     gave: set[str] = field(default_factory=set)
+    cost: PairCosts = field(init=False)
     matches: list[Match] = field(default_factory=list)
     workshops: list[Workshop] = field(default_factory=list)
     unmet: list[Unmet] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.cost = PairCosts(self.settings.prefer)
+
     def pair(self, provider: _Member, offer: Offer, demand: Demand,
              workshop: str | None) -> Match:
         recipient = self.members[demand.institution]
-        cost, shared = pair_cost(provider, recipient, offer.level, demand.level,
-                                 self.settings.prefer)
+        cost, shared = self.cost(provider, recipient, offer.level, demand.level)
         return trusted(Match, {
             "provider": provider.id, "recipient": demand.institution, "action": demand.action,
             "phase": demand.phase, "provider_level": offer.level,
@@ -220,14 +247,7 @@ def _workshops(state: _Round, demands: list[Demand],
         hosts = [(m, o) for m, o in providers.get(action, []) if state.left[m.id] > 0]
         if len(group) < state.settings.min_group or not hosts:
             continue
-
-        def host_cost(entry: tuple[_Member, Offer], group: list[Demand] = group) -> int:
-            m, o = entry
-            total = sum(pair_cost(m, state.members[d.institution], o.level, d.level,
-                                  state.settings.prefer)[0] for d in group)
-            return total - (GIVE_BONUS if m.id not in state.gave else 0)
-
-        host, offer = min(hosts, key=lambda e: (host_cost(e), e[0].order))
+        host, offer = min(hosts, key=_host_cost(state, group))
         state.left[host.id] -= 1
         state.gave.add(host.id)
         workshop = f"W{len(state.workshops) + 1}"
@@ -244,29 +264,105 @@ Classes = dict[tuple[object, ...], list[int]]
 Signatures = dict[tuple[object, ...], list[tuple[_Member, Offer]]]
 
 
+def _host_cost(state: _Round, group: list[Demand]
+               ) -> Callable[[tuple[_Member, Offer]], tuple[int, int]]:
+    """How much hosting ``group`` costs a provider (its giving bonus taken off), and its
+    order for ties. Participants alike (kind and level) cost alike, and so do hosts: the
+    sum is worked out once per kind of host and of participant."""
+    classes: dict[tuple[object, ...], list[Any]] = {}
+    for d in group:
+        recipient = state.members[d.institution]
+        entry = classes.setdefault((recipient.kind, d.level), [recipient, d.level, 0])
+        entry[2] += 1
+    sums: dict[tuple[object, ...], int] = {}
+
+    def cost(entry: tuple[_Member, Offer]) -> tuple[int, int]:
+        m, o = entry
+        key = (m.kind, o.level)
+        if key not in sums:
+            sums[key] = sum(n * state.cost(m, r, o.level, level)[0]
+                            for r, level, n in classes.values())
+        return sums[key] - (GIVE_BONUS if m.id not in state.gave else 0), m.order
+
+    return cost
+
+
 def _flow(state: _Round, demands: list[Demand],
           providers: dict[str, list[tuple[_Member, Offer]]]) -> None:
-    """Match ``demands`` bilaterally by one minimum-cost flow; record matches and unmet."""
+    """Match ``demands`` bilaterally by one minimum-cost flow; record matches and unmet.
+
+    The flow runs from the providers' capacity to the demands: a unit of capacity reaches a
+    class of demands at the pair's cost minus what leaving one of them unmet would cost
+    (a gain), or stays idle at no cost. This is the documented objective less the constant
+    cost of leaving every demand unmet, with as many units as there is capacity (far fewer
+    than demands in a large region, which keeps the simplex short).
+    """
     graph: nx.DiGraph[Node] = nx.DiGraph()
-    graph.add_node("sink", demand=len(demands))
-    classes = _demand_classes(state, demands, graph)
     signatures = _provider_signatures(state, providers)
-    _pair_edges(state, demands, classes, signatures, graph)
-    _capacity_edges(state, signatures, graph)
+    routed = _contenders(state, demands, signatures)
+    classes = _demand_classes(state, routed, graph)
+    asked = {key[1] for key in classes}
+    signatures = {sig: entries for sig, entries in signatures.items() if sig[1] in asked}
+    supply = _capacity_edges(state, signatures, graph)
+    _pair_edges(state, routed, classes, signatures, graph)
+    graph.add_node("source", demand=-supply)
+    graph.add_node("sink", demand=supply)
+    graph.add_edge("source", "sink", weight=0)  # capacity left idle
     _, flow = nx.network_simplex(graph)
-    _record(state, demands, classes, signatures, flow, providers)
+    _record(state, demands, _served(routed, classes, signatures, flow), providers)
+
+
+def _contenders(state: _Round, demands: list[Demand], signatures: Signatures) -> list[Demand]:
+    """The demands some optimum may serve, in order; the others stay unmet.
+
+    A demand of an action nobody with capacity left offers cannot be served. Where an
+    action's providers can host ``C`` more exchanges and ``C`` other demands gain at worst
+    (against their costliest provider) at least what this one gains at best, it is never
+    needed: swapping it for one of them, with the same provider, costs no more. This keeps
+    the network to the demands that compete for capacity.
+    """
+    reps: dict[str, list[tuple[_Member, Offer]]] = defaultdict(list)
+    capacity: dict[str, int] = defaultdict(int)
+    for sig, entries in signatures.items():
+        reps[str(sig[1])].append(entries[0])
+        capacity[str(sig[1])] += sum(state.left[m.id] for m, _ in entries)
+    by_action: dict[str, list[Demand]] = defaultdict(list)
+    for d in demands:
+        if d.action in reps:
+            by_action[d.action].append(d)
+    keep: set[int] = set()
+    for action, group in by_action.items():
+        if len(group) <= capacity[action]:
+            keep.update(id(d) for d in group)
+            continue
+        gains = []
+        for d in group:
+            recipient, unmet = state.members[d.institution], _unmet_cost(d)
+            costs = [state.cost(m, recipient, o.level, d.level)[0] for m, o in reps[action]]
+            gains.append((unmet - max(costs), unmet - min(costs), d))
+        threshold = sorted((worst for worst, _, _ in gains), reverse=True)[capacity[action] - 1]
+        keep.update(id(d) for _, best, d in gains if best >= threshold)
+    return [d for d in demands if id(d) in keep]
 
 
 def _demand_classes(state: _Round, demands: list[Demand], graph: nx.DiGraph[Node]) -> Classes:
-    """One node per demand (a unit to route, or to leave unmet at its cost), joined to the
-    node of its class: same action, same kind of recipient, same level."""
+    """One node per class of demands (same action, kind of recipient and level), passing a
+    unit to the sink per demand served, at minus the cost of leaving it unmet: one arc per
+    distinct cost, so the flow serves the demands that cost most to leave unmet first."""
     classes: Classes = defaultdict(list)
     for i, d in enumerate(demands):
         key = ("c", d.action, *state.members[d.institution].kind, d.level)
-        graph.add_node(("d", i), demand=-1)
-        graph.add_edge(("d", i), "sink", capacity=1, weight=_unmet_cost(d))
-        graph.add_edge(("d", i), key, capacity=1, weight=0)
         classes[key].append(i)
+    for key, indexes in classes.items():
+        costs: dict[int, int] = defaultdict(int)
+        for i in indexes:
+            costs[_unmet_cost(demands[i])] += 1
+        if len(costs) == 1:  # the common case: one arc straight to the sink
+            graph.add_edge(key, "sink", capacity=len(indexes), weight=-next(iter(costs)))
+        for cost, count in sorted(costs.items(), reverse=True) if len(costs) > 1 else ():
+            graph.add_edge(key, ("u", key, cost), capacity=count, weight=-cost)
+            graph.add_edge(("u", key, cost), "sink", capacity=count, weight=0)
+        indexes.sort(key=lambda i: -_unmet_cost(demands[i]))  # served first, then plan order
     return classes
 
 
@@ -282,60 +378,67 @@ def _provider_signatures(state: _Round,
     return signatures
 
 
-def _pair_edges(state: _Round, demands: list[Demand], classes: Classes,
-                signatures: Signatures, graph: nx.DiGraph[Node]) -> None:
-    """Class -> signature at the pair's cost; signature -> each provider in it."""
-    by_action: dict[object, list[tuple[object, ...]]] = defaultdict(list)
-    for sig in signatures:
-        by_action[sig[1]].append(sig)
-    for key, indexes in classes.items():
-        first = demands[indexes[0]]
-        recipient = state.members[first.institution]
-        for sig in by_action.get(key[1], []):
-            provider, offer = signatures[sig][0]
-            cost = pair_cost(provider, recipient, offer.level, first.level,
-                             state.settings.prefer)[0]
-            graph.add_edge(key, sig, weight=cost)
+def _capacity_edges(state: _Round, signatures: Signatures, graph: nx.DiGraph[Node]) -> int:
+    """Source -> each provider up to its capacity left (the first unit of a member that has
+    not given yet at the giving bonus), provider -> its signatures; the units supplied."""
+    supply = 0
     for sig, entries in signatures.items():
         for m, _ in entries:
-            graph.add_edge(sig, ("p", m.id), weight=0)
-
-
-def _capacity_edges(state: _Round, signatures: Signatures, graph: nx.DiGraph[Node]) -> None:
-    """Provider -> sink up to its capacity left, the first unit at the giving bonus."""
+            graph.add_edge(("p", m.id), sig, weight=0)
     for m_id, left in state.left.items():
         node = ("p", m_id)
         if left <= 0 or not graph.has_node(node):
             continue
+        supply += left
         if m_id in state.gave:
-            graph.add_edge(node, "sink", capacity=left, weight=0)
+            graph.add_edge("source", node, capacity=left, weight=0)
             continue
-        graph.add_edge(node, ("f", m_id), capacity=1, weight=-GIVE_BONUS)
-        graph.add_edge(("f", m_id), "sink", capacity=1, weight=0)
+        graph.add_edge("source", ("f", m_id), capacity=1, weight=-GIVE_BONUS)
+        graph.add_edge(("f", m_id), node, capacity=1, weight=0)
         if left > 1:
-            graph.add_edge(node, "sink", capacity=left - 1, weight=0)
+            graph.add_edge("source", node, capacity=left - 1, weight=0)
+    return supply
 
 
-def _record(state: _Round, demands: list[Demand], classes: Classes, signatures: Signatures,
-            flow: dict[Node, dict[Node, int]],
-            providers: dict[str, list[tuple[_Member, Offer]]]) -> None:
-    """Turn the flow into matches: within a class or a signature every member is alike, so
-    units are handed out in order."""
-    served: dict[int, tuple[_Member, Offer]] = {}
-    to_provider: dict[Node, list[tuple[_Member, Offer]]] = {}
+def _pair_edges(state: _Round, demands: list[Demand], classes: Classes,
+                signatures: Signatures, graph: nx.DiGraph[Node]) -> None:
+    """Signature -> class at the pair's cost, for every class of the same action."""
+    by_action: dict[object, list[tuple[object, ...]]] = defaultdict(list)
+    for key in classes:
+        by_action[key[1]].append(key)
     for sig, entries in signatures.items():
-        queue: list[tuple[_Member, Offer]] = []
+        provider, offer = entries[0]
+        for key in by_action.get(sig[1], []):
+            first = demands[classes[key][0]]
+            cost = state.cost(provider, state.members[first.institution], offer.level,
+                              first.level)[0]
+            graph.add_edge(sig, key, weight=cost)
+
+
+def _served(routed: list[Demand], classes: Classes, signatures: Signatures,
+            flow: dict[Node, dict[Node, int]]) -> dict[int, tuple[_Member, Offer]]:
+    """Who serves each demand the flow routed (keyed by ``id`` of the demand): within a class
+    or a signature every member is alike, so units are handed out in order."""
+    served: dict[int, tuple[_Member, Offer]] = {}
+    waiting: dict[Node, Iterator[int]] = {key: iter(ix) for key, ix in classes.items()}
+    for sig, entries in signatures.items():
+        units: list[tuple[_Member, Offer]] = []
         for m, o in entries:
-            queue += [(m, o)] * flow[sig].get(("p", m.id), 0)
-        to_provider[sig] = queue
-    for key, indexes in classes.items():
-        waiting = [i for i in indexes if flow[("d", i)].get(key, 0)]
-        for target, count in flow[key].items():  # in the order the edges were added
+            units += [(m, o)] * flow.get(("p", m.id), {}).get(sig, 0)
+        handed = iter(units)
+        for key, count in flow[sig].items():  # in the order the edges were added
             for _ in range(count):
-                served[waiting.pop(0)] = to_provider[target].pop(0)
-    for i, d in enumerate(demands):
-        if i in served:
-            provider, offer = served[i]
+                served[id(routed[next(waiting[key])])] = next(handed)
+    return served
+
+
+def _record(state: _Round, demands: list[Demand], served: dict[int, tuple[_Member, Offer]],
+            providers: dict[str, list[tuple[_Member, Offer]]]) -> None:
+    """Every demand, in order, as a match or as unmet (demands of actions that no provider
+    with capacity left offers never entered the network)."""
+    for d in demands:
+        if id(d) in served:
+            provider, offer = served[id(d)]
             state.matches.append(state.pair(provider, offer, d, None))
             state.gave.add(provider.id)
         else:
