@@ -113,7 +113,8 @@ def test_committed_schemas_match_the_models(kind: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["instituto_avanzado.yaml", "caja_intermedia.yaml",
-                                  "mutual_inicial.meta.yaml"])
+                                  "mutual_inicial.meta.yaml", "../region/2026/br-saude.yaml",
+                                  "../region/2027/cl-mutual.yaml"])
 def test_example_profiles_validate_against_the_committed_schema_as_written(name: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     import yaml
@@ -124,6 +125,20 @@ def test_example_profiles_validate_against_the_committed_schema_as_written(name:
     if name.endswith(".meta.yaml"):
         data["actions"] = None  # a sidecar holds everything but the actions
     jsonschema.validate(data, schema)  # shorthands (GOV-01: 3, RMU: unit) as written
+
+
+def test_the_schema_accepts_a_cooperation_section_as_the_loader_does() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+    data = {"schema_version": 1, "assessed_on": "2026-01-01",
+            "institution": {"id": "x", "name": "X", "country": "MX"},
+            "actions": {"GOV-01": 4}, "cooperation": {
+                "offers": ["GOV-01"], "demands": [{"action": "KNOW-04", "note": "n"}],
+                "languages": None, "capacity": 2}}
+    jsonschema.validate(data, schema)
+    data["cooperation"]["languages"] = ["de"]  # type: ignore[index]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
 
 
 @pytest.mark.parametrize("change", [
