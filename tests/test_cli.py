@@ -562,3 +562,9 @@ def test_cooperate_refuses_a_capacity_that_is_not_a_whole_number() -> None:
     code, _, err = run("cooperate", str(EXAMPLES), "--capacity", "-2")
     assert code == ExitCode.BAD_INPUT
     assert "is not a whole number of 0 or more" in err
+
+
+def test_cooperate_refuses_a_workshop_of_one() -> None:
+    code, _, err = run("cooperate", str(EXAMPLES), "--min-group", "1")
+    assert code == ExitCode.BAD_INPUT
+    assert "is not a whole number of at least 2" in err

@@ -86,7 +86,7 @@ def test_comparison_renders(protocol: dp.Protocol, lang: str) -> None:
     rows = list(csv.DictReader(io.StringIO(change.to_csv())))
     assert [(r["action"], r["change"]) for r in rows] == [("A1", "2"), ("A2", "2")]
     assert json.loads(change.to_json())["score_change"] == change.score_change
-    assert change._repr_html_().startswith("<div>")
+    assert change._repr_html_().startswith('<div class="dp-report">')
 
 
 def test_a_trend_orders_three_dates(protocol: dp.Protocol) -> None:

@@ -267,7 +267,7 @@ def test_evaluation_sets_matched_gaps_beside_unmatched_ones_worked_by_hand(
     after = region(small,
                    member(small, "p", {"A1": 4, "A2": 4, "A3": 3, "A4": 3}),
                    member(small, "q", {"A1": 4, "A2": 3, "A3": 1, "A4": 4}),
-                   member(small, "r", {"A1": 4, "A2": 2, "A4": 1}))
+                   member(small, "r", {"A1": 4, "A2": 2, "A3": 0, "A4": 1}))
     result = cooperation.evaluate(plan, before, after)
     by = {r.institution: r for r in result.recipients}
     assert (by["r"].matched_change, by["r"].unmatched_change, by["r"].difference) == (
@@ -283,6 +283,36 @@ def test_evaluation_sets_matched_gaps_beside_unmatched_ones_worked_by_hand(
     assert "not proof of cause" in result.to_text("en")
     assert "no una prueba de causa" in result.to_markdown("es")
     assert json.loads(result.to_json())["difference"] == 1.5
+
+
+def test_an_action_the_later_round_does_not_assess_is_not_read_as_a_fall(
+        small: dp.Protocol) -> None:
+    before = three(small)
+    after = region(small, member(small, "q", {"A1": 4, "A2": 3, "A4": 4}),  # A3 left out
+                   member(small, "r", {"A1": 4, "A2": 2, "A4": 1}))
+    result = cooperation.evaluate(cooperation.match(before), before, after)
+    by = {r.institution: r for r in result.recipients}
+    assert by["q"].unmatched_change is None
+    assert by["q"].difference is None
+    left_out = next(o for o in result.outcomes if (o.recipient, o.action) == ("q", "A3"))
+    assert (left_out.after, left_out.change) == (None, None)
+
+
+def test_a_workshop_goes_to_a_host_that_is_nobody_s_only_provider(small: dp.Protocol) -> None:
+    # h (capacity 1) is the cheapest host for the A4 workshop but the only provider of A3,
+    # which x asks for; g hosts the workshop instead and every demand is met.
+    plan = cooperation.match(region(
+        small,
+        member(small, "h", {"A1": 4, "A2": 4, "A3": 4, "A4": 4}, language="es",
+               cooperation={"capacity": 1}),
+        member(small, "g", {"A1": 4, "A2": 4, "A3": 3, "A4": 4}, language="en"),
+        *(member(small, f"w{i}", {"A1": 4, "A2": 4, "A3": 3, "A4": 1}, language="es")
+          for i in range(3)),
+        member(small, "x", {"A1": 4, "A2": 4, "A3": 1, "A4": 3}, language="es",
+               cooperation={"demands": ["A3"]})))
+    assert [(w.action, w.host) for w in plan.workshops] == [("A4", "g")]
+    assert ("h", "x", "A3") in pairs(plan)
+    assert plan.unmet == ()
 
 
 def test_a_recipient_missing_from_the_later_round_is_listed_not_guessed(

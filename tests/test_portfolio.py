@@ -128,7 +128,7 @@ def test_reports_list_institutions_and_unreadable_files(region: Path, bundled: d
         assert "inst-049" in text
         assert heading in text
         assert "[invalid-level]" in text
-    assert portfolio._repr_html_().startswith("<div>")
+    assert portfolio._repr_html_().startswith('<div class="dp-report">')
 
 
 def test_profile_files_leaves_out_sidecars_and_searches_on_request(tmp_path: Path) -> None:

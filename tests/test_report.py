@@ -63,8 +63,23 @@ def test_html_escapes_institution_text(bundled: dp.Protocol) -> None:
 
 def test_jupyter_display_is_an_html_fragment(result: dp.Assessment) -> None:
     fragment = result._repr_html_()
-    assert fragment.startswith("<div>")
+    assert fragment.startswith('<div class="dp-report"><style>')
     assert "<html" not in fragment
+
+
+def test_a_fragment_styles_only_what_is_inside_its_own_root(result: dp.Assessment) -> None:
+    import re
+
+    style = re.search(r"<style>(.*?)</style>", result._repr_html_(), re.S)
+    assert style is not None
+    selectors = [s.strip() for rule in re.findall(r"([^{}]+)\{[^{}]*\}", style.group(1))
+                 for s in rule.split(",")]
+    assert len(selectors) > 10
+    assert all(s == ".dp-report" or s.startswith(".dp-report ") for s in selectors), selectors
+    assert "@media" not in style.group(1)  # printing belongs to whole pages
+    page = result.to_html()
+    assert "body{" in page
+    assert "@media print" in page
 
 
 def test_markdown_lists_plan_and_findings(result: dp.Assessment) -> None:

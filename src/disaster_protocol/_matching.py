@@ -6,7 +6,8 @@
    ones first, then blocking gaps, then by uplift.
 2. **Workshops**: an action demanded by ``min_group`` members or more goes, most demanded
    first, to the provider with capacity left whose summed cost to the participants is least
-   (a member's first exchange earns the giving bonus); it uses one exchange of its host.
+   (a member's first exchange earns the giving bonus), passing over one whose last exchange
+   is the only one left for another needed action; it uses one exchange of its host.
 3. **Bilateral matches**: the other demands go through one minimum-cost flow (networkx
    network simplex, integer costs). Each demand is one unit that either reaches a provider
    of its action or stays unmet; each provider passes at most its capacity. Costs:
@@ -247,7 +248,9 @@ def _workshops(state: _Round, demands: list[Demand],
         hosts = [(m, o) for m, o in providers.get(action, []) if state.left[m.id] > 0]
         if len(group) < state.settings.min_group or not hosts:
             continue
-        host, offer = min(hosts, key=_host_cost(state, group))
+        cost = _host_cost(state, group)
+        scarce = _scarce(state, by_action, providers, action) if len(hosts) > 1 else set()
+        host, offer = min(hosts, key=lambda e: (e[0].id in scarce, *cost(e)))
         state.left[host.id] -= 1
         state.gave.add(host.id)
         workshop = f"W{len(state.workshops) + 1}"
@@ -257,6 +260,20 @@ def _workshops(state: _Round, demands: list[Demand],
         state.matches += [state.pair(host, offer, d, workshop) for d in group]
         taken.update((d.institution, action) for d in group)
     return [d for d in demands if (d.institution, d.action) not in taken]
+
+
+def _scarce(state: _Round, by_action: dict[str, list[Demand]],
+            providers: dict[str, list[tuple[_Member, Offer]]], action: str) -> set[str]:
+    """Providers whose last exchange is the only one left for another action someone needs:
+    a workshop goes to another host when it can, so as not to leave that need unmet."""
+    scarce: set[str] = set()
+    for other in by_action:
+        if other == action:
+            continue
+        able = [m.id for m, _ in providers.get(other, []) if state.left[m.id] > 0]
+        if len(able) == 1 and state.left[able[0]] == 1:
+            scarce.add(able[0])
+    return scarce
 
 
 Node = tuple[object, ...] | str
@@ -488,8 +505,11 @@ def _plan(portfolio: Portfolio, members: list[_Member], state: _Round,
 
 # ----------------------------------------------------------------------------- evaluation
 
-def _levels(a: Assessment) -> dict[str, int | None]:
-    return {r.action: None if r.status == "n/a" else (r.effective or 0) for r in a.actions}
+def _levels(a: Assessment, *, measured: bool = False) -> dict[str, int | None]:
+    """Effective levels (None where the action does not apply; with ``measured``, also
+    where it was not assessed, so that a later round's silence is not read as a fall)."""
+    missing = ("n/a", "unknown", "unassessed") if measured else ("n/a",)
+    return {r.action: None if r.status in missing else (r.effective or 0) for r in a.actions}
 
 
 def _mean(values: list[int]) -> float | None:
@@ -503,7 +523,7 @@ def _difference(a: float | None, b: float | None) -> float | None:
 def evaluation(plan: CooperationPlan, before: Portfolio, after: Portfolio) -> Evaluation:
     """The difference of differences between matched and unmatched gaps (see ``evaluate``)."""
     earlier = {k: _levels(a) for k, a in _latest(before.assessments).items()}
-    later = {k: _levels(a) for k, a in _latest(after.assessments).items()}
+    later = {k: _levels(a, measured=True) for k, a in _latest(after.assessments).items()}
     provider = {(m.recipient, m.action): m.provider for m in plan.matches}
     recipients = list(dict.fromkeys(m.recipient for m in plan.matches))
     outcomes: list[MatchOutcome] = []

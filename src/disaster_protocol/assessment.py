@@ -175,6 +175,14 @@ class Assessment(Frozen):
     cooperation: Cooperation | None = None
     """What the profile states about cooperation (offers, demands, capacity), passed on."""
 
+    def __repr__(self) -> str:
+        return (f"Assessment({self.institution.id} {self.as_of}, {self.protocol.id} "
+                f"{self.protocol.version}: score {self.score:.1f} ({self.grade}), coverage "
+                f"{self.coverage:.0%}, {len(self.blocking)} blocking, {len(self.findings)} "
+                f"findings, {len(self.plan)} plan steps)")
+
+    __str__ = __repr__
+
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data; messages and titles carry both languages."""
         return self.model_dump(mode="json")

@@ -231,7 +231,7 @@ class CooperationPlan(Frozen):
 
 class MatchOutcome(Frozen):
     """How a recipient's level on one action moved between the rounds (``after`` is None
-    when the recipient was not reassessed or the action no longer applies)."""
+    when the later round does not assess the action or finds it no longer applies)."""
 
     provider: str | None
     recipient: str
@@ -323,7 +323,8 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
     Raises
     ------
     ValueError
-        If the portfolio holds no assessments, or a setting is out of range.
+        If the portfolio was built without its assessments (an empty portfolio gives an
+        empty plan), or a setting is out of range.
     TypeError
         If ``portfolio`` is not a Portfolio.
     """

@@ -361,6 +361,10 @@ class Playbook:
     phase: str | None
     steps: tuple[PlaybookStep, ...]
 
+    def __repr__(self) -> str:
+        scope = f", phase {self.phase}" if self.phase else ""
+        return f"Playbook({self.hazard}{scope}: {len(self.steps)} steps)"
+
     def to_dict(self, lang: Lang = "es") -> dict[str, object]:
         """Plain data for JSON: ``{"hazard", "phase", "steps": [...]}`` in execution order."""
         return {

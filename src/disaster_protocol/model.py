@@ -244,6 +244,12 @@ class Protocol(_Frozen):
     roles: tuple[Role, ...]
     actions: tuple[Action, ...]
 
+    def __repr__(self) -> str:
+        return (f"Protocol({self.id} {self.version}: {len(self.phases)} phases, "
+                f"{len(self.actions)} actions, {len(self.roles)} roles)")
+
+    __str__ = __repr__
+
     @cached_property
     def action_index(self) -> Mapping[str, Action]:
         """Actions by id (read-only)."""

@@ -158,3 +158,9 @@ class Profile(ProfileMeta):
     """
 
     actions: ReadOnly[Id, ActionStatus] = Field(default_factory=FrozenDict)
+
+    def __repr__(self) -> str:
+        return (f"Profile({self.institution.id} {self.assessed_on}: {len(self.actions)} "
+                f"actions, {len(self.roles)} roles, {len(self.waivers)} waivers)")
+
+    __str__ = __repr__

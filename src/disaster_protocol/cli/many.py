@@ -45,6 +45,13 @@ from ._common import (
     whole,
 )
 
+
+def at_least_two(text: str) -> int:
+    """A whole number of at least 2 (a workshop has two members or more)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 6 or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 2")
+    return int(text)
+
 __all__ = ["register"]
 
 
@@ -227,7 +234,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
                    help="4 (default): offer tested actions; 3: also implemented ones with "
                         "evidence")
-    p.add_argument("--min-group", type=positive, default=3, metavar="N",
+    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
                    help="an action this many members need becomes a workshop (default: 3)")
     p.set_defaults(func=_cooperate)
 

@@ -9,21 +9,44 @@ from .._i18n import Lang
 from ..assessment import Assessment
 from ._common import fmt, label, level_text, score_tables, words
 
-__all__ = ["CSS", "assessment_html", "page"]
+__all__ = ["CSS", "ROOT_CLASS", "RULES", "assessment_html", "page", "scoped_css"]
 
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1b1b;
-max-width:70rem}h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.6rem;
-border-bottom:1px solid #ccc}table{border-collapse:collapse;width:100%;margin:.5rem 0;
-font-size:.9rem}th,td{border:1px solid #d0d0d0;padding:.25rem .45rem;text-align:left;
-vertical-align:top}th{background:#f2f2f2}.grade{display:inline-block;font-size:2rem;
-font-weight:700;padding:.1rem .8rem;border-radius:.4rem;color:#fff}.A{background:#1a7f37}
-.B{background:#9a6700}.C{background:#b30000}.bar{background:#e8e8e8;height:.7rem;width:10rem;
-display:inline-block;vertical-align:middle}.bar span{display:block;height:100%;
-background:#2f6fba}.crit{color:#b30000;font-weight:600}.meta{color:#555}
-@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}
-"""
+RULES: tuple[tuple[str, str], ...] = (
+    ("body", 'font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;'
+             "color:#1b1b1b;max-width:70rem"),
+    ("h1", "font-size:1.5rem;margin-bottom:.2rem"),
+    ("h2", "font-size:1.15rem;margin-top:1.6rem;border-bottom:1px solid #ccc"),
+    ("table", "border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.9rem"),
+    ("th,td", "border:1px solid #d0d0d0;padding:.25rem .45rem;text-align:left;"
+              "vertical-align:top"),
+    ("th", "background:#f2f2f2"),
+    (".grade", "display:inline-block;font-size:2rem;font-weight:700;padding:.1rem .8rem;"
+               "border-radius:.4rem;color:#fff"),
+    (".A", "background:#1a7f37"), (".B", "background:#9a6700"), (".C", "background:#b30000"),
+    (".bar", "background:#e8e8e8;height:.7rem;width:10rem;display:inline-block;"
+             "vertical-align:middle"),
+    (".bar span", "display:block;height:100%;background:#2f6fba"),
+    (".crit", "color:#b30000;font-weight:600"), (".meta", "color:#555"),
+)
+"""The report's style, as (selector, declarations); pages use it as is, fragments scoped."""
+
+CSS = "".join(f"{sel}{{{body}}}" for sel, body in RULES) + (
+    "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}")
+"""The style of a whole page."""
+
+ROOT_CLASS = "dp-report"
+"""The class of a fragment's root element: every rule of its style is scoped to it."""
+
+
+def scoped_css(root: str = f".{ROOT_CLASS}") -> str:
+    """The report's style with every selector inside ``root`` (``body`` becomes the root
+    itself), so that a fragment shown in a notebook never restyles the notebook."""
+    def scope(selector: str) -> str:
+        return ",".join(root if part.strip() == "body" else f"{root} {part.strip()}"
+                        for part in selector.split(","))
+    return "".join(f"{scope(sel)}{{{body}}}" for sel, body in RULES).replace(
+        "margin:2rem;", "margin:0;")
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
@@ -100,7 +123,7 @@ def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool
 def page(title: str, body: str, lang: Lang, *, fragment: bool = False) -> str:
     """``body`` (HTML) as a self-contained printable page, or as a fragment for Jupyter."""
     if fragment:
-        return f"<div><style>{CSS}</style>{body}</div>"
+        return f'<div class="{ROOT_CLASS}"><style>{scoped_css()}</style>{body}</div>'
     return (f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=utf-8>\n"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>\n"
             f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
