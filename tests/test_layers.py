@@ -46,6 +46,11 @@ DELEGATIONS: set[tuple[str, str]] = {
     ("portfolio", "report"),  # Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_
     ("compare", "report"),  # Comparison.to_* and Trend.to_csv
     ("cooperation", "report"),  # CooperationPlan.to_* and Evaluation.to_*
+    ("model", "frames"),  # Protocol.to_frame
+    ("assessment", "frames"),  # Assessment.to_frame
+    ("portfolio", "frames"),  # Portfolio.to_frame
+    ("compare", "frames"),  # Comparison.to_frame
+    ("cooperation", "frames"),  # CooperationPlan.to_frame
 }
 
 

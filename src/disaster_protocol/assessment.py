@@ -9,7 +9,7 @@ Results never print and never read a file; they render through :mod:`disaster_pr
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import computed_field, model_validator
 
@@ -18,6 +18,9 @@ from ._i18n import Lang, finding_key
 from ._i18n import text as _text
 from .model import Text
 from .profile import Cooperation, Institution
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FINDING_KINDS",
@@ -174,6 +177,14 @@ class Assessment(Frozen):
     method: Method
     cooperation: Cooperation | None = None
     """What the profile states about cooperation (offers, demands, capacity), passed on."""
+
+    def to_frame(self, kind: Literal["actions", "findings", "plan", "groups"] = "actions",
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per action, finding, plan step or group score
+        (needs the ``analysis`` extra; see :mod:`disaster_protocol.frames`)."""
+        from .frames import assessment_frame
+
+        return assessment_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         return (f"Assessment({self.institution.id} {self.as_of}, {self.protocol.id} "

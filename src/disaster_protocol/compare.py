@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ._frozen import Frozen, ReadOnly
 from ._i18n import Lang
 from .assessment import Assessment, Finding, FindingKind, ProtocolRef
 from .errors import require_type
 from .profile import Institution
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ActionChange", "Comparison", "GroupChange", "Trend", "TrendPoint", "compare",
            "trend"]
@@ -63,6 +66,13 @@ class Comparison(Frozen):
     findings_new: tuple[tuple[FindingKind, str], ...]
     findings_resolved: tuple[tuple[FindingKind, str], ...]
     plan_done: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame, one row per action: before, after, change and how (needs the
+        ``analysis`` extra)."""
+        from .frames import comparison_frame
+
+        return comparison_frame(self)
 
     def __repr__(self) -> str:
         return (f"Comparison({self.institution.id}: {self.before} {self.score_before:.1f} -> "

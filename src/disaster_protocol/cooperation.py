@@ -17,7 +17,7 @@ The method is documented in docs/cooperation.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import computed_field
 
@@ -28,6 +28,9 @@ from .errors import require_type
 from .model import Text
 from .portfolio import Portfolio
 from .profile import DEFAULT_CAPACITY, Institution
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PREFERENCES",
@@ -171,6 +174,13 @@ class CooperationPlan(Frozen):
     unmet: tuple[Unmet, ...]
     matrix: ReadOnly[str, ReadOnly[str, tuple[int, int]]]
     total_cost: int
+
+    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per match and per unmet demand (needs the
+        ``analysis`` extra)."""
+        from .frames import plan_frame
+
+        return plan_frame(self, lang)
 
     def __repr__(self) -> str:
         return (f"CooperationPlan({len(self.members)} members: {len(self.matches)} matches, "

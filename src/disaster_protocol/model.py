@@ -22,6 +22,7 @@ from ._i18n import Lang, check_lang
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pandas as pd
 
     from ._index import ProtocolIndex
 
@@ -243,6 +244,12 @@ class Protocol(_Frozen):
     phases: tuple[Phase, ...]
     roles: tuple[Role, ...]
     actions: tuple[Action, ...]
+
+    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per action (needs the ``analysis`` extra)."""
+        from .frames import protocol_frame
+
+        return protocol_frame(self, lang)
 
     def __repr__(self) -> str:
         return (f"Protocol({self.id} {self.version}: {len(self.phases)} phases, "

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ._frozen import Frozen, ReadOnly, trusted
 from ._i18n import Lang
@@ -32,6 +32,9 @@ from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
 from .profile import EARLIEST_DATE, Institution, Profile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
            "profile_files", "score_file"]
@@ -143,6 +146,14 @@ class Portfolio(Frozen):
     summaries: tuple[Summary, ...]
     failures: tuple[Failure, ...]
     assessments: tuple[Assessment, ...] = ()
+
+    def to_frame(self, kind: Literal["institutions", "groups", "actions"] = "institutions",
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per institution, or long per institution and group
+        score or action (needs the ``analysis`` extra; see :mod:`disaster_protocol.frames`)."""
+        from .frames import portfolio_frame
+
+        return portfolio_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         return (f"Portfolio({self.protocol.id} {self.protocol.version}: "
