@@ -1,0 +1,52 @@
+"""The notebooks: committed as notebooks/build.py writes them (no outputs), and each runs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from .conftest import ROOT
+
+nbformat = pytest.importorskip("nbformat")
+FOLDER = ROOT / "notebooks"
+NAMES = sorted(p.name for p in FOLDER.glob("*.ipynb"))
+
+
+def _build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build", FOLDER / "build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_there_are_three_notebooks_as_the_build_script_writes_them(tmp_path: Path) -> None:
+    assert NAMES == ["01_one_institution.ipynb", "02_region.ipynb", "03_cooperation.ipynb"]
+    for path in _build().write(tmp_path):
+        assert path.read_text(encoding="utf-8") == (FOLDER / path.name).read_text(
+            encoding="utf-8"), f"{path.name} is stale: run python notebooks/build.py"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_notebook_is_committed_without_outputs(name: str) -> None:
+    nb = nbformat.read(FOLDER / name, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == []
+            assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_notebook_runs_top_to_bottom_without_an_error(name: str) -> None:
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(FOLDER / name, as_version=4)
+    # each cell gets a minute (a whole notebook takes a few seconds here)
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
+                            resources={"metadata": {"path": str(FOLDER)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert len(outputs) >= sum(c.cell_type == "code" for c in nb.cells) - 1
