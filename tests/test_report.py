@@ -243,3 +243,59 @@ def test_markdown_and_text_print_names_as_text_not_markup(bundled: dp.Protocol) 
     assert "\x1b" not in text
     assert "\\x1b[31m" in text
     assert text.splitlines()[0].startswith("Caja <script>alert(1)</script> # Injected")
+
+
+def test_the_first_screen_names_the_next_five_steps_with_titles_and_units(
+        result: dp.Assessment) -> None:
+    page = result.to_html("en")
+    first = page[page.index("The most important next steps"):page.index("<h2>By phase")]
+    assert first.count("<li>") == min(5, len(result.plan))
+    for step in result.plan[:5]:
+        assert f"<code>{step.action}</code> {step.title.en}" in first
+        if step.unit:
+            assert f"({step.unit})" in first
+    assert first.count("<svg class=chart") == 2
+
+
+def test_the_charts_are_inline_svg_drawn_from_the_scores(result: dp.Assessment) -> None:
+    import re
+
+    page = result.to_html("es")
+    radar = re.search(r"<polygon class=score points='([^']*)'", page)
+    assert radar is not None
+    assert len(radar.group(1).split()) == len(result.by_priority)
+    bars = re.findall(r"class=bar-value x='70' y='[\d.]+' width='([\d.]+)'", page)
+    applicable = [v for v in result.by_phase.values() if v is not None]
+    assert [float(b) for b in bars] == [pytest.approx(250 * v / 100, abs=0.06)
+                                        for v in applicable]
+
+
+def test_the_report_explains_the_method_and_names_finding_kinds_in_its_language(
+        result: dp.Assessment) -> None:
+    es, en = result.to_html("es"), result.to_html("en")
+    assert f"Calificación A desde {result.method.grade_a_from:g}" in es
+    assert f"Grade A from {result.method.grade_a_from:g}, B from " in en
+    assert "<td>brecha que bloquea</td>" in es
+    assert "<td>blocking gap</td>" in en
+    gap = next(f for f in result.findings if f.kind == "blocking-gap")
+    title = next(r.title.en for r in result.actions if r.action == gap.action)
+    assert f"<code>{gap.action}</code> {title}" in en
+
+
+def test_a_radar_puts_a_full_score_on_the_outer_ring() -> None:
+    from disaster_protocol.report.svg import bars_svg, radar_svg
+
+    svg = radar_svg(["P1", "P2", "P3", "P4"], [100, 0, None, 50], title="t", size=300)
+    import re
+
+    points = re.search(r"class=score points='([^']*)'", svg)
+    assert points is not None
+    (x1, y1), (x2, y2), (x3, y3), (x4, y4) = (tuple(map(float, p.split(",")))
+                                              for p in points.group(1).split())
+    assert (x1, y1) == (150.0, 48.0)  # the top, radius 102 from the centre
+    assert (x2, y2) == (150.0, 150.0) == (x3, y3)  # 0 and n/a at the centre
+    assert (x4, y4) == (pytest.approx(150 - 51), pytest.approx(150))
+    assert "<title>t</title>" in svg
+    bars = bars_svg(["GOV", "RESP"], [40.0, None], title="b")
+    assert bars.count("class=bar-value") == 1
+    assert ">-</text>" in bars

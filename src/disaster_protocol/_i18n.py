@@ -132,6 +132,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "findings_new": ("Hallazgos nuevos", "New findings"),
     "findings_resolved": ("Hallazgos resueltos", "Findings resolved"),
     "plan_done": ("Pasos del plan cumplidos", "Plan steps done"),
+    # --- the HTML report's first screen and method
+    "next_steps": ("Los próximos pasos más importantes", "The most important next steps"),
+    "charts": ("Puntaje por prioridad de Sendai y por etapa",
+               "Score by Sendai priority and by phase"),
+    "method.explained": (
+        "Cada acción vale su nivel efectivo / 4, ponderado por su peso; el nivel efectivo baja "
+        "cuando la declaración no se sostiene (sin evidencia en modo estricto: {strict}; un "
+        "simulacro de más de {months} meses para el nivel 4; un prerrequisito muy atrasado). "
+        "Calificación A desde {a:g}, B desde {b:g}, C por debajo; una acción crítica por "
+        "debajo de implementada impide la A. Detalle: docs/scoring.md.",
+        "Each action counts its effective level / 4, weighted by its weight; the effective "
+        "level is lowered where a claim does not hold (no evidence in strict mode: {strict}; "
+        "an exercise older than {months} months for level 4; a prerequisite far behind). "
+        "Grade A from {a:g}, B from {b:g}, C below; a critical action below implemented rules "
+        "out an A. Details: docs/scoring.md."),
+    "kind.blocking-gap": ("brecha que bloquea", "blocking gap"),
+    "kind.unsupported-claim": ("declaración sin sustento", "unsupported claim"),
+    "kind.stale-exercise": ("simulacro vencido", "stale exercise"),
+    "kind.dependency-inconsistency": ("dependencia incoherente", "dependency inconsistency"),
+    "kind.waiver-expired": ("dispensa vencida", "waiver expired"),
+    "kind.waived": ("dispensada", "waived"),
+    "kind.unassigned-role": ("rol sin asignar", "unassigned role"),
+    "kind.overloaded-unit": ("unidad sobrecargada", "overloaded unit"),
+    "kind.unassessed-action": ("acción sin evaluar", "unassessed action"),
+    "title": ("Título", "Title"),
     # --- cooperation between institutions
     "coop.title": ("Plan de cooperación", "Cooperation plan"),
     "coop.summary": (

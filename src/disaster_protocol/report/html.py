@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from .._i18n import Lang
+from .._i18n import Lang, text
 from ..assessment import Assessment
 from ._common import fmt, label, level_text, score_tables, words
+from .svg import bars_svg, radar_svg
 
 __all__ = ["CSS", "ROOT_CLASS", "RULES", "assessment_html", "page", "scoped_css"]
 
@@ -28,6 +29,8 @@ RULES: tuple[tuple[str, str], ...] = (
              "vertical-align:middle"),
     (".bar span", "display:block;height:100%;background:#2f6fba"),
     (".crit", "color:#b30000;font-weight:600"), (".meta", "color:#555"),
+    (".charts", "display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start"),
+    (".steps li", "margin:.25rem 0"),
 )
 """The report's style, as (selector, declarations); pages use it as is, fragments scoped."""
 
@@ -70,6 +73,29 @@ def _header(a: Assessment, w: Callable[[str], str]) -> list[str]:
             f"{e(', '.join(a.blocking) or w('none'))}</p>"]
 
 
+FIRST_STEPS = 5
+"""Plan steps shown on the first screen."""
+
+
+def _first_screen(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
+    """What a director reads in a minute: the next steps, then the two charts."""
+    e = html.escape
+    steps = [f"<li><code>{e(s.action)}</code> {e(s.title.get(lang))}"
+             f"{' <span class=crit>' + e(w('critical')) + '</span>' if s.critical else ''}"
+             f" — {e(s.lead)}{' (' + e(s.unit) + ')' if s.unit else ''}, +{s.uplift:.2f}</li>"
+             for s in a.plan[:FIRST_STEPS]]
+    out = [f"<h2>{e(w('next_steps'))}</h2>",
+           f"<ol class=steps>{''.join(steps)}</ol>" if steps else
+           f"<p>{e(w('empty_plan'))}</p>"]
+    priorities, phases = list(a.by_priority), list(a.by_phase)
+    out.append(f"<h2>{e(w('charts'))}</h2><div class=charts>"
+               + radar_svg(priorities, [a.by_priority[k] for k in priorities],
+                           title=w("by_priority"))
+               + bars_svg(phases, [a.by_phase[k] for k in phases], title=w("by_phase"))
+               + "</div>")
+    return out
+
+
 def _scores(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     parts = []
     for key, values in score_tables(a):
@@ -95,18 +121,28 @@ def _plan(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
 
 def _details(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     e = html.escape
-    findings = [[e(f.kind), e(f.action or f.role or "-"), e(f.text(lang))] for f in a.findings]
-    actions = [[f"<code>{e(r.action)}</code>", e(r.lead), e(w("yes") if r.critical else w("no")),
-                e(level_text(r, "claimed", w)), e(level_text(r, "effective", w))]
-               for r in a.actions]
+    titles = {r.action: r.title.get(lang) for r in a.actions}
+
+    def named(action: str | None, role: str | None) -> str:
+        if action is None:
+            return e(role or "-")
+        return f"<code>{e(action)}</code> {e(titles.get(action, ''))}"
+
+    findings = [[e(w(f"kind.{f.kind}")), named(f.action, f.role), e(f.text(lang))]
+                for f in a.findings]
+    actions = [[f"<code>{e(r.action)}</code>", e(r.title.get(lang)), e(r.lead),
+                e(w("yes") if r.critical else w("no")), e(level_text(r, "claimed", w)),
+                e(level_text(r, "effective", w))] for r in a.actions]
+    m = a.method
+    method = text("method.explained", lang, a=m.grade_a_from, b=m.grade_b_from,
+                  months=m.freshness_months, strict=w("yes") if m.strict else w("no"))
     return [f"<h2>{e(w('findings'))}</h2>",
             _table([w("kind"), w("action"), w("message")], findings),
             f"<h2>{e(w('actions'))}</h2>",
-            _table([w("action"), w("lead"), w("critical"), w("claimed"), w("effective")],
-                   actions),
-            f"<p class=meta>{e(w('method'))}: {e(w('scale'))}; {e(w('freshness'))} "
-            f"{a.method.freshness_months}; {e(w('strict'))}: "
-            f"{e(w('yes') if a.method.strict else w('no'))}.</p>"]
+            _table([w("action"), w("title"), w("lead"), w("critical"), w("claimed"),
+                    w("effective")], actions),
+            f"<h2>{e(w('method'))}</h2>",
+            f"<p class=meta>{e(w('scale'))}. {e(method)}</p>"]
 
 
 def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool = False) -> str:
@@ -115,8 +151,8 @@ def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool
     With ``fragment=True`` only the body content is returned (for Jupyter).
     """
     a, w = assessment, words(lang)
-    body = "\n".join([*_header(a, w), *_scores(a, w, lang), *_plan(a, w, lang),
-                      *_details(a, w, lang)])
+    body = "\n".join([*_header(a, w), *_first_screen(a, w, lang), *_scores(a, w, lang),
+                      *_plan(a, w, lang), *_details(a, w, lang)])
     return page(f"{w('report')}: {a.institution.name}", body, lang, fragment=fragment)
 
 

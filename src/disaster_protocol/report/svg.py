@@ -1,0 +1,69 @@
+"""Charts as inline SVG: drawn from numbers alone, without matplotlib or scripts, so an HTML
+report stays one self-contained, printable file."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+__all__ = ["bars_svg", "radar_svg"]
+
+
+def _text(x: float, y: float, label: str, anchor: str = "middle", size: int = 11) -> str:
+    return (f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' font-size='{size}'>"
+            f"{html.escape(label)}</text>")
+
+
+def radar_svg(labels: Sequence[str], values: Sequence[float | None], *, title: str,
+              size: int = 300) -> str:
+    """A radar of scores 0-100 (None drawn at 0), one axis per label, with rings at 25, 50,
+    75 and 100; ``title`` is its accessible name."""
+    n = len(labels)
+    c, r = size / 2, size / 2 - 48
+    def point(i: int, v: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
+        return c + r * v / 100 * math.cos(angle), c + r * v / 100 * math.sin(angle)
+    parts = [f"<svg class=chart role=img "
+             f"viewBox='0 0 {size} {size}' width='{size}' height='{size}'>"
+             f"<title>{html.escape(title)}</title>"]
+    for ring in (25, 50, 75, 100):
+        ring_points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
+        parts.append(f"<polygon points='{ring_points}' fill='none' stroke='#d0d0d0'/>")
+    for i, label in enumerate(labels):
+        x, y = point(i, 100)
+        parts.append(f"<line x1='{c:.1f}' y1='{c:.1f}' x2='{x:.1f}' y2='{y:.1f}' "
+                     "stroke='#d0d0d0'/>")
+        lx, ly = point(i, 118)
+        anchor = "middle" if abs(lx - c) < 8 else ("start" if lx > c else "end")
+        parts.append(_text(lx, ly + 4, label, anchor))
+    shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in
+                     (point(i, v or 0.0) for i, v in enumerate(values)))
+    parts.append(f"<polygon class=score points='{shape}' fill='#2f6fba' fill-opacity='0.3' "
+                 "stroke='#2f6fba' stroke-width='2'/>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(labels: Sequence[str], values: Sequence[float | None], *, title: str,
+             width: int = 360) -> str:
+    """Horizontal bars of scores 0-100, one per label, the score written beside each bar
+    ("-" where nothing applies)."""
+    row, left, right = 24, 70, 40
+    height = row * len(labels) + 10
+    span = width - left - right
+    parts = [f"<svg class=chart role=img "
+             f"viewBox='0 0 {width} {height}' width='{width}' height='{height}'>"
+             f"<title>{html.escape(title)}</title>"]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = 5 + i * row
+        parts.append(_text(left - 6, y + 15, label, "end"))
+        parts.append(f"<rect x='{left}' y='{y + 4}' width='{span}' height='14' "
+                     "fill='#e8e8e8'/>")
+        if value is not None:
+            parts.append(f"<rect class=bar-value x='{left}' y='{y + 4}' "
+                         f"width='{span * value / 100:.1f}' height='14' fill='#2f6fba'/>")
+        parts.append(_text(left + span + 4, y + 15, "-" if value is None else f"{value:.0f}",
+                           "start"))
+    parts.append("</svg>")
+    return "".join(parts)
