@@ -300,3 +300,15 @@ def test_a_radar_puts_a_full_score_on_the_outer_ring() -> None:
     bars = bars_svg(["GOV", "RESP"], [40.0, None], title="b")
     assert bars.count("class=bar-value") == 1
     assert ">-</text>" in bars
+
+
+def test_portfolio_and_comparison_pages_carry_their_charts(bundled: dp.Protocol) -> None:
+    portfolio = dp.assess_many(bundled, [EXAMPLES])
+    page = portfolio.to_html("en")
+    assert page.count("<svg class=chart") == 1
+    assert "<figcaption>By phase</figcaption>" in page
+    old = dp.assess(bundled, dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled))
+    new = dp.assess(bundled, dp.load_profile(EXAMPLES / "instituto_avanzado.yaml", bundled))
+    change = dp.compare(old, new, allow_other_institution=True).to_html("en")
+    assert change.count("<svg class=chart") == 2
+    assert f"<figcaption>Before {old.as_of}</figcaption>" in change

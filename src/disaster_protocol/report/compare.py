@@ -12,6 +12,7 @@ from .._i18n import Lang
 from ..compare import ActionChange, Comparison, Trend
 from ._common import cell, fmt, plain, words
 from .html import page
+from .svg import bars_svg
 
 __all__ = ["comparison_csv", "comparison_html", "comparison_json", "comparison_markdown",
            "comparison_text", "trend_csv"]
@@ -87,11 +88,18 @@ def comparison_markdown(comparison: Comparison, lang: Lang = "es") -> str:
 def comparison_html(comparison: Comparison, lang: Lang = "es", *,
                     fragment: bool = False) -> str:
     """A self-contained HTML page of the changes (or a fragment for Jupyter)."""
-    e = html.escape
+    e, w = html.escape, words(lang)
     rows = "".join(f"<tr><th>{e(head)}</th><td>{e(body)}</td></tr>"
                    for head, body in _lines(comparison, lang))
     title = _title(comparison, lang)
-    return page(title, f"<h1>{e(title)}</h1><table>{rows}</table>", lang, fragment=fragment)
+    phases = comparison.groups["by_phase"]
+    charts = "".join(
+        f"<figure><figcaption>{e(w(side))} {when}</figcaption>"
+        + bars_svg(list(phases), [getattr(g, side) for g in phases.values()],
+                   title=f"{w(side)} {when}") + "</figure>"
+        for side, when in (("before", comparison.before), ("after", comparison.after)))
+    return page(title, f"<h1>{e(title)}</h1><div class=charts>{charts}</div>"
+                       f"<table>{rows}</table>", lang, fragment=fragment)
 
 
 def trend_csv(trend: Trend) -> str:

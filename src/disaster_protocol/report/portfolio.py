@@ -13,6 +13,7 @@ from .._i18n import Lang, text
 from ..portfolio import Breakdown, GroupStats, Portfolio
 from ._common import cell, fmt, words
 from .html import page
+from .svg import bars_svg
 
 __all__ = ["breakdown_csv", "breakdown_html", "breakdown_json", "breakdown_markdown",
            "portfolio_csv", "portfolio_html", "portfolio_json", "portfolio_markdown"]
@@ -98,14 +99,23 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
         for s in portfolio.summaries)
     parts = [f"<h1>{e(w('portfolio'))}: {e(portfolio.protocol.id)} "
              f"{e(portfolio.protocol.version)}</h1>",
-             f"<p class=meta>{e(_headline(portfolio, lang))}</p>",
-             f"<table><tr>{head}</tr>{rows}</table>"]
+             f"<p class=meta>{e(_headline(portfolio, lang))}</p>"]
+    if portfolio.summaries:  # the mean score of the region by phase, at a glance
+        means = [_mean([s.by_phase[p] for s in portfolio.summaries]) for p in phases]
+        parts.append(f"<figure><figcaption>{e(w('by_phase'))}</figcaption>"
+                     f"{bars_svg(phases, means, title=w('by_phase'))}</figure>")
+    parts.append(f"<table><tr>{head}</tr>{rows}</table>")
     if portfolio.failures:
         items = "".join(f"<li><code>{e(str(problem))}</code></li>"
                         for f in portfolio.failures for problem in f.problems)
         parts.append(f"<h2>{e(w('unreadable'))} ({len(portfolio.failures)})</h2><ul>{items}</ul>")
     return page(f"{w('portfolio')}: {portfolio.protocol.id}", "\n".join(parts), lang,
                 fragment=fragment)
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 # ----------------------------------------------------------------------------- breakdowns
