@@ -148,9 +148,9 @@ def test_bundled_protocol_is_read_once_and_shared(monkeypatch: pytest.MonkeyPatc
     parsed: list[str] = []
     real = loader._protocol_from_text
 
-    def counting(text: str, source: str) -> dp.Protocol:
+    def counting(text: str, source: str, max_bytes: int) -> dp.Protocol:
         parsed.append(source)
-        return real(text, source)
+        return real(text, source, max_bytes)
 
     monkeypatch.setattr(loader, "_protocol_from_text", counting)
     assert dp.load_protocol() is first

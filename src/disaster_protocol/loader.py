@@ -104,14 +104,14 @@ def load_protocol(path: str | os.PathLike[str] | None = None, *,
     target = bundled_protocol_path() if path is None else FsPath(path)
     shown = str(path) if path is not None else _display_bundled(target)
     text = _yaml.read_text(target, error=ProtocolError, max_bytes=max_bytes)
-    return _protocol_from_text(text, shown)
+    return _protocol_from_text(text, shown, max_bytes)
 
 
 @lru_cache(maxsize=1)
 def _bundled_protocol() -> Protocol:
     target = bundled_protocol_path()
     return _protocol_from_text(_yaml.read_text(target, error=ProtocolError),
-                               _display_bundled(target))
+                               _display_bundled(target), _yaml.DEFAULT_MAX_BYTES)
 
 
 def loads_protocol(text: str, *, source: str = "<string>",
@@ -143,12 +143,16 @@ def loads_protocol(text: str, *, source: str = "<string>",
     """
     require_type(text, str, "text", "the protocol's YAML text (str)")
     _check_size(text, source, max_bytes, ProtocolError)
-    return _protocol_from_text(text, source)
+    return _protocol_from_text(text, source, max_bytes)
 
 
-def _protocol_from_text(text: str, source: str) -> Protocol:
+def _protocol_from_text(text: str, source: str, max_bytes: int) -> Protocol:
+    # Real protocols spend 7 to 20 bytes a value: a larger size limit, set on purpose,
+    # raises the value budget with it.
+    budget = max(_yaml.DEFAULT_MAX_VALUES, max_bytes // 8)
     with paused_gc():  # a large protocol is millions of objects and no cycles
-        doc = _yaml.parse_text(text, source, error=ProtocolError, what="protocol")
+        doc = _yaml.parse_text(text, source, error=ProtocolError, what="protocol",
+                               max_values=budget)
         check_version(doc, ProtocolError, "protocol")
         protocol = _validated(Protocol, doc, ProtocolError)
         _raise_if(protocol_problems(protocol, doc), ProtocolError)
