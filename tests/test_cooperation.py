@@ -363,3 +363,13 @@ def test_the_region_plans_and_evaluates_across_languages_and_subregions() -> Non
     evaluation = cooperation.evaluate(plan, first, later)
     assert evaluation.difference is not None
     assert len(evaluation.recipients) > 10
+
+
+def test_the_plan_page_charts_the_share_of_demands_met_by_phase(small: dp.Protocol) -> None:
+    plan = cooperation.match(three(small))
+    page = plan.to_html("en")
+    assert "<figcaption>Demands met by phase (%)</figcaption>" in page
+    assert page.count("<svg class=chart") == 1
+    # 4 of the 6 demands are met (A3 nowhere): one bar per phase that has demands
+    asked = {d.phase for d in plan.demands}
+    assert page.count("class=bar-value") == len(asked)

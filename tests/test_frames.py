@@ -112,3 +112,19 @@ def test_importing_the_package_does_not_import_pandas() -> None:
                           "print('pandas' in sys.modules)"],
                          capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_breakdown_and_evaluation_frames(small: dp.Protocol, bundled: dp.Protocol) -> None:
+    first = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"],
+                           keep_assessments=True)
+    later = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2027"],
+                           keep_assessments=True)
+    breakdown = first.summary("subregion")
+    frame = breakdown.to_frame()
+    assert list(frame["group"]) == [g.group for g in breakdown.groups] + [breakdown.total.group]
+    assert int(frame["institutions"].iloc[-1]) == 20
+    plan = cooperation.match(first)
+    evaluation = cooperation.evaluate(plan, first, later).to_frame()
+    assert int(evaluation["matched"].sum()) == sum(
+        1 for o in cooperation.evaluate(plan, first, later).outcomes if o.matched)
+    assert evaluation["change"].dtype == "Int64"

@@ -183,6 +183,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.participants": ("Participantes", "Participants"),
     "coop.levels": ("Niveles", "Levels"),
     "coop.level": ("Nivel", "Level"),
+    "coop.met_by_phase": ("Demandas atendidas por etapa (%)", "Demands met by phase (%)"),
     "coop.why": ("Por qué", "Why"),
     "coop.uplift": ("Mejora esperada", "Expected uplift"),
     "coop.gives": ("da", "gives"),

@@ -291,6 +291,13 @@ class Evaluation(Frozen):
 
         return evaluation_json(self)
 
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame, one row per recipient and demanded action (needs the
+        ``analysis`` extra)."""
+        from .frames import evaluation_frame
+
+        return evaluation_frame(self)
+
     def to_text(self, lang: Lang = "es") -> str:
         """The evaluation for a terminal."""
         from .report.cooperation import evaluation_text

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Literal
 from ._i18n import Lang, check_lang
 from .assessment import Assessment
 from .compare import Comparison
-from .cooperation import CooperationPlan
+from .cooperation import CooperationPlan, Evaluation
 from .model import Protocol
-from .portfolio import Portfolio
+from .portfolio import Breakdown, Portfolio
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["assessment_frame", "comparison_frame", "plan_frame", "portfolio_frame",
-           "protocol_frame"]
+__all__ = ["assessment_frame", "breakdown_frame", "comparison_frame", "evaluation_frame",
+           "plan_frame", "portfolio_frame", "protocol_frame"]
 
 INSTALL = "pip install 'disaster-protocol[analysis]'"
 
@@ -183,6 +183,29 @@ def plan_frame(plan: CooperationPlan, lang: Lang = "es") -> pd.DataFrame:
              "uplift": "float64", "shared": "string", "workshop": "string",
              "cost": "Int64", "reason": "string"}
     return _frame(rows, list(types), types)
+
+
+def breakdown_frame(breakdown: Breakdown) -> pd.DataFrame:
+    """One row per group of a regional summary (suppressed groups keep their count alone),
+    then the total."""
+    types = {"group": "string", "institutions": "int64", "suppressed": "boolean",
+             "mean_score": "float64", "median_score": "float64", "mean_coverage": "float64",
+             "weakest_priority": "string", "common_blocking": "string"}
+    return _frame(({"group": g.group, "institutions": g.institutions,
+                    "suppressed": g.suppressed, "mean_score": g.mean_score,
+                    "median_score": g.median_score, "mean_coverage": g.mean_coverage,
+                    "weakest_priority": g.weakest_priority,
+                    "common_blocking": ",".join(g.common_blocking)}
+                   for g in (*breakdown.groups, breakdown.total)), list(types), types)
+
+
+def evaluation_frame(evaluation: Evaluation) -> pd.DataFrame:
+    """One row per recipient and demanded action: matched or not, levels and change."""
+    types = {"recipient": "string", "action": "string", "matched": "boolean",
+             "provider": "string", "before": "Int64", "after": "Int64", "change": "Int64"}
+    return _frame(({"recipient": o.recipient, "action": o.action, "matched": o.matched,
+                    "provider": o.provider, "before": o.before, "after": o.after,
+                    "change": o.change} for o in evaluation.outcomes), list(types), types)
 
 
 def protocol_frame(protocol: Protocol, lang: Lang = "es") -> pd.DataFrame:

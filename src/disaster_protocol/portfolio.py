@@ -100,6 +100,13 @@ class Breakdown(Frozen):
     groups: tuple[GroupStats, ...]
     total: GroupStats
 
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame, one row per group and the total (needs the ``analysis``
+        extra)."""
+        from .frames import breakdown_frame
+
+        return breakdown_frame(self)
+
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
         return self.model_dump(mode="json")

@@ -11,6 +11,7 @@ from .._i18n import Lang, text
 from ..cooperation import CooperationPlan, Evaluation, Match
 from ._common import cell, plain, words
 from .html import page
+from .svg import bars_svg
 
 __all__ = ["evaluation_json", "evaluation_markdown", "evaluation_text", "plan_csv",
            "plan_fragment", "plan_html", "plan_json", "plan_markdown", "plan_text"]
@@ -126,10 +127,24 @@ def plan_markdown(plan: CooperationPlan, lang: Lang = "es") -> str:
     return "\n".join(out) + "\n"
 
 
+def _met_by_phase(plan: CooperationPlan) -> list[float | None]:
+    """The share of each phase's demands that the plan meets, in percent."""
+    met = {(m.recipient, m.action) for m in plan.matches}
+    shares: list[float | None] = []
+    for phase in plan.phases:
+        asked = [d for d in plan.demands if d.phase == phase]
+        shares.append(100 * sum((d.institution, d.action) in met for d in asked) / len(asked)
+                      if asked else None)
+    return shares
+
+
 def _html_body(plan: CooperationPlan, lang: Lang) -> str:
     e = html.escape
+    caption = text("coop.met_by_phase", lang)
     out = [f"<h1>{e(_title(plan, lang))}</h1>",
-           *(f"<p>{e(line)}</p>" for line in _summary(plan, lang))]
+           *(f"<p>{e(line)}</p>" for line in _summary(plan, lang)),
+           f"<figure><figcaption>{e(caption)}</figcaption>"
+           f"{bars_svg(list(plan.phases), _met_by_phase(plan), title=caption)}</figure>"]
     for heading, head, rows in _sections(plan, lang):
         out.append(f"<h2>{e(heading)}</h2>")
         if not rows:
