@@ -126,6 +126,13 @@ def whole(text: str) -> int:
     return int(text)
 
 
+def at_least_two(text: str) -> int:
+    """A whole number of at least 2 (a workshop has two members or more)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 6 or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 2")
+    return int(text)
+
+
 def percent(text: str) -> float:
     """A score between 0 and 100."""
     try:

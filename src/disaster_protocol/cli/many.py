@@ -38,19 +38,13 @@ from ._common import (
     add_output,
     add_protocol,
     add_strict,
+    at_least_two,
     emit,
     percent,
     positive,
     protocol_of,
     whole,
 )
-
-
-def at_least_two(text: str) -> int:
-    """A whole number of at least 2 (a workshop has two members or more)."""
-    if not text.isascii() or not text.isdigit() or len(text) > 6 or int(text) < 2:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 2")
-    return int(text)
 
 __all__ = ["register"]
 
