@@ -235,6 +235,16 @@ def test_json_escapes_and_csv_fields_are_checked_for_control_characters() -> Non
                          sidecar=sidecar, source="t.csv")
 
 
+def test_a_warning_points_at_the_line_that_read_the_profile() -> None:
+    data = {"schema_version": 1, "assessed_on": "2026-01-01",
+            "institution": {"id": "x", "name": "A\x07B", "country": "MX"}}
+    with pytest.warns(dp.InputWarning) as record:
+        dp.profile_from_dict(data)
+    with pytest.warns(dp.InputWarning) as record_json:
+        dp.loads_profile(json.dumps(data), format="json")
+    assert [w.filename for w in (*record, *record_json)] == [__file__, __file__]
+
+
 def test_a_clean_profile_issues_no_warning(bundled: dp.Protocol) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")

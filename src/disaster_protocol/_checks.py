@@ -8,7 +8,6 @@ and raises their problems together, sorted by position.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +16,7 @@ import networkx as nx
 
 from ._validation import suggest
 from ._yaml import Document, Path, display_path
-from .errors import MAX_LISTED, Problem, ProblemCode
+from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode
 from .model import Protocol, Provenance
 from .profile import Profile
 
@@ -404,14 +403,10 @@ def profile_problems(profile: Profile, protocol: Protocol, actions_doc: Document
     return sorted(p for _, check in PROFILE_CHECKS for p in check(context))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters other than tab and newline (C0, DEL, C1)."""
-
-
 def may_hold_controls(text: str) -> bool:
     """Whether a document read from ``text`` can hold a control character: not when the
     text has none and no escape sequence (``"\\e"`` in YAML, ``"\\u001b"`` in JSON)."""
-    return "\\" in text or _CONTROL.search(text) is not None
+    return "\\" in text or CONTROL_CHARACTERS.search(text) is not None
 
 
 def control_characters(doc: Document) -> list[Problem]:
@@ -422,7 +417,7 @@ def control_characters(doc: Document) -> list[Problem]:
     while todo and len(found) < MAX_LISTED:
         path, value = todo.pop()
         if isinstance(value, str):
-            match = _CONTROL.search(value)
+            match = CONTROL_CHARACTERS.search(value)
             if match is not None:
                 found.append(doc.problem(path, f"holds the control character "
                                          f"\\x{ord(match.group()):02x}; reports show it escaped: "

@@ -484,12 +484,11 @@ def _plan(portfolio: Portfolio, members: list[_Member], state: _Round,
     matrix = FrozenDict({m.id: FrozenDict({
         p: (sum(o.phase == p for o in m.offers), sum(d.phase == p for d in m.demands))
         for p in phases}) for m in members})
-    gave = {mt.provider for mt in state.matches}
     unmet = {(u.institution, u.action) for u in state.unmet}
     total = (sum(mt.cost for mt in state.matches)
              + sum(_unmet_cost(d) for m in members for d in m.demands
                    if (d.institution, d.action) in unmet)
-             - GIVE_BONUS * len(gave))
+             - GIVE_BONUS * len(state.gave))  # every member that hosts or gives
     return CooperationPlan(
         protocol=portfolio.protocol, settings=state.settings, phases=phases,
         titles=FrozenDict(titles),

@@ -32,26 +32,6 @@ class TooManyValuesError(Exception):
         self.limit, self.line, self.column = limit, line, column
 
 
-def count_values(text: str, limit: int) -> None:
-    """Read ``text``'s events up to ``limit`` values, raising :class:`TooManyValuesError`
-    past it; syntax errors are left to the reader that follows."""
-    loader = _Loader(text)
-    seen = 0
-    try:
-        while True:
-            event = loader.get_event()
-            kind = type(event)
-            if kind is yaml.StreamEndEvent:
-                return
-            if kind in _VALUE_EVENTS:
-                seen += 1
-                if seen > limit:
-                    raise TooManyValuesError(limit, *_position(event))
-    except yaml.YAMLError:
-        return
-    finally:
-        loader.dispose()
-
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -90,6 +70,27 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _NOTHING = object()
 _VALUE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
                  yaml.AliasEvent)
+
+
+def count_values(text: str, limit: int) -> None:
+    """Read ``text``'s events up to ``limit`` values, raising :class:`TooManyValuesError`
+    past it; syntax errors are left to the reader that follows."""
+    loader = _Loader(text)
+    seen = 0
+    try:
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                return
+            if kind in _VALUE_EVENTS:
+                seen += 1
+                if seen > limit:
+                    raise TooManyValuesError(limit, *_position(event))
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def _read_plain(text: str, max_values: int) -> object:

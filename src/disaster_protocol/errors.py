@@ -15,10 +15,12 @@ programming error and raise :class:`TypeError` (see :func:`require_type`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "MAX_LISTED",
     "PROBLEM_CODES",
     "DisasterProtocolError",
@@ -95,8 +97,10 @@ class Problem:
         return printable(f"{where}: {body} [{self.code}]")
 
 
-_CONTROLS = {c: f"\\x{c:02x}"
-             for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}  # C0, DEL, C1
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The control characters no input may show raw: C0 but tab and newline, DEL, and C1."""
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in range(0xA0) if CONTROL_CHARACTERS.match(chr(c))}
 _CONTROLS[0x0A] = "\\n"
 
 

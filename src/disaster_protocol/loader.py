@@ -300,7 +300,7 @@ def profile_from_dict(data: Mapping[str, object], protocol: Protocol | None = No
     protocol = _protocol_or_bundled(protocol)
     doc = Document(dict(data), source)
     profile = _profile_from_document(doc, protocol)
-    _warn_controls(None, doc)
+    _warn_controls(None, doc, stacklevel=3)
     return profile
 
 
@@ -376,12 +376,13 @@ def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document
     return profile
 
 
-def _warn_controls(text: str | None, doc: Document) -> None:
-    """Warn (:class:`InputWarning`) about text values holding control characters."""
+def _warn_controls(text: str | None, doc: Document, *, stacklevel: int = 4) -> None:
+    """Warn (:class:`InputWarning`) about text values holding control characters, at the
+    caller of the public function (``stacklevel`` frames up)."""
     if text is not None and not may_hold_controls(text):
         return  # the common case, decided on the raw text
     for problem in control_characters(doc):
-        warnings.warn(InputWarning(problem), stacklevel=4)
+        warnings.warn(InputWarning(problem), stacklevel=stacklevel)
 
 
 def _expanded(data: Mapping[str, object]) -> dict[str, object]:

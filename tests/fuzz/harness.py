@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import traceback
 import warnings
 from collections import Counter
@@ -14,6 +13,7 @@ from functools import partial
 from pathlib import Path
 
 import disaster_protocol as dp
+from disaster_protocol.errors import CONTROL_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "profiles"
@@ -24,9 +24,6 @@ TOKENS = [
     "\t", "\ufeff", "\ud7ff", "9" * 5000, "1e400", "-1", "3.0", "nan", "n/a", "unknown", "yes",
     "2026-02-30", "0001-01-01", "10/03/2026", ",,,,", ";", "\n" * 3, "a" * 200, "é", "\u202e",
 ]
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -52,7 +49,8 @@ class Outcome:
                 attempt()
             for item in caught:
                 shown = str(item.message)
-                if not isinstance(item.message, dp.InputWarning) or _CONTROL.search(shown):
+                raw = CONTROL_CHARACTERS.search(shown)
+                if not isinstance(item.message, dp.InputWarning) or raw:
                     raise AssertionError(f"unexpected warning {item.category.__name__}: "
                                          f"{shown!r}")
             self.accepted += 1
