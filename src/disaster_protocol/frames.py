@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from ._i18n import Lang, check_lang
-from .assessment import Assessment
+from .assessment import ActionResult, Assessment
 from .compare import Comparison
 from .cooperation import CooperationPlan, Evaluation
 from .model import Protocol
@@ -50,6 +50,13 @@ _ACTION_COLUMNS = {"action": "string", "title": "string", "phase": "string",
                    "waived": "boolean", "evidence": "int64"}
 
 
+def _action_row(r: ActionResult, lang: Lang) -> dict[str, object]:
+    return {"action": r.action, "title": r.title.get(lang), "phase": r.phase, "lead": r.lead,
+            "critical": r.critical, "weight": r.weight, "status": r.status,
+            "claimed": r.claimed, "effective": r.effective, "waived": r.waived,
+            "evidence": r.evidence}
+
+
 def assessment_frame(assessment: Assessment, kind: AssessmentFrame = "actions",
                      lang: Lang = "es") -> pd.DataFrame:
     """One row per action, finding, plan step or group score of ``assessment``.
@@ -64,11 +71,8 @@ def assessment_frame(assessment: Assessment, kind: AssessmentFrame = "actions",
     check_lang(lang)
     a = assessment
     if kind == "actions":
-        return _frame(({"action": r.action, "title": r.title.get(lang), "phase": r.phase,
-                        "lead": r.lead, "critical": r.critical, "weight": r.weight,
-                        "status": r.status, "claimed": r.claimed, "effective": r.effective,
-                        "waived": r.waived, "evidence": r.evidence} for r in a.actions),
-                      list(_ACTION_COLUMNS), _ACTION_COLUMNS)
+        return _frame((_action_row(r, lang) for r in a.actions), list(_ACTION_COLUMNS),
+                      _ACTION_COLUMNS)
     if kind == "findings":
         types = {"kind": "string", "action": "string", "role": "string", "message": "string"}
         return _frame(({"kind": f.kind, "action": f.action, "role": f.role,
@@ -133,11 +137,8 @@ def portfolio_frame(portfolio: Portfolio, kind: PortfolioFrame = "institutions",
             raise ValueError("the actions frame needs the assessments: build the portfolio "
                              "with assess_many(..., keep_assessments=True)")
         types = {"institution": "string", "as_of": "datetime64[s]", **_ACTION_COLUMNS}
-        rows = [{"institution": a.institution.id, "as_of": a.as_of, "action": r.action,
-                 "title": r.title.get(lang), "phase": r.phase, "lead": r.lead,
-                 "critical": r.critical, "weight": r.weight, "status": r.status,
-                 "claimed": r.claimed, "effective": r.effective, "waived": r.waived,
-                 "evidence": r.evidence} for a in portfolio.assessments for r in a.actions]
+        rows = [{"institution": a.institution.id, "as_of": a.as_of, **_action_row(r, lang)}
+                for a in portfolio.assessments for r in a.actions]
         return _frame(rows, list(types), types)
     raise ValueError(f"unknown frame kind {kind!r}; choose institutions, groups or actions")
 
