@@ -90,7 +90,7 @@ def comparison_html(comparison: Comparison, lang: Lang = "es", *,
     """A self-contained HTML page of the changes (or a fragment for Jupyter)."""
     e, w = html.escape, words(lang)
     rows = "".join(f"<tr><th>{e(head)}</th><td>{e(body)}</td></tr>"
-                   for head, body in _lines(comparison, lang))
+                   for head, body in _lines(comparison, lang))  # a header column, not a row
     title = _title(comparison, lang)
     phases = comparison.groups["by_phase"]
     charts = "".join(
@@ -99,7 +99,7 @@ def comparison_html(comparison: Comparison, lang: Lang = "es", *,
                    title=f"{w(side)} {when}") + "</figure>"
         for side, when in (("before", comparison.before), ("after", comparison.after)))
     return page(title, f"<h1>{e(title)}</h1><div class=charts>{charts}</div>"
-                       f"<table>{rows}</table>", lang, fragment=fragment)
+                       f"<div class=scroll><table>{rows}</table></div>", lang, fragment=fragment)
 
 
 def trend_csv(trend: Trend) -> str:

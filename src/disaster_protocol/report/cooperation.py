@@ -10,7 +10,7 @@ import json
 from .._i18n import Lang, text
 from ..cooperation import CooperationPlan, Evaluation, Match
 from ._common import cell, plain, words
-from .html import page
+from .html import page, table
 from .svg import bars_svg
 
 __all__ = ["evaluation_json", "evaluation_markdown", "evaluation_text", "plan_csv",
@@ -150,10 +150,7 @@ def _html_body(plan: CooperationPlan, lang: Lang) -> str:
         if not rows:
             out.append(f"<p><em>{e(text('none', lang))}</em></p>")
             continue
-        out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in head)
-                   + "</tr></thead><tbody>"
-                   + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
-                             for row in rows) + "</tbody></table>")
+        out.append(table(head, ([e(c) for c in row] for row in rows)))
     return "\n".join(out)
 
 

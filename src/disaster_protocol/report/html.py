@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from .._i18n import Lang, text
 from ..assessment import Assessment
 from ._common import fmt, label, level_text, score_tables, words
 from .svg import bars_svg, radar_svg
 
-__all__ = ["CSS", "ROOT_CLASS", "RULES", "assessment_html", "page", "scoped_css"]
+__all__ = ["CSS", "ROOT_CLASS", "RULES", "assessment_html", "page", "scoped_css", "table"]
 
 
 RULES: tuple[tuple[str, str], ...] = (
@@ -19,6 +19,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("h1", "font-size:1.5rem;margin-bottom:.2rem"),
     ("h2", "font-size:1.15rem;margin-top:1.6rem;border-bottom:1px solid #ccc"),
     ("table", "border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.9rem"),
+    (".scroll", "overflow-x:auto;max-width:100%"),
+    ("svg", "max-width:100%;height:auto"),
     ("th,td", "border:1px solid #d0d0d0;padding:.25rem .45rem;text-align:left;"
               "vertical-align:top"),
     ("th", "background:#f2f2f2"),
@@ -35,7 +37,9 @@ RULES: tuple[tuple[str, str], ...] = (
 """The report's style, as (selector, declarations); pages use it as is, fragments scoped."""
 
 CSS = "".join(f"{sel}{{{body}}}" for sel, body in RULES) + (
-    "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}")
+    "@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}"
+    ".scroll{overflow:visible}}"
+    "@media (max-width:40rem){body{margin:.6rem}}")
 """The style of a whole page."""
 
 ROOT_CLASS = "dp-report"
@@ -52,11 +56,13 @@ def scoped_css(root: str = f".{ROOT_CLASS}") -> str:
         "margin:2rem;", "margin:0;")
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """A table: header cells are escaped here, row cells arrive as HTML."""
+def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table: header cells are escaped here, row cells arrive as HTML. It sits in a box that
+    scrolls sideways on a narrow screen, so a wide table never widens the page."""
     top = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{top}</tr>{body}</table>"
+    return (f"<div class=scroll><table><thead><tr>{top}</tr></thead><tbody>{body}</tbody>"
+            "</table></div>")
 
 
 def _header(a: Assessment, w: Callable[[str], str]) -> list[str]:
@@ -103,7 +109,7 @@ def _scores(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
                  f"<span class=bar><span style='width:{0 if v is None else v:.0f}%'></span>"
                  "</span>"] for k, v in values.items()]
         parts.append(f"<h2>{html.escape(w(key))}</h2>"
-                     + _table([w("group"), w("score"), ""], rows))
+                     + table([w("group"), w("score"), ""], rows))
     return parts
 
 
@@ -115,7 +121,7 @@ def _plan(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     rows = [[str(s.rank), f"<code>{e(s.action)}</code> {e(s.title.get(lang))}"
              f"{critical if s.critical else ''}", e(s.lead), e(s.unit or "-"), str(s.unlocks),
              f"+{s.uplift:.2f}"] for s in a.plan]
-    return [f"<h2>{e(w('plan'))}</h2>", _table(
+    return [f"<h2>{e(w('plan'))}</h2>", table(
         ["#", w("action"), w("lead"), w("unit"), w("unlocks"), w("uplift")], rows)]
 
 
@@ -137,9 +143,9 @@ def _details(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     method = text("method.explained", lang, a=m.grade_a_from, b=m.grade_b_from,
                   months=m.freshness_months, strict=w("yes") if m.strict else w("no"))
     return [f"<h2>{e(w('findings'))}</h2>",
-            _table([w("kind"), w("action"), w("message")], findings),
+            table([w("kind"), w("action"), w("message")], findings),
             f"<h2>{e(w('actions'))}</h2>",
-            _table([w("action"), w("title"), w("lead"), w("critical"), w("claimed"),
+            table([w("action"), w("title"), w("lead"), w("critical"), w("claimed"),
                     w("effective")], actions),
             f"<h2>{e(w('method'))}</h2>",
             f"<p class=meta>{e(w('scale'))}. {e(method)}</p>"]

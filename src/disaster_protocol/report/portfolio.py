@@ -12,7 +12,7 @@ from collections.abc import Callable
 from .._i18n import Lang, text
 from ..portfolio import Breakdown, GroupStats, Portfolio
 from ._common import cell, fmt, words
-from .html import page
+from .html import page, table
 from .svg import bars_svg
 
 __all__ = ["breakdown_csv", "breakdown_html", "breakdown_json", "breakdown_markdown",
@@ -88,15 +88,12 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
     w = words(lang)
     e = html.escape
     phases, _ = _groups(portfolio)
-    head = "".join(f"<th>{e(h)}</th>" for h in (w("institution"), w("country"), w("as_of"),
-                                                  w("score"), w("grade"), w("blocking"),
-                                                  *phases))
-    rows = "".join(
-        f"<tr><td>{e(s.institution.name)} <code>{e(s.institution.id)}</code></td>"
-        f"<td>{e(s.institution.country)}</td><td>{s.as_of}</td><td>{s.score:.1f}</td>"
-        f"<td>{s.grade}</td><td>{len(s.blocking)}</td>"
-        + "".join(f"<td>{fmt(s.by_phase[p])}</td>" for p in phases) + "</tr>"
-        for s in portfolio.summaries)
+    head = [w("institution"), w("country"), w("as_of"), w("score"), w("grade"), w("blocking"),
+            *phases]
+    rows = ([f"{e(s.institution.name)} <code>{e(s.institution.id)}</code>",
+             e(s.institution.country), str(s.as_of), f"{s.score:.1f}", s.grade,
+             str(len(s.blocking)), *(fmt(s.by_phase[p]) for p in phases)]
+            for s in portfolio.summaries)
     parts = [f"<h1>{e(w('portfolio'))}: {e(portfolio.protocol.id)} "
              f"{e(portfolio.protocol.version)}</h1>",
              f"<p class=meta>{e(_headline(portfolio, lang))}</p>"]
@@ -104,7 +101,7 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
         means = [_mean([s.by_phase[p] for s in portfolio.summaries]) for p in phases]
         parts.append(f"<figure><figcaption>{e(w('by_phase'))}</figcaption>"
                      f"{bars_svg(phases, means, title=w('by_phase'))}</figure>")
-    parts.append(f"<table><tr>{head}</tr>{rows}</table>")
+    parts.append(table(head, rows))
     if portfolio.failures:
         items = "".join(f"<li><code>{e(str(problem))}</code></li>"
                         for f in portfolio.failures for problem in f.problems)
@@ -183,9 +180,6 @@ def breakdown_html(breakdown: Breakdown, lang: Lang = "es", *, fragment: bool = 
     e = html.escape
     head, rows = _breakdown_table(breakdown, lang)
     title = text("breakdown", lang, by=breakdown.by)
-    table = ("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"
-             + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
-                       for row in rows) + "</table>")
-    body = (f"<h1>{e(title)}</h1>{table}"
+    body = (f"<h1>{e(title)}</h1>{table(head, ([e(c) for c in row] for row in rows))}"
             f"<p class=meta>{e(text('suppression', lang, k=breakdown.k))}</p>")
     return page(title, body, lang, fragment=fragment)
