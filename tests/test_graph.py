@@ -58,12 +58,12 @@ def test_graph_has_every_node_kind_and_relation(bundled: dp.Protocol) -> None:
     g = bundled.graph
     kinds = {d["kind"] for _, d in g.nodes(data=True)}
     assert kinds == {"phase", "role", "action", "hazard", "priority", "target", "indicator",
-                     "principle"}
+                     "principle", "custom_indicator"}
     relations = {d["relation"] for _, _, d in g.edges(data=True)}
     assert relations == {"in_phase", "led_by", "supported_by", "requires", "applies_to",
                          "aligns_to", "precedes", "part_of"}
     assert g.number_of_nodes() == (len(bundled.actions) + len(bundled.roles) + 5 + 7 + 4 + 7
-                                   + 38 + 13)
+                                   + 38 + 13 + len(bundled.sendai.custom_indicators))
 
 
 def test_graph_is_frozen_and_cached(bundled: dp.Protocol) -> None:

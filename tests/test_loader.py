@@ -250,3 +250,53 @@ def test_a_clean_profile_issues_no_warning(bundled: dp.Protocol) -> None:
         warnings.simplefilter("error")
         dp.load_profile(ROOT / "examples" / "profiles" / "caja_intermedia.yaml", bundled)
         dp.loads_profile(CONTROL_PROFILE.replace("\\e", "").replace("\\a", ""))
+
+
+CUSTOM = """  custom_indicators:
+  - id: CI-X
+    title: {es: Pagos a tiempo, en: Payments on time}
+    measure: {es: Porcentaje, en: Share}
+    provenance: {status: proposed, sources: [SRC1]}
+hazards:"""
+
+REGIONAL = """    regional_paragraph: 34
+    regional_activities:
+    - letter: a
+      label: {es: Mecanismos regionales, en: Regional mechanisms}
+      provenance: {status: derived, sources: [SRC1]}
+    provenance: {status: verified, sources: [SRC1]}
+  targets:"""
+
+
+def _with_custom_and_regional(text: str, sendai: str) -> str:
+    text = text.replace("hazards:", CUSTOM, 1)
+    text = text.replace("    provenance: {status: verified, sources: [SRC1]}\n  targets:",
+                        REGIONAL, 1)
+    return text.replace("sendai: {priority: P1, paragraph: [\"24(a)\"]}", sendai, 1)
+
+
+def test_custom_indicators_and_regional_paragraphs_resolve(minimal_text: str) -> None:
+    text = _with_custom_and_regional(
+        minimal_text, 'sendai: {priority: P4, paragraph: ["34(a)"], custom_indicators: [CI-X]}')
+    protocol = dp.loads_protocol(text)
+    assert protocol.sendai.custom_indicators[0].measure.en == "Share"
+    assert protocol.sendai.paragraph_owners() == {"24": "P1", "33": "P4", "34": "P4"}
+    assert ("GOV-01", "CI-X") in protocol.graph.edges or any(
+        v == "CI-X" for _, v in protocol.graph.out_edges(protocol.actions[0].id))
+
+
+@pytest.mark.parametrize(("sendai", "wrong"), [
+    ('sendai: {priority: P1, custom_indicators: [CI-Y]}',
+     "unknown Sendai custom indicator 'CI-Y'"),
+    ('sendai: {priority: P4, paragraph: ["34(b)"]}',
+     "unknown Sendai key activity paragraph '34(b)'"),
+])
+def test_unknown_custom_indicator_or_regional_letter_is_located(minimal_text: str, sendai: str,
+                                                                wrong: str) -> None:
+    text = _with_custom_and_regional(minimal_text, sendai)
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(text, source="p.yaml")
+    assert info.value.codes == ("unknown-sendai-code",)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if sendai in row)
+    assert str(info.value).startswith(f"p.yaml:{line}:")
+    assert wrong in str(info.value)

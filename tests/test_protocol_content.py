@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 import disaster_protocol as dp
+from disaster_protocol.model import Provenance
 from disaster_protocol.report import protocol_markdown
 
 from .conftest import ROOT
@@ -92,8 +93,10 @@ def test_no_action_claims_verification_against_the_unread_ciss_text(bundled: dp.
 
 def test_unverified_sendai_letters_are_flagged_in_the_action_note(bundled: dp.Protocol) -> None:
     unverified = {
-        f"{p.paragraph}({k.letter})" for p in bundled.sendai.priorities for k in p.activities
-        if k.provenance.note and "not re-read" in k.provenance.note}
+        f"{number}({k.letter})" for p in bundled.sendai.priorities
+        for number, activities in ((p.paragraph, p.activities),
+                                   (p.regional_paragraph, p.regional_activities))
+        for k in activities if k.provenance.note and "not re-read" in k.provenance.note}
     assert unverified, "the reference marks most letters unverified"
     for action in bundled.actions:
         flagged = [x for x in action.sendai.paragraph if x in unverified]
@@ -133,3 +136,91 @@ def test_protocol_markdown_lists_every_action_once(bundled: dp.Protocol) -> None
     ids = Counter(re.findall(r"^\| `([A-Z]+-\d\d)` \|", text, flags=re.M))
     assert set(ids) == {a.id for a in bundled.actions}
     assert set(ids.values()) == {1}
+
+
+def _verified_nodes(protocol: dp.Protocol) -> list[tuple[str, Provenance]]:
+    sendai = protocol.sendai
+    nodes = [(p.id, p.provenance) for p in sendai.priorities]
+    nodes += [(f"{p.paragraph}({k.letter})", k.provenance)
+              for p in sendai.priorities for k in p.activities]
+    nodes += [(t.id, t.provenance) for t in sendai.targets]
+    nodes += [(i.id, i.provenance) for t in sendai.targets for i in t.indicators]
+    nodes += [(x.id, x.provenance) for x in protocol.phases]
+    nodes += [(x.id, x.provenance) for x in protocol.roles]
+    nodes += [(x.id, x.provenance) for x in protocol.actions]
+    return [(name, prov) for name, prov in nodes if prov.status == "verified"]
+
+
+def test_verified_nodes_cite_only_sources_that_were_read(bundled: dp.Protocol) -> None:
+    unread = {s.id for s in bundled.sources if s.note and "not re-read" in s.note.lower()}
+    assert unread, "the register marks some sources as not re-read"
+    wrong = [(name, sorted(set(prov.sources) & unread)) for name, prov in _verified_nodes(bundled)
+             if set(prov.sources) & unread]
+    assert wrong == []
+
+
+def test_priority_one_letters_a_to_c_cite_the_copy_that_was_read(bundled: dp.Protocol) -> None:
+    p1 = bundled.sendai.priorities[0]
+    for activity in p1.activities[:3]:
+        assert activity.provenance.status == "verified"
+        assert "SF-COPY-P9" in activity.provenance.sources
+
+
+# The expert review of 1.0.0: indicators that count something the action does not change.
+WRONG_INDICATORS = {
+    "RESP-16": {"C-3"}, "RESP-19": {"B-3", "B-4"}, "RESP-09": {"B-5"}, "RESP-10": {"B-5"},
+    "RESP-13": {"B-5"}, "GOV-06": {"B-5"}, "GOV-01": {"E-2"}, "GOV-04": {"E-2"},
+    "GOV-05": {"E-2"}, "GOV-12": {"F-6"}, "RESP-27": {"F-6"}, "KNOW-01": {"G-5"},
+    "KNOW-10": {"C-1"},
+}
+
+
+@pytest.mark.parametrize("action_id", sorted(WRONG_INDICATORS))
+def test_corrected_indicator_links_stay_corrected_and_say_why(bundled: dp.Protocol,
+                                                              action_id: str) -> None:
+    action = bundled.action(action_id)
+    assert not set(action.sendai.indicators) & WRONG_INDICATORS[action_id]
+    assert action.provenance.note is not None
+    assert "Indicators revised in 1.1.0" in action.provenance.note \
+        or "Revised in 1.1.0" in action.provenance.note
+    for dropped in WRONG_INDICATORS[action_id]:
+        assert dropped in action.provenance.note
+
+
+def test_custom_indicators_are_nationally_defined_proposals_that_actions_use(
+        bundled: dp.Protocol) -> None:
+    custom = bundled.sendai.custom_indicators
+    assert custom
+    used = {c for a in bundled.actions for c in a.sendai.custom_indicators}
+    assert used == {c.id for c in custom}
+    global_ids = {i.id for t in bundled.sendai.targets for i in t.indicators}
+    for c in custom:
+        assert c.id not in global_ids
+        assert c.provenance.status == "proposed"
+        assert c.title.es
+        assert c.title.en
+        assert c.measure.es
+        assert c.measure.en
+
+
+def test_international_cooperation_no_longer_cites_the_relief_law_paragraph(
+        bundled: dp.Protocol) -> None:
+    for action_id in ("GOV-12", "RESP-27"):
+        assert "33(p)" not in bundled.action(action_id).sendai.paragraph
+        assert "34(a)" in bundled.action(action_id).sendai.paragraph
+    assert bundled.sendai.paragraph_owners()["34"] == "P4"
+
+
+# Words of one country's administrative Spanish that the review asked to replace.
+NOT_NEUTRAL = ("refacci", "abatir", "rezago", "canalizaci", "detonante", "derechohabiente",
+               "planeación", "beneficiarios dependientes", "menú")
+
+
+def test_spanish_text_uses_a_neutral_regional_register(bundled: dp.Protocol) -> None:
+    texts = [t.es for a in bundled.actions
+             for t in (a.title, a.description, *a.evidence,
+                       *([a.critical_reason] if a.critical_reason else []))]
+    texts += [t.es for x in bundled.roles for t in (x.title, x.description)]
+    texts += [t.es for x in bundled.phases for t in (x.title, x.description)]
+    found = sorted({w for t in texts for w in NOT_NEUTRAL if w in t.lower()})
+    assert found == []

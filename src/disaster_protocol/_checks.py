@@ -8,9 +8,10 @@ and raises their problems together, sorted by position.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import networkx as nx
 
@@ -51,8 +52,11 @@ class ProtocolContext:
             "Sendai target": frozenset(x.id for x in s.targets),
             "Sendai indicator": frozenset(i.id for t in s.targets for i in t.indicators),
             "Sendai guiding principle": frozenset(x.id for x in s.principles),
+            "Sendai custom indicator": frozenset(x.id for x in s.custom_indicators),
             "Sendai key activity paragraph": frozenset(
-                f"{x.paragraph}({a.letter})" for x in s.priorities for a in x.activities),
+                [f"{x.paragraph}({a.letter})" for x in s.priorities for a in x.activities]
+                + [f"{x.regional_paragraph}({a.letter})" for x in s.priorities
+                   for a in x.regional_activities]),
         }
 
     def ref(self, path: Path, value: str, what: str,
@@ -80,6 +84,7 @@ def _unique_ids(c: ProtocolContext) -> Iterator[Problem]:
         (("sendai", "priorities"), [x.id for x in p.sendai.priorities], "id"),
         (("sendai", "targets"), [t.id for t in p.sendai.targets], "id"),
         (("sendai", "principles"), [x.id for x in p.sendai.principles], "id"),
+        (("sendai", "custom_indicators"), [x.id for x in p.sendai.custom_indicators], "id"),
         (("maturity_levels",), [str(m.level) for m in p.maturity_levels], "level"),
     ]
     for base, ids, key in groups:
@@ -118,6 +123,8 @@ def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
     ]
     kinds += [("Sendai indicator", ("sendai", "targets", ti, "indicators"),
                [i.id for i in t.indicators]) for ti, t in enumerate(p.sendai.targets)]
+    kinds.append(("Sendai custom indicator", ("sendai", "custom_indicators"),
+                  [x.id for x in p.sendai.custom_indicators]))
     owners: dict[str, tuple[str, Path]] = {}
     for kind, base, ids in kinds:
         for i, ident in enumerate(ids):
@@ -132,22 +139,23 @@ def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
 
 def _provenances(p: Protocol) -> Iterator[tuple[Path, Provenance]]:
     """Every node that carries a provenance record, with its path."""
-    for i, phase in enumerate(p.phases):
-        yield ("phases", i), phase.provenance
-    for i, role in enumerate(p.roles):
-        yield ("roles", i), role.provenance
-    for i, action in enumerate(p.actions):
-        yield ("actions", i), action.provenance
-    for i, prio in enumerate(p.sendai.priorities):
+    s = p.sendai
+    flat: tuple[tuple[Path, Sequence[Any]], ...] = (
+        (("phases",), p.phases), (("roles",), p.roles), (("actions",), p.actions),
+        (("sendai", "principles"), s.principles),
+        (("sendai", "custom_indicators"), s.custom_indicators))
+    for base, nodes in flat:
+        for i, node in enumerate(nodes):
+            yield (*base, i), node.provenance
+    for i, prio in enumerate(s.priorities):
         yield ("sendai", "priorities", i), prio.provenance
-        for j, activity in enumerate(prio.activities):
-            yield ("sendai", "priorities", i, "activities", j), activity.provenance
-    for i, target in enumerate(p.sendai.targets):
+        for level in ("activities", "regional_activities"):
+            for j, activity in enumerate(getattr(prio, level)):
+                yield ("sendai", "priorities", i, level, j), activity.provenance
+    for i, target in enumerate(s.targets):
         yield ("sendai", "targets", i), target.provenance
         for j, indicator in enumerate(target.indicators):
             yield ("sendai", "targets", i, "indicators", j), indicator.provenance
-    for i, principle in enumerate(p.sendai.principles):
-        yield ("sendai", "principles", i), principle.provenance
 
 
 def _provenance_sources(c: ProtocolContext) -> Iterator[Problem]:
@@ -206,6 +214,8 @@ def _sendai_alignment(c: ProtocolContext) -> Iterator[Problem]:
             if ind in owner and owner[ind] not in s.targets:
                 yield c.at((*sp, "indicators", j), f"indicator {ind!r} belongs to target "
                            f"{owner[ind]!r}, which is not in sendai.targets", "invalid-value")
+        yield from c.refs((*sp, "custom_indicators"), s.custom_indicators,
+                          "Sendai custom indicator", "unknown-sendai-code")
         yield from c.refs((*sp, "principles"), s.principles, "Sendai guiding principle",
                           "unknown-sendai-code")
 

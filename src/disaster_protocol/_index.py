@@ -235,7 +235,7 @@ def compile_index(protocol: Protocol) -> ProtocolIndex:
     for a in actions:
         for req in a.requires:
             dependants[req].append(a.id)
-    owner = {str(p.paragraph): p.id for p in protocol.sendai.priorities}
+    owner = protocol.sendai.paragraph_owners()
     priorities = {
         a.id: tuple(dict.fromkeys([*([a.sendai.priority] if a.sendai.priority else []),
                                    *(owner[ref.split("(")[0]] for ref in a.sendai.paragraph)]))

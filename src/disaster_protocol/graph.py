@@ -111,6 +111,9 @@ def _add_sendai(g: nx.DiGraph[str], protocol: Protocol) -> None:
     for principle in sendai.principles:
         g.add_node(principle.id, kind="principle", label_en=principle.title.en,
                    label_es=principle.title.es)
+    for custom in sendai.custom_indicators:
+        g.add_node(custom.id, kind="custom_indicator", label_en=custom.title.en,
+                   label_es=custom.title.es)
 
 
 def _add_actions(g: nx.DiGraph[str], protocol: Protocol) -> None:
@@ -128,9 +131,10 @@ def _add_actions(g: nx.DiGraph[str], protocol: Protocol) -> None:
     g.add_edges_from(((a.id, r) for a in actions for r in a.requires), relation="requires")
     g.add_edges_from(((a.id, h) for a in actions for h in a.hazards), relation="applies_to")
     g.add_edges_from(((a.id, c) for a in actions for c in (
-        *a.sendai.targets, *a.sendai.indicators, *a.sendai.principles)),
+        *a.sendai.targets, *a.sendai.indicators, *a.sendai.custom_indicators,
+        *a.sendai.principles)),
         relation="aligns_to", paragraphs="")
-    owner = {str(p.paragraph): p.id for p in protocol.sendai.priorities}
+    owner = protocol.sendai.paragraph_owners()
     for a in actions:
         paragraphs: dict[str, list[str]] = defaultdict(list)
         if a.sendai.priority:

@@ -120,12 +120,16 @@ class KeyActivity(_Frozen):
 
 
 class Priority(_Frozen):
-    """A Sendai priority for action, with its national/local key activities."""
+    """A Sendai priority for action, with its national/local key activities (``paragraph``,
+    ``activities``) and, where actions need them, its global and regional ones
+    (``regional_paragraph``, ``regional_activities``)."""
 
     id: Id
     paragraph: Annotated[int, Field(ge=1)]
     title: Text
     activities: tuple[KeyActivity, ...]
+    regional_paragraph: Annotated[int, Field(ge=1)] | None = None
+    regional_activities: tuple[KeyActivity, ...] = ()
     provenance: Provenance
 
 
@@ -157,12 +161,32 @@ class Principle(_Frozen):
     provenance: Provenance
 
 
+class CustomIndicator(_Frozen):
+    """A nationally defined (custom) indicator, which the Sendai Framework Monitor accepts
+    beside its 38 global ones: what an institution can report where no global indicator counts
+    what its action changes. ``measure`` says how it is counted."""
+
+    id: Id
+    title: Text
+    measure: Text
+    provenance: Provenance
+
+
 class Sendai(_Frozen):
     """The Sendai Framework 2015-2030 reference structure."""
 
     priorities: tuple[Priority, ...]
     targets: tuple[Target, ...]
     principles: tuple[Principle, ...]
+    custom_indicators: tuple[CustomIndicator, ...] = ()
+
+    def paragraph_owners(self) -> dict[str, str]:
+        """The priority that owns each key-activity paragraph number, national or regional:
+        ``{"24": "P1", ..., "34": "P4"}``."""
+        owners = {str(p.paragraph): p.id for p in self.priorities}
+        owners.update((str(p.regional_paragraph), p.id) for p in self.priorities
+                      if p.regional_paragraph is not None)
+        return owners
 
 
 class Hazard(_Frozen):
@@ -194,15 +218,17 @@ class Role(_Frozen):
 class ActionSendai(_Frozen):
     """How an action aligns to Sendai.
 
-    ``paragraph`` lists national/local key activities as ``"33(g)"``; ``targets`` and
-    ``indicators`` are global target letters and indicator codes; ``principles`` are guiding
-    principle letters.
+    ``paragraph`` lists key activities as ``"33(g)"`` (national and local, or global and
+    regional); ``targets`` and ``indicators`` are global target letters and indicator codes;
+    ``custom_indicators`` are ids of the protocol's nationally defined indicators;
+    ``principles`` are guiding principle letters.
     """
 
     priority: Id | None = None
     paragraph: tuple[Annotated[str, StringConstraints(pattern=r"^\d+\([a-z]\)$")], ...] = ()
     targets: tuple[Id, ...] = ()
     indicators: tuple[Id, ...] = ()
+    custom_indicators: tuple[Id, ...] = ()
     principles: tuple[Id, ...] = ()
 
 

@@ -55,6 +55,16 @@ def _organisation(protocol: Protocol) -> list[str]:
     out += ["", "## Hazards", "", "| Id | Hazard | Amenaza |", "|---|---|---|"]
     out += [f"| `{haz.id}` | {cell(haz.label.en)} | {cell(haz.label.es)} |"
             for haz in protocol.hazards]
+    custom = protocol.sendai.custom_indicators
+    if custom:
+        used = Counter(c for a in protocol.actions for c in a.sendai.custom_indicators)
+        out += ["", "## Nationally defined (custom) indicators", "",
+                "Proposed for reporting where no global Sendai indicator counts what an action "
+                "changes; agree them with the national Sendai focal point before reporting.", "",
+                "| Id | Indicator | Indicador | How it is counted | Actions |",
+                "|---|---|---|---|---|"]
+        out += [f"| `{c.id}` | {cell(c.title.en)} | {cell(c.title.es)} | "
+                f"{cell(c.measure.en)} | {used[c.id]} |" for c in custom]
     return out
 
 
@@ -74,7 +84,8 @@ def _action_tables(protocol: Protocol) -> list[str]:
             out.append(
                 f"| `{a.id}` | {cell(a.title.en)} | {cell(a.title.es)} | `{a.lead}` | "
                 f"{'yes' if a.critical else 'no'} | {', '.join(a.requires) or '-'} | {sendai} "
-                f"| {', '.join(a.sendai.indicators) or '-'} | {a.provenance.status} |")
+                f"| {', '.join((*a.sendai.indicators, *a.sendai.custom_indicators)) or '-'} "
+                f"| {a.provenance.status} |")
     return out
 
 
