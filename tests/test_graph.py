@@ -252,7 +252,7 @@ def test_exports_are_deterministic_and_leave_the_graph_untouched(bundled: dp.Pro
     before = dict(bundled.graph.graph)
     for fmt in ("graphml", "json", "dot", "mermaid", "graphml"):
         assert export_graph(bundled, fmt) == export_graph(again, fmt)
-    assert bundled.graph.graph == before == {"protocol": "sendai_ciss", "version": "1.0.0"}
+    assert bundled.graph.graph == before == {"protocol": "sendai_ciss", "version": bundled.version}
 
 
 def test_unknown_export_format_is_a_value_error(bundled: dp.Protocol) -> None:

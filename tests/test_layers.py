@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "model": 1, "profile": 1, "assessment": 1,
     # 2: loading
     "_yaml": 2, "_plain": 2, "_validation": 2, "_csv": 2, "_checks": 2, "loader": 2,
+    "migration": 2,
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,
     # 4: scoring

@@ -40,7 +40,7 @@ def test_spanish_indicator_titles_are_marked_as_working_translations(bundled: dp
 
 def test_phases_roles_and_action_counts(bundled: dp.Protocol) -> None:
     assert [p.id for p in bundled.phases] == ["GOV", "KNOW", "PREP", "RESP", "RECO"]
-    assert len(bundled.roles) == 16
+    assert len(bundled.roles) == 19  # 16 of 1.0.0, and AUDIT, OCCR and DPO since 1.1.0
     assert len(bundled.actions) >= 80
     required = {"all", "storm", "flood", "earthquake", "epidemic", "drought_heat", "volcanic"}
     assert required <= {h.id for h in bundled.hazards}

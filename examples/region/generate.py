@@ -80,8 +80,8 @@ def _first_round(protocol: dp.Protocol, rng: random.Random) -> dict[str, dict[st
         low, high = BASE[stage]
         levels = {a.id: min(4, rng.randint(low, high) + (a.phase in strong))
                   for a in protocol.actions}
-        profiles[ident] = _profile(ident, name, country, subregion, kind, language, levels,
-                                   FIRST, rng)
+        profiles[ident] = _profile(protocol, ident, name, country, subregion, kind, language,
+                                   levels, FIRST, rng)
         if ident.startswith("br-"):  # Portuguese speakers that also work in Spanish
             profiles[ident]["cooperation"] = {"languages": ["es"], "capacity": 2}
         elif stage == 2:
@@ -89,8 +89,9 @@ def _first_round(protocol: dp.Protocol, rng: random.Random) -> dict[str, dict[st
     return profiles
 
 
-def _profile(ident: str, name: str, country: str, subregion: str, kind: str, language: str,
-             levels: dict[str, int], when: date, rng: random.Random) -> dict[str, object]:
+def _profile(protocol: dp.Protocol, ident: str, name: str, country: str, subregion: str,
+             kind: str, language: str, levels: dict[str, int], when: date,
+             rng: random.Random) -> dict[str, object]:
     actions: dict[str, object] = {}
     for action, level in levels.items():
         entry: dict[str, object] = {"level": level}
@@ -99,7 +100,7 @@ def _profile(ident: str, name: str, country: str, subregion: str, kind: str, lan
         if level == 4:
             entry["last_exercised"] = date(when.year, rng.randint(1, when.month - 1), 15)
         actions[action] = entry if len(entry) > 1 else level
-    return {"schema_version": 1,
+    return {"schema_version": 1, "protocol": {"id": protocol.id, "version": protocol.version},
             "institution": {"id": ident, "name": name, "country": country,
                             "subregion": subregion, "type": kind, "language": language},
             "assessed_on": when, "actions": actions}
@@ -124,8 +125,8 @@ def _later_round(protocol: dp.Protocol, first: dict[str, dict[str, object]],
                 level += 1 + (rng.random() < 0.3 and level < 3)
             levels[action.id] = min(level, 4)
         _, name, country, subregion, kind, language, *_ = info[ident]
-        later[ident] = _profile(ident, name, country, subregion, kind, language, levels, LATER,
-                                rng)
+        later[ident] = _profile(protocol, ident, name, country, subregion, kind, language,
+                                levels, LATER, rng)
         if profile.cooperation is not None:
             later[ident]["cooperation"] = profile.cooperation.model_dump(
                 mode="json", exclude_defaults=True)

@@ -406,10 +406,29 @@ PROFILE_CHECKS: tuple[tuple[str, ProfileCheck], ...] = (
 """The profile check table: each function reads the context and yields problems."""
 
 
+def _protocol_version(c: ProfileContext) -> Iterator[Problem]:
+    """A profile that names its protocol must name this one, at this version."""
+    named, protocol = c.profile.protocol, c.protocol
+    if named is None:
+        return
+    if named.id != protocol.id:
+        yield c.at(("protocol", "id"), f"this profile was written for protocol {named.id!r}, "
+                   f"not {protocol.id!r}: load it against that protocol", "other-protocol")
+    elif named.version != protocol.version:
+        yield c.at(("protocol", "version"), f"this profile was written for {named.id} "
+                   f"{named.version}, and the protocol is {protocol.version}: rewrite it with "
+                   f"`disaster-protocol migrate {c.meta_doc.source} --to {protocol.version} "
+                   "-o NEW_FILE`", "other-protocol-version")
+
+
 def profile_problems(profile: Profile, protocol: Protocol, actions_doc: Document,
                      meta_doc: Document) -> list[Problem]:
-    """Every problem of ``profile`` against ``protocol``, sorted by position."""
+    """Every problem of ``profile`` against ``protocol``, sorted by position. A profile of
+    another protocol or version gets that problem alone: its ids mean something else."""
     context = ProfileContext(profile, protocol, actions_doc, meta_doc)
+    other = list(_protocol_version(context))
+    if other:
+        return other
     return sorted(p for _, check in PROFILE_CHECKS for p in check(context))
 
 

@@ -415,6 +415,13 @@ def _as_of(protocol: object, profile: object, as_of: object, strict: object,
 
 
 def _check_compatible(protocol: Protocol, profile: Profile) -> None:
+    named = profile.protocol
+    if named is not None and (named.id, named.version) != (protocol.id, protocol.version):
+        raise ProfileError([Problem(
+            file="<profile>", code="other-protocol-version",
+            message=f"the profile was written for {named.id} {named.version}, and the protocol "
+                    f"is {protocol.id} {protocol.version}: rewrite it with `disaster-protocol "
+                    f"migrate PROFILE --to {protocol.version}` (or disaster_protocol.migrate)")])
     known = protocol.index.slot
     roles = protocol.role_index
     if (profile.actions.keys() <= known.keys() and profile.roles.keys() <= roles.keys()

@@ -46,6 +46,7 @@ ProblemCode = Literal[
     "duplicate-id", "unknown-reference", "unknown-sendai-code", "missing-priority", "cycle",
     "later-phase-prerequisite", "phase-without-actions", "unused-role", "unused-hazard",
     "unknown-action", "unknown-role", "missing-justification", "invalid-date",
+    "other-protocol", "other-protocol-version",
     # warnings: read, but worth a look
     "control-character",
 ]

@@ -37,12 +37,14 @@ from .profile import LEVELS, Institution, Profile, ProfileActions, ProfileMeta
 
 __all__ = [
     "ProfileFormat",
+    "bundled_folder",
     "bundled_protocol_path",
     "load_profile",
     "load_protocol",
     "loads_profile",
     "loads_protocol",
     "profile_from_dict",
+    "read_profile_document",
 ]
 
 ProfileFormat = Literal["yaml", "json", "csv"]
@@ -65,6 +67,15 @@ def bundled_protocol_path() -> FsPath:
     if packaged.is_file():
         return FsPath(str(packaged))
     return FsPath(__file__).resolve().parents[2] / "protocols" / _BUNDLED_NAME
+
+
+def bundled_folder(name: str) -> FsPath:
+    """A folder of data shipped beside the bundled protocol (``migrations``, ``crosswalks``):
+    package data when installed, ``protocols/<name>`` in a source checkout."""
+    packaged = resources.files("disaster_protocol") / "_data" / name
+    if packaged.is_dir():
+        return FsPath(str(packaged))
+    return FsPath(__file__).resolve().parents[2] / "protocols" / name
 
 
 def load_protocol(path: str | os.PathLike[str] | None = None, *,
@@ -333,13 +344,34 @@ def _profile_from_text(text: str, protocol: Protocol, source: str,
 
 
 def _profile_from_document(doc: Document, protocol: Protocol) -> Profile:
+    doc, profile = _profile_shape(doc)
+    _raise_if(profile_problems(profile, protocol, doc, doc), ProfileError)
+    return profile
+
+
+def _profile_shape(doc: Document) -> tuple[Document, Profile]:
+    """The profile's version and shape checked, shorthand levels expanded; no protocol yet."""
     check_version(doc, ProfileError, "profile")
     assert isinstance(doc.data, dict)
     doc = doc.with_data(_expanded(doc.data))
     _raise_if(list(_level_problems(doc)), ProfileError)
-    profile = _validated(Profile, doc, ProfileError)
-    _raise_if(profile_problems(profile, protocol, doc, doc), ProfileError)
-    return profile
+    return doc, _validated(Profile, doc, ProfileError)
+
+
+def read_profile_document(path: str | os.PathLike[str], *,
+                          max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> tuple[Document, Profile]:
+    """A YAML or JSON profile read and shape-checked without a protocol: what ``migrate``
+    rewrites. Shorthand levels come back expanded (``{level: 3}``)."""
+    target = FsPath(path)
+    if target.suffix.lower() == ".csv":
+        raise ProfileError([Problem(file=str(path), code="invalid-value", message=(
+            "migrate rewrites YAML and JSON profiles; for a CSV profile, apply the renamed "
+            "and removed ids of the migration file by hand, or convert it to YAML first"))])
+    text = _yaml.read_text(target, error=ProfileError, max_bytes=max_bytes)
+    parse = _yaml.parse_json if target.suffix.lower() == ".json" else _yaml.parse_text
+    doc = parse(text, str(path), error=ProfileError, max_values=PROFILE_MAX_VALUES,
+                what="profile")
+    return _profile_shape(doc)
 
 
 def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document | None,

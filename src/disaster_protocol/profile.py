@@ -33,6 +33,7 @@ __all__ = [
     "Level",
     "Profile",
     "ProfileMeta",
+    "ProtocolVersion",
     "RoleAssignment",
     "Waiver",
 ]
@@ -133,10 +134,19 @@ class Cooperation(Frozen):
     languages: tuple[Language, ...] = ()
 
 
+class ProtocolVersion(Frozen):
+    """The protocol and content version a profile was written for (``1.1.0``). A profile that
+    names one is refused by any other version, with the ``migrate`` command to run."""
+
+    id: Id
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+
+
 class ProfileMeta(Frozen):
     """Everything in a profile but the actions (the content of a CSV sidecar)."""
 
     schema_version: Literal[1]
+    protocol: ProtocolVersion | None = None
     institution: Institution
     assessed_on: ProfileDate
     roles: ReadOnly[Id, RoleAssignment] = Field(default_factory=FrozenDict)

@@ -14,6 +14,7 @@ from .._yaml import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..assessment import Assessment
 from ..loader import load_profile, loads_profile
+from ..migration import migrate
 from ..profile import Institution
 from ..report import (
     assessment_csv,
@@ -22,6 +23,7 @@ from ..report import (
     assessment_markdown,
     assessment_text,
     json_schema,
+    migration_text,
     plan_text,
     profile_sidecar_template,
     profile_template_csv,
@@ -116,6 +118,14 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return ExitCode.OK
 
 
+def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    result = migrate(args.profile, to=args.to, protocol=protocol_of(args))
+    emit(result.text, args.output, out)
+    report = err if not args.output else out
+    report.write(migration_text(result, args.lang))
+    return ExitCode.OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     emit(json_schema(args.kind), args.output, out)
     return ExitCode.OK
@@ -172,6 +182,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--force", action="store_true",
                    help="with --format csv and -o: replace an existing .meta.yaml sidecar")
     p.set_defaults(func=_template)
+
+    p = sub.add_parser("migrate", help="rewrite a stored profile for a newer protocol version",
+                       description="Rewrite a YAML or JSON profile written for an older "
+                                   "version of the protocol (protocols/migrations/) and report "
+                                   "what could not be carried over and what to review. The "
+                                   "rewritten profile goes to -o FILE (or stdout, with the "
+                                   "report on stderr). Comments of the original are not kept.")
+    p.add_argument("profile", metavar="PROFILE", help="the stored profile (.yaml, .json)")
+    p.add_argument("--to", required=True, metavar="VERSION",
+                   help="the protocol version to rewrite it for (the loaded protocol's)")
+    add_protocol(p)
+    add_lang(p, "the report")
+    add_output(p)
+    p.set_defaults(func=_migrate)
 
     p = sub.add_parser("schema", help="print a JSON Schema",
                        description="JSON Schema of a profile, a protocol, or the JSON an "

@@ -24,7 +24,14 @@ from .markdown import assessment_markdown, playbook_markdown, protocol_markdown
 from .portfolio import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
 from .schema import json_schema
 from .templates import profile_sidecar_template, profile_template_csv, profile_template_yaml
-from .text import action_text, assessment_text, plan_text, playbook_text, protocol_summary
+from .text import (
+    action_text,
+    assessment_text,
+    migration_text,
+    plan_text,
+    playbook_text,
+    protocol_summary,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -42,6 +49,7 @@ __all__ = [
     "comparison_text",
     "export_graph",
     "json_schema",
+    "migration_text",
     "plan_text",
     "playbook_json",
     "playbook_markdown",

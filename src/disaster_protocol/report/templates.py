@@ -27,6 +27,7 @@ def profile_template_yaml(protocol: Protocol, lang: Lang = "es") -> str:
            f"{protocol.version})",
            f"# {w('template.levels')}",
            f"# {w('template.full_form')}",
+           f'protocol: {{id: {protocol.id}, version: "{protocol.version}"}}',
            *_head(lang),
            f"roles:  # {w('template.roles')}"]
     out += [f"  # {r.id}: ...  # {r.title.get(lang)}" for r in protocol.roles]

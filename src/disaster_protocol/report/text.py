@@ -7,10 +7,12 @@ from collections import Counter
 from .._i18n import Lang
 from ..assessment import Assessment
 from ..graph import Playbook
+from ..migration import MigrationResult
 from ..model import Action, Protocol
 from ._common import fmt, plain, playbook_groups, score_tables, words
 
-__all__ = ["action_text", "assessment_text", "plan_text", "playbook_text", "protocol_summary"]
+__all__ = ["action_text", "assessment_text", "migration_text", "plan_text", "playbook_text",
+           "protocol_summary"]
 
 
 def protocol_summary(protocol: Protocol) -> str:
@@ -98,4 +100,20 @@ def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) ->
                                        or w("none")))
     out += ["", f"{w('plan')} (top {min(top, len(a.plan))} / {len(a.plan)}):",
             plan_text(a, lang, top).rstrip()]
+    return "\n".join(out) + "\n"
+
+
+def migration_text(result: MigrationResult, lang: Lang = "es") -> str:
+    """What ``migrate`` did: first what it could not carry over, then what to review."""
+    w = words(lang)
+    out = [w("migrate.title").format(old=result.from_version, new=result.to_version,
+                                     n=len(result.notes))]
+    lost = result.not_carried
+    if lost:
+        out += ["", f"{w('migrate.not_carried')}:", *(f"  - {n.text(lang)}" for n in lost)]
+    rest = [n for n in result.notes if n not in lost]
+    if rest:
+        out += ["", f"{w('migrate.review')}:", *(f"  - {n.text(lang)}" for n in rest)]
+    if not result.notes:
+        out.append(w("migrate.nothing"))
     return "\n".join(out) + "\n"

@@ -1,0 +1,177 @@
+"""Rewriting stored profiles for a newer protocol version (protocols/migrations/)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+
+import disaster_protocol as dp
+from disaster_protocol.cli import main
+from disaster_protocol.migration import (
+    MigrationError,
+    load_migration,
+    migrate,
+    migrate_text,
+    migration_path,
+)
+
+from .conftest import ROOT
+
+OLD = """# ILLUSTRATIVE
+schema_version: 1
+institution: {id: x, name: X, country: MX}
+assessed_on: 2026-01-31
+actions:
+  GOV-01: 3
+  PREP-12: {level: 2, evidence: [pagos.pdf]}
+waivers:
+- {action: GOV-01, reason: r, approved_by: b, expires: 2027-01-01}
+"""
+
+
+def test_bundled_migration_leads_from_1_0_0_to_the_bundled_version(bundled: dp.Protocol) -> None:
+    m = load_migration(migration_path(bundled.id, "1.0.0", bundled.version), bundled)
+    assert (m.from_version, m.to_version) == ("1.0.0", bundled.version)
+    # every action of 1.1.0 either existed in 1.0.0 or is listed as added
+    assert set(m.added) <= set(bundled.action_index)
+    assert len(bundled.actions) - len(m.added) == 91  # the 1.0.0 count
+    assert set(m.added_roles) == {"AUDIT", "OCCR", "DPO"}
+
+
+def test_a_profile_without_version_is_carried_as_1_0_0_and_keeps_its_answers(
+        bundled: dp.Protocol) -> None:
+    result = migrate_text(OLD, to=bundled.version, protocol=bundled)
+    assert result.from_version == "1.0.0"
+    assert result.profile.protocol is not None
+    assert result.profile.protocol.version == bundled.version
+    assert result.profile.actions["GOV-01"].level == 3
+    assert result.profile.actions["PREP-12"].evidence == ("pagos.pdf",)
+    assert result.text.startswith("# ILLUSTRATIVE\n# Migrated from sendai_ciss 1.0.0")
+    kinds = {(n.kind, n.action) for n in result.notes}
+    assert ("revised", "PREP-12") in kinds  # it now asks for cash windows
+    assert ("added", "RESP-31") in kinds
+    assert ("role", "DPO") in kinds
+    assert result.not_carried == ()
+    # the rewritten text is a profile of the new version, and it assesses
+    again = dp.loads_profile(result.text, bundled)
+    assert dp.assess(bundled, again).protocol.version == bundled.version
+
+
+def _tiny(tmp_path: Path, body: str) -> Path:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0.9.0-1.0.0.yaml").write_text(
+        "schema_version: 1\nprotocol: sendai_ciss\nfrom_version: '0.9.0'\n"
+        "to_version: '1.0.0'\n" + body, encoding="utf-8")
+    (folder / "1.0.0-1.1.0.yaml").write_bytes(
+        (ROOT / "protocols" / "migrations" / "1.0.0-1.1.0.yaml").read_bytes())
+    return folder
+
+
+def test_renamed_split_merged_and_removed_actions_are_carried_as_stated(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    folder = _tiny(tmp_path, """renamed: {OLD-1: GOV-01}
+split: {OLD-2: [GOV-02, GOV-03]}
+merged: [{actions: [OLD-3, OLD-4], into: GOV-04}]
+removed: [{action: OLD-5, reason: {es: ya no aplica, en: no longer applies}}]
+""")
+    text = ("schema_version: 1\nprotocol: {id: sendai_ciss, version: '0.9.0'}\n"
+            "institution: {id: x, name: X, country: MX}\nassessed_on: 2026-01-31\n"
+            "actions: {OLD-1: 4, OLD-2: 3, OLD-3: 2, OLD-4: 1, OLD-5: 4, GOV-05: 2}\n"
+            "waivers: [{action: OLD-5, reason: r, approved_by: b, expires: 2027-01-01},\n"
+            "          {action: OLD-1, reason: r, approved_by: b, expires: 2027-01-01}]\n")
+    result = migrate_text(text, to=bundled.version, protocol=bundled, folder=folder)
+    levels = {k: v.level for k, v in result.profile.actions.items()}
+    assert levels == {"GOV-01": 4, "GOV-02": 3, "GOV-03": 3, "GOV-04": 1, "GOV-05": 2}
+    assert [w.action for w in result.profile.waivers] == ["GOV-01"]  # renamed with its action
+    lost = {(n.kind, n.action) for n in result.not_carried}
+    assert lost == {("removed", "OLD-5")}  # the answer and its waiver: one note each
+    assert len(result.not_carried) == 2
+    kinds = {n.kind for n in result.notes}
+    assert {"renamed", "split", "merged"} <= kinds
+
+
+def test_a_rename_onto_an_answered_action_keeps_the_answer_and_says_so(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    folder = _tiny(tmp_path, "renamed: {OLD-1: GOV-01}\n")
+    text = ("schema_version: 1\nprotocol: {id: sendai_ciss, version: '0.9.0'}\n"
+            "institution: {id: x, name: X, country: MX}\nassessed_on: 2026-01-31\n"
+            "actions: {OLD-1: 4, GOV-01: 1}\n")
+    result = migrate_text(text, to=bundled.version, protocol=bundled, folder=folder)
+    assert result.profile.actions["GOV-01"].level == 1
+    assert [n.kind for n in result.not_carried] == ["conflict"]
+
+
+def test_no_chain_to_the_asked_version_is_a_clear_error(bundled: dp.Protocol,
+                                                        tmp_path: Path) -> None:
+    text = OLD.replace("schema_version: 1\n",
+                       "schema_version: 1\nprotocol: {id: sendai_ciss, version: '0.5.0'}\n")
+    with pytest.raises(MigrationError, match=r"no migration leads from sendai_ciss 0\.5\.0"):
+        migrate_text(text, to=bundled.version, protocol=bundled)
+
+
+def test_a_migration_naming_ids_the_target_lacks_is_located(bundled: dp.Protocol,
+                                                            tmp_path: Path) -> None:
+    bad = tmp_path / "1.0.0-1.1.0.yaml"
+    bad.write_text("schema_version: 1\nprotocol: sendai_ciss\nfrom_version: '1.0.0'\n"
+                   f"to_version: '{bundled.version}'\nadded: [GOV-99]\n"
+                   "removed: [{action: GOV-01, reason: {es: x, en: x}}]\n", encoding="utf-8")
+    with pytest.raises(MigrationError) as info:
+        load_migration(bad, bundled)
+    lines = [p.line for p in info.value.problems]
+    assert lines == [5, 6]
+    assert "GOV-99" in str(info.value)
+    assert "still has it" in str(info.value)
+
+
+def test_assess_refuses_a_profile_of_another_version_and_names_the_command(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text(OLD.replace("schema_version: 1\n", "schema_version: 1\nprotocol: "
+                               "{id: sendai_ciss, version: '1.0.0'}\n"), encoding="utf-8")
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(old, bundled)
+    assert info.value.codes == ("other-protocol-version",)
+    assert info.value.problems[0].line == 3
+    assert f"disaster-protocol migrate {old} --to {bundled.version}" in str(info.value)
+    # a Profile built in code meets the same refusal in assess
+    data = yaml.safe_load(old.read_text(encoding="utf-8"))
+    data["protocol"]["version"] = bundled.version
+    profile = dp.profile_from_dict(data, bundled)
+    stale = profile.model_copy(update={"protocol": {"id": "sendai_ciss", "version": "1.0.0"}})
+    with pytest.raises(dp.ProfileError, match="disaster-protocol migrate PROFILE"):
+        dp.assess(bundled, stale)
+
+
+def test_migrate_command_writes_the_profile_and_reports_what_to_review(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(OLD, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["migrate", str(old), "--to", bundled.version, "-o", str(new), "--lang", "en"],
+                stdout=out, stderr=err)
+    assert code == 0
+    assert out.getvalue().startswith(f"Profile rewritten from 1.0.0 to {bundled.version}")
+    assert "PREP-12: now asks more" in out.getvalue()
+    assert dp.load_profile(new, bundled).actions["GOV-01"].level == 3
+    code = main(["check", str(new)], stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 0
+
+
+def test_migrate_command_refuses_a_broken_profile_without_writing(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(OLD.replace("GOV-01: 3", "GOV-01: 7"), encoding="utf-8")
+    err = io.StringIO()
+    code = main(["migrate", str(old), "--to", "1.1.0", "-o", str(new)], stdout=io.StringIO(),
+                stderr=err)
+    assert code == 2
+    assert f"{old}:6:" in err.getvalue()
+    assert not new.exists()
+
+
+def test_migrate_refuses_csv_profiles_with_the_way_out() -> None:
+    with pytest.raises(dp.ProfileError, match="convert it to YAML first"):
+        migrate(ROOT / "examples" / "profiles" / "mutual_inicial.csv", to="1.1.0")
