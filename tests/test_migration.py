@@ -175,3 +175,14 @@ def test_migrate_command_refuses_a_broken_profile_without_writing(tmp_path: Path
 def test_migrate_refuses_csv_profiles_with_the_way_out() -> None:
     with pytest.raises(dp.ProfileError, match="convert it to YAML first"):
         migrate(ROOT / "examples" / "profiles" / "mutual_inicial.csv", to="1.1.0")
+
+
+def test_migrating_a_profile_already_of_the_version_changes_nothing(bundled: dp.Protocol) -> None:
+    from disaster_protocol.report import migration_text
+
+    current = OLD.replace("schema_version: 1\n", "schema_version: 1\nprotocol: "
+                          f"{{id: sendai_ciss, version: '{bundled.version}'}}\n")
+    result = migrate_text(current, to=bundled.version, protocol=bundled)
+    assert result.notes == ()
+    assert "nothing to change" in migration_text(result, "en")
+    assert result.profile.actions["GOV-01"].level == 3

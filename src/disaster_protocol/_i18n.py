@@ -64,8 +64,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "grade": ("Calificación", "Grade"),
     "blocking": ("Brechas que bloquean", "Blocking gaps"),
     "none": ("ninguna", "none"),
+    "provenance": ("Procedencia", "Provenance"),
+    "crosswalk.framework": ("Marco", "Framework"),
+    "crosswalk.forward": ("Cada fila: nodo del protocolo, relación, código del marco.",
+                          "Each row: protocol node, relationship, framework code."),
+    "crosswalk.reverse": ("Dirección inversa (derivada): código del marco, relación, nodo del "
+                          "protocolo.", "Reverse direction (derived): framework code, "
+                          "relationship, protocol node."),
+    "crosswalk.legend": (
+        "equal: lo mismo; subset: el nodo es una parte del código; superset: el nodo contiene "
+        "todo el código y más; intersect: comparten una parte; not-related: sin relación.",
+        "equal: the same; subset: the node is part of the code; superset: the node holds the "
+        "whole code and more; intersect: they share a part; not-related: no relation."),
+    "crosswalk.node": ("Nodo del protocolo", "Protocol node"),
+    "crosswalk.code": ("Código", "Code"),
+    "crosswalk.relationship": ("Relación", "Relationship"),
+    "crosswalk.rationale": ("Fundamento", "Rationale"),
+    "crosswalk.source": ("Fuente", "Source"),
+    "crosswalk.sources": ("Fuentes", "Sources"),
+    "crosswalk.related": ("Puntaje de los nodos", "Nodes' score"),
+    "crosswalk.credit": ("Crédito", "Credit"),
+    "crosswalk.nodes": ("Nodos relacionados", "Related nodes"),
+    "crosswalk.credits": (
+        "Crédito parcial (propuesto): cada nodo aporta su puntaje multiplicado por su crédito "
+        "(igual {equal}, superconjunto {superset}, subconjunto {subset}, intersección "
+        "{intersect}, sin relación {not_related}); el puntaje del código es el promedio de sus "
+        "nodos ponderado por crédito, multiplicado por el crédito total hasta 1.",
+        "Partial credit (proposed): each node counts with its credit (equal {equal}, superset "
+        "{superset}, subset {subset}, intersect {intersect}, not related {not_related}); a "
+        "code's score is its nodes' credit-weighted mean times their total credit, up to 1."),
     "migrate.title": ("Perfil reescrito de {old} a {new}: {n} puntos para revisar",
                       "Profile rewritten from {old} to {new}: {n} points to review"),
+    "migrate.same": ("El perfil ya está escrito para {new}: no hay nada que cambiar.",
+                     "The profile is already written for {new}: nothing to change."),
     "migrate.not_carried": ("No se trasladó", "Not carried over"),
     "migrate.review": ("Para revisar", "To review"),
     "migrate.nothing": ("Todo se trasladó sin cambios.", "Everything carried over unchanged."),

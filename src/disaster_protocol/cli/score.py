@@ -13,6 +13,7 @@ from .._io import write_atomic
 from .._yaml import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..assessment import Assessment
+from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
 from ..loader import load_profile, loads_profile
 from ..migration import migrate
 from ..profile import Institution
@@ -22,6 +23,14 @@ from ..report import (
     assessment_json,
     assessment_markdown,
     assessment_text,
+    crosswalk_csv,
+    crosswalk_json,
+    crosswalk_markdown,
+    crosswalk_text,
+    framework_csv,
+    framework_json,
+    framework_markdown,
+    framework_text,
     json_schema,
     migration_text,
     plan_text,
@@ -126,6 +135,29 @@ def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return ExitCode.OK
 
 
+def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.list or not args.name:
+        for name in crosswalk_names():
+            cw = load_crosswalk(name, protocol_of(args))
+            print(f"{name:<18} {cw.title.get(args.lang)}", file=out)
+        return ExitCode.OK
+    protocol = protocol_of(args)
+    cw = load_crosswalk(args.name, protocol)
+    if args.profile:
+        view = by_framework(assess(protocol, load_profile(args.profile, protocol),
+                                   as_of=args.as_of), cw)
+        text = {"json": framework_json, "csv": framework_csv}.get(
+            args.format, lambda v: (framework_markdown if args.format == "md"
+                                    else framework_text)(v, args.lang))(view)
+    elif args.format in ("json", "csv"):
+        text = (crosswalk_json if args.format == "json" else crosswalk_csv)(cw)
+    else:
+        text = (crosswalk_markdown if args.format == "md" else crosswalk_text)(
+            cw, args.lang, reverse=args.reverse)
+    emit(text, args.output, out)
+    return ExitCode.OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     emit(json_schema(args.kind), args.output, out)
     return ExitCode.OK
@@ -196,6 +228,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_lang(p, "the report")
     add_output(p)
     p.set_defaults(func=_migrate)
+
+    p = sub.add_parser("crosswalk", help="the protocol read in a national or international "
+                       "framework's structure", description="Show a crosswalk (protocols/"
+                       "crosswalks/): how each phase or action relates to each code of another "
+                       "framework, with rationale and source; --reverse reads it from the "
+                       "framework's side. With --profile, the profile's assessment by the "
+                       "framework's codes, partial relationships giving partial credit.")
+    p.add_argument("name", nargs="?", metavar="NAME",
+                   help="a bundled crosswalk (see --list) or a crosswalk .yaml file")
+    p.add_argument("--list", action="store_true", help="list the bundled crosswalks")
+    p.add_argument("--reverse", action="store_true",
+                   help="rows from the framework's side (relationships flipped)")
+    p.add_argument("--profile", metavar="PROFILE",
+                   help="show this profile's assessment by the framework's codes")
+    add_as_of(p)
+    add_protocol(p)
+    add_lang(p, "titles and rationales")
+    add_format(p, ("text", "md", "json", "csv"), "text (default), md, json or csv")
+    add_output(p)
+    p.set_defaults(func=_crosswalk)
 
     p = sub.add_parser("schema", help="print a JSON Schema",
                        description="JSON Schema of a profile, a protocol, or the JSON an "

@@ -1,7 +1,8 @@
 """Renderers: turn validated values into text for people and machines. No scoring here.
 
 One module per output family: :mod:`.text` (terminals), :mod:`.markdown`, :mod:`.html`,
-:mod:`.data` (JSON and CSV), :mod:`.portfolio` (many institutions),
+:mod:`.data` (JSON and CSV), :mod:`.portfolio` (many institutions), :mod:`.crosswalk`
+(other frameworks),
 :mod:`.templates` (blank profiles), :mod:`.schema` (JSON Schemas)
 and :mod:`.graph_export` (JSON node-link, GraphML, DOT, Mermaid). Every word comes from the
 catalogue in :mod:`disaster_protocol._i18n`.
@@ -16,6 +17,16 @@ from .compare import (
     comparison_markdown,
     comparison_text,
     trend_csv,
+)
+from .crosswalk import (
+    crosswalk_csv,
+    crosswalk_json,
+    crosswalk_markdown,
+    crosswalk_text,
+    framework_csv,
+    framework_json,
+    framework_markdown,
+    framework_text,
 )
 from .data import actions_json, assessment_csv, assessment_json, playbook_json
 from .graph_export import EXPORT_FORMATS, export_graph
@@ -47,7 +58,15 @@ __all__ = [
     "comparison_json",
     "comparison_markdown",
     "comparison_text",
+    "crosswalk_csv",
+    "crosswalk_json",
+    "crosswalk_markdown",
+    "crosswalk_text",
     "export_graph",
+    "framework_csv",
+    "framework_json",
+    "framework_markdown",
+    "framework_text",
     "json_schema",
     "migration_text",
     "plan_text",

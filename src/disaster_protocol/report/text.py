@@ -106,6 +106,8 @@ def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) ->
 def migration_text(result: MigrationResult, lang: Lang = "es") -> str:
     """What ``migrate`` did: first what it could not carry over, then what to review."""
     w = words(lang)
+    if result.from_version == result.to_version:
+        return w("migrate.same").format(new=result.to_version) + "\n"
     out = [w("migrate.title").format(old=result.from_version, new=result.to_version,
                                      n=len(result.notes))]
     lost = result.not_carried
