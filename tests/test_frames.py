@@ -91,6 +91,9 @@ def test_comparison_plan_and_protocol_frames(bundled: dp.Protocol, small: dp.Pro
     protocol = bundled.to_frame("en")
     assert len(protocol) == len(bundled.actions)
     assert set(protocol["provenance"]) <= {"verified", "derived", "proposed"}
+    by_id = protocol.set_index("action")
+    assert by_id.loc["RESP-09", "indicators"] == "D-8"
+    assert by_id.loc["RESP-09", "custom_indicators"] == "CI-PAY"
 
 
 def test_the_core_imports_without_pandas_and_says_which_extra_to_install() -> None:

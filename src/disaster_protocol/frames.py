@@ -215,11 +215,14 @@ def protocol_frame(protocol: Protocol, lang: Lang = "es") -> pd.DataFrame:
     types = {"action": "string", "title": "string", "phase": "string", "lead": "string",
              "support": "string", "requires": "string", "critical": "boolean",
              "weight": "float64", "hazards": "string", "priority": "string",
-             "paragraphs": "string", "provenance": "string"}
+             "paragraphs": "string", "indicators": "string", "custom_indicators": "string",
+             "provenance": "string"}
     return _frame(({"action": a.id, "title": a.title.get(lang), "phase": a.phase,
                     "lead": a.lead, "support": ",".join(a.support),
                     "requires": ",".join(a.requires), "critical": a.critical,
                     "weight": a.weight, "hazards": ",".join(a.hazards),
                     "priority": a.sendai.priority, "paragraphs": ",".join(a.sendai.paragraph),
+                    "indicators": ",".join(a.sendai.indicators),
+                    "custom_indicators": ",".join(a.sendai.custom_indicators),
                     "provenance": a.provenance.status} for a in protocol.actions),
                   list(types), types)

@@ -18,6 +18,7 @@ from ..loader import load_profile, loads_profile
 from ..migration import migrate
 from ..profile import Institution
 from ..report import (
+    SCHEMA_KINDS,
     assessment_csv,
     assessment_html,
     assessment_json,
@@ -250,9 +251,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_crosswalk)
 
     p = sub.add_parser("schema", help="print a JSON Schema",
-                       description="JSON Schema of a profile, a protocol, or the JSON an "
-                                   "assessment is written as.")
-    p.add_argument("kind", choices=("profile", "protocol", "assessment"),
-                   help="which schema")
+                       description="JSON Schema of a profile, a protocol, a crosswalk or "
+                                   "migration file, or the JSON an assessment is written as.")
+    p.add_argument("kind", choices=SCHEMA_KINDS, help="which schema")
     add_output(p)
     p.set_defaults(func=_schema)

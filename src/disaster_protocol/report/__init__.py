@@ -33,7 +33,7 @@ from .graph_export import EXPORT_FORMATS, export_graph
 from .html import assessment_html
 from .markdown import assessment_markdown, playbook_markdown, protocol_markdown
 from .portfolio import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
-from .schema import json_schema
+from .schema import SCHEMA_KINDS, json_schema
 from .templates import profile_sidecar_template, profile_template_csv, profile_template_yaml
 from .text import (
     action_text,
@@ -46,6 +46,7 @@ from .text import (
 
 __all__ = [
     "EXPORT_FORMATS",
+    "SCHEMA_KINDS",
     "action_text",
     "actions_json",
     "assessment_csv",

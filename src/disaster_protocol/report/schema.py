@@ -8,16 +8,25 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from ..assessment import Assessment
+from ..crosswalk import Crosswalk
+from ..migration import Migration
 from ..model import Protocol
 from ..profile import Profile
 
-__all__ = ["json_schema"]
+__all__ = ["SCHEMA_KINDS", "json_schema"]
+
+SchemaKind = Literal["profile", "protocol", "assessment", "crosswalk", "migration"]
+SCHEMA_KINDS: tuple[SchemaKind, ...] = ("profile", "protocol", "assessment", "crosswalk",
+                                        "migration")
+"""Every file format (and the assessment's JSON output) with a JSON Schema in ``schemas/``."""
 
 
-def json_schema(kind: Literal["profile", "protocol", "assessment"]) -> str:
-    """The JSON Schema of a profile, a protocol or an assessment's JSON output."""
+def json_schema(kind: SchemaKind) -> str:
+    """The JSON Schema of a profile, a protocol, a crosswalk or migration file, or an
+    assessment's JSON output."""
     models: dict[str, type[BaseModel]] = {"profile": Profile, "protocol": Protocol,
-                                          "assessment": Assessment}
+                                          "assessment": Assessment, "crosswalk": Crosswalk,
+                                          "migration": Migration}
     schema = models[kind].model_json_schema(
         mode="serialization" if kind == "assessment" else "validation")
     if kind == "profile":
