@@ -107,9 +107,37 @@ def test_actions_as_nodes_score_by_their_effective_level(bundled: dp.Protocol,
     a = dp.assess(bundled, dp.load_profile(EXAMPLE, bundled))
     effective = {r.action: r.effective for r in a.actions}
     view = {c.code.code: c for c in by_framework(a, cw).codes}
-    level = effective["GOV-01"]
-    assert level is not None
-    assert view["ONE"].score == pytest.approx(100 * level / 4)
+    for code, action in (("ONE", "GOV-01"), ("TWO", "GOV-02"), ("HALF", "GOV-03"),
+                         ("MIX", "GOV-04"), ("NONE", "GOV-05")):
+        level = effective[action]
+        assert level is not None
+        assert view[code].score == pytest.approx(100 * level / 4)
+        assert not view[code].partial
+
+
+def test_a_superset_node_gives_full_credit_and_intersections_partial(bundled: dp.Protocol,
+                                                                     tmp_path: Path) -> None:
+    cw = load_crosswalk(_write(tmp_path, _row("KNOW", "ONE", "superset")
+                               + _row("RESP", "TWO", "intersect") + _row("GOV", "HALF", "equal")
+                               + _row("PREP", "MIX", "equal") + _row("RECO", "NONE", "equal")),
+                        bundled)
+    a = dp.assess(bundled, dp.load_profile(EXAMPLE, bundled))
+    view = {c.code.code: c for c in by_framework(a, cw).codes}
+    assert view["ONE"].score == pytest.approx(a.by_phase["KNOW"])
+    assert not view["ONE"].partial
+    assert view["TWO"].partial
+    assert view["TWO"].score == pytest.approx(0.25 * a.by_phase["RESP"])  # type: ignore[operator]
+
+
+def test_a_crosswalk_of_another_version_is_refused_until_checked(bundled: dp.Protocol,
+                                                                 tmp_path: Path) -> None:
+    path = _write(tmp_path, _row("GOV", "ONE", "equal"))
+    path.write_text(path.read_text(encoding="utf-8").replace('"1.1.0"', '"9.9.9"'),
+                    encoding="utf-8")
+    with pytest.raises(CrosswalkError) as info:
+        load_crosswalk(path, bundled)
+    assert info.value.codes == ("other-protocol-version",)
+    assert info.value.problems[0].line == 4
 
 
 @given(st.sampled_from(sorted(REVERSE)))

@@ -6,10 +6,11 @@ The long campaign runs by hand: ``python -m tests.fuzz --inputs 100000``.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import disaster_protocol as dp
 
-from .fuzz.harness import mutate, run, run_protocols
+from .fuzz.harness import mutate, run, run_protocols, run_side_files
 
 
 def test_two_thousand_mutated_profiles_are_read_or_refused(bundled: dp.Protocol) -> None:
@@ -29,3 +30,11 @@ def test_three_hundred_mutated_protocols_are_loaded_or_refused() -> None:
     outcome = run_protocols(300, seed=2026)
     assert outcome.crashes == [], outcome.summary()
     assert outcome.rejected > 0
+
+
+def test_mutated_crosswalks_migrations_and_stored_profiles_are_read_or_refused(
+        tmp_path: Path) -> None:
+    outcome = run_side_files(400, seed=2026, where=tmp_path)
+    assert outcome.crashes == [], outcome.summary()
+    assert outcome.rejected > 0
+    assert outcome.accepted > 0

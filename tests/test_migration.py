@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,75 @@ def test_migrating_a_profile_already_of_the_version_changes_nothing(bundled: dp.
     assert result.notes == ()
     assert "nothing to change" in migration_text(result, "en")
     assert result.profile.actions["GOV-01"].level == 3
+
+
+def _old(actions: str, extra: str = "") -> str:
+    return ("schema_version: 1\nprotocol: {id: sendai_ciss, version: '0.9.0'}\n"
+            "institution: {id: x, name: X, country: MX}\nassessed_on: 2026-01-31\n"
+            f"actions: {actions}\n{extra}")
+
+
+def test_a_merge_ignores_n_a_unless_every_part_is_n_a(bundled: dp.Protocol,
+                                                      tmp_path: Path) -> None:
+    folder = _tiny(tmp_path, "merged: [{actions: [OLD-3, OLD-4], into: GOV-04}]\n")
+    mixed = _old("{OLD-3: 4, OLD-4: {level: n/a, justification: j}}")
+    result = migrate_text(mixed, to=bundled.version, protocol=bundled, folder=folder)
+    assert result.profile.actions["GOV-04"].level == 4
+    both = _old("{OLD-3: {level: n/a, justification: a}, OLD-4: {level: n/a, justification: b}}")
+    result = migrate_text(both, to=bundled.version, protocol=bundled, folder=folder)
+    assert result.profile.actions["GOV-04"].level == "n/a"
+
+
+def test_merging_onto_an_answered_action_keeps_it_drops_the_parts_waivers_and_says_so(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    folder = _tiny(tmp_path, "merged: [{actions: [OLD-3, OLD-4], into: GOV-04}]\n")
+    waiver = "{action: OLD-3, reason: r, approved_by: b, expires: 2027-01-01}"
+    text = _old("{OLD-3: 2, OLD-4: 1, GOV-04: 3}", f"waivers: [{waiver}]\n"
+                "cooperation: {offers: [OLD-3, OLD-4]}\n")
+    result = migrate_text(text, to=bundled.version, protocol=bundled, folder=folder)
+    assert result.profile.actions["GOV-04"].level == 3
+    assert result.profile.waivers == ()
+    assert [n.kind for n in result.not_carried] == ["conflict", "removed"]
+    assert result.profile.cooperation is not None
+    assert [o.action for o in result.profile.cooperation.offers] == ["GOV-04"]  # once
+
+
+def test_a_json_profile_is_rewritten_as_json(bundled: dp.Protocol, tmp_path: Path) -> None:
+    data = yaml.safe_load(OLD)
+    data["assessed_on"] = "2026-01-31"
+    data["waivers"][0]["expires"] = "2027-01-01"
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    result = migrate(old, to=bundled.version, protocol=bundled)
+    assert json.loads(result.text)["protocol"]["version"] == bundled.version
+
+
+@pytest.mark.parametrize(("name", "body", "message"), [
+    ("0.8.0-1.0.0.yaml", "", "name it 0.9.0-1.0.0.yaml"),
+    ("0.9.0-1.0.0.yaml",
+     "renamed: {A-1: GOV-01}\nremoved: [{action: A-1, reason: {es: x, en: x}}]\n",
+     "given two fates"),
+    ("0.9.0-1.0.0.yaml", "renamed: {A-1: A-2, A-2: GOV-01}\n", "rename A-1 to the final id"),
+])
+def test_a_migration_file_must_be_consistent_on_its_own(tmp_path: Path, name: str, body: str,
+                                                        message: str) -> None:
+    path = tmp_path / name
+    path.write_text("schema_version: 1\nprotocol: sendai_ciss\nfrom_version: '0.9.0'\n"
+                    "to_version: '1.0.0'\n" + body, encoding="utf-8")
+    with pytest.raises(MigrationError, match=message):
+        load_migration(path)
+
+
+def test_a_csv_sidecar_is_not_rewritten_and_its_refusal_says_why(bundled: dp.Protocol,
+                                                                 tmp_path: Path) -> None:
+    with pytest.raises(dp.ProfileError, match="convert it to YAML first"):
+        migrate(ROOT / "examples" / "profiles" / "mutual_inicial.meta.yaml", to="1.1.0")
+    for name in ("m.csv", "m.meta.yaml"):
+        source = ROOT / "examples" / "profiles" / name.replace("m.", "mutual_inicial.")
+        (tmp_path / name).write_bytes(source.read_bytes())
+    sidecar = tmp_path / "m.meta.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('version: "1.1.0"',
+                                                                   'version: "1.0.0"'),
+                       encoding="utf-8")
+    with pytest.raises(dp.ProfileError, match="to the CSV by hand"):
+        dp.load_profile(tmp_path / "m.csv", bundled)

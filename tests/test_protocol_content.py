@@ -143,6 +143,10 @@ def _verified_nodes(protocol: dp.Protocol) -> list[tuple[str, Provenance]]:
     nodes = [(p.id, p.provenance) for p in sendai.priorities]
     nodes += [(f"{p.paragraph}({k.letter})", k.provenance)
               for p in sendai.priorities for k in p.activities]
+    nodes += [(f"{p.regional_paragraph}({k.letter})", k.provenance)
+              for p in sendai.priorities for k in p.regional_activities]
+    nodes += [(x.id, x.provenance) for x in sendai.principles]
+    nodes += [(x.id, x.provenance) for x in sendai.custom_indicators]
     nodes += [(t.id, t.provenance) for t in sendai.targets]
     nodes += [(i.id, i.provenance) for t in sendai.targets for i in t.indicators]
     nodes += [(x.id, x.provenance) for x in protocol.phases]
@@ -168,8 +172,8 @@ def test_priority_one_letters_a_to_c_cite_the_copy_that_was_read(bundled: dp.Pro
 
 # The expert review of 1.0.0: indicators that count something the action does not change.
 WRONG_INDICATORS = {
-    "RESP-16": {"C-3"}, "RESP-19": {"B-3", "B-4"}, "RESP-09": {"B-5"}, "RESP-10": {"B-5"},
-    "RESP-13": {"B-5"}, "GOV-06": {"B-5"}, "GOV-01": {"E-2"}, "GOV-04": {"E-2"},
+    "RESP-16": {"C-3", "B-5"}, "RESP-19": {"B-3", "B-4", "B-5"}, "RESP-09": {"B-5"},
+    "RESP-10": {"B-5"}, "RESP-13": {"B-5"}, "GOV-06": {"B-5"}, "GOV-01": {"E-2"}, "GOV-04": {"E-2"},
     "GOV-05": {"E-2"}, "GOV-12": {"F-6"}, "RESP-27": {"F-6"}, "KNOW-01": {"G-5"},
     "KNOW-10": {"C-1"},
 }
@@ -222,5 +226,10 @@ def test_spanish_text_uses_a_neutral_regional_register(bundled: dp.Protocol) -> 
                        *([a.critical_reason] if a.critical_reason else []))]
     texts += [t.es for x in bundled.roles for t in (x.title, x.description)]
     texts += [t.es for x in bundled.phases for t in (x.title, x.description)]
+    texts += [t.es for m in bundled.maturity_levels for t in (m.label, m.description)]
+    texts += [t.es for c in bundled.sendai.custom_indicators for t in (c.title, c.measure)]
+    for side in ("crosswalks", "migrations"):  # the data files an institution reads too
+        texts += [f.read_text(encoding="utf-8")
+                  for f in (ROOT / "protocols" / side).glob("*.yaml")]
     found = sorted({w for t in texts for w in NOT_NEUTRAL if w in t.lower()})
     assert found == []

@@ -415,10 +415,15 @@ def _protocol_version(c: ProfileContext) -> Iterator[Problem]:
         yield c.at(("protocol", "id"), f"this profile was written for protocol {named.id!r}, "
                    f"not {protocol.id!r}: load it against that protocol", "other-protocol")
     elif named.version != protocol.version:
+        source = c.meta_doc.source
+        how = (f"rewrite it with `disaster-protocol migrate {source} --to {protocol.version} "
+               "-o NEW_FILE`")
+        if c.actions_doc is not c.meta_doc or source.lower().endswith(".meta.yaml"):
+            how = ("apply protocols/migrations/ to the CSV by hand and set the version here "
+                   "(migrate rewrites YAML and JSON profiles only)")
         yield c.at(("protocol", "version"), f"this profile was written for {named.id} "
-                   f"{named.version}, and the protocol is {protocol.version}: rewrite it with "
-                   f"`disaster-protocol migrate {c.meta_doc.source} --to {protocol.version} "
-                   "-o NEW_FILE`", "other-protocol-version")
+                   f"{named.version}, and the protocol is {protocol.version}: {how}",
+                   "other-protocol-version")
 
 
 def profile_problems(profile: Profile, protocol: Protocol, actions_doc: Document,

@@ -55,10 +55,12 @@ REVERSE: dict[Relationship, Relationship] = {
 superset of the node."""
 
 CREDIT: dict[Relationship, float] = {
-    "equal": 1.0, "superset": 0.75, "subset": 0.5, "intersect": 0.25, "not-related": 0.0}
-"""How much of a node's score a code takes (a design choice, proposed): an equal node is the
-code; a superset node holds the whole code, diluted by what else it holds; a subset node covers
-only part of the code; an intersecting node shares only some of it."""
+    "equal": 1.0, "superset": 1.0, "subset": 0.5, "intersect": 0.25, "not-related": 0.0}
+"""How much of a code a node covers, and so how much of the node's score the code takes (a
+design choice, proposed): an equal node is the code; a superset node holds the whole code (its
+score also reflects what else it holds, which the rationale should say); a subset node covers
+only part of the code; an intersecting node shares only some of it. Only the partial
+relationships, subset and intersect, give partial credit."""
 
 
 class CrosswalkError(DisasterProtocolError):
@@ -163,32 +165,42 @@ def _problems(cw: Crosswalk, protocol: Protocol, doc: Document) -> Iterator[Prob
         yield doc.problem(("protocol", "id"), f"this crosswalk is for protocol "
                           f"{cw.protocol.id!r}, not {protocol.id!r}", "unknown-reference")
         return
-    nodes = [p.id for p in protocol.phases] + list(protocol.action_index)
-    codes = [c.code for c in cw.codes]
-    sources = [s.id for s in cw.framework.sources]
+    if cw.protocol.version != protocol.version:
+        yield doc.problem(("protocol", "version"), f"this crosswalk was written for "
+                          f"{cw.protocol.id} {cw.protocol.version}, and the protocol is "
+                          f"{protocol.version}: check its rows against {protocol.version} "
+                          "(protocols/CHANGELOG.md) and update protocol.version",
+                          "other-protocol-version")
     seen_codes: set[str] = set()
     for i, c in enumerate(cw.codes):
         if c.code in seen_codes:
             yield doc.problem(("codes", i, "code"), f"duplicate code {c.code!r}",
                               "duplicate-id")
         seen_codes.add(c.code)
+    yield from _row_problems(cw, protocol, doc)
+    sources = [s.id for s in cw.framework.sources]
+    for i, source in enumerate(cw.provenance.sources):
+        if source not in sources:
+            yield doc.problem(("provenance", "sources", i), f"unknown source {source!r}",
+                              "unknown-reference")
+
+
+def _row_problems(cw: Crosswalk, protocol: Protocol, doc: Document) -> Iterator[Problem]:
+    known = {"node": [p.id for p in protocol.phases] + list(protocol.action_index),
+             "code": [c.code for c in cw.codes], "source": [s.id for s in cw.framework.sources]}
+    what = {"node": "protocol phase or action", "code": "code", "source": "source"}
     pairs: dict[tuple[str, str], int] = {}
     for i, row in enumerate(cw.rows):
-        for key, value, known, what in (("node", row.node, nodes, "protocol phase or action"),
-                                        ("code", row.code, codes, "code"),
-                                        ("source", row.source, sources, "source")):
-            if value not in known:
-                yield doc.problem(("rows", i, key), f"unknown {what} {value!r}"
-                                  f"{suggest(value, known)}", "unknown-reference")
+        for key in ("node", "code", "source"):
+            value = getattr(row, key)
+            if value not in known[key]:
+                yield doc.problem(("rows", i, key), f"unknown {what[key]} {value!r}"
+                                  f"{suggest(value, known[key])}", "unknown-reference")
         first = pairs.setdefault((row.node, row.code), i)
         if first != i:
             yield doc.problem(("rows", i), f"{row.node} -> {row.code} is already stated on "
                               f"line {doc.where(('rows', first))[0]}; state each pair once",
                               "duplicate-id")
-    for i, source in enumerate(cw.provenance.sources):
-        if source not in sources:
-            yield doc.problem(("provenance", "sources", i), f"unknown source {source!r}",
-                              "unknown-reference")
 
 
 # ----------------------------------------------------------------------------- scores
@@ -235,6 +247,11 @@ def by_framework(assessment: Assessment, crosswalk: Crosswalk) -> FrameworkView:
     partial credit of :data:`CREDIT` (see the module's documentation)."""
     require_type(assessment, Assessment, "assessment", "an Assessment (from assess)")
     require_type(crosswalk, Crosswalk, "crosswalk", "a Crosswalk (from load_crosswalk)")
+    made, meant = assessment.protocol, crosswalk.protocol
+    if (made.id, made.version) != (meant.id, meant.version):
+        raise ValueError(f"the assessment was made against {made.id} {made.version} and the "
+                         f"crosswalk {crosswalk.id} is for {meant.id} {meant.version}; their "
+                         "ids may not mean the same")
     scores = _node_scores(assessment)
     out = []
     for code in crosswalk.codes:

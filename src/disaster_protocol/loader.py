@@ -363,10 +363,11 @@ def read_profile_document(path: str | os.PathLike[str], *,
     """A YAML or JSON profile read and shape-checked without a protocol: what ``migrate``
     rewrites. Shorthand levels come back expanded (``{level: 3}``)."""
     target = FsPath(path)
-    if target.suffix.lower() == ".csv":
+    if target.suffix.lower() == ".csv" or target.name.lower().endswith(".meta.yaml"):
         raise ProfileError([Problem(file=str(path), code="invalid-value", message=(
-            "migrate rewrites YAML and JSON profiles; for a CSV profile, apply the renamed "
-            "and removed ids of the migration file by hand, or convert it to YAML first"))])
+            "migrate rewrites YAML and JSON profiles; for a CSV profile (and its .meta.yaml), "
+            "apply the renamed and removed ids of the migration file to the CSV by hand and "
+            "set the version in the sidecar, or convert it to YAML first"))])
     text = _yaml.read_text(target, error=ProfileError, max_bytes=max_bytes)
     parse = _yaml.parse_json if target.suffix.lower() == ".json" else _yaml.parse_text
     doc = parse(text, str(path), error=ProfileError, max_values=PROFILE_MAX_VALUES,

@@ -13,6 +13,7 @@ not carry over, so that an institution sees which answers to look at again.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,11 +153,37 @@ def load_migration(path: str | os.PathLike[str], protocol: Protocol | None = Non
         migration = Migration.model_validate(doc.data)
     except ValidationError as exc:
         raise MigrationError(problems_from_validation(exc, doc, Migration)) from None
-    if protocol is not None:
-        problems = sorted(_against(migration, protocol, doc))
-        if problems:
-            raise MigrationError(problems)
+    problems = list(_structure(migration, Path(path), doc))
+    if protocol is not None and not problems:
+        problems = list(_against(migration, protocol, doc))
+    if problems:
+        raise MigrationError(sorted(problems))
     return migration
+
+
+def _structure(m: Migration, path: Path, doc: Document) -> Iterator[Problem]:
+    """What a migration must be on its own: named ``<from>-<to>.yaml`` after its versions, each
+    old id given one fate, and no rename onto an id that is itself renamed."""
+    if path.stem != f"{m.from_version}-{m.to_version}":
+        yield doc.problem(("from_version",), f"the file says {m.from_version} -> "
+                          f"{m.to_version}; name it {m.from_version}-{m.to_version}.yaml",
+                          "invalid-value")
+    fates: dict[str, tuple[str | int, ...]] = {}
+    olds: list[tuple[str, tuple[str | int, ...]]] = [
+        *((old, ("renamed", old)) for old in m.renamed),
+        *((old, ("split", old)) for old in m.split),
+        *((a, ("merged", i, "actions")) for i, x in enumerate(m.merged) for a in x.actions),
+        *((r.action, ("removed", i, "action")) for i, r in enumerate(m.removed))]
+    for ident, where in olds:
+        if ident in fates:
+            yield doc.problem(where, f"action {ident!r} is given two fates (also at line "
+                              f"{doc.where(fates[ident])[0]}); give it one", "duplicate-id")
+        fates.setdefault(ident, where)
+    for old, new in m.renamed.items():
+        if new in m.renamed:
+            yield doc.problem(("renamed", old), f"{old} is renamed {new}, which is itself "
+                              f"renamed {m.renamed[new]}: rename {old} to the final id",
+                              "invalid-value")
 
 
 def _against(m: Migration, protocol: Protocol, doc: Document) -> Iterator[Problem]:
@@ -205,7 +232,9 @@ def _chain(protocol_id: str, start: str, end: str, folder: Path | None) -> list[
     steps: dict[str, str] = {}
     for f in sorted(where.glob("*-*.yaml")) if where.is_dir() else []:
         a, _, b = f.stem.partition("-")
-        steps.setdefault(a, b)
+        if steps.setdefault(a, b) != b:
+            raise MigrationError([Problem(file=str(f), code="duplicate-id", message=(
+                f"two migrations start at {a} ({a}-{steps[a]}.yaml and {f.name}); keep one"))])
     files: list[Path] = []
     at = start
     while at != end:
@@ -226,20 +255,26 @@ def _note(kind: NoteKind, action: str, es: str, en: str) -> MigrationNote:
 
 
 def _level(status: Any) -> float:
+    """A merge's sort key: the claimed level, with ``n/a`` after every level (it carries over
+    only when every merged part was ``n/a``) and ``unknown`` before them (nothing known)."""
     level = status.get("level") if isinstance(status, dict) else None
-    return float(level) if isinstance(level, int) else -1.0
+    if isinstance(level, int):
+        return float(level)
+    return 99.0 if level == "n/a" else -1.0
 
 
 def _step(data: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
     """Rewrite ``data`` (a plain profile mapping) in place along one migration."""
     actions: dict[str, Any] = dict(data.get("actions") or {})
+    clean = {old: new for old, new in m.renamed.items()
+             if not (old in actions and new in actions)}
     for stage in (_rename, _split, _merge, _remove, _inform):
         yield from stage(actions, m)
     for role in m.added_roles:
         if role not in (data.get("roles") or {}):
             yield _note("role", role, "rol nuevo sin asignar", "new role, not assigned")
     data["actions"] = actions
-    yield from _carry_references(data, m)
+    yield from _carry_references(data, m, clean)
 
 
 def _rename(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
@@ -261,6 +296,10 @@ def _split(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
         if old in actions:
             status = actions.pop(old)
             for new in news:
+                if new in actions:
+                    yield _note("conflict", old, f"dividida en {new}, que el perfil ya tiene: "
+                                f"se conserva {new}", f"split into {new}, which the profile "
+                                f"already has: {new} is kept")
                 actions.setdefault(new, status)
             yield _note("split", old, f"dividida en {', '.join(news)}: el nivel se copió a "
                         "cada una; revise si la evidencia cubre cada parte",
@@ -277,7 +316,12 @@ def _merge(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
         status = actions[lowest]
         for a in present:
             del actions[a]
-        actions.setdefault(merge.into, status)
+        if merge.into in actions:
+            yield _note("conflict", ", ".join(present), f"unidas en {merge.into}, que el perfil "
+                        f"ya tiene: se conserva {merge.into}", f"merged into {merge.into}, "
+                        f"which the profile already has: {merge.into} is kept")
+            continue
+        actions[merge.into] = status
         yield _note("merged", ", ".join(present), f"unidas en {merge.into} con el nivel más "
                     f"bajo ({lowest})", f"merged into {merge.into} with the lowest level "
                     f"({lowest})")
@@ -304,11 +348,14 @@ def _inform(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
                         f"({revision.what.en}): review the level and the evidence")
 
 
-def _carry_references(data: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
-    """Waivers and cooperation items follow renamed and merged actions; those of removed or
-    split actions are dropped (a waiver is a decision about one action, not its parts)."""
-    moved = {**m.renamed, **{a: x.into for x in m.merged for a in x.actions}}
-    dropped = {r.action for r in m.removed} | set(m.split)
+def _carry_references(data: dict[str, Any], m: Migration,
+                      clean: dict[str, str]) -> Iterator[MigrationNote]:
+    """Waivers follow cleanly renamed actions only: a waiver is a decision about one action,
+    so those of removed, split or merged actions, or of a rename whose answer was not kept, are
+    dropped with a note. Cooperation items follow renames and merges, once each."""
+    moved = {**clean, **{a: x.into for x in m.merged for a in x.actions}}
+    dropped = ({r.action for r in m.removed} | set(m.split)
+               | {a for x in m.merged for a in x.actions} | (set(m.renamed) - set(clean)))
     waivers = []
     for waiver in data.get("waivers") or []:
         action = waiver.get("action") if isinstance(waiver, dict) else None
@@ -317,19 +364,20 @@ def _carry_references(data: dict[str, Any], m: Migration) -> Iterator[MigrationN
                         "tal; apruébela de nuevo si sigue vigente", "waiver dropped: the "
                         "action no longer exists as such; approve it again if it still holds")
             continue
-        waivers.append({**waiver, "action": moved.get(action, action)}
-                       if action in moved else waiver)
+        waivers.append({**waiver, "action": clean[action]} if action in clean else waiver)
     if "waivers" in data:
         data["waivers"] = waivers
     coop = data.get("cooperation")
+    gone = {r.action for r in m.removed} | set(m.split)
     if isinstance(coop, dict):
         for side in ("offers", "demands"):
-            items = []
+            items, seen = [], set()
             for item in coop.get(side) or []:
                 action = str(item.get("action") if isinstance(item, dict) else item)
-                if action in dropped:
-                    continue
                 new = moved.get(action, action)
+                if action in gone or new in seen:
+                    continue
+                seen.add(new)
                 items.append({**item, "action": new} if isinstance(item, dict) else new)
             if side in coop:
                 coop[side] = items
@@ -355,7 +403,7 @@ def _leading_comments(text: str) -> str:
 
 
 def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | None,
-             original: str = "") -> MigrationResult:
+             original: str = "", *, as_json: bool = False) -> MigrationResult:
     data: dict[str, Any] = _plain(doc.data)
     named = data.get("protocol") or {}
     protocol_id = named.get("id", "sendai_ciss")
@@ -368,21 +416,32 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
     notes: list[MigrationNote] = []
     for path in _chain(protocol_id, start, to, folder):
         step = load_migration(path, target if path.stem.endswith(f"-{to}") else None)
+        if step.protocol != protocol_id:
+            raise MigrationError([Problem(file=str(path), code="invalid-value", message=(
+                f"this migration is for protocol {step.protocol!r}, not {protocol_id!r}"))])
         notes += _step(data, step)
     data = {"schema_version": data.get("schema_version", 1),
             "protocol": {"id": protocol_id, "version": to},
             **{k: v for k, v in data.items() if k not in ("schema_version", "protocol")}}
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    header = (f"# Migrated from {protocol_id} {start} to {to} by disaster-protocol migrate.\n"
-              if start != to else "")
-    text = _leading_comments(original) + header + text
-    profile = loads_profile(text, target, source=f"{doc.source} (migrated)")
+    if as_json:  # JSON has no comments: the rewrite is the data alone
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    else:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        header = (f"# Migrated from {protocol_id} {start} to {to} by disaster-protocol "
+                  "migrate.\n" if start != to else "")
+        text = _leading_comments(original) + header + text
+    try:
+        profile = loads_profile(text, target, source=f"{doc.source} (migrated)",
+                                format="json" if as_json else "yaml")
+    except ProfileError as exc:  # the rewrite is never shown: say where it went wrong
+        raise ProfileError([Problem(file=doc.source, code=p.code, message=(
+            f"after migrating to {to}: {p.message}")) for p in exc.problems]) from None
     return MigrationResult(profile, text, start, to, tuple(notes))
 
 
 def migrate(path: str | os.PathLike[str], *, to: str, protocol: Protocol | None = None,
             folder: Path | None = None) -> MigrationResult:
-    """Rewrite a stored YAML or JSON profile for protocol version ``to``.
+    """Rewrite a stored YAML or JSON profile for protocol version ``to`` (JSON stays JSON).
 
     The profile's ``protocol.version`` says where it starts (a profile that names none is
     taken as :data:`MIGRATED_FROM`); the migration files of ``folder`` (default: the bundled
@@ -399,7 +458,8 @@ def migrate(path: str | os.PathLike[str], *, to: str, protocol: Protocol | None 
     """
     doc, _ = read_profile_document(path)
     original = Path(path).read_text(encoding="utf-8", errors="replace")
-    return _rewrite(doc, to, protocol, folder, original)
+    return _rewrite(doc, to, protocol, folder, original,
+                    as_json=Path(path).suffix.lower() == ".json")
 
 
 def migrate_text(text: str, *, to: str, protocol: Protocol | None = None,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from .harness import run, run_protocols
+from .harness import run, run_protocols, run_side_files
 
 
 def main() -> int:
@@ -16,6 +18,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="the random seed")
     parser.add_argument("--protocols", type=int, default=0,
                         help="how many protocol inputs (default: a fifth of --inputs)")
+    parser.add_argument("--side", type=int, default=0,
+                        help="how many crosswalk, migration and migrate inputs (default: a "
+                             "fifth of --inputs)")
     parser.add_argument("--show", type=int, default=3, help="crashes to print in full")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -24,7 +29,12 @@ def main() -> int:
     start = time.perf_counter()
     protocols = run_protocols(args.protocols or max(1, args.inputs // 5), args.seed)
     print(f"protocols: {protocols.summary()}\n({time.perf_counter() - start:.0f} s)")
-    crashes = profiles.crashes + protocols.crashes
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as where:
+        side = run_side_files(args.side or max(1, args.inputs // 5), args.seed, Path(where))
+    print(f"crosswalks, migrations, migrate: {side.summary()}\n"
+          f"({time.perf_counter() - start:.0f} s)")
+    crashes = profiles.crashes + protocols.crashes + side.crashes
     for kind, text, trace in crashes[:args.show]:
         print(f"\n--- {kind}\n{text[:2000]!r}\n{trace}")
     return 1 if crashes else 0

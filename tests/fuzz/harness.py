@@ -151,3 +151,42 @@ def run_protocols(inputs: int, seed: int) -> Outcome:
 def _load_protocol(text: str) -> None:
     protocol = dp.loads_protocol(text, source="fuzz")
     _ = protocol.graph, protocol.index
+
+
+def run_side_files(inputs: int, seed: int, where: Path) -> Outcome:
+    """Mutate the bundled crosswalk and migration files, and stored profiles for ``migrate``:
+    each loaded (and used), or refused with the library's own error. Files go to ``where``."""
+    from disaster_protocol.crosswalk import by_framework, load_crosswalk
+    from disaster_protocol.migration import load_migration, migrate_text
+
+    protocol = dp.load_protocol()
+    assessment = dp.assess(protocol, dp.load_profile(
+        ROOT / "examples" / "profiles" / "caja_intermedia.yaml", protocol))
+    crosswalks = sorted((ROOT / "protocols" / "crosswalks").glob("*.yaml"))
+    migrations = sorted((ROOT / "protocols" / "migrations").glob("*.yaml"))
+    profiles = [text for fmt, text, _ in _seeds() if fmt == "yaml"]
+    rng = random.Random(seed)
+    outcome = Outcome()
+    target = where / "fuzz.yaml"
+
+    def crosswalk(text: str) -> None:
+        target.write_text(text, encoding="utf-8", errors="surrogatepass")
+        by_framework(assessment, load_crosswalk(target, protocol))
+
+    def migration(text: str) -> None:
+        target.write_text(text, encoding="utf-8", errors="surrogatepass")
+        load_migration(target, protocol)
+
+    def migrate(text: str) -> None:
+        migrate_text(text, to=protocol.version, protocol=protocol)
+
+    for _ in range(inputs):
+        kind = rng.randrange(3)
+        if kind == 0:
+            text, attempt = mutate(rng.choice(crosswalks).read_text("utf-8"), rng), crosswalk
+        elif kind == 1:
+            text, attempt = mutate(rng.choice(migrations).read_text("utf-8"), rng), migration
+        else:
+            text, attempt = mutate(rng.choice(profiles), rng), migrate
+        outcome.record(partial(attempt, text), text, dp.DisasterProtocolError)
+    return outcome

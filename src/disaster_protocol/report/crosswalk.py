@@ -82,8 +82,10 @@ def crosswalk_markdown(cw: Crosswalk, lang: Lang = "es", *, reverse: bool = Fals
 def crosswalk_json(cw: Crosswalk) -> str:
     """The crosswalk as written, plus the reverse direction derived from it."""
     data = cw.model_dump(mode="json")
-    data["reverse"] = [{**r.model_dump(mode="json")} for c in cw.codes
-                       for r in cw.reverse(c.code)]
+    data["reverse"] = [{"code": r.code, "relationship": r.relationship, "node": r.node,
+                        "rationale": r.rationale.model_dump(), "source": r.source}
+                       for c in cw.codes for r in cw.reverse(c.code)]
+    data["reverse_reads"] = "code to node"
     data["credit"] = dict(CREDIT)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
