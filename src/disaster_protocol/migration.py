@@ -406,9 +406,9 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
              original: str = "", *, as_json: bool = False) -> MigrationResult:
     data: dict[str, Any] = _plain(doc.data)
     named = data.get("protocol") or {}
-    protocol_id = named.get("id", "sendai_ciss")
-    start = named.get("version", MIGRATED_FROM)
     target = protocol or load_protocol()
+    protocol_id = named.get("id", target.id)  # a profile that names none answers this one
+    start = named.get("version", MIGRATED_FROM)
     if (target.id, target.version) != (protocol_id, to):
         raise MigrationError([Problem(file=doc.source, code="invalid-value", message=(
             f"asked for {protocol_id} {to}, but the protocol given is {target.id} "
