@@ -147,9 +147,11 @@ def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.profile:
         view = by_framework(assess(protocol, load_profile(args.profile, protocol),
                                    as_of=args.as_of), cw)
-        text = {"json": framework_json, "csv": framework_csv}.get(
-            args.format, lambda v: (framework_markdown if args.format == "md"
-                                    else framework_text)(v, args.lang))(view)
+        if args.format in ("json", "csv"):
+            text = (framework_json if args.format == "json" else framework_csv)(view)
+        else:
+            text = (framework_markdown if args.format == "md" else framework_text)(view,
+                                                                                  args.lang)
     elif args.format in ("json", "csv"):
         text = (crosswalk_json if args.format == "json" else crosswalk_csv)(cw)
     else:
