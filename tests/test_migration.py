@@ -34,7 +34,7 @@ waivers:
 
 
 def test_bundled_migration_leads_from_1_0_0_to_the_bundled_version(bundled: dp.Protocol) -> None:
-    m = load_migration(migration_path(bundled.id, "1.0.0", bundled.version), bundled)
+    m = load_migration(migration_path("1.0.0", bundled.version), bundled)
     assert (m.from_version, m.to_version) == ("1.0.0", bundled.version)
     # every action of 1.1.0 either existed in 1.0.0 or is listed as added
     assert set(m.added) <= set(bundled.action_index)

@@ -41,6 +41,7 @@ from .assessment import Assessment
 from .errors import DisasterProtocolError, Problem, require_type
 from .loader import bundled_folder, load_protocol
 from .model import Protocol, Provenance, Source, Text
+from .profile import ProtocolVersion
 
 __all__ = ["CREDIT", "REVERSE", "Code", "CodeScore", "Crosswalk", "CrosswalkError",
            "CrosswalkRow", "Framework", "FrameworkView", "Relationship", "by_framework",
@@ -92,18 +93,13 @@ class CrosswalkRow(Frozen):
     source: Id
 
 
-class ProtocolOf(Frozen):
-    id: Id
-    version: str
-
-
 class Crosswalk(Frozen):
     """A whole crosswalk file."""
 
     schema_version: Literal[1]
     id: Id
     title: Text
-    protocol: ProtocolOf
+    protocol: ProtocolVersion
     framework: Framework
     codes: tuple[Code, ...] = Field(min_length=1)
     rows: tuple[CrosswalkRow, ...] = Field(min_length=1)

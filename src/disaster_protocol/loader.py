@@ -359,9 +359,10 @@ def _profile_shape(doc: Document) -> tuple[Document, Profile]:
 
 
 def read_profile_document(path: str | os.PathLike[str], *,
-                          max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> tuple[Document, Profile]:
+                          max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> tuple[Document, str]:
     """A YAML or JSON profile read and shape-checked without a protocol: what ``migrate``
-    rewrites. Shorthand levels come back expanded (``{level: 3}``)."""
+    rewrites, with the text it was read from. Shorthand levels come back expanded
+    (``{level: 3}``)."""
     target = FsPath(path)
     if target.suffix.lower() == ".csv" or target.name.lower().endswith(".meta.yaml"):
         raise ProfileError([Problem(file=str(path), code="invalid-value", message=(
@@ -372,7 +373,7 @@ def read_profile_document(path: str | os.PathLike[str], *,
     parse = _yaml.parse_json if target.suffix.lower() == ".json" else _yaml.parse_text
     doc = parse(text, str(path), error=ProfileError, max_values=PROFILE_MAX_VALUES,
                 what="profile")
-    return _profile_shape(doc)
+    return _profile_shape(doc)[0], text
 
 
 def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document | None,

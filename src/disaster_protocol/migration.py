@@ -18,10 +18,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import Field, ValidationError
 
 from . import _yaml
 from ._frozen import Frozen, FrozenDict, Id, ReadOnly
@@ -37,13 +37,12 @@ from .loader import (
     read_profile_document,
 )
 from .model import Protocol, Text
-from .profile import Profile
+from .profile import Profile, Version
 
 __all__ = ["MIGRATED_FROM", "Merge", "Migration", "MigrationError", "MigrationNote",
            "MigrationResult", "Removal", "Revision", "load_migration", "migrate",
            "migrate_text", "migration_path"]
 
-Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 
 MIGRATED_FROM = "1.0.0"
 """The version a profile that names none is taken to be: ``protocol:`` in profiles came with
@@ -130,10 +129,9 @@ class MigrationResult:
 
 # ----------------------------------------------------------------------------- files
 
-def migration_path(protocol_id: str, from_version: str, to_version: str,
-                   folder: Path | None = None) -> Path:
-    """The file of one step, ``<folder>/<from>-<to>.yaml`` (default: the bundled folder)."""
-    del protocol_id  # one protocol is bundled; the file states its protocol and is checked
+def migration_path(from_version: str, to_version: str, folder: Path | None = None) -> Path:
+    """The file of one step, ``<folder>/<from>-<to>.yaml`` (default: the bundled folder; each
+    file states its protocol, which is checked)."""
     return (folder or bundled_folder("migrations")) / f"{from_version}-{to_version}.yaml"
 
 
@@ -243,7 +241,7 @@ def _chain(protocol_id: str, start: str, end: str, folder: Path | None) -> list[
             raise MigrationError([Problem(file=str(where), code="invalid-value", message=(
                 f"no migration leads from {protocol_id} {start} to {end}; the folder has "
                 f"{', '.join(sorted(f'{a}->{b}' for a, b in steps.items())) or 'none'}"))])
-        files.append(migration_path(protocol_id, at, nxt, where))
+        files.append(migration_path(at, nxt, where))
         at = nxt
     return files
 
@@ -456,8 +454,7 @@ def migrate(path: str | os.PathLike[str], *, to: str, protocol: Protocol | None 
     MigrationError
         No chain of migrations leads to ``to``, or a migration file is broken.
     """
-    doc, _ = read_profile_document(path)
-    original = Path(path).read_text(encoding="utf-8", errors="replace")
+    doc, original = read_profile_document(path)
     return _rewrite(doc, to, protocol, folder, original,
                     as_json=Path(path).suffix.lower() == ".json")
 

@@ -35,6 +35,7 @@ __all__ = [
     "ProfileMeta",
     "ProtocolVersion",
     "RoleAssignment",
+    "Version",
     "Waiver",
 ]
 
@@ -134,12 +135,16 @@ class Cooperation(Frozen):
     languages: tuple[Language, ...] = ()
 
 
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+"""A protocol content version, ``MAJOR.MINOR.PATCH``."""
+
+
 class ProtocolVersion(Frozen):
-    """The protocol and content version a profile was written for (``1.1.0``). A profile that
-    names one is refused by any other version, with the ``migrate`` command to run."""
+    """The protocol and content version a file was written for (``1.1.0``). A profile or a
+    crosswalk that names one is refused by any other version, with what to do."""
 
     id: Id
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    version: Version
 
 
 class ProfileMeta(Frozen):
