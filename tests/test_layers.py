@@ -22,11 +22,11 @@ PACKAGE = ROOT / "src" / "disaster_protocol"
 
 LAYERS: dict[str, int] = {
     # 0: words, errors, file output and the frozen base: no package imports but each other
-    "errors": 0, "_i18n": 0, "_io": 0, "_frozen": 0,
+    "errors": 0, "_i18n": 0, "_output": 0, "_frozen": 0,
     # 1: values
     "model": 1, "profile": 1, "assessment": 1,
     # 2: loading
-    "_yaml": 2, "_plain": 2, "_validation": 2, "_csv": 2, "_checks": 2, "loader": 2,
+    "_reading": 2, "_plain": 2, "_validation": 2, "_table": 2, "_checks": 2, "loader": 2,
     "migration": 2,
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,

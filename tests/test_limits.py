@@ -13,7 +13,7 @@ import pytest
 from benchmarks.hostile import HEAD, SHAPES
 
 import disaster_protocol as dp
-from disaster_protocol._yaml import DEFAULT_MAX_BYTES
+from disaster_protocol._reading import DEFAULT_MAX_BYTES
 from disaster_protocol.errors import MAX_LISTED, Problem
 from disaster_protocol.loader import PROFILE_MAX_VALUES, ProfileFormat
 from disaster_protocol.profile import MAX_EVIDENCE, MAX_NAME, MAX_PROSE

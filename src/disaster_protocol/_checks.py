@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
+from ._reading import Document, KeyPath, display_path
 from ._validation import suggest
-from ._yaml import Document, Path, display_path
 from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode
 from .model import Protocol, Provenance
 from .profile import Profile
@@ -33,7 +33,7 @@ class ProtocolContext:
     protocol: Protocol
     doc: Document
 
-    def at(self, path: Path, message: str, code: ProblemCode) -> Problem:
+    def at(self, path: KeyPath, message: str, code: ProblemCode) -> Problem:
         """A problem located at ``path`` of the document."""
         return self.doc.problem(path, message, code, shown=display_path(self.doc.data, path))
 
@@ -59,14 +59,14 @@ class ProtocolContext:
                    for a in x.regional_activities]),
         }
 
-    def ref(self, path: Path, value: str, what: str,
+    def ref(self, path: KeyPath, value: str, what: str,
             code: ProblemCode = "unknown-reference") -> Iterator[Problem]:
         """A problem if ``value`` is not an id of kind ``what``."""
         known = self.pools[what]
         if value not in known:
             yield self.at(path, f"unknown {what} {value!r}{suggest(value, sorted(known))}", code)
 
-    def refs(self, path: Path, values: Iterable[str], what: str,
+    def refs(self, path: KeyPath, values: Iterable[str], what: str,
              code: ProblemCode = "unknown-reference") -> Iterator[Problem]:
         """:meth:`ref` for every item of a list at ``path``."""
         for j, value in enumerate(values):
@@ -75,7 +75,7 @@ class ProtocolContext:
 
 def _unique_ids(c: ProtocolContext) -> Iterator[Problem]:
     p = c.protocol
-    groups: list[tuple[Path, list[str], str]] = [
+    groups: list[tuple[KeyPath, list[str], str]] = [
         (("sources",), [s.id for s in p.sources], "id"),
         (("hazards",), [h.id for h in p.hazards], "id"),
         (("phases",), [x.id for x in p.phases], "id"),
@@ -112,7 +112,7 @@ def _unique_indicators(c: ProtocolContext) -> Iterator[Problem]:
 def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
     """Ids become graph node keys, so one id may not name two kinds of thing."""
     p = c.protocol
-    kinds: list[tuple[str, Path, list[str]]] = [
+    kinds: list[tuple[str, KeyPath, list[str]]] = [
         ("phase", ("phases",), [x.id for x in p.phases]),
         ("role", ("roles",), [x.id for x in p.roles]),
         ("hazard", ("hazards",), [x.id for x in p.hazards]),
@@ -125,7 +125,7 @@ def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
                [i.id for i in t.indicators]) for ti, t in enumerate(p.sendai.targets)]
     kinds.append(("Sendai custom indicator", ("sendai", "custom_indicators"),
                   [x.id for x in p.sendai.custom_indicators]))
-    owners: dict[str, tuple[str, Path]] = {}
+    owners: dict[str, tuple[str, KeyPath]] = {}
     for kind, base, ids in kinds:
         for i, ident in enumerate(ids):
             path = (*base, i, "id")
@@ -137,10 +137,10 @@ def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
                            "roles, hazards, actions and Sendai codes", "duplicate-id")
 
 
-def _provenances(p: Protocol) -> Iterator[tuple[Path, Provenance]]:
+def _provenances(p: Protocol) -> Iterator[tuple[KeyPath, Provenance]]:
     """Every node that carries a provenance record, with its path."""
     s = p.sendai
-    flat: tuple[tuple[Path, Sequence[Any]], ...] = (
+    flat: tuple[tuple[KeyPath, Sequence[Any]], ...] = (
         (("phases",), p.phases), (("roles",), p.roles), (("actions",), p.actions),
         (("sendai", "principles"), s.principles),
         (("sendai", "custom_indicators"), s.custom_indicators))
@@ -172,7 +172,7 @@ def _maturity_levels(c: ProtocolContext) -> Iterator[Problem]:
 
 def _action_references(c: ProtocolContext) -> Iterator[Problem]:
     for i, a in enumerate(c.protocol.actions):
-        base: Path = ("actions", i)
+        base: KeyPath = ("actions", i)
         yield from c.ref((*base, "phase"), a.phase, "phase")
         yield from c.ref((*base, "lead"), a.lead, "role")
         yield from c.refs((*base, "support"), a.support, "role")
@@ -182,7 +182,7 @@ def _action_references(c: ProtocolContext) -> Iterator[Problem]:
 
 def _action_rules(c: ProtocolContext) -> Iterator[Problem]:
     for i, a in enumerate(c.protocol.actions):
-        base: Path = ("actions", i)
+        base: KeyPath = ("actions", i)
         for j, role in enumerate(a.support):
             if role == a.lead:
                 yield c.at((*base, "support", j), f"role {role!r} is already the lead; remove "
@@ -309,13 +309,13 @@ class ProfileContext:
     actions_doc: Document
     meta_doc: Document
 
-    def at(self, path: Path, message: str, code: ProblemCode, *,
+    def at(self, path: KeyPath, message: str, code: ProblemCode, *,
            key: bool = False) -> Problem:
         """A problem located at ``path`` of the document it belongs to."""
         doc = self.actions_doc if path[0] == "actions" else self.meta_doc
         return doc.problem(path, message, code, shown=display_path(doc.data, path), key=key)
 
-    def unknown_action(self, path: Path, action_id: str, *, key: bool = False) -> Problem:
+    def unknown_action(self, path: KeyPath, action_id: str, *, key: bool = False) -> Problem:
         """An unknown action id, with the closest one the protocol has."""
         known = list(self.protocol.action_index)
         return self.at(path, f"unknown action {action_id!r}{suggest(action_id, known)}; the "
@@ -447,7 +447,7 @@ def control_characters(doc: Document) -> list[Problem]:
     """A ``control-character`` problem (issued as a warning) for each text value of ``doc``
     that holds one; reports escape them, but they are almost always a copy-and-paste slip."""
     found: list[Problem] = []
-    todo: list[tuple[Path, object]] = [((), doc.data)]
+    todo: list[tuple[KeyPath, object]] = [((), doc.data)]
     while todo and len(found) < MAX_LISTED:
         path, value = todo.pop()
         if isinstance(value, str):

@@ -2,7 +2,7 @@
 
 No node tree is built (it weighs about twenty times the text) and no position is noted. What
 is out of the ordinary raises :class:`_NeedsCareError`, and the careful, position-recording
-reader of :mod:`._yaml` decides: both make the same data.
+reader of :mod:`._reading` decides: both make the same data.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Turn pydantic validation errors into located, actionable problems.
 
-Shared by the protocol and profile loaders: given the :class:`~._yaml.Document` a model was
+Shared by the protocol and profile loaders: given the :class:`~._reading.Document` a model was
 validated from, each pydantic error becomes one :class:`~.errors.Problem` with the file
 position, a readable path, a message that says what to do, and a stable code.
 """
@@ -18,7 +18,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ._yaml import Document, Path, display_path
+from ._reading import Document, KeyPath, display_path
 from .errors import DisasterProtocolError, Problem
 from .model import SCHEMA_VERSION
 from .profile import EARLIEST_DATE, LATEST_DATE
@@ -69,7 +69,7 @@ def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def _model_at(root: type[BaseModel], path: Path) -> type[BaseModel] | None:
+def _model_at(root: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
     """The model class that describes the mapping found at ``path`` under ``root``."""
     current: Any = root
     for part in path:
@@ -128,7 +128,7 @@ def _describe(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
-def _missing(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+def _missing(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
              shown: str) -> Problem:
     name = loc[-1] if loc else ""
     parent = _model_at(model, loc[:-1])
@@ -139,7 +139,7 @@ def _missing(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel]
                        shown=shown)
 
 
-def _extra(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+def _extra(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
            shown: str) -> Problem:
     name = str(loc[-1]) if loc else ""
     parent = _model_at(model, loc[:-1])
@@ -148,7 +148,7 @@ def _extra(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
     return doc.problem(loc, f"unknown key {name!r}{hint}", "unknown-key", shown=shown, key=True)
 
 
-def _not_text(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+def _not_text(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
               shown: str) -> Problem | None:
     if loc not in doc.plain_scalars:
         return None
@@ -160,7 +160,7 @@ def _not_text(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel
                        "wrong-type", shown=shown)
 
 
-def _literal(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+def _literal(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
              shown: str) -> Problem:
     value = err.get("input")
     expected = str(err.get("ctx", {}).get("expected", ""))
@@ -170,7 +170,7 @@ def _literal(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel]
                        "invalid-value", shown=shown)
 
 
-def _date_range(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+def _date_range(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
                 shown: str) -> Problem | None:
     ctx = err.get("ctx", {})
     try:
@@ -181,7 +181,7 @@ def _date_range(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseMod
                        f"{err.get('input')})", "invalid-date", shown=shown)
 
 
-def _too_long(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel],
+def _too_long(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
               shown: str) -> Problem:
     value = err.get("input")
     limit = int(err.get("ctx", {}).get("max_length", 0))
@@ -193,7 +193,7 @@ def _too_long(err: ErrorDetails, loc: Path, doc: Document, model: type[BaseModel
                        "an index document instead", "invalid-value", shown=shown)
 
 
-_Handler = Callable[[ErrorDetails, Path, Document, type[BaseModel], str], Problem | None]
+_Handler = Callable[[ErrorDetails, KeyPath, Document, type[BaseModel], str], Problem | None]
 
 _HANDLERS: dict[str, _Handler] = {
     "missing": _missing,
@@ -209,7 +209,7 @@ _HANDLERS: dict[str, _Handler] = {
 """Pydantic error type -> a function that explains it (``None``: use the generic message)."""
 
 
-def _generic(err: ErrorDetails, loc: Path, doc: Document, shown: str) -> Problem:
+def _generic(err: ErrorDetails, loc: KeyPath, doc: Document, shown: str) -> Problem:
     kind, value = err["type"], err.get("input")
     if kind.endswith(("_type", "_parsing")) and kind.split("_")[0] in _EXPECTED:
         return doc.problem(loc, f"must be {_EXPECTED[kind.split('_')[0]]} (got "
@@ -224,7 +224,7 @@ def problems_from_validation(exc: ValidationError, doc: Document,
     """Convert every error of ``exc`` (validating ``model`` from ``doc``) into a Problem."""
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
-        loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        loc: KeyPath = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
         shown = display_path(doc.data, loc)
         handler = _HANDLERS.get(err["type"])
         problem = handler(err, loc, doc, model, shown) if handler is not None else None

@@ -33,10 +33,10 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from . import _yaml
+from . import _reading
 from ._frozen import Frozen, Id
+from ._reading import Document
 from ._validation import problems_from_validation, suggest
-from ._yaml import Document
 from .assessment import Assessment
 from .errors import DisasterProtocolError, Problem, require_type
 from .loader import bundled_folder, load_protocol
@@ -144,8 +144,8 @@ def load_crosswalk(name: str | os.PathLike[str], protocol: Protocol | None = Non
                 f"no crosswalk named {str(name)!r}{suggest(str(name), list(known))}; the "
                 f"bundled ones are {', '.join(known) or 'none'}"))])
         path = bundled_folder("crosswalks") / f"{name}.yaml"
-    text = _yaml.read_text(path, error=CrosswalkError)
-    doc = _yaml.parse_text(text, str(name), error=CrosswalkError, what="crosswalk")
+    text = _reading.read_text(path, error=CrosswalkError)
+    doc = _reading.parse_text(text, str(name), error=CrosswalkError, what="crosswalk")
     try:
         crosswalk = Crosswalk.model_validate(doc.data)
     except ValidationError as exc:

@@ -25,12 +25,12 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import _yaml
+from . import _reading
 from ._checks import control_characters, may_hold_controls, profile_problems, protocol_problems
-from ._csv import parse_csv
 from ._plain import paused_gc
+from ._reading import Document
+from ._table import parse_csv
 from ._validation import check_version, problems_from_validation
-from ._yaml import Document
 from .errors import InputWarning, Problem, ProfileError, ProtocolError, require_type
 from .model import Protocol
 from .profile import LEVELS, Institution, Profile, ProfileActions, ProfileMeta
@@ -79,7 +79,7 @@ def bundled_folder(name: str) -> FsPath:
 
 
 def load_protocol(path: str | os.PathLike[str] | None = None, *,
-                  max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Protocol:
+                  max_bytes: int = _reading.DEFAULT_MAX_BYTES) -> Protocol:
     """Load and fully validate a protocol file.
 
     Parameters
@@ -108,25 +108,25 @@ def load_protocol(path: str | os.PathLike[str] | None = None, *,
     >>> protocol.id, protocol is load_protocol()
     ('sendai_ciss', True)
     """
-    if path is None and max_bytes == _yaml.DEFAULT_MAX_BYTES:
+    if path is None and max_bytes == _reading.DEFAULT_MAX_BYTES:
         return _bundled_protocol()
     if path is not None:
         require_type(path, _PATH_TYPES, "path", "a file path (str or pathlib.Path)")
     target = bundled_protocol_path() if path is None else FsPath(path)
     shown = str(path) if path is not None else _display_bundled(target)
-    text = _yaml.read_text(target, error=ProtocolError, max_bytes=max_bytes)
+    text = _reading.read_text(target, error=ProtocolError, max_bytes=max_bytes)
     return _protocol_from_text(text, shown, max_bytes)
 
 
 @lru_cache(maxsize=1)
 def _bundled_protocol() -> Protocol:
     target = bundled_protocol_path()
-    return _protocol_from_text(_yaml.read_text(target, error=ProtocolError),
-                               _display_bundled(target), _yaml.DEFAULT_MAX_BYTES)
+    return _protocol_from_text(_reading.read_text(target, error=ProtocolError),
+                               _display_bundled(target), _reading.DEFAULT_MAX_BYTES)
 
 
 def loads_protocol(text: str, *, source: str = "<string>",
-                   max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Protocol:
+                   max_bytes: int = _reading.DEFAULT_MAX_BYTES) -> Protocol:
     """Validate a protocol given as YAML text.
 
     Parameters
@@ -160,9 +160,9 @@ def loads_protocol(text: str, *, source: str = "<string>",
 def _protocol_from_text(text: str, source: str, max_bytes: int) -> Protocol:
     # Real protocols spend 7 to 20 bytes a value: a larger size limit, set on purpose,
     # raises the value budget with it.
-    budget = max(_yaml.DEFAULT_MAX_VALUES, max_bytes // 8)
+    budget = max(_reading.DEFAULT_MAX_VALUES, max_bytes // 8)
     with paused_gc():  # a large protocol is millions of objects and no cycles
-        doc = _yaml.parse_text(text, source, error=ProtocolError, what="protocol",
+        doc = _reading.parse_text(text, source, error=ProtocolError, what="protocol",
                                max_values=budget)
         check_version(doc, ProtocolError, "protocol")
         protocol = _validated(Protocol, doc, ProtocolError)
@@ -181,7 +181,7 @@ def _display_bundled(target: FsPath) -> str:
 
 def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None, *,
                  institution: Institution | None = None, assessed_on: date | None = None,
-                 max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Profile:
+                 max_bytes: int = _reading.DEFAULT_MAX_BYTES) -> Profile:
     """Read and check a readiness profile.
 
     Parameters
@@ -212,7 +212,7 @@ def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None,
     require_type(path, _PATH_TYPES, "path", "a file path (str or pathlib.Path)")
     protocol = _protocol_or_bundled(protocol)
     target = FsPath(path)
-    text = _yaml.read_text(target, error=ProfileError, max_bytes=max_bytes)
+    text = _reading.read_text(target, error=ProfileError, max_bytes=max_bytes)
     suffix = target.suffix.lower()
     if suffix != ".csv":
         return _profile_from_text(text, protocol, str(path), "json" if suffix == ".json"
@@ -220,7 +220,7 @@ def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None,
     sidecar = target.with_name(target.stem + ".meta.yaml")
     meta = None
     if sidecar.exists():  # a directory there is reported, not passed over
-        meta = _yaml.parse_text(_yaml.read_text(sidecar, error=ProfileError,
+        meta = _reading.parse_text(_reading.read_text(sidecar, error=ProfileError,
                                                 max_bytes=max_bytes),
                                 str(sidecar), error=ProfileError,
                                 max_values=_profile_values(protocol), what="profile")
@@ -230,7 +230,7 @@ def load_profile(path: str | os.PathLike[str], protocol: Protocol | None = None,
 def loads_profile(text: str, protocol: Protocol | None = None, *, source: str = "<string>",
                   format: ProfileFormat = "yaml", sidecar: str | None = None,
                   institution: Institution | None = None, assessed_on: date | None = None,
-                  max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> Profile:
+                  max_bytes: int = _reading.DEFAULT_MAX_BYTES) -> Profile:
     """Check a profile given as text (see :func:`load_profile`).
 
     Parameters
@@ -278,7 +278,7 @@ def loads_profile(text: str, protocol: Protocol | None = None, *, source: str = 
         require_type(sidecar, str, "sidecar", "the sidecar's YAML text (str)")
         name = str(FsPath(source).with_name(FsPath(source).stem + ".meta.yaml"))
         _check_size(sidecar, name, max_bytes, ProfileError)
-        meta = _yaml.parse_text(sidecar, name, error=ProfileError,
+        meta = _reading.parse_text(sidecar, name, error=ProfileError,
                                 max_values=_profile_values(protocol), what="profile")
     return _profile_from_csv(text, protocol, source, meta, institution, assessed_on)
 
@@ -335,9 +335,9 @@ def _profile_values(protocol: Protocol) -> int:
 def _profile_from_text(text: str, protocol: Protocol, source: str,
                        format: Literal["yaml", "json"]) -> Profile:
     budget = _profile_values(protocol)
-    doc = (_yaml.parse_json(text, source, error=ProfileError, max_values=budget, what="profile")
+    doc = (_reading.parse_json(text, source, error=ProfileError, max_values=budget, what="profile")
            if format == "json" else
-           _yaml.parse_text(text, source, error=ProfileError, max_values=budget, what="profile"))
+           _reading.parse_text(text, source, error=ProfileError, max_values=budget, what="profile"))
     profile = _profile_from_document(doc, protocol)
     _warn_controls(text, doc)
     return profile
@@ -359,7 +359,7 @@ def _profile_shape(doc: Document) -> tuple[Document, Profile]:
 
 
 def read_profile_document(path: str | os.PathLike[str], *,
-                          max_bytes: int = _yaml.DEFAULT_MAX_BYTES) -> tuple[Document, str]:
+                          max_bytes: int = _reading.DEFAULT_MAX_BYTES) -> tuple[Document, str]:
     """A YAML or JSON profile read and shape-checked without a protocol: what ``migrate``
     rewrites, with the text it was read from. Shorthand levels come back expanded
     (``{level: 3}``)."""
@@ -369,8 +369,8 @@ def read_profile_document(path: str | os.PathLike[str], *,
             "migrate rewrites YAML and JSON profiles; for a CSV profile (and its .meta.yaml), "
             "apply the renamed and removed ids of the migration file to the CSV by hand and "
             "set the version in the sidecar, or convert it to YAML first"))])
-    text = _yaml.read_text(target, error=ProfileError, max_bytes=max_bytes)
-    parse = _yaml.parse_json if target.suffix.lower() == ".json" else _yaml.parse_text
+    text = _reading.read_text(target, error=ProfileError, max_bytes=max_bytes)
+    parse = _reading.parse_json if target.suffix.lower() == ".json" else _reading.parse_text
     doc = parse(text, str(path), error=ProfileError, max_values=PROFILE_MAX_VALUES,
                 what="profile")
     return _profile_shape(doc)[0], text

@@ -23,11 +23,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError
 
-from . import _yaml
+from . import _reading
 from ._frozen import Frozen, FrozenDict, Id, ReadOnly
 from ._i18n import Lang
+from ._reading import Document
 from ._validation import problems_from_validation, suggest
-from ._yaml import Document
 from .errors import DisasterProtocolError, Problem, ProfileError
 from .loader import (
     _profile_shape,
@@ -145,8 +145,8 @@ def load_migration(path: str | os.PathLike[str], protocol: Protocol | None = Non
         Every problem, located at file:line:column.
     """
     source = str(path)
-    text = _yaml.read_text(Path(path), error=MigrationError)
-    doc = _yaml.parse_text(text, source, error=MigrationError, what="migration")
+    text = _reading.read_text(Path(path), error=MigrationError)
+    doc = _reading.parse_text(text, source, error=MigrationError, what="migration")
     try:
         migration = Migration.model_validate(doc.data)
     except ValidationError as exc:
@@ -462,5 +462,5 @@ def migrate(path: str | os.PathLike[str], *, to: str, protocol: Protocol | None 
 def migrate_text(text: str, *, to: str, protocol: Protocol | None = None,
                  source: str = "<string>", folder: Path | None = None) -> MigrationResult:
     """:func:`migrate` for a profile given as YAML text."""
-    doc, _ = _profile_shape(_yaml.parse_text(text, source, error=ProfileError, what="profile"))
+    doc, _ = _profile_shape(_reading.parse_text(text, source, error=ProfileError, what="profile"))
     return _rewrite(doc, to, protocol, folder, text)

@@ -8,7 +8,7 @@ from datetime import date
 from enum import IntEnum
 from typing import TextIO
 
-from .._io import write_atomic
+from .._output import write_atomic
 from .._validation import suggest
 from ..loader import load_protocol
 from ..model import Protocol

@@ -8,7 +8,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .._breakdown import GROUP_KEYS
-from .._yaml import DEFAULT_MAX_BYTES
+from .._reading import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..compare import compare
 from ..cooperation import match

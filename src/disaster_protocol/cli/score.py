@@ -9,8 +9,8 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from .._io import write_atomic
-from .._yaml import DEFAULT_MAX_BYTES
+from .._output import write_atomic
+from .._reading import DEFAULT_MAX_BYTES
 from ..assess import assess
 from ..assessment import Assessment
 from ..crosswalk import by_framework, crosswalk_names, load_crosswalk

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from disaster_protocol import _plain, _yaml
+from disaster_protocol import _plain, _reading
 from disaster_protocol.errors import ProtocolError
 
 
-def parse(text: str, **kw: Any) -> _yaml.Document:
-    return _yaml.parse_text(text, "t.yaml", error=ProtocolError, **kw)
+def parse(text: str, **kw: Any) -> _reading.Document:
+    return _reading.parse_text(text, "t.yaml", error=ProtocolError, **kw)
 
 
 def test_positions_are_recorded_beside_the_data_not_in_it() -> None:
@@ -95,7 +95,7 @@ def test_oversize_file_is_refused_before_parsing(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("a: " + "x" * 200 + "\n")
     with pytest.raises(ProtocolError) as info:
-        _yaml.read_text(big, error=ProtocolError, max_bytes=100)
+        _reading.read_text(big, error=ProtocolError, max_bytes=100)
     assert str(info.value) == (f"{big}: file is larger than the 100 byte limit; split it or "
                                "raise the limit explicitly [file-too-large]")
 
@@ -103,14 +103,14 @@ def test_oversize_file_is_refused_before_parsing(tmp_path: Path) -> None:
 def test_directory_and_missing_file_are_unreadable(tmp_path: Path) -> None:
     for target in (tmp_path, tmp_path / "nope.yaml"):
         with pytest.raises(ProtocolError) as info:
-            _yaml.read_text(target, error=ProtocolError)
+            _reading.read_text(target, error=ProtocolError)
         assert info.value.codes == ("unreadable-file",)
 
 
 def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes("\ufeffa: ñ\n".encode())
-    assert parse(_yaml.read_text(path, error=ProtocolError)).data == {"a": "ñ"}
+    assert parse(_reading.read_text(path, error=ProtocolError)).data == {"a": "ñ"}
 
 
 scalars = st.one_of(st.integers(), st.booleans(), st.none(),
@@ -138,7 +138,7 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
 
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
     plain = _plain._read_plain(text, 1_000_000)
-    careful, (positions, _, _) = _yaml._read_carefully(text, "t", ProtocolError, 1000)
+    careful, (positions, _, _) = _reading._read_carefully(text, "t", ProtocolError, 1000)
     assert plain == careful == {"root": tree}
     assert () in positions
 
@@ -169,14 +169,14 @@ def test_positions_are_found_only_when_a_problem_needs_them(
     import disaster_protocol as dp
 
     calls: list[str] = []
-    real = _yaml._read_carefully
+    real = _reading._read_carefully
 
     def counting(text: str, source: str, error: type[ProtocolError],
-                 budget: int) -> tuple[object, _yaml.Located]:
+                 budget: int) -> tuple[object, _reading.Located]:
         calls.append("located")
         return real(text, source, error, budget)
 
-    monkeypatch.setattr(_yaml, "_read_carefully", counting)
+    monkeypatch.setattr(_reading, "_read_carefully", counting)
     head = "schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
     dp.loads_profile(head + "assessed_on: 2026-01-01\nactions: {GOV-01: 3}\n")
     assert calls == []
@@ -245,7 +245,7 @@ def test_a_character_yaml_refuses_is_located_by_line_and_column() -> None:
 
 def test_json_that_yaml_reads_only_without_its_surrogate_escapes_keeps_its_positions() -> None:
     text = '{"a": "\\ud83d\\ude00",\n "b": {"c": "\x85"}}'
-    doc = _yaml.parse_json(text, "t.json", error=ProtocolError)
+    doc = _reading.parse_json(text, "t.json", error=ProtocolError)
     assert doc.data == {"a": "\U0001f600", "b": {"c": "\x85"}}
     assert doc.where(("b", "c")) == (2, 13)
 

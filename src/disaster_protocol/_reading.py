@@ -44,7 +44,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_VALUES",
     "Document",
-    "Path",
+    "KeyPath",
     "display_path",
     "parse_json",
     "parse_text",
@@ -62,12 +62,12 @@ of small documents (profiles) pass a smaller budget."""
 DEFAULT_MAX_ALIAS_NODES = 10_000
 """Most nodes that alias expansion may add to a document."""
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 """A location inside a document: mapping keys and sequence indexes from the root."""
 
 
 
-Located = tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]], dict[Path, str]]
+Located = tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]], dict[KeyPath, str]]
 """Positions of values, positions of keys, and the source text of unquoted non-text scalars."""
 
 
@@ -85,11 +85,11 @@ class Document:
     source : str
         The name used in messages (usually the file path as given).
     positions : dict
-        Path -> (line, column) of each value, 1-based.
+        KeyPath -> (line, column) of each value, 1-based.
     key_positions : dict
-        Path -> (line, column) of the key that introduces the value at that path.
+        KeyPath -> (line, column) of the key that introduces the value at that path.
     plain_scalars : dict
-        Path -> the original text of each unquoted scalar that YAML read as something other
+        KeyPath -> the original text of each unquoted scalar that YAML read as something other
         than text (``no`` -> False, ``1.0`` -> 1.0), for "quote it" hints.
     """
 
@@ -109,18 +109,18 @@ class Document:
         return located() if callable(located) else located
 
     @property
-    def positions(self) -> dict[Path, tuple[int, int]]:
+    def positions(self) -> dict[KeyPath, tuple[int, int]]:
         return self._positions[0]
 
     @property
-    def key_positions(self) -> dict[Path, tuple[int, int]]:
+    def key_positions(self) -> dict[KeyPath, tuple[int, int]]:
         return self._positions[1]
 
     @property
-    def plain_scalars(self) -> dict[Path, str]:
+    def plain_scalars(self) -> dict[KeyPath, str]:
         return self._positions[2]
 
-    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+    def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Return the position of ``path``, or of its nearest ancestor that has one.
 
         With ``key=True`` the position of the mapping key is preferred over its value's.
@@ -134,7 +134,7 @@ class Document:
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: Path, message: str, code: ProblemCode, *, shown: str | None = None,
+    def problem(self, path: KeyPath, message: str, code: ProblemCode, *, shown: str | None = None,
                 key: bool = False) -> Problem:
         """Build a :class:`Problem` located at ``path`` in this document."""
         line, column = self.where(path, key=key)
@@ -403,10 +403,10 @@ class _Builder:
         self.source = source
         self.error = error
         self.alias_budget = max_alias_nodes
-        self.positions: dict[Path, tuple[int, int]] = {}
-        self.key_positions: dict[Path, tuple[int, int]] = {}
-        self.plain_scalars: dict[Path, str] = {}
-        self.duplicates: list[tuple[Path, int, int, str]] = []
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.key_positions: dict[KeyPath, tuple[int, int]] = {}
+        self.plain_scalars: dict[KeyPath, str] = {}
+        self.duplicates: list[tuple[KeyPath, int, int, str]] = []
         self._built: set[int] = set()
         self._sizes: dict[int, int] = {}
         self._constructor = yaml.constructor.SafeConstructor()
@@ -439,7 +439,7 @@ class _Builder:
         self._sizes[key] = total
         return total
 
-    def build(self, node: yaml.Node, path: Path, depth: int, charged: bool = False) -> object:
+    def build(self, node: yaml.Node, path: KeyPath, depth: int, charged: bool = False) -> object:
         if depth > MAX_DEPTH:
             raise self._fatal(node, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
         key = id(node)
@@ -470,7 +470,7 @@ class _Builder:
                               "aliases", "alias-limit")
         return True
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+    def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> object:
         if node.tag == _STR_TAG:
             return node.value
         construct = _SCALAR_TAGS.get(node.tag)
@@ -487,7 +487,7 @@ class _Builder:
             self.plain_scalars[path] = node.value
         return value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int,
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int,
                  charged: bool) -> dict[str, object]:
         result: dict[str, object] = {}
         first_line: dict[str, int] = {}
@@ -511,7 +511,7 @@ class _Builder:
         return result
 
 
-def display_path(data: object, path: Path) -> str:
+def display_path(data: object, path: KeyPath) -> str:
     """Render ``path`` for people, naming list items by their ``id`` where they have one.
 
     Examples

@@ -1,4 +1,4 @@
-"""CSV profiles read into plain data with a side table of positions, like :mod:`._yaml`.
+"""CSV profiles read into plain data with a side table of positions, like :mod:`._reading`.
 
 A CSV profile holds one row per action under a header naming its columns (the canonical one is
 :data:`~.profile.CSV_COLUMNS`); the positions recorded are (line, field number), so problems
@@ -12,8 +12,8 @@ import csv
 import io
 import unicodedata
 
+from ._reading import Document, KeyPath
 from ._validation import suggest
-from ._yaml import Document, Path
 from .errors import MAX_LISTED, Problem, ProfileError
 from .profile import CSV_COLUMNS
 
@@ -66,7 +66,7 @@ def _rows(reader: _csv.Reader, source: str,
     problems: list[Problem] = []
     rows: dict[str, object] = {}
     unlisted, unlisted_from = 0, 0  # rows past MAX_LISTED problems: counted, not read
-    positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
+    positions: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
     first_line: dict[str, int] = {}
     for row in reader:
         line = reader.line_num

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from disaster_protocol._io import STALE_AFTER_S, write_atomic
+from disaster_protocol._output import STALE_AFTER_S, write_atomic
 
 
 def _dead_pid() -> int:
