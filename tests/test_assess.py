@@ -43,10 +43,11 @@ profiles = st.builds(
 
 
 def raised(profile: Profile, action: str) -> Profile:
-    """The same profile with one action one level higher (assessed 0 if it was absent)."""
+    """The same profile with one assessed action one level higher. Assessing an action nobody
+    assessed is not raising it (DECISIONS: it may turn "evidence needed" into a gap)."""
     actions = dict(profile.actions)
-    current = actions.get(action, ActionStatus(level=0))
-    if current.level in ("n/a", "unknown", 4):
+    current = actions.get(action)
+    if current is None or current.level in ("n/a", "unknown", 4):
         return profile
     level = current.level
     assert isinstance(level, int)
@@ -88,19 +89,32 @@ def test_equal_inputs_give_byte_identical_output(profile: Profile, strict: bool)
     assert one.to_csv() == two.to_csv()
 
 
+def shown(status: ActionStatus | None) -> bool:
+    """Claimed 3-4 with evidence and exercised within 24 months of AS_OF (written out again
+    here, from docs/scoring.md, not taken from the code under test)."""
+    return (status is not None and status.level in (3, 4) and bool(status.evidence)
+            and status.last_exercised is not None
+            and status.last_exercised >= date(AS_OF.year - 2, AS_OF.month, AS_OF.day))
+
+
 @settings(max_examples=40, deadline=None)
 @given(profiles)
-def test_effective_level_never_exceeds_claim_or_prerequisite_plus_one(profile: Profile) -> None:
+def test_effective_level_never_exceeds_claim_or_assessed_prerequisite_plus_one(
+        profile: Profile) -> None:
     result = dp.assess(BUNDLED, profile)
     effective = {r.action: r.effective for r in result.actions}
+    status = {r.action: r.status for r in result.actions}
     for r in result.actions:
         if r.effective is None:
             assert r.status == "n/a"
             continue
         assert r.effective <= (r.claimed or 0)
+        if shown(profile.actions.get(r.action)):
+            assert r.effective >= 3  # a capability shown is never taken below 3
         for req in BUNDLED.action(r.action).requires:
-            if effective[req] is not None:
-                assert r.effective <= effective[req] + 1  # type: ignore[operator]
+            if effective[req] is not None and status[req] == "assessed":
+                assert (r.effective <= effective[req] + 1  # type: ignore[operator]
+                        or (r.effective == 3 and shown(profile.actions.get(r.action))))
 
 
 @settings(max_examples=40, deadline=None)
@@ -108,13 +122,17 @@ def test_effective_level_never_exceeds_claim_or_prerequisite_plus_one(profile: P
 def test_plan_steps_have_prerequisites_in_place_and_are_ranked(profile: Profile) -> None:
     result = dp.assess(BUNDLED, profile)
     effective = {r.action: r.effective for r in result.actions}
+    status = {r.action: r.status for r in result.actions}
     critical_seen_last = True
     for step in result.plan:
         level = effective[step.action]
         assert level is not None
         assert level < 3
+        assert status[step.action] == "assessed"  # an unassessed action is assessed first
         for req in BUNDLED.action(step.action).requires:
-            assert effective[req] is None or effective[req] >= 3  # type: ignore[operator]
+            # n/a and unassessed prerequisites hold nothing back
+            assert (effective[req] is None or status[req] != "assessed"
+                    or effective[req] >= 3)  # type: ignore[operator]
         assert step.uplift >= 0
         assert critical_seen_last or not step.critical  # critical steps come first
         critical_seen_last = step.critical
@@ -171,8 +189,12 @@ def test_freshness_window_subtracts_calendar_months(day: date, months: int,
 def test_json_has_the_documented_keys(bundled: dp.Protocol) -> None:
     result = dp.assess(bundled, dp.load_profile(EXAMPLES / "instituto_avanzado.yaml", bundled))
     data: dict[str, Any] = result.to_dict()
-    assert {"protocol", "institution", "as_of", "score", "grade", "by_phase", "by_priority",
-            "by_role", "by_hazard", "blocking", "findings", "plan", "method"} <= set(data)
+    assert {"protocol", "institution", "as_of", "score", "grade", "provisional", "coverage",
+            "score_range", "reliability", "by_phase", "by_priority", "by_role", "by_hazard",
+            "groups", "blocking", "evidence_needed", "findings", "plan", "method"} <= set(data)
+    assert set(data["groups"]) == {"by_phase", "by_priority", "by_role", "by_hazard"}
+    assert set(data["groups"]["by_phase"]["GOV"]) == {"score", "coverage", "score_range"}
+    assert set(data["reliability"]) == {"coverage", "evidenced", "fresh", "level"}
     assert data["protocol"] == {"id": "sendai_ciss", "version": bundled.version}
     finding = data["findings"][0]
     assert set(finding) == {"kind", "action", "role", "params", "message"}
@@ -295,8 +317,8 @@ def test_the_graph_sweep_counts_unlocks_like_the_stored_bitsets(profile: Profile
     assert swept.plan == stored.plan
     for step in stored.plan:
         downstream = BUNDLED.index.downstream(step.action)
-        below = {r.action for r in stored.actions
-                 if r.effective is not None and r.effective < 3}
+        below = {r.action for r in stored.actions  # known gaps: assessed, below 3
+                 if r.status == "assessed" and r.effective is not None and r.effective < 3}
         assert step.unlocks == len(downstream & below)
 
 
@@ -368,6 +390,61 @@ def test_unknown_reads_in_both_languages_apart_from_left_out(cases_protocol: dp.
     result = dp.assess(cases_protocol, profile)
     first = next(f for f in result.findings if f.kind == "unassessed-action")
     assert first.action == "A1"
-    assert first.text("en") == "A1 is marked unknown (not assessed) and counts as level 0; " \
-                               "assess it."
+    assert first.text("en") == "A1 is marked unknown (not assessed): it adds nothing to the " \
+                               "score and caps no other action; assess it."
     assert [r.status for r in result.actions][:2] == ["unknown", "unassessed"]
+
+
+def _unknown_instead_of_left_out(profile: Profile) -> Profile:
+    actions = {i: profile.actions.get(i, ActionStatus(level="unknown")) for i in IDS}
+    return Profile.model_validate({**profile.model_dump(), "actions": actions})
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles, st.booleans())
+def test_left_out_and_unknown_decide_the_same(profile: Profile, strict: bool) -> None:
+    one = dp.assess(BUNDLED, profile, strict=strict)
+    two = dp.assess(BUNDLED, _unknown_instead_of_left_out(profile), strict=strict)
+    for key in ("score", "grade", "provisional", "coverage", "score_range", "reliability",
+                "groups", "blocking", "evidence_needed", "plan"):
+        assert getattr(one, key) == getattr(two, key), key
+    assert [r.effective for r in one.actions] == [r.effective for r in two.actions]
+    assert [(f.kind, f.action) for f in one.findings] == [(f.kind, f.action)
+                                                          for f in two.findings]
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles)
+def test_an_unassessed_action_caps_nothing_blocks_nothing_and_is_never_level_0(
+        profile: Profile) -> None:
+    result = dp.assess(BUNDLED, profile)
+    unassessed = {r.action for r in result.actions if r.status in ("unassessed", "unknown")}
+    assert not unassessed & set(result.blocking)
+    assert set(result.evidence_needed) == {a for a in unassessed if BUNDLED.action(a).critical}
+    assert not unassessed & {s.action for s in result.plan}
+    assert result.provisional == (result.coverage < 0.8 or bool(result.evidence_needed))
+    for f in result.findings:
+        if f.action in unassessed:
+            assert f.kind in ("evidence-needed", "unassessed-action")
+            assert "level 0" not in f.text("en")
+            assert "nivel 0" not in f.text("es")
+        if f.kind == "dependency-inconsistency":
+            assert f.params["prerequisite"] not in unassessed
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles)
+def test_every_group_says_how_much_of_it_is_known(profile: Profile) -> None:
+    result = dp.assess(BUNDLED, profile)
+    for family in ("by_phase", "by_priority", "by_role", "by_hazard"):
+        for key, group in result.groups[family].items():
+            assert getattr(result, family)[key] == group.score
+            if group.score is None:
+                assert group.score_range is None
+                assert group.coverage in (None, 0.0)
+            else:
+                assert group.coverage is not None
+                assert 0.0 < group.coverage <= 1.0
+                assert group.score_range is not None
+                low, high = group.score_range
+                assert low == group.score <= high <= 100.0

@@ -3,11 +3,13 @@
 The cases run against ``tests/cases/protocol.yaml``, a four-action protocol small enough that
 every expected number can be worked out by hand (each expected.yaml says how). ``expected.yaml``
 lists only what the case is about; ``options`` (``strict``, ``as_of``) are passed to ``assess``.
-Findings are compared as ``[kind, action or role]`` pairs, in order.
+Findings are compared as ``[kind, action or role]`` pairs, in order; a dotted key
+(``groups.by_phase``) reaches inside the JSON of the assessment.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,4 +53,24 @@ def test_scenario(scenario: str, case_protocol: dp.Protocol) -> None:
         elif key == "as_of":
             assert result.as_of == want
         else:
-            assert got[key] == want, key
+            value: Any = got
+            for part in key.split("."):
+                value = value[part]
+            assert value == want, key
+
+
+def test_the_worked_examples_of_the_scoring_method_are_these_cases(
+        case_protocol: dp.Protocol) -> None:
+    """docs/scoring.md works three cases by hand; their scores and plan uplifts, in bold
+    there, are the ones the method computes for the same files."""
+    scoring = (CASES.parent.parent / "docs" / "scoring.md").read_text(encoding="utf-8")
+    named = sorted(set(re.findall(r"tests/cases/([a-z_]+)/", scoring)))
+    assert {"prerequisite_caps_claims", "shown_capability_stays_implemented",
+            "unassessed_prerequisite_caps_nothing"} <= set(named)
+    bold = set(re.findall(r"\*\*([0-9.]+)\*\*", scoring))
+    for scenario in named:
+        result = dp.assess(case_protocol, dp.load_profile(CASES / scenario / "profile.yaml",
+                                                          case_protocol))
+        assert f"{result.score:.1f}" in bold, scenario
+        if result.plan and scenario != "unassessed_prerequisite_caps_nothing":
+            assert f"{result.plan[0].uplift:g}" in bold, scenario

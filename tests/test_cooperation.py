@@ -102,7 +102,8 @@ def three(small: dp.Protocol, p_capacity: int | None = None) -> dp.Portfolio:
                          subregion="andean", cooperation=coop),
                   member(small, "q", {"A1": 4, "A2": 1, "A3": 0, "A4": 4}, language="es",
                          subregion="caribbean"),
-                  member(small, "r", {"A1": 1}, language="en", subregion="andean"))
+                  member(small, "r", {"A1": 1, "A2": 0, "A3": 0, "A4": 0}, language="en",
+                         subregion="andean"))
 
 
 def test_three_members_are_matched_as_worked_out_by_hand(small: dp.Protocol) -> None:

@@ -13,7 +13,7 @@ Examples
 >>> text("score", "en")
 'Score'
 >>> text("finding.unassessed-action", "es", action="GOV-01")
-'GOV-01 no fue evaluada y cuenta como nivel 0; agréguela al perfil.'
+'GOV-01 no fue evaluada: no suma al puntaje ni limita otras acciones; evalúela.'
 >>> check_lang("fr")
 Traceback (most recent call last):
 ...
@@ -63,6 +63,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "score": ("Puntaje", "Score"),
     "grade": ("Calificación", "Grade"),
     "blocking": ("Brechas que bloquean", "Blocking gaps"),
+    "blocking.documented": ("Brechas documentadas que bloquean", "Documented blocking gaps"),
+    "evidence_needed": ("Falta evidencia (acciones críticas sin evaluar)",
+                        "Evidence needed (critical actions not assessed)"),
+    "provisional": ("provisional", "provisional"),
+    "provisional.why": (
+        "Calificación provisional: se evaluó el {coverage} del peso aplicable (umbral {min}) y "
+        "{needed} acciones críticas siguen sin evaluar.",
+        "Provisional grade: {coverage} of the applicable weight was assessed (threshold {min}) "
+        "and {needed} critical actions are still not assessed."),
+    "not_assessed": ("sin evaluar", "not assessed"),
+    "reliability": ("fiabilidad", "reliability"),
+    "reliability.high": ("alta", "high"),
+    "reliability.medium": ("media", "medium"),
+    "reliability.low": ("baja", "low"),
+    "reliability.detail": (
+        "Fiabilidad {level}: cobertura {coverage}; declaraciones 3-4 con evidencia: "
+        "{evidenced}; niveles 4 ejercitados a tiempo: {fresh}.",
+        "Reliability {level}: coverage {coverage}; 3-4 claims with evidence: {evidenced}; "
+        "level-4 claims exercised in time: {fresh}."),
+    "rank_interval": ("puesto posible", "possible rank"),
+    "rank.flag": ("no se puede ordenar con esta evidencia",
+                  "the evidence cannot support a rank"),
+    "rank.note": (
+        "El puesto posible va del mejor al peor lugar que permiten los rangos de puntaje "
+        "(cada acción sin evaluar entre 0 y 3). Una institución marcada tiene calificación "
+        "provisional o podría moverse más de un cuarto de la lista: su lugar no se sostiene.",
+        "The possible rank runs from the best to the worst place the score ranges allow (each "
+        "unassessed action between 0 and 3). A flagged institution has a provisional grade or "
+        "could move more than a quarter of the list: its place cannot be defended."),
     "none": ("ninguna", "none"),
     "provenance": ("Procedencia", "Provenance"),
     "crosswalk.framework": ("Marco", "Framework"),
@@ -124,8 +153,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no": ("no", "no"),
     "weight": ("peso", "weight"),
     "freshness": ("vigencia de simulacros (meses)", "exercise freshness (months)"),
-    "empty_plan": ("No hay acciones pendientes con requisitos cumplidos.",
-                   "No pending action has its prerequisites in place."),
+    "empty_plan": ("Ninguna acción evaluada por debajo del nivel 3 tiene sus requisitos "
+                   "cumplidos.",
+                   "No assessed action below level 3 has its prerequisites in place."),
     "n/a": ("n/a", "n/a"),
     "unassessed": ("sin evaluar", "unassessed"),
     "unknown": ("desconocido", "unknown"),
@@ -175,15 +205,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "method.explained": (
         "Cada acción vale su nivel efectivo / 4, ponderado por su peso; el nivel efectivo baja "
         "cuando la declaración no se sostiene (sin evidencia en modo estricto: {strict}; un "
-        "simulacro de más de {months} meses para el nivel 4; un prerrequisito muy atrasado). "
-        "Calificación A desde {a:g}, B desde {b:g}, C por debajo; una acción crítica por "
-        "debajo de implementada impide la A. Detalle: docs/scoring.md.",
+        "simulacro de más de {months} meses para el nivel 4; un prerrequisito evaluado más de "
+        "un nivel por debajo, salvo que la capacidad se haya demostrado con evidencia en un "
+        "ejercicio reciente: entonces no baja de 3). Una acción sin evaluar suma 0 una sola "
+        "vez: no limita a otras ni es una brecha; si es crítica, la calificación es "
+        "provisional, como con menos del {min} del peso evaluado. Calificación A desde {a:g}, "
+        "B desde {b:g}, C por debajo; una brecha crítica documentada impide la A. Detalle: "
+        "docs/scoring.md.",
         "Each action counts its effective level / 4, weighted by its weight; the effective "
         "level is lowered where a claim does not hold (no evidence in strict mode: {strict}; "
-        "an exercise older than {months} months for level 4; a prerequisite far behind). "
-        "Grade A from {a:g}, B from {b:g}, C below; a critical action below implemented rules "
-        "out an A. Details: docs/scoring.md."),
+        "an exercise older than {months} months for level 4; an assessed prerequisite more "
+        "than one level behind, except that a capability shown with evidence in a recent "
+        "exercise stays at 3 or more). An action nobody assessed counts 0 once: it caps "
+        "nothing and is no gap; if it is critical the grade is provisional, as it is with less "
+        "than {min} of the weight assessed. Grade A from {a:g}, B from {b:g}, C below; a "
+        "documented critical gap rules out an A. Details: docs/scoring.md."),
     "kind.blocking-gap": ("brecha que bloquea", "blocking gap"),
+    "kind.evidence-needed": ("falta evidencia", "evidence needed"),
     "kind.unsupported-claim": ("declaración sin sustento", "unsupported claim"),
     "kind.stale-exercise": ("simulacro vencido", "stale exercise"),
     "kind.dependency-inconsistency": ("dependencia incoherente", "dependency inconsistency"),
@@ -283,6 +321,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(implementada) es condición para la calificación A. Responsable: {lead}.",
         "{action} '{title}' is critical and at level {level}; bringing it to level 3 "
         "(implemented) is required for grade A. Lead: {lead}."),
+    "finding.evidence-needed": (
+        "{action} «{title}» es crítica y no fue evaluada: no se sabe si está en marcha. Reúna "
+        "la evidencia y evalúela; hasta entonces no suma al puntaje y la calificación es "
+        "provisional. Responsable: {lead}.",
+        "{action} '{title}' is critical and was not assessed: nobody knows whether it is in "
+        "place. Gather the evidence and assess it; until then it adds nothing to the score and "
+        "the grade is provisional. Lead: {lead}."),
     "finding.unsupported-claim": (
         "{action} declara nivel {claimed} sin evidencia y cuenta como 2; adjunte, por ejemplo: "
         "{evidence}.",
@@ -308,6 +353,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{prerequisite_level}; cuenta como {level} hasta que {prerequisite} avance.",
         "{action} claims level {claimed}, but its prerequisite {prerequisite} is at level "
         "{prerequisite_level}; it counts as {level} until {prerequisite} improves."),
+    "finding.dependency-inconsistency.shown": (
+        "{action} declara nivel {claimed} y se ejercitó con evidencia el {last_exercised}, pero "
+        "su requisito {prerequisite} está en nivel {prerequisite_level}; la capacidad "
+        "demostrada cuenta como {level}: lo que hay que fortalecer es {prerequisite}.",
+        "{action} claims level {claimed} and was exercised with evidence on "
+        "{last_exercised}, but its prerequisite {prerequisite} is at level "
+        "{prerequisite_level}; the capability shown counts as {level}: what needs "
+        "strengthening is {prerequisite}."),
     "finding.waiver-expired": (
         "La dispensa de {action} venció el {expires} y ya no cuenta; renuévela o cierre la "
         "brecha.",
@@ -326,11 +379,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The unit '{unit}' fills {count} roles ({roles}), more than {max}; in an emergency it "
         "cannot cover them all. Spread the roles or name alternates."),
     "finding.unassessed-action.unknown": (
-        "{action} está marcada como desconocida (no evaluada) y cuenta como nivel 0; evalúela.",
-        "{action} is marked unknown (not assessed) and counts as level 0; assess it."),
+        "{action} está marcada como desconocida (no evaluada): no suma al puntaje ni limita "
+        "otras acciones; evalúela.",
+        "{action} is marked unknown (not assessed): it adds nothing to the score and caps no "
+        "other action; assess it."),
     "finding.unassessed-action": (
-        "{action} no fue evaluada y cuenta como nivel 0; agréguela al perfil.",
-        "{action} was not assessed and counts as level 0; add it to the profile."),
+        "{action} no fue evaluada: no suma al puntaje ni limita otras acciones; evalúela.",
+        "{action} was not assessed: it adds nothing to the score and caps no other action; "
+        "assess it."),
 }
 """Message id -> (Spanish, English). Templates use ``str.format`` fields named by parameter."""
 

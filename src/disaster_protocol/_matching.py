@@ -2,7 +2,8 @@
 
 1. Each member takes part with its latest assessment. Its **offers** are the actions at
    effective level 4 (or 3 with evidence, with ``min_offer_level=3``) and the ones it states
-   at level 3 or more; its **demands** are the actions below 3 (n/a and unknown aside), stated
+   at level 3 or more; its **demands** are the actions assessed below 3 (an action nobody
+   assessed, left out or ``unknown``, only where the member states it), stated
    ones first, then blocking gaps, then by uplift.
 2. **Workshops**: an action demanded by ``min_group`` members or more goes, most demanded
    first, to the provider with capacity left whose summed cost to the participants is least
@@ -146,7 +147,7 @@ def _demands(a: Assessment) -> list[Demand]:
     demands = []
     for position, r in enumerate(a.actions):
         level = r.effective or 0
-        if r.status == "n/a" or level >= 3 or (r.status == "unknown" and r.action not in stated):
+        if r.status == "n/a" or level >= 3 or (r.status != "assessed" and r.action not in stated):
             continue
         uplift = uplifts.get(r.action, round(100 * r.weight * (3 - level) / (4 * weight), 2))
         demands.append((r.action not in stated, r.action not in blocking, -uplift, position,

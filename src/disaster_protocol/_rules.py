@@ -1,17 +1,20 @@
-"""The rule table of the assessment: small pure functions that yield findings.
+"""The rules of the assessment: how a claim is judged, and the table of findings.
 
-Each rule reads the :class:`Context` (levels already computed by :mod:`.assess`, as lists by
-slot of the compiled protocol) and yields :class:`~disaster_protocol.assessment.Finding` values:
-a kind, the action and role it concerns, and the parameters its sentence is written from (the
-sentences live in :mod:`._i18n` and are rendered only when read). Adding a rule is adding a
-function and an entry in :data:`RULES`.
+The level rules (evidence, freshness, shown capability, foundations) are written here once, as
+small predicates that :mod:`.assess` applies to compute the effective levels and that the
+finding rules apply again to say why a level was lowered. Each finding rule reads the
+:class:`Context` (levels already computed by :mod:`.assess`, as lists by slot of the compiled
+protocol) and yields :class:`~disaster_protocol.assessment.Finding` values: a kind, the action
+and role it concerns, and the parameters its sentence is written from (the sentences live in
+:mod:`._i18n` and are rendered only when read). Adding a rule is adding a function and an entry
+in :data:`RULES`.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +24,8 @@ from .assessment import IMPLEMENTED, Finding, FindingKind, ParamValue
 from .model import Action, Protocol, Text
 from .profile import ActionStatus, Profile
 
-__all__ = ["RULES", "Context", "finding", "months_earlier"]
+__all__ = ["RULES", "Context", "blocking", "evidence_needed", "finding", "foundation_cap",
+           "lacks_evidence", "months_earlier", "shown", "stale"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,52 @@ class Context:
     strict: bool
     freshness_months: int
     max_roles_per_unit: int
-    statuses: Sequence[ActionStatus | None]  # None: unassessed
-    claimed: Sequence[int | None]  # None: n/a
+    cutoff: date  # an exercise before this day is stale
+    statuses: Sequence[ActionStatus | None]  # None: left out
+    claimed: Sequence[int | None]  # None: n/a; 0 where not assessed
+    assessed: Sequence[bool]  # False: left out or ``unknown``
+    shown: Sequence[bool]  # a capability shown (see :func:`shown`)
     supported: Sequence[int | None]  # after the evidence and freshness rules
-    effective: Sequence[int | None]  # after the prerequisite rule
+    effective: Sequence[int | None]  # after the foundations rule
     waived: frozenset[str]
+
+
+# ----------------------------------------------------------------------------- level rules
+
+def lacks_evidence(claimed: int, status: ActionStatus, strict: bool) -> bool:
+    """The evidence rule: in strict mode a claim of 3 or 4 with no evidence counts as 2."""
+    return strict and claimed >= IMPLEMENTED and not status.evidence
+
+
+def stale(claimed: int, status: ActionStatus, cutoff: date) -> bool:
+    """The freshness rule: a claim of 4 (tested) whose last exercise is missing or before
+    ``cutoff`` counts as 3."""
+    return claimed == 4 and (status.last_exercised is None or status.last_exercised < cutoff)
+
+
+def shown(claimed: int, status: ActionStatus, cutoff: date) -> bool:
+    """A capability shown: claimed at 3 or 4, with evidence, and exercised in a drill or a
+    real event on or after ``cutoff``. The foundations rule never takes it below 3."""
+    return (claimed >= IMPLEMENTED and bool(status.evidence)
+            and status.last_exercised is not None and status.last_exercised >= cutoff)
+
+
+def foundation_cap(level: int, prerequisites: Iterable[int | None], floor: bool) -> int:
+    """The foundations rule: at most one level above the lowest prerequisite given.
+
+    Only assessed prerequisites are given (n/a ones, ``None``, are passed over): a
+    prerequisite nobody assessed caps nothing. With ``floor`` (a capability :func:`shown`),
+    the result is never below 3 (implemented).
+
+    Examples
+    --------
+    >>> foundation_cap(4, [1, 3], floor=False), foundation_cap(4, [0], floor=True)
+    (2, 3)
+    """
+    for cap in prerequisites:
+        if cap is not None and level > cap + 1:
+            level = cap + 1
+    return IMPLEMENTED if floor and level < IMPLEMENTED else level
 
 
 def months_earlier(day: date, months: int) -> date:
@@ -76,14 +121,38 @@ def _shared(ctx: Context, s: int, kind: FindingKind, *varying: Hashable,
                               lambda: _about(ctx.protocol.actions[s], kind, **params))
 
 
-def _rule_blocking(ctx: Context) -> Iterator[Finding]:
-    actions, effective, waived = ctx.protocol.actions, ctx.effective, ctx.waived
+def blocking(ctx: Context) -> Iterator[int]:
+    """The slots of the documented gaps: critical, assessed below 3, not waived."""
+    actions, effective, waived, assessed = ctx.protocol.actions, ctx.effective, ctx.waived, \
+        ctx.assessed
     for s in ctx.index.critical_slots:
         level = effective[s]
-        if level is not None and level < IMPLEMENTED and actions[s].id not in waived:
-            a = actions[s]
-            yield _shared(ctx, s, "blocking-gap", level, title=a.title, level=level,
-                          lead=a.lead)
+        if (level is not None and level < IMPLEMENTED and assessed[s]
+                and actions[s].id not in waived):
+            yield s
+
+
+def evidence_needed(ctx: Context) -> Iterator[int]:
+    """The slots of the critical actions nobody assessed (left out or ``unknown``), not
+    waived: they do not cap the grade, they make it provisional."""
+    actions, assessed, waived = ctx.protocol.actions, ctx.assessed, ctx.waived
+    for s in ctx.index.critical_slots:
+        if not assessed[s] and actions[s].id not in waived:
+            yield s
+
+
+def _rule_blocking(ctx: Context) -> Iterator[Finding]:
+    actions, effective = ctx.protocol.actions, ctx.effective
+    for s in blocking(ctx):
+        a, level = actions[s], effective[s] or 0
+        yield _shared(ctx, s, "blocking-gap", level, title=a.title, level=level, lead=a.lead)
+
+
+def _rule_evidence_needed(ctx: Context) -> Iterator[Finding]:
+    actions = ctx.protocol.actions
+    for s in evidence_needed(ctx):
+        a = actions[s]
+        yield _shared(ctx, s, "evidence-needed", title=a.title, lead=a.lead)
 
 
 def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
@@ -92,7 +161,7 @@ def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
     actions = ctx.protocol.actions
     for s, status in enumerate(ctx.statuses):
         claimed = ctx.claimed[s]
-        if status is None or claimed is None or claimed < IMPLEMENTED or status.evidence:
+        if status is None or claimed is None or not lacks_evidence(claimed, status, True):
             continue
         a = actions[s]
         if a.evidence:
@@ -104,10 +173,11 @@ def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
 
 
 def _rule_stale(ctx: Context) -> Iterator[Finding]:
-    cutoff = months_earlier(ctx.as_of, ctx.freshness_months)
+    cutoff = ctx.cutoff
     actions, claimed = ctx.protocol.actions, ctx.claimed
     for s, status in enumerate(ctx.statuses):
-        if status is None or claimed[s] != 4:
+        level = claimed[s]
+        if status is None or level is None or not stale(level, status, cutoff):
             continue
         when = status.last_exercised
         if when is None:
@@ -119,18 +189,24 @@ def _rule_stale(ctx: Context) -> Iterator[Finding]:
 
 def _rule_dependency(ctx: Context) -> Iterator[Finding]:
     effective, requires, ids = ctx.effective, ctx.index.requires, ctx.index.ids
-    phase_of = ctx.index.phase_of
+    phase_of, assessed = ctx.index.phase_of, ctx.assessed
     for s, supported in enumerate(ctx.supported):
         level = effective[s]
-        if supported is None or level is None or level >= supported:
+        if supported is None or level is None or not assessed[s]:
+            continue
+        below = [r for r in requires[s] if assessed[r]]
+        if foundation_cap(supported, (effective[r] for r in below), False) >= supported:
             continue
         # The prerequisite that holds it back: the lowest, then the first by phase and file.
-        low, lowest = -1, (5, 0, 0)
-        for r in requires[s]:
-            at = effective[r]
-            if at is not None and (at, phase_of[r], r) < lowest:
-                low, lowest = r, (at, phase_of[r], r)
-        low_level = lowest[0]
+        low_level, _, low = min((at, phase_of[r], r) for r in below
+                                if (at := effective[r]) is not None)
+        status = ctx.statuses[s]
+        if ctx.shown[s] and status is not None and status.last_exercised is not None:
+            yield _about(ctx.protocol.actions[s], "dependency-inconsistency",
+                         variant="shown", claimed=supported, prerequisite=ids[low],
+                         prerequisite_level=low_level, level=level,
+                         last_exercised=status.last_exercised.isoformat())
+            continue
         yield _shared(ctx, s, "dependency-inconsistency", supported, low, low_level, level,
                       claimed=supported, prerequisite=ids[low], prerequisite_level=low_level,
                       level=level)
@@ -172,7 +248,10 @@ def _rule_roles(ctx: Context) -> Iterator[Finding]:
 
 
 def _rule_unassessed(ctx: Context) -> Iterator[Finding]:
+    needed = set(evidence_needed(ctx))
     for s, status in enumerate(ctx.statuses):
+        if s in needed:
+            continue
         if status is None:
             yield _shared(ctx, s, "unassessed-action")
         elif status.level == "unknown":
@@ -183,6 +262,7 @@ Rule = Callable[[Context], Iterator[Finding]]
 
 RULES: tuple[tuple[str, Rule], ...] = (
     ("blocking-gap", _rule_blocking),
+    ("evidence-needed", _rule_evidence_needed),
     ("unsupported-claim", _rule_unsupported),
     ("stale-exercise", _rule_stale),
     ("dependency-inconsistency", _rule_dependency),

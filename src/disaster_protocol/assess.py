@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import compress
@@ -39,7 +40,17 @@ from typing import Literal
 
 from ._frozen import FrozenDict, trusted
 from ._index import ProtocolIndex
-from ._rules import RULES, Context, months_earlier
+from ._rules import (
+    RULES,
+    Context,
+    foundation_cap,
+    lacks_evidence,
+    months_earlier,
+    shown,
+    stale,
+)
+from ._rules import blocking as _blocking
+from ._rules import evidence_needed as _evidence_needed
 from .assessment import (
     FINDING_KINDS,
     FRESHNESS_MONTHS,
@@ -47,12 +58,15 @@ from .assessment import (
     GRADE_B,
     IMPLEMENTED,
     MAX_ROLES_PER_UNIT,
+    MIN_COVERAGE,
     ActionResult,
     Assessment,
     Finding,
+    GroupScore,
     Method,
     PlanStep,
     ProtocolRef,
+    Reliability,
 )
 from .errors import Problem, ProfileError, require_type
 from .model import Action, Protocol
@@ -68,96 +82,126 @@ Levels = list[int | None]
 
 # ----------------------------------------------------------------------------- levels and scores
 
-def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date
-            ) -> tuple[Levels, Levels]:
-    """The claimed level of every slot (``None``: n/a), and what the evidence supports."""
-    claimed: Levels = []
-    supported: Levels = []
+@dataclass
+class _Levels:
+    """Every slot's claim as the rules read it (lists by slot)."""
+
+    claimed: Levels  # None: n/a; 0 where not assessed
+    supported: Levels  # after the evidence and freshness rules
+    assessed: list[bool]  # False: left out or ``unknown``
+    shown: list[bool]  # a capability shown: never taken below 3 by its foundations
+
+
+def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date) -> _Levels:
+    """The claimed level of every slot, and what the evidence supports (rules in ._rules)."""
+    out = _Levels([], [], [], [])
     for status in statuses:
-        if status is None:
-            claimed.append(0)
-            supported.append(0)
+        if status is None or status.level == "unknown" or status.level == "n/a":
+            level = None if status is not None and status.level == "n/a" else 0
+            out.claimed.append(level)
+            out.supported.append(level)
+            out.assessed.append(level is None)
+            out.shown.append(False)
             continue
-        if status.level == "n/a":
-            claimed.append(None)
-            supported.append(None)
-            continue
-        if status.level == "unknown":
-            claimed.append(0)
-            supported.append(0)
-            continue
-        level: int = status.level
-        claimed.append(level)
-        if strict and level >= IMPLEMENTED and not status.evidence:
+        claimed: int = status.level
+        out.claimed.append(claimed)
+        out.assessed.append(True)
+        out.shown.append(shown(claimed, status, cutoff))
+        level = claimed
+        if lacks_evidence(claimed, status, strict):
             level = IMPLEMENTED - 1
-        if level == 4 and (status.last_exercised is None or status.last_exercised < cutoff):
+        elif stale(claimed, status, cutoff):
             level = IMPLEMENTED
-        supported.append(level)
-    return claimed, supported
+        out.supported.append(level)
+    return out
 
 
-def _propagate(index: ProtocolIndex, supported: Levels) -> Levels:
-    """Apply the prerequisite rule in execution order."""
-    effective = list(supported)
-    requires = index.requires
+def _propagate(index: ProtocolIndex, levels: _Levels, supported: Levels | None = None,
+               assessed: Sequence[bool] | None = None) -> Levels:
+    """Apply the foundations rule in execution order (to ``supported`` and ``assessed`` in
+    place of the profile's, for the best case)."""
+    effective = list(levels.supported if supported is None else supported)
+    known = levels.assessed if assessed is None else assessed
+    floor, requires = levels.shown, index.requires
     for s in index.sequence:
         level = effective[s]
-        if level is not None:
-            for r in requires[s]:
-                cap = effective[r]
-                if cap is not None and level > cap + 1:
-                    level = cap + 1
-            effective[s] = level
+        if level is not None and known[s]:
+            effective[s] = foundation_cap(level, (effective[r] for r in requires[s] if known[r]),
+                                          floor[s])
     return effective
 
 
-def _scores(index: ProtocolIndex, effective: Levels
-            ) -> tuple[float, dict[str, dict[str, float | None]], int]:
-    """The weighted score 0-100 overall and per group, from exact integer sums; and the weight
-    scored (in ``index.units``)."""
-    units, cells = index.units, index.cells
-    total, weight = [0] * index.block_count, [0] * index.block_count
-    all_total = all_weight = 0
+def _sums(index: ProtocolIndex, effective: Levels, assessed: Sequence[bool]
+          ) -> tuple[list[int], list[int], list[int]]:
+    """Per block, and for the whole protocol in the last place: the sum of weight units times
+    level, the applicable weight units, and the weight units assessed."""
+    units, cells, whole = index.units, index.cells, index.block_count
+    total, weight, known = ([0] * (whole + 1) for _ in range(3))
     for s, level in enumerate(effective):
         if level is not None:
             u = units[s]
             v = u * level
-            all_total += v
-            all_weight += u
-            for b in cells[s]:
+            k = u if assessed[s] else 0
+            for b in (*cells[s], whole):
                 total[b] += v
                 weight[b] += u
+                known[b] += k
+    return total, weight, known
+
+
+def _groups(index: ProtocolIndex, now: tuple[list[int], list[int], list[int]],
+            best: list[int]) -> dict[str, dict[str, GroupScore]]:
+    """Every group's score, coverage and range: ``None`` where nothing was assessed."""
+    total, weight, known = now
     scale = index.scale
-    groups: dict[str, dict[str, float | None]] = {}
+    groups: dict[str, dict[str, GroupScore]] = {}
     for name, family in index.blocks.items():
-        scores: dict[str, float | None] = {}
+        scores: dict[str, GroupScore] = {}
         for key, blocks in family.items():
-            if len(blocks) == 1:
-                t, w = total[blocks[0]], weight[blocks[0]]
-            else:
-                t, w = sum(map(total.__getitem__, blocks)), sum(map(weight.__getitem__, blocks))
-            scores[key] = _score(t, w, scale)
+            t, w, k = (sum(map(v.__getitem__, blocks)) for v in (total, weight, known))
+            score = _score(t, w, scale) if k else None
+            high = _score(sum(map(best.__getitem__, blocks)), w, scale) if k else None
+            scores[key] = _group(score, round(k / w, 4) if w else None,
+                                 None if score is None or high is None else (score, high))
         groups[name] = scores
-    return _score(all_total, all_weight, scale) or 0.0, groups, all_weight
+    return groups
 
 
-def _coverage(index: ProtocolIndex, statuses: Sequence[ActionStatus | None],
-              supported: Levels, scored: int, score: float) -> tuple[float, float]:
-    """The share of the applicable weight that was assessed, and the best-case score: every
-    unassessed or ``unknown`` action at level 3, the prerequisite rule applied again."""
-    missing = [s for s, status in enumerate(statuses)
-               if status is None or status.level == "unknown"]
-    if not missing:
-        return 1.0, score
-    units = index.units
-    unassessed = sum(units[s] for s in missing)
-    best = list(supported)
-    for s in missing:
-        best[s] = IMPLEMENTED
-    effective = _propagate(index, best)
-    total = sum(u * level for u, level in zip(units, effective, strict=True) if level is not None)
-    coverage = round(1 - unassessed / scored, 4) if scored else 0.0
-    return coverage, _score(total, scored, index.scale) or 0.0
+@lru_cache(maxsize=4096)
+def _group(score: float | None, coverage: float | None,
+           score_range: tuple[float, float] | None) -> GroupScore:
+    return trusted(GroupScore, {"score": score, "coverage": coverage,
+                                "score_range": score_range})
+
+
+def _best(index: ProtocolIndex, levels: _Levels, assessed_all: bool) -> list[int]:
+    """The block sums of the best case: every unassessed action at level 3 (and then a
+    foundation like any other), the foundations rule applied again."""
+    if assessed_all:
+        return []
+    supported = [IMPLEMENTED if not known and level is not None else level
+                 for level, known in zip(levels.supported, levels.assessed, strict=True)]
+    everything = [True] * len(supported)
+    return _sums(index, _propagate(index, levels, supported, everything), everything)[0]
+
+
+def _reliability(statuses: Sequence[ActionStatus | None], levels: _Levels, cutoff: date,
+                 coverage: float, min_coverage: float) -> Reliability:
+    """Coverage, the share of 3-4 claims with evidence and of 4 claims exercised in time."""
+    high = [st for st, c in zip(statuses, levels.claimed, strict=True)
+            if st is not None and c is not None and c >= IMPLEMENTED]
+    tested = [st for st in high if st.level == 4]
+    evidenced = round(sum(1 for st in high if st.evidence) / len(high), 4) if high else None
+    fresh = (round(sum(1 for st in tested if not stale(4, st, cutoff)) / len(tested), 4)
+             if tested else None)
+    if coverage < min_coverage or (evidenced is not None and evidenced < 0.5):
+        level: Literal["high", "medium", "low"] = "low"
+    elif coverage >= 0.9 and all(x is None or x >= 0.8 for x in (evidenced, fresh)):
+        level = "high"
+    else:
+        level = "medium"
+    return trusted(Reliability, {"coverage": coverage, "evidenced": evidenced, "fresh": fresh,
+                                 "level": level})
 
 
 def _score(total: int, weight: int, scale: int) -> float | None:
@@ -180,6 +224,7 @@ def _uplift(ctx: Context, s: int, scored_weight: float) -> float:
     execution order, stopping where nothing changes.
     """
     index, effective, supported = ctx.index, ctx.effective, ctx.supported
+    assessed, floor = ctx.assessed, ctx.shown
     weights, requires, needed_by, step = index.weight, index.requires, index.needed_by, index.step
     new = {s: IMPLEMENTED}
     delta = weights[s] * (IMPLEMENTED - (effective[s] or 0))
@@ -190,12 +235,10 @@ def _uplift(ctx: Context, s: int, scored_weight: float) -> float:
     while pending:
         _, node = heapq.heappop(pending)
         level = supported[node]
-        if level is None:
+        if level is None or not assessed[node]:
             continue
-        for r in requires[node]:
-            cap = new.get(r, effective[r])
-            if cap is not None and level > cap + 1:
-                level = cap + 1
+        level = foundation_cap(level, (new.get(r, effective[r]) for r in requires[node]
+                                       if assessed[r]), floor[node])
         if level != effective[node]:
             new[node] = level
             delta += weights[node] * (level - (effective[node] or 0))
@@ -246,8 +289,10 @@ def _unlocks(index: ProtocolIndex, candidates: list[int], pending: list[bool]
 def _plan(ctx: Context, scored_weight: float) -> tuple[PlanStep, ...]:
     index, actions = ctx.index, ctx.protocol.actions
     requires = index.requires
-    # Below level 3 (n/a excluded); a candidate is pending and none of its prerequisites is.
-    pending = [level is not None and level < IMPLEMENTED for level in ctx.effective]
+    # Assessed below level 3 (n/a excluded); a candidate is pending and none of its
+    # prerequisites is. An action nobody assessed is neither: it is to be assessed first.
+    pending = [level is not None and level < IMPLEMENTED and known
+               for level, known in zip(ctx.effective, ctx.assessed, strict=True)]
     candidates = [s for s in compress(range(len(pending)), pending)
                   if not any(map(pending.__getitem__, requires[s]))]
     unlocks = _unlocks(index, candidates, pending)
@@ -270,7 +315,8 @@ def _plan(ctx: Context, scored_weight: float) -> tuple[PlanStep, ...]:
 
 def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
            strict: bool = False, freshness_months: int = FRESHNESS_MONTHS,
-           max_roles_per_unit: int = MAX_ROLES_PER_UNIT) -> Assessment:
+           max_roles_per_unit: int = MAX_ROLES_PER_UNIT,
+           min_coverage: float = MIN_COVERAGE) -> Assessment:
     """Score ``profile`` against ``protocol``.
 
     Parameters
@@ -287,6 +333,9 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
         How recent an exercise must be for level 4 (default 24).
     max_roles_per_unit : int
         More roles than this on one unit is an ``overloaded-unit`` finding (default 3).
+    min_coverage : float
+        Below this share of the applicable weight assessed (0 to 1, default 0.8) the grade is
+        marked provisional, as it is while a critical action was not assessed.
 
     Returns
     -------
@@ -300,7 +349,8 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     TypeError
         If an argument is not of the documented type (a date given as text, say).
     ValueError
-        If ``as_of`` is before 1900-01-01 or ``freshness_months`` is not 1 to 1200.
+        If ``as_of`` is before 1900-01-01, ``freshness_months`` is not 1 to 1200 or
+        ``min_coverage`` not 0 to 1.
 
     Examples
     --------
@@ -312,29 +362,41 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     >>> result.grade, result.plan[0].action
     ('C', 'GOV-02')
     """
-    when = _as_of(protocol, profile, as_of, strict, freshness_months, max_roles_per_unit)
+    when = _as_of(protocol, profile, as_of, strict, freshness_months, max_roles_per_unit,
+                  min_coverage)
     index = protocol.index
     statuses = [profile.actions.get(action_id) for action_id in index.ids]
-    claimed, supported = _levels(statuses, strict, months_earlier(when, freshness_months))
-    effective = _propagate(index, supported)
+    cutoff = months_earlier(when, freshness_months)
+    levels = _levels(statuses, strict, cutoff)
+    effective = _propagate(index, levels)
     waived = frozenset(w.action for w in profile.waivers if w.expires >= when)
     ctx = Context(protocol, index, profile, when, strict, freshness_months, max_roles_per_unit,
-                  statuses, claimed, supported, effective, waived)
+                  cutoff, statuses, levels.claimed, levels.assessed, levels.shown,
+                  levels.supported, effective, waived)
     findings = _findings(ctx)
-    score, scores, scored = _scores(index, effective)
-    coverage, best = _coverage(index, statuses, supported, scored, score)
-    blocking = tuple(f.action for f in findings if f.kind == "blocking-gap" and f.action)
-    groups = {name: FrozenDict(values) for name, values in scores.items()}
+    now = _sums(index, effective, levels.assessed)
+    complete = all(levels.assessed)
+    best = now[0] if complete else _best(index, levels, complete)
+    total, weight, known = (v[-1] for v in now)
+    score = _score(total, weight, index.scale) or 0.0
+    coverage = round(known / weight, 4) if weight else 0.0
+    groups = _groups(index, now, best)
+    blocking = tuple(index.ids[s] for s in _blocking(ctx))
+    needed = tuple(index.ids[s] for s in _evidence_needed(ctx))
     return trusted(Assessment, {
         "protocol": _protocol_ref(protocol.id, protocol.version),
         "institution": profile.institution, "as_of": when, "score": score,
-        "grade": _grade(score, bool(blocking)), "coverage": coverage,
-        "score_range": (score, best),
-        "by_phase": groups["by_phase"], "by_priority": groups["by_priority"],
-        "by_role": groups["by_role"], "by_hazard": groups["by_hazard"], "blocking": blocking,
-        "findings": findings, "plan": _plan(ctx, scored / index.scale),
+        "grade": _grade(score, bool(blocking)),
+        "provisional": coverage < min_coverage or bool(needed), "coverage": coverage,
+        "score_range": (score, _score(best[-1], weight, index.scale) or 0.0),
+        "reliability": _reliability(statuses, levels, cutoff, coverage, min_coverage),
+        **{name: FrozenDict({k: g.score for k, g in family.items()})
+           for name, family in groups.items()},
+        "groups": FrozenDict({name: FrozenDict(family) for name, family in groups.items()}),
+        "blocking": blocking, "evidence_needed": needed,
+        "findings": findings, "plan": _plan(ctx, weight / index.scale),
         "actions": _action_results(ctx), "labels": index.labels,
-        "method": _method(freshness_months, strict, max_roles_per_unit),
+        "method": _method(freshness_months, strict, max_roles_per_unit, min_coverage),
         "cooperation": profile.cooperation})
 
 
@@ -373,9 +435,11 @@ def _action_result(a: Action, key: tuple[object, ...]) -> ActionResult:
 
 
 @lru_cache(maxsize=64)
-def _method(freshness_months: int, strict: bool, max_roles_per_unit: int) -> Method:
+def _method(freshness_months: int, strict: bool, max_roles_per_unit: int,
+            min_coverage: float) -> Method:
     return Method(freshness_months=freshness_months, strict=strict,
-                  max_roles_per_unit=max_roles_per_unit, rules=tuple(name for name, _ in RULES))
+                  max_roles_per_unit=max_roles_per_unit, min_coverage=min_coverage,
+                  rules=tuple(name for name, _ in RULES))
 
 
 @lru_cache(maxsize=64)
@@ -384,7 +448,7 @@ def _protocol_ref(protocol_id: str, version: str) -> ProtocolRef:
 
 
 def _as_of(protocol: object, profile: object, as_of: object, strict: object,
-           freshness_months: object, max_roles_per_unit: object) -> date:
+           freshness_months: object, max_roles_per_unit: object, min_coverage: object) -> date:
     """Check the arguments and return the date to judge at.
 
     Wrong types are a programming error (TypeError); impossible values a ValueError; a profile
@@ -400,6 +464,11 @@ def _as_of(protocol: object, profile: object, as_of: object, strict: object,
     assert isinstance(max_roles_per_unit, int)
     if max_roles_per_unit < 1:
         raise ValueError(f"max_roles_per_unit must be at least 1 (got {max_roles_per_unit})")
+    if isinstance(min_coverage, bool) or not isinstance(min_coverage, (int, float)):
+        raise TypeError(f"min_coverage must be a number from 0 to 1 (got "
+                        f"{type(min_coverage).__name__})")
+    if not 0 <= min_coverage <= 1:
+        raise ValueError(f"min_coverage must be from 0 to 1 (got {min_coverage})")
     assert isinstance(protocol, Protocol)  # narrowed for the type checker, checked above
     assert isinstance(profile, Profile)
     assert isinstance(freshness_months, int)

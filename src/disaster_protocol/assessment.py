@@ -29,14 +29,17 @@ __all__ = [
     "GRADE_B",
     "IMPLEMENTED",
     "MAX_ROLES_PER_UNIT",
+    "MIN_COVERAGE",
     "ActionResult",
     "Assessment",
     "Finding",
     "FindingKind",
+    "GroupScore",
     "Method",
     "ParamValue",
     "PlanStep",
     "ProtocolRef",
+    "Reliability",
 ]
 
 IMPLEMENTED = 3
@@ -49,13 +52,16 @@ GRADE_B = 50.0
 """Lowest score of grade B."""
 MAX_ROLES_PER_UNIT = 3
 """More roles than this on one unit is an ``overloaded-unit`` finding."""
+MIN_COVERAGE = 0.8
+"""Below this coverage (share of the applicable weight assessed) the grade is provisional."""
 
-FindingKind = Literal["blocking-gap", "unsupported-claim", "stale-exercise",
+FindingKind = Literal["blocking-gap", "evidence-needed", "unsupported-claim", "stale-exercise",
                       "dependency-inconsistency", "waiver-expired", "waived", "unassigned-role",
                       "overloaded-unit", "unassessed-action"]
 FINDING_KINDS: tuple[FindingKind, ...] = (
-    "blocking-gap", "unsupported-claim", "stale-exercise", "dependency-inconsistency",
-    "waiver-expired", "waived", "unassigned-role", "overloaded-unit", "unassessed-action")
+    "blocking-gap", "evidence-needed", "unsupported-claim", "stale-exercise",
+    "dependency-inconsistency", "waiver-expired", "waived", "unassigned-role", "overloaded-unit",
+    "unassessed-action")
 """Every finding kind, in the order findings are listed."""
 
 ParamValue = int | str | Text
@@ -125,6 +131,38 @@ class ActionResult(Frozen):
     evidence: int
 
 
+class GroupScore(Frozen):
+    """One group's score (a phase, Sendai priority, lead role or hazard) and how much of it is
+    known.
+
+    ``score`` is ``None`` when nothing in the group was assessed (or nothing applies);
+    ``coverage`` is the share of the group's applicable weight that was assessed (``None``
+    when nothing applies); ``score_range`` is the score as given and in the best case (each
+    unassessed action of the group at level 3), ``None`` with the score.
+    """
+
+    score: float | None
+    coverage: float | None
+    score_range: tuple[float, float] | None
+
+
+class Reliability(Frozen):
+    """How far the evidence behind a score reaches (shown beside it, as INFORM does).
+
+    ``coverage`` is the share of the applicable weight assessed; ``evidenced`` the share of
+    level 3-4 claims that list evidence; ``fresh`` the share of level-4 claims exercised
+    within the freshness window (``None`` where there is no such claim). ``level`` sums them
+    up: ``high`` with coverage at least 0.9 and both shares (where they exist) at least 0.8;
+    ``low`` with coverage below the provisional threshold (``min_coverage``) or fewer than
+    half the 3-4 claims evidenced; ``medium`` otherwise.
+    """
+
+    coverage: float
+    evidenced: float | None
+    fresh: float | None
+    level: Literal["high", "medium", "low"]
+
+
 class ProtocolRef(Frozen):
     """Which protocol, and which version of it, an assessment was made against."""
 
@@ -142,6 +180,7 @@ class Method(Frozen):
     grade_a_from: float = GRADE_A
     grade_b_from: float = GRADE_B
     max_roles_per_unit: int
+    min_coverage: float = MIN_COVERAGE
     rules: tuple[str, ...]
     documentation: str = "docs/scoring.md"
 
@@ -155,7 +194,11 @@ class Assessment(Frozen):
     Spanish and English. ``coverage`` is the share of the applicable weight whose level was
     assessed (0-4), and ``score_range`` the score as given (every unassessed or ``unknown``
     action at 0) and in the best case (each of them at level 3), so a thin profile is not read
-    as a weak or a strong institution.
+    as a weak or a strong institution; ``groups`` holds the same for every group score, and
+    ``reliability`` how far the evidence reaches. ``blocking`` lists the documented gaps
+    (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
+    actions nobody assessed, which do not cap the grade but make it ``provisional``, as a
+    coverage below ``method.min_coverage`` does.
     """
 
     protocol: ProtocolRef
@@ -163,13 +206,17 @@ class Assessment(Frozen):
     as_of: date
     score: float
     grade: Literal["A", "B", "C"]
+    provisional: bool
     coverage: float
     score_range: tuple[float, float]
+    reliability: Reliability
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
     by_role: ReadOnly[str, float | None]
     by_hazard: ReadOnly[str, float | None]
+    groups: ReadOnly[str, ReadOnly[str, GroupScore]]
     blocking: tuple[str, ...]
+    evidence_needed: tuple[str, ...]
     findings: tuple[Finding, ...]
     plan: tuple[PlanStep, ...]
     actions: tuple[ActionResult, ...]
@@ -188,8 +235,10 @@ class Assessment(Frozen):
 
     def __repr__(self) -> str:
         return (f"Assessment({self.institution.id} {self.as_of}, {self.protocol.id} "
-                f"{self.protocol.version}: score {self.score:.1f} ({self.grade}), coverage "
-                f"{self.coverage:.0%}, {len(self.blocking)} blocking, {len(self.findings)} "
+                f"{self.protocol.version}: score {self.score:.1f} ({self.grade}"
+                f"{', provisional' if self.provisional else ''}), coverage "
+                f"{self.coverage:.0%}, {len(self.blocking)} blocking, "
+                f"{len(self.evidence_needed)} evidence needed, {len(self.findings)} "
                 f"findings, {len(self.plan)} plan steps)")
 
     __str__ = __repr__

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Literal
 
 from .._i18n import Lang, check_lang, text
-from ..assessment import ActionResult, Assessment
+from ..assessment import ActionResult, Assessment, GroupScore
 from ..errors import printable
 from ..graph import Playbook, PlaybookStep
 from ..model import Protocol
 
-__all__ = ["cell", "fmt", "label", "level_text", "plain", "playbook_groups", "score_tables",
-           "words"]
+__all__ = ["cell", "fmt", "grade_text", "group_range", "group_score", "label", "level_text",
+           "method_text", "plain", "playbook_groups", "reliability_text", "score_tables", "words"]
 
 
 def words(lang: Lang) -> Callable[[str], str]:
@@ -66,10 +66,55 @@ def label(a: Assessment, key: str, lang: Lang) -> str:
     return f"{key} — {name.get(lang)}" if name is not None else key
 
 
-def score_tables(a: Assessment) -> list[tuple[str, dict[str, float | None]]]:
-    """The four group-score tables of an assessment, keyed by their catalogue word."""
-    return [("by_phase", dict(a.by_phase)), ("by_priority", dict(a.by_priority)),
-            ("by_role", dict(a.by_role)), ("by_hazard", dict(a.by_hazard))]
+def score_tables(a: Assessment) -> list[tuple[str, dict[str, GroupScore]]]:
+    """The four group-score tables of an assessment (score, coverage and range of each
+    group), keyed by their catalogue word."""
+    return [(family, dict(a.groups[family]))
+            for family in ("by_phase", "by_priority", "by_role", "by_hazard")]
+
+
+def group_score(g: GroupScore, w: Callable[[str], str]) -> str:
+    """A group's score as people read it: the number, "not assessed", or ``-`` (n/a)."""
+    if g.score is not None:
+        return f"{g.score:.1f}"
+    return "-" if g.coverage is None else w("not_assessed")
+
+
+def group_range(g: GroupScore) -> str:
+    """A group's coverage and score range, ``40% 52.0-68.5`` (empty when it is complete or
+    has no score)."""
+    if g.score_range is None or g.coverage is None or g.coverage == 1:
+        return ""
+    low, high = g.score_range
+    return f"{g.coverage:.0%} {low:.1f}-{high:.1f}"
+
+
+def grade_text(a: Assessment, w: Callable[[str], str]) -> str:
+    """The grade, with "(provisional)" where too little was assessed to hold it."""
+    return f"{a.grade} ({w('provisional')})" if a.provisional else a.grade
+
+
+def reliability_text(a: Assessment, lang: Lang) -> str:
+    """One sentence: the reliability level and the three figures behind it."""
+    r, w = a.reliability, words(lang)
+
+    def share(x: float | None) -> str:
+        return "-" if x is None else f"{x:.0%}"
+
+    return text("reliability.detail", lang, level=w(f"reliability.{r.level}"),
+                coverage=share(r.coverage), evidenced=share(r.evidenced), fresh=share(r.fresh))
+
+
+def method_text(a: Assessment, lang: Lang) -> str:
+    """The method paragraph of every report: the rules, unassessed actions, the grade."""
+    m, w = a.method, words(lang)
+    out = text("method.explained", lang, a=m.grade_a_from, b=m.grade_b_from,
+               months=m.freshness_months, strict=w("yes") if m.strict else w("no"),
+               min=f"{m.min_coverage:.0%}")
+    if a.provisional:
+        out += " " + text("provisional.why", lang, coverage=f"{a.coverage:.0%}",
+                          min=f"{m.min_coverage:.0%}", needed=len(a.evidence_needed))
+    return out
 
 
 def playbook_groups(book: Playbook, protocol: Protocol) -> list[tuple[str, list[PlaybookStep]]]:

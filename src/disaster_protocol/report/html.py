@@ -5,9 +5,17 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from .._i18n import Lang, text
+from .._i18n import Lang
 from ..assessment import Assessment
-from ._common import fmt, label, level_text, score_tables, words
+from ._common import (
+    group_score,
+    label,
+    level_text,
+    method_text,
+    reliability_text,
+    score_tables,
+    words,
+)
 from .svg import bars_svg, radar_svg
 
 __all__ = ["CSS", "ROOT_CLASS", "RULES", "assessment_html", "page", "scoped_css", "table"]
@@ -65,18 +73,22 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
             "</table></div>")
 
 
-def _header(a: Assessment, w: Callable[[str], str]) -> list[str]:
+def _header(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     e = html.escape
     return [f"<h1>{e(w('report'))}: {e(a.institution.name)}</h1>",
             f"<p class=meta>{e(a.institution.id)} · {e(a.institution.country)} · "
             f"{e(w('as_of'))} {a.as_of} · {e(w('protocol'))} {e(a.protocol.id)} "
             f"{e(a.protocol.version)}</p>",
-            f"<p><span class='grade {a.grade}'>{a.grade}</span> &nbsp; "
+            f"<p><span class='grade {a.grade}'>{a.grade}</span>"
+            f"{' <em>' + e(w('provisional')) + '</em>' if a.provisional else ''} &nbsp; "
             f"<strong>{e(w('score'))}: {a.score:.1f} / 100</strong> &nbsp; "
             f"{e(w('coverage'))} {a.coverage:.0%} · {e(w('score_range'))} "
             f"{a.score_range[0]:.1f}-{a.score_range[1]:.1f}</p>",
-            f"<p><strong>{e(w('blocking'))}:</strong> "
-            f"{e(', '.join(a.blocking) or w('none'))}</p>"]
+            f"<p class=meta>{e(reliability_text(a, lang))}</p>",
+            f"<p><strong>{e(w('blocking.documented'))}:</strong> "
+            f"{e(', '.join(a.blocking) or w('none'))}</p>",
+            f"<p><strong>{e(w('evidence_needed'))}:</strong> "
+            f"{e(', '.join(a.evidence_needed) or w('none'))}</p>"]
 
 
 FIRST_STEPS = 5
@@ -104,12 +116,16 @@ def _first_screen(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[st
 
 def _scores(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     parts = []
-    for key, values in score_tables(a):
-        rows = [[html.escape(label(a, k, lang)), fmt(v),
-                 f"<span class=bar><span style='width:{0 if v is None else v:.0f}%'></span>"
-                 "</span>"] for k, v in values.items()]
+    for key, groups in score_tables(a):
+        rows = [[html.escape(label(a, k, lang)), html.escape(group_score(g, w)),
+                 "-" if g.coverage is None else f"{g.coverage:.0%}",
+                 "-" if g.score_range is None else
+                 f"{g.score_range[0]:.1f}-{g.score_range[1]:.1f}",
+                 f"<span class=bar><span style='width:{g.score or 0:.0f}%'></span></span>"]
+                for k, g in groups.items()]
         parts.append(f"<h2>{html.escape(w(key))}</h2>"
-                     + table([w("group"), w("score"), ""], rows))
+                     + table([w("group"), w("score"), w("coverage"), w("score_range"), ""],
+                             rows))
     return parts
 
 
@@ -139,9 +155,7 @@ def _details(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     actions = [[f"<code>{e(r.action)}</code>", e(r.title.get(lang)), e(r.lead),
                 e(w("yes") if r.critical else w("no")), e(level_text(r, "claimed", w)),
                 e(level_text(r, "effective", w))] for r in a.actions]
-    m = a.method
-    method = text("method.explained", lang, a=m.grade_a_from, b=m.grade_b_from,
-                  months=m.freshness_months, strict=w("yes") if m.strict else w("no"))
+    method = method_text(a, lang)
     return [f"<h2>{e(w('findings'))}</h2>",
             table([w("kind"), w("action"), w("message")], findings),
             f"<h2>{e(w('actions'))}</h2>",
@@ -157,7 +171,7 @@ def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool
     With ``fragment=True`` only the body content is returned (for Jupyter).
     """
     a, w = assessment, words(lang)
-    body = "\n".join([*_header(a, w), *_first_screen(a, w, lang), *_scores(a, w, lang),
+    body = "\n".join([*_header(a, w, lang), *_first_screen(a, w, lang), *_scores(a, w, lang),
                       *_plan(a, w, lang), *_details(a, w, lang)])
     return page(f"{w('report')}: {a.institution.name}", body, lang, fragment=fragment)
 

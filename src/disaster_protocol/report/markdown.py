@@ -8,7 +8,17 @@ from .._i18n import Lang
 from ..assessment import Assessment
 from ..graph import Playbook
 from ..model import Protocol
-from ._common import cell, fmt, label, playbook_groups, score_tables, words
+from ._common import (
+    cell,
+    grade_text,
+    group_score,
+    label,
+    method_text,
+    playbook_groups,
+    reliability_text,
+    score_tables,
+    words,
+)
 
 __all__ = ["assessment_markdown", "playbook_markdown", "protocol_markdown"]
 
@@ -118,13 +128,20 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
            f"{cell(a.institution.country)}",
            f"- **{w('as_of')}:** {a.as_of}",
            f"- **{w('protocol')}:** `{a.protocol.id}` {a.protocol.version}",
-           f"- **{w('score')}:** {a.score:.1f} / 100 — **{w('grade')}: {a.grade}**",
+           f"- **{w('score')}:** {a.score:.1f} / 100 — **{w('grade')}: {grade_text(a, w)}**",
            f"- **{w('coverage')}:** {a.coverage:.0%} — {w('score_range')} "
            f"{a.score_range[0]:.1f}-{a.score_range[1]:.1f}",
-           f"- **{w('blocking')}:** {', '.join(f'`{b}`' for b in a.blocking) or w('none')}", ""]
-    for key, values in score_tables(a):
-        out += [f"## {w(key)}", "", f"| {w('group')} | {w('score')} |", "|---|---|"]
-        out += [f"| {cell(label(a, k, lang))} | {fmt(v)} |" for k, v in values.items()] + [""]
+           f"- **{w('reliability').capitalize()}:** {cell(reliability_text(a, lang))}",
+           f"- **{w('blocking.documented')}:** "
+           f"{', '.join(f'`{b}`' for b in a.blocking) or w('none')}",
+           f"- **{w('evidence_needed')}:** "
+           f"{', '.join(f'`{b}`' for b in a.evidence_needed) or w('none')}", ""]
+    for key, groups in score_tables(a):
+        out += [f"## {w(key)}", "", f"| {w('group')} | {w('score')} | {w('coverage')} | "
+                f"{w('score_range')} |", "|---|---|---|---|"]
+        out += [f"| {cell(label(a, k, lang))} | {group_score(g, w)} | "
+                f"{'-' if g.coverage is None else format(g.coverage, '.0%')} | "
+                f"{_range(g.score_range)} |" for k, g in groups.items()] + [""]
     out += [f"## {w('plan')}", ""]
     if a.plan:
         out += [f"| # | {w('action')} | {w('lead')} | {w('unit')} | {w('unlocks')} | "
@@ -138,7 +155,9 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
             "|---|---|---|"]
     out += [f"| {f.kind} | {f.action or f.role or '-'} | {cell(f.text(lang))} |"
             for f in a.findings]
-    out += ["", f"*{w('method')}: {w('scale')}; {w('freshness')} "
-            f"{a.method.freshness_months}; {w('strict')}: "
-            f"{w('yes') if a.method.strict else w('no')}. docs/scoring.md*", ""]
+    out += ["", f"*{w('method')}: {w('scale')}. {cell(method_text(a, lang))}*", ""]
     return "\n".join(out)
+
+
+def _range(score_range: tuple[float, float] | None) -> str:
+    return "-" if score_range is None else f"{score_range[0]:.1f}-{score_range[1]:.1f}"

@@ -9,7 +9,17 @@ from ..assessment import Assessment
 from ..graph import Playbook
 from ..migration import MigrationResult
 from ..model import Action, Protocol
-from ._common import fmt, plain, playbook_groups, score_tables, words
+from ._common import (
+    grade_text,
+    group_range,
+    group_score,
+    method_text,
+    plain,
+    playbook_groups,
+    reliability_text,
+    score_tables,
+    words,
+)
 
 __all__ = ["action_text", "assessment_text", "migration_text", "plan_text", "playbook_text",
            "protocol_summary"]
@@ -88,18 +98,25 @@ def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) ->
     a, w = assessment, words(lang)
     out = [f"{plain(a.institution.name)} ({a.institution.id}, {plain(a.institution.country)}) — "
            f"{w('as_of')} {a.as_of} — {w('protocol')} {a.protocol.id} {a.protocol.version}",
-           f"{w('score')}: {a.score:.1f}/100   {w('grade')}: {a.grade}"
+           f"{w('score')}: {a.score:.1f}/100   {w('grade')}: {grade_text(a, w)}"
            + (f"   ({w('strict')})" if a.method.strict else "")
            + ("" if a.coverage == 1 else f"   {w('coverage')} {a.coverage:.0%}, "
               f"{w('score_range')} {a.score_range[0]:.1f}-{a.score_range[1]:.1f}"),
-           f"{w('blocking')} ({len(a.blocking)}): {', '.join(a.blocking) or w('none')}"]
-    for key, values in score_tables(a):
-        out.append(f"{w(key)}: " + "  ".join(f"{k} {fmt(v)}" for k, v in values.items()))
+           reliability_text(a, lang),
+           f"{w('blocking.documented')} ({len(a.blocking)}): "
+           f"{', '.join(a.blocking) or w('none')}"]
+    if a.evidence_needed:
+        out.append(f"{w('evidence_needed')} ({len(a.evidence_needed)}): "
+                   f"{', '.join(a.evidence_needed)}")
+    for key, groups in score_tables(a):
+        out.append(f"{w(key)}: " + "  ".join(
+            f"{k} {group_score(g, w)}" + (f" ({r})" if (r := group_range(g)) else "")
+            for k, g in groups.items()))
     counts = Counter(f.kind for f in a.findings)
     out.append(f"{w('findings')}: " + (", ".join(f"{k} {n}" for k, n in counts.items())
                                        or w("none")))
     out += ["", f"{w('plan')} (top {min(top, len(a.plan))} / {len(a.plan)}):",
-            plan_text(a, lang, top).rstrip()]
+            plan_text(a, lang, top).rstrip(), "", f"{w('method')}: {method_text(a, lang)}"]
     return "\n".join(out) + "\n"
 
 
