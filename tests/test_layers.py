@@ -33,7 +33,8 @@ LAYERS: dict[str, int] = {
     # 4: scoring
     "_rules": 4, "assess": 4,
     # 5: many institutions
-    "portfolio": 5, "_breakdown": 5, "compare": 5, "cooperation": 5, "_matching": 5, "crosswalk": 5,
+    "portfolio": 5, "_breakdown": 5, "_summary": 5, "compare": 5, "cooperation": 5, "_matching": 5,
+    "_plan": 5, "crosswalk": 5,
     # 6: output
     "report": 6, "frames": 6, "plots": 6,
     # 7: the command line, and the package itself
@@ -45,13 +46,15 @@ DELEGATIONS: set[tuple[str, str]] = {
     ("model", "_index"),  # Protocol.index, compiled on first use
     ("assessment", "report"),  # Assessment.to_json/to_markdown/to_html/to_csv/_repr_html_
     ("portfolio", "report"),  # Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_
+    ("_summary", "report"),  # Breakdown.to_*
     ("compare", "report"),  # Comparison.to_* and Trend.to_csv
-    ("cooperation", "report"),  # CooperationPlan.to_* and Evaluation.to_*
+    ("_plan", "report"),  # CooperationPlan.to_* and Evaluation.to_*
     ("model", "frames"),  # Protocol.to_frame
     ("assessment", "frames"),  # Assessment.to_frame
     ("portfolio", "frames"),  # Portfolio.to_frame
+    ("_summary", "frames"),  # Breakdown.to_frame
     ("compare", "frames"),  # Comparison.to_frame
-    ("cooperation", "frames"),  # CooperationPlan.to_frame
+    ("_plan", "frames"),  # CooperationPlan.to_frame and Evaluation.to_frame
 }
 
 
