@@ -17,11 +17,13 @@ def test_public_names_are_pinned() -> None:
         "ActionStatus",
         "Assessment",
         "Comparison",
+        "CrosswalkError",
         "DisasterProtocolError",
         "Finding",
         "InputWarning",
         "Institution",
         "Lang",
+        "MigrationError",
         "Phase",
         "PlanStep",
         "Portfolio",
@@ -62,6 +64,40 @@ def test_importing_the_package_makes_its_submodules_available(module: str) -> No
 def test_errors_share_one_base() -> None:
     assert issubclass(dp.ProtocolError, dp.DisasterProtocolError)
     assert issubclass(dp.ProfileError, dp.DisasterProtocolError)
+    assert issubclass(dp.MigrationError, dp.DisasterProtocolError)
+    assert issubclass(dp.CrosswalkError, dp.DisasterProtocolError)
+
+
+def _exceptions(module: object) -> set[type[BaseException]]:
+    return {value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, (dp.DisasterProtocolError, Warning))
+            and value.__module__.startswith("disaster_protocol")}
+
+
+def test_every_error_of_the_package_lives_in_errors_is_exported_and_documented() -> None:
+    from disaster_protocol import crosswalk, migration
+
+    from .conftest import ROOT
+
+    family = _exceptions(dp.errors)
+    assert {cls.__name__ for cls in family} == {
+        "DisasterProtocolError", "ProtocolError", "ProfileError", "MigrationError",
+        "CrosswalkError", "InputWarning"}
+    modules = [m for m in vars(dp).values() if isinstance(m, type(dp))]
+    for module in [*modules, crosswalk, migration]:
+        assert _exceptions(module) <= family, module.__name__  # defined nowhere else
+    assert all(cls.__module__ == "disaster_protocol.errors" for cls in family)
+    assert all(getattr(dp, cls.__name__) is cls for cls in family)
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for cls in family:
+        assert f"`{cls.__name__}`" in errors_md, cls.__name__
+
+
+def test_the_old_import_paths_of_the_moved_errors_still_work() -> None:
+    from disaster_protocol.crosswalk import CrosswalkError
+    from disaster_protocol.migration import MigrationError
+
+    assert (MigrationError, CrosswalkError) == (dp.MigrationError, dp.CrosswalkError)
 
 
 def test_problem_is_keyword_only() -> None:

@@ -28,8 +28,10 @@ from .assess import assess
 from .assessment import Assessment, Finding, PlanStep
 from .compare import Comparison, Trend, compare, trend
 from .errors import (
+    CrosswalkError,
     DisasterProtocolError,
     InputWarning,
+    MigrationError,
     Problem,
     ProblemCode,
     ProfileError,
@@ -50,11 +52,13 @@ __all__ = [
     "ActionStatus",
     "Assessment",
     "Comparison",
+    "CrosswalkError",
     "DisasterProtocolError",
     "Finding",
     "InputWarning",
     "Institution",
     "Lang",
+    "MigrationError",
     "Phase",
     "PlanStep",
     "Portfolio",
