@@ -50,9 +50,9 @@ LAYERS: dict[str, int] = {
     # 4: scoring
     "_rules": 4, "assess": 4,
     # 5: many institutions: values (_summary, _plan), engines (_breakdown, _matching), entry
-    # points (portfolio, compare, cooperation, crosswalk)
+    # points (portfolio, _compare, cooperation, crosswalk)
     "_summary": 5, "_plan": 5, "_breakdown": 5, "_matching": 5,
-    "portfolio": 5, "compare": 5, "cooperation": 5, "crosswalk": 5,
+    "portfolio": 5, "_compare": 5, "cooperation": 5, "crosswalk": 5,
     # 6: output
     "report": 6, "frames": 6, "plots": 6,
     # 7: the command line, and the package itself
@@ -108,8 +108,8 @@ DELEGATIONS: dict[tuple[str, str], str] = {
     ("portfolio", "frames"): "Portfolio.to_frame",
     ("_summary", "report"): "Breakdown.to_*",
     ("_summary", "frames"): "Breakdown.to_frame",
-    ("compare", "report"): "Comparison.to_* and Trend.to_csv",
-    ("compare", "frames"): "Comparison.to_frame",
+    ("_compare", "report"): "Comparison.to_* and Trend.to_csv",
+    ("_compare", "frames"): "Comparison.to_frame",
     ("_plan", "report"): "CooperationPlan.to_* and Evaluation.to_*",
     ("_plan", "frames"): "CooperationPlan.to_frame and Evaluation.to_frame",
 }
@@ -311,7 +311,7 @@ WRONG = [
     ("profile.py", "if TYPE_CHECKING:\n    from .graph import build_graph", "graph"),
     ("assess.py", "from disaster_protocol.cli import main", "cli"),
     ("_plan.py", "from ._matching import plan", "_matching"),  # a value above its engine
-    ("compare.py", "from .cooperation import match", "cooperation"),  # same layer, not listed
+    ("_compare.py", "from .cooperation import match", "cooperation"),  # same layer, not listed
     ("model.py", "from .graph import build_graph", "graph"),  # a delegation, at module level
     ("errors.py", "from disaster_protocol import Problem", "__init__"),  # the whole package
 ]
@@ -330,7 +330,7 @@ def test_a_wrong_import_in_any_form_fails(relative: str, source: str, target: st
     ("report/html.py", "from .text import plan_text"),  # a sibling in the same package
     ("report/html.py", "from . import svg"),
     ("report/html.py", "import os.path\nfrom collections import abc"),
-    ("compare.py", "from .assess import assess"),  # a lower layer
+    ("_compare.py", "from .assess import assess"),  # a lower layer
 ])
 def test_a_right_import_passes(relative: str, source: str) -> None:
     assert violations(replaced(relative, source + "\n")) == []
