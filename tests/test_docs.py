@@ -16,8 +16,10 @@ from disaster_protocol.cli import build_parser
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-MODULES = sorted(m.name for m in pkgutil.iter_modules(dp.__path__, "disaster_protocol.")
-                 if not m.name.endswith("__main__"))
+MODULES = ["disaster_protocol", *sorted(
+    m.name for m in pkgutil.walk_packages(dp.__path__, "disaster_protocol.")
+    if not m.name.endswith("__main__"))]
+"""The package and every module of every package in it: ``report/`` and ``cli/`` included."""
 
 
 def test_readme_starts_with_exactly_two_setup_commands() -> None:
@@ -54,6 +56,14 @@ def test_module_docstring_examples_pass(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module),
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
+
+
+def test_the_doctests_cover_every_module_of_every_package() -> None:
+    files = {p.relative_to(ROOT / "src").with_suffix("") for p in
+             (ROOT / "src" / "disaster_protocol").rglob("*.py") if p.stem != "__main__"}
+    names = {".".join(f.parts[:-1] if f.name == "__init__" else f.parts) for f in files}
+    assert set(MODULES) == names
+    assert {"disaster_protocol.report.html", "disaster_protocol.cli._app"} <= set(MODULES)
 
 
 def test_every_cli_command_has_help_and_is_documented() -> None:
