@@ -7,6 +7,7 @@ import doctest
 import importlib
 import pkgutil
 import re
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,25 @@ def test_readme_cli_excerpt_is_real_output(monkeypatch: pytest.MonkeyPatch) -> N
     for line in excerpt.group(2).splitlines():
         if line != "...":
             assert line in real, line
+
+
+LINKED = [ROOT / "README.md", ROOT / "benchmarks" / "README.md",
+          *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("path", LINKED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_leads_to_a_file(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    broken = [t for t in targets if "://" not in t and not t.startswith("mailto:")
+              and not (path.parent / t).exists()]
+    assert broken == []
+
+
+def test_the_maintainers_map_lists_every_module_in_the_layer_test() -> None:
+    from .test_layers import LAYERS
+
+    development = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    missing = [room for room in LAYERS if room not in {"__init__", "__main__"}
+               and f"`{room}" not in development]
+    assert missing == []
