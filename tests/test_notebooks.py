@@ -45,7 +45,7 @@ def test_a_notebook_is_committed_without_outputs(name: str) -> None:
 @pytest.fixture(scope="module")
 def executed() -> dict[str, tuple[Any, BaseException | None]]:
     """Every notebook run top to bottom, each in its own kernel, the three at once (a kernel
-    spends most of its time starting and importing: run side by side, they overlap)."""
+    spends most of its time importing: run side by side, the notebooks overlap)."""
     nbclient = pytest.importorskip("nbclient")
     books = {name: nbformat.read(FOLDER / name, as_version=4) for name in NAMES}
     # each cell gets a minute (a whole notebook takes a few seconds here)
@@ -54,6 +54,17 @@ def executed() -> dict[str, tuple[Any, BaseException | None]]:
                for nb in books.values()]
 
     async def run_all() -> list[object]:
+        started = []
+        try:  # one kernel at a time: kernels started together may pick the same ports
+            for client in clients:
+                client.create_kernel_manager()
+                started.append(client)
+                await client.async_start_new_kernel()
+                await client.async_start_new_kernel_client()
+        except BaseException:
+            for client in started:
+                await client._async_cleanup_kernel()
+            raise
         done: list[object] = await asyncio.gather(*(c.async_execute() for c in clients),
                                                   return_exceptions=True)
         return done
