@@ -184,3 +184,12 @@ def test_the_maintainers_map_lists_every_module_in_the_layer_test() -> None:
     missing = [room for room in LAYERS if room not in {"__init__", "__main__"}
                and f"`{room}" not in development]
     assert missing == []
+
+
+def test_the_slow_tests_run_by_default_and_in_ci() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    ini = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "pytest"]["ini_options"]
+    assert any(marker.startswith("slow:") for marker in ini["markers"])
+    assert not any(option.startswith("-m") for option in ini["addopts"])  # nothing deselected
+    assert "not slow" not in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
