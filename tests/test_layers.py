@@ -65,8 +65,7 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     ("assessment", "profile"): "Institution and Cooperation",
     # loading: the plain reader at the bottom, then the careful reader, then the checks that
     # read positions, then the loader, then migration which loads the profile it rewrites
-    ("_reading", "_plain"): "the careful reader falls back on nothing: it shares the plain "
-                            "reader's limits and scalars",
+    ("_reading", "_plain"): "tries the plain reader first; shares its loader, tags and limits",
     ("_validation", "_reading"): "positions of pydantic errors",
     ("_table", "_reading"): "CSV cells carry the reader's positions",
     ("_table", "_validation"): "did-you-mean for unknown columns",
