@@ -80,7 +80,7 @@ def test_match_growth_per_doubling(benchmark: Any) -> None:
     times = {n: min(cpu_time(partial(cooperation.match, region(n))) for _ in range(2))
              for n in SIZES}
     bilateral = {n: cpu_time(partial(cooperation.match, region(n), min_group=10**6))
-                 for n in SIZES[:2]}  # 2,000 bilateral only takes minutes (docs/development.md)
+                 for n in SIZES[:2]}  # 2,000 bilateral only takes minutes (README.md)
     benchmark.extra_info.update({f"match_{n}": t for n, t in times.items()})
     print(f"\nmatch: {per_doubling(times, 60, 500):.2f}x per doubling from 60 to 500, "
           f"{per_doubling(times, 500, 2000):.2f}x from 500 to 2,000 ("

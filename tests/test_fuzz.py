@@ -8,11 +8,14 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 import disaster_protocol as dp
 
 from .fuzz.harness import mutate, run, run_protocols, run_side_files
 
 
+@pytest.mark.slow
 def test_two_thousand_mutated_profiles_are_read_or_refused(bundled: dp.Protocol) -> None:
     outcome = run(2_000, seed=2026, protocol=bundled)
     assert outcome.crashes == [], outcome.summary()
@@ -26,12 +29,14 @@ def test_mutation_is_seeded() -> None:
     assert mutate(text, random.Random(7)) != text
 
 
+@pytest.mark.slow
 def test_three_hundred_mutated_protocols_are_loaded_or_refused() -> None:
     outcome = run_protocols(300, seed=2026)
     assert outcome.crashes == [], outcome.summary()
     assert outcome.rejected > 0
 
 
+@pytest.mark.slow
 def test_mutated_crosswalks_migrations_and_stored_profiles_are_read_or_refused(
         tmp_path: Path) -> None:
     outcome = run_side_files(400, seed=2026, where=tmp_path)

@@ -13,10 +13,13 @@ import pytest
 from benchmarks.hostile import HEAD, SHAPES
 
 import disaster_protocol as dp
+from disaster_protocol import _reading
 from disaster_protocol._reading import DEFAULT_MAX_BYTES
 from disaster_protocol.errors import MAX_LISTED, Problem
 from disaster_protocol.loader import PROFILE_MAX_VALUES, ProfileFormat
 from disaster_protocol.profile import MAX_EVIDENCE, MAX_NAME, MAX_PROSE
+
+from .conftest import ROOT
 
 
 def refusal(text: str, fmt: ProfileFormat = "yaml",
@@ -26,6 +29,7 @@ def refusal(text: str, fmt: ProfileFormat = "yaml",
     return list(info.value.problems)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_a_five_megabyte_profile_of_tiny_values_is_refused_where_its_budget_ends(
         shape: str) -> None:
@@ -93,6 +97,7 @@ def test_many_repeated_csv_rows_under_the_budget_are_listed_up_to_the_cap_and_co
     assert problems[-1].line == 103
 
 
+@pytest.mark.slow
 def test_a_larger_protocol_raises_the_profile_budget_with_it() -> None:
     from benchmarks.synthetic import synthetic_protocol
     protocol = synthetic_protocol(6_000)
@@ -133,14 +138,28 @@ def test_an_evidence_list_longer_than_the_cap_says_how_many_items_it_has() -> No
     assert f"has {MAX_EVIDENCE + 1:,} items; at most {MAX_EVIDENCE:,}" in problems[0].message
 
 
-def test_a_protocol_has_its_own_larger_budget() -> None:
-    text = "schema_version: 1\nx: [" + "1," * 1_000_001 + "1]\n"
-    with pytest.raises(dp.ProtocolError) as info:
-        dp.loads_protocol(text)
-    assert [p.code for p in info.value.problems] == ["too-many-values"]
-    assert "no protocol is this large" in info.value.problems[0].message
+def test_a_protocol_has_its_own_larger_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A protocol may hold ``DEFAULT_MAX_VALUES`` values (1,000,000, as docs/errors.md says), or
+    one per 8 bytes of a ``max_bytes`` raised on purpose. The logic is measured on a budget of
+    10,000, set where the loader reads it, with a size limit scaled alike (40 kB stands for the
+    default 5 MB: 8 bytes a value is under the budget in both): ten thousand values parsed
+    instead of a million."""
+    assert _reading.DEFAULT_MAX_VALUES == 1_000_000
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert f"a protocol over {_reading.DEFAULT_MAX_VALUES:,} (or one per 8 bytes" in errors_md
+    assert DEFAULT_MAX_BYTES // 8 < _reading.DEFAULT_MAX_VALUES  # as 40_000 // 8 < 10,000
+    budget = 10_000
+    monkeypatch.setattr(_reading, "DEFAULT_MAX_VALUES", budget)
+    text = "schema_version: 1\nx: [" + "1," * (budget + 1) + "1]\n"  # over the budget
+    for max_bytes in (40_000, 8 * budget):  # at 8 bytes a value: still the budget
+        with pytest.raises(dp.ProtocolError) as info:
+            dp.loads_protocol(text, max_bytes=max_bytes)
+        assert [p.code for p in info.value.problems] == ["too-many-values"]
+        assert f"more than {budget:,} values" in info.value.problems[0].message
+        assert "no protocol is this large" in info.value.problems[0].message
     # a size limit raised on purpose raises the value budget with it: the same text is read
     # (and then refused for what it says, not for its size)
-    with pytest.raises(dp.ProtocolError) as info:
-        dp.loads_protocol(text, max_bytes=100_000_000)
-    assert "too-many-values" not in info.value.codes
+    for max_bytes in (8 * (budget + 100), 100_000_000):
+        with pytest.raises(dp.ProtocolError) as info:
+            dp.loads_protocol(text, max_bytes=max_bytes)
+        assert "too-many-values" not in info.value.codes

@@ -23,13 +23,15 @@ from . import model as model
 from . import portfolio as portfolio
 from . import profile as profile
 from . import report as report
+from ._compare import Comparison, Trend, compare, trend
 from ._i18n import Lang
 from .assess import assess
 from .assessment import Assessment, Finding, PlanStep
-from .compare import Comparison, Trend, compare, trend
 from .errors import (
+    CrosswalkError,
     DisasterProtocolError,
     InputWarning,
+    MigrationError,
     Problem,
     ProblemCode,
     ProfileError,
@@ -50,11 +52,13 @@ __all__ = [
     "ActionStatus",
     "Assessment",
     "Comparison",
+    "CrosswalkError",
     "DisasterProtocolError",
     "Finding",
     "InputWarning",
     "Institution",
     "Lang",
+    "MigrationError",
     "Phase",
     "PlanStep",
     "Portfolio",

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ._frozen import FrozenDict
-from .portfolio import Breakdown, GroupStats, Portfolio, Summary
+from ._summary import Breakdown, GroupStats, Summary
 
 __all__ = ["GROUP_KEYS", "breakdown", "group_key"]
 
@@ -28,13 +28,13 @@ def group_key(summary: Summary, by: str) -> str:
     return "-" if value is None else str(value)
 
 
-def breakdown(portfolio: Portfolio, by: str, k: int) -> Breakdown:
-    """The portfolio's rows grouped by institution attribute ``by``."""
+def breakdown(summaries: Sequence[Summary], by: str, k: int) -> Breakdown:
+    """A portfolio's rows (``summaries``) grouped by institution attribute ``by``."""
     if by not in GROUP_KEYS:
         raise ValueError(f"cannot group by {by!r}; choose one of: {', '.join(GROUP_KEYS)}")
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a whole number of at least 1 (got {k!r})")
-    latest = _latest(portfolio.summaries)
+    latest = _latest(summaries)
     rows: dict[str, list[Summary]] = {}
     for summary in latest:
         rows.setdefault(group_key(summary, by), []).append(summary)

@@ -37,8 +37,7 @@ from typing import Any
 import networkx as nx
 
 from ._frozen import FrozenDict, trusted
-from .assessment import Assessment
-from .cooperation import (
+from ._plan import (
     CooperationPlan,
     Demand,
     Evaluation,
@@ -52,6 +51,7 @@ from .cooperation import (
     Unmet,
     Workshop,
 )
+from .assessment import Assessment
 from .model import Text
 from .portfolio import Portfolio
 

@@ -38,7 +38,7 @@ from ._frozen import Frozen, Id
 from ._reading import Document
 from ._validation import problems_from_validation, suggest
 from .assessment import Assessment
-from .errors import DisasterProtocolError, Problem, require_type
+from .errors import CrosswalkError, Problem, require_type
 from .loader import bundled_folder, load_protocol
 from .model import Protocol, Provenance, Source, Text
 from .profile import ProtocolVersion
@@ -62,10 +62,6 @@ design choice, proposed): an equal node is the code; a superset node holds the w
 score also reflects what else it holds, which the rationale should say); a subset node covers
 only part of the code; an intersecting node shares only some of it. Only the partial
 relationships, subset and intersect, give partial credit."""
-
-
-class CrosswalkError(DisasterProtocolError):
-    """A crosswalk file is broken, or does not fit the protocol it is read against."""
 
 
 class Framework(Frozen):

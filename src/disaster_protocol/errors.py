@@ -1,4 +1,6 @@
-"""One exception family for every broken input.
+"""One exception family for every broken input: :class:`DisasterProtocolError` and, by what
+could not be read, :class:`ProtocolError`, :class:`ProfileError`, :class:`MigrationError` and
+:class:`CrosswalkError` (docs/errors.md).
 
 Each problem carries where it is (file, line, column), the path inside the document, what is
 wrong and a stable code, and prints as one compiler-style line::
@@ -23,8 +25,10 @@ __all__ = [
     "CONTROL_CHARACTERS",
     "MAX_LISTED",
     "PROBLEM_CODES",
+    "CrosswalkError",
     "DisasterProtocolError",
     "InputWarning",
+    "MigrationError",
     "Problem",
     "ProblemCode",
     "ProfileError",
@@ -150,6 +154,14 @@ class ProtocolError(DisasterProtocolError):
 
 class ProfileError(DisasterProtocolError):
     """A readiness profile cannot be read or does not match the protocol."""
+
+
+class MigrationError(DisasterProtocolError):
+    """A migration file is broken, or no chain of migrations leads to the asked version."""
+
+
+class CrosswalkError(DisasterProtocolError):
+    """A crosswalk file is broken, or does not fit the protocol it is read against."""
 
 
 class InputWarning(UserWarning):

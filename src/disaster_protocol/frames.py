@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from ._compare import Comparison
 from ._i18n import Lang, check_lang
 from .assessment import ActionResult, Assessment
-from .compare import Comparison
 from .cooperation import CooperationPlan, Evaluation
 from .model import Protocol
 from .portfolio import Breakdown, Portfolio

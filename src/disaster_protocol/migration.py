@@ -28,7 +28,7 @@ from ._frozen import Frozen, FrozenDict, Id, ReadOnly
 from ._i18n import Lang
 from ._reading import Document
 from ._validation import problems_from_validation, suggest
-from .errors import DisasterProtocolError, Problem, ProfileError
+from .errors import MigrationError, Problem, ProfileError
 from .loader import (
     _profile_shape,
     bundled_folder,
@@ -47,10 +47,6 @@ __all__ = ["MIGRATED_FROM", "Merge", "Migration", "MigrationError", "MigrationNo
 MIGRATED_FROM = "1.0.0"
 """The version a profile that names none is taken to be: ``protocol:`` in profiles came with
 1.1.0, so an older profile names no version."""
-
-
-class MigrationError(DisasterProtocolError):
-    """A migration file is broken, or no chain of migrations leads to the asked version."""
 
 
 class Merge(Frozen):

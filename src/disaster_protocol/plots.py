@@ -11,9 +11,9 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._compare import Comparison, Trend
 from ._i18n import Lang, check_lang, text
 from .assessment import Assessment
-from .compare import Comparison, Trend
 from .cooperation import CooperationPlan
 from .model import Protocol
 from .portfolio import Portfolio

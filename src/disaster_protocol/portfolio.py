@@ -23,15 +23,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ._frozen import Frozen, ReadOnly, trusted
+from ._breakdown import breakdown
+from ._frozen import Frozen
 from ._i18n import Lang
 from ._plain import paused_gc
+from ._summary import Breakdown, GroupStats, Summary
 from .assess import assess
 from .assessment import Assessment, ProtocolRef
 from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
-from .profile import EARLIEST_DATE, Institution, Profile
+from .profile import EARLIEST_DATE, Profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,102 +45,11 @@ PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 """The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
 
 
-class Summary(Frozen):
-    """One institution's row in a portfolio: what an aggregate needs, nothing more."""
-
-    source: str | None
-    institution: Institution
-    as_of: date
-    score: float
-    grade: Literal["A", "B", "C"]
-    coverage: float
-    blocking: tuple[str, ...]
-    by_phase: ReadOnly[str, float | None]
-    by_priority: ReadOnly[str, float | None]
-
-    @classmethod
-    def of(cls, assessment: Assessment, source: str | None = None) -> Summary:
-        """The summary row of ``assessment`` (read from ``source``, when it came from a file)."""
-        return trusted(cls, {
-            "source": source, "institution": assessment.institution,
-            "as_of": assessment.as_of, "score": assessment.score, "grade": assessment.grade,
-            "coverage": assessment.coverage, "blocking": assessment.blocking,
-            "by_phase": assessment.by_phase, "by_priority": assessment.by_priority})
-
-
 class Failure(Frozen):
     """A file that could not be scored, with every problem found in it."""
 
     source: str
     problems: tuple[Problem, ...]
-
-
-class GroupStats(Frozen):
-    """What a group of institutions looks like; only the count where it is suppressed."""
-
-    group: str
-    institutions: int
-    suppressed: bool
-    mean_score: float | None = None
-    median_score: float | None = None
-    mean_coverage: float | None = None
-    grades: ReadOnly[str, int] | None = None
-    common_blocking: tuple[str, ...] = ()
-    weakest_priority: str | None = None
-
-
-class Breakdown(Frozen):
-    """A portfolio summarised by one institution attribute (``country``, ``subregion``...).
-
-    Every average comes with the number of institutions it covers and their mean coverage.
-    Groups under ``k`` institutions show their count alone, and enough others are left out
-    that the total does not give them away (see :mod:`._breakdown`).
-    """
-
-    by: str
-    k: int
-    groups: tuple[GroupStats, ...]
-    total: GroupStats
-
-    def to_frame(self) -> pd.DataFrame:
-        """A pandas DataFrame, one row per group and the total (needs the ``analysis``
-        extra)."""
-        from .frames import breakdown_frame
-
-        return breakdown_frame(self)
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready data."""
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        """Stable JSON text."""
-        from .report.portfolio import breakdown_json
-
-        return breakdown_json(self)
-
-    def to_csv(self) -> str:
-        """One row per group, then the total."""
-        from .report.portfolio import breakdown_csv
-
-        return breakdown_csv(self)
-
-    def to_markdown(self, lang: Lang = "es") -> str:
-        """A Markdown table of the groups, with the suppression rule stated."""
-        from .report.portfolio import breakdown_markdown
-
-        return breakdown_markdown(self, lang)
-
-    def to_html(self, lang: Lang = "es") -> str:
-        """A self-contained HTML page of the groups."""
-        from .report.portfolio import breakdown_html
-
-        return breakdown_html(self, lang)
-
-    def _repr_html_(self) -> str:
-        from .report.portfolio import breakdown_html
-
-        return breakdown_html(self, "es", fragment=True)
 
 
 class Portfolio(Frozen):
@@ -178,9 +89,7 @@ class Portfolio(Frozen):
         ValueError
             For another attribute, or ``k`` below 1.
         """
-        from ._breakdown import breakdown
-
-        return breakdown(self, by, k)
+        return breakdown(self.summaries, by, k)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data (summaries and failures; assessments when kept)."""

@@ -8,9 +8,9 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .._breakdown import GROUP_KEYS
+from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
 from ..assess import assess
-from ..compare import compare
 from ..cooperation import match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile

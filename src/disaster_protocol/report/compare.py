@@ -8,8 +8,8 @@ import io
 import json
 from collections.abc import Callable
 
+from .._compare import ActionChange, Comparison, Trend
 from .._i18n import Lang
-from ..compare import ActionChange, Comparison, Trend
 from ._common import cell, fmt, plain, words
 from .html import page
 from .svg import bars_svg

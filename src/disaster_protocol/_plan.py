@@ -1,0 +1,298 @@
+"""The values of cooperation: a plan (:class:`CooperationPlan` and its offers, demands,
+matches, workshops and unmet demands) and the evaluation of a later round (:class:`Evaluation`).
+
+They sit below :mod:`._matching`, the engine that builds them, and below
+:mod:`.cooperation`, which re-exports them beside the entry points ``match`` and ``evaluate``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import computed_field
+
+from ._frozen import Frozen, ReadOnly
+from ._i18n import Lang
+from .assessment import ProtocolRef
+from .model import Text
+from .profile import Institution
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "PREFERENCES",
+    "CooperationPlan",
+    "Demand",
+    "Evaluation",
+    "Match",
+    "MatchOutcome",
+    "Member",
+    "Offer",
+    "Preference",
+    "RecipientOutcome",
+    "Settings",
+    "Unmet",
+    "Workshop",
+]
+
+Preference = Literal["language", "subregion", "type"]
+PREFERENCES: tuple[Preference, ...] = ("language", "subregion", "type")
+"""What a provider may share with a recipient, in the default order of preference."""
+
+
+class Offer(Frozen):
+    """An action one member can help others with: tested (level 4), or implemented (level 3)
+    where stated by the member or allowed by ``min_offer_level=3`` with evidence."""
+
+    institution: str
+    action: str
+    phase: str
+    level: int
+    stated: bool
+    note: str | None = None
+
+
+class Demand(Frozen):
+    """An action one member needs help with (below level 3): stated ones come first, then
+    blocking gaps, then by ``uplift``, the score points the member gains at level 3."""
+
+    institution: str
+    action: str
+    phase: str
+    level: int
+    stated: bool
+    blocking: bool
+    uplift: float
+    note: str | None = None
+
+
+class Match(Frozen):
+    """One provider helping one recipient on one action (in a workshop when ``workshop``
+    names it). ``shared`` lists what they have in common (language, subregion, type) and
+    ``gap`` how many levels the provider is ahead; ``cost`` is the flow's cost of the pair."""
+
+    provider: str
+    recipient: str
+    action: str
+    phase: str
+    provider_level: int
+    recipient_level: int
+    gap: int
+    uplift: float
+    shared: tuple[Preference, ...]
+    workshop: str | None
+    cost: int
+
+
+class Workshop(Frozen):
+    """An action several members need, taught by one host to all of them at once."""
+
+    id: str
+    action: str
+    phase: str
+    host: str
+    host_level: int
+    participants: tuple[str, ...]
+
+
+class Unmet(Frozen):
+    """A demand no member can meet: no member offers the action (``no-offer``), or every
+    one that does is at capacity (``no-capacity``). Candidates for cooperation beyond the
+    region."""
+
+    institution: str
+    action: str
+    phase: str
+    level: int
+    stated: bool
+    blocking: bool
+    reason: Literal["no-offer", "no-capacity"]
+
+
+class Member(Frozen):
+    """What one member brings and takes: its offers and demands, the exchanges it hosts
+    (bilateral matches and workshops) and those it receives."""
+
+    institution: Institution
+    capacity: int
+    offers: int
+    demands: int
+    gives: int
+    receives: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def role(self) -> Literal["both", "only-gives", "only-receives", "neither"]:
+        """Whether the member gives, receives, both or neither in this plan."""
+        if self.gives and self.receives:
+            return "both"
+        if self.gives:
+            return "only-gives"
+        return "only-receives" if self.receives else "neither"
+
+
+class Settings(Frozen):
+    """How a plan was made (see :func:`match`)."""
+
+    capacity: int
+    min_offer_level: Literal[3, 4]
+    min_group: int
+    prefer: tuple[Preference, ...]
+
+
+class CooperationPlan(Frozen):
+    """The result of :func:`match`.
+
+    ``matrix`` maps each member and phase to its counts of offers and demands; ``members``
+    follow the portfolio's order (one per institution, its latest assessment).
+    ``total_cost`` is the flow's objective, for comparing plans.
+    """
+
+    protocol: ProtocolRef
+    settings: Settings
+    phases: tuple[str, ...]
+    titles: ReadOnly[str, Text]
+    members: tuple[Member, ...]
+    offers: tuple[Offer, ...]
+    demands: tuple[Demand, ...]
+    matches: tuple[Match, ...]
+    workshops: tuple[Workshop, ...]
+    unmet: tuple[Unmet, ...]
+    matrix: ReadOnly[str, ReadOnly[str, tuple[int, int]]]
+    total_cost: int
+
+    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per match and per unmet demand (needs the
+        ``analysis`` extra)."""
+        from .frames import plan_frame
+
+        return plan_frame(self, lang)
+
+    def __repr__(self) -> str:
+        return (f"CooperationPlan({len(self.members)} members: {len(self.matches)} matches, "
+                f"{len(self.workshops)} workshops, {len(self.unmet)} unmet of "
+                f"{len(self.demands)} demands)")
+
+    __str__ = __repr__
+
+    @property
+    def only_receive(self) -> tuple[str, ...]:
+        """Members that receive and give nothing."""
+        return tuple(m.institution.id for m in self.members if m.role == "only-receives")
+
+    @property
+    def only_give(self) -> tuple[str, ...]:
+        """Members that give and receive nothing."""
+        return tuple(m.institution.id for m in self.members if m.role == "only-gives")
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Stable JSON text (same input, same bytes)."""
+        from .report.cooperation import plan_json
+
+        return plan_json(self)
+
+    def to_csv(self) -> str:
+        """One row per match (workshop participations included), then the unmet demands."""
+        from .report.cooperation import plan_csv
+
+        return plan_csv(self)
+
+    def to_text(self, lang: Lang = "es") -> str:
+        """The plan for a terminal."""
+        from .report.cooperation import plan_text
+
+        return plan_text(self, lang)
+
+    def to_markdown(self, lang: Lang = "es") -> str:
+        """The plan as Markdown."""
+        from .report.cooperation import plan_markdown
+
+        return plan_markdown(self, lang)
+
+    def to_html(self, lang: Lang = "es") -> str:
+        """A self-contained HTML page of the plan."""
+        from .report.cooperation import plan_html
+
+        return plan_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        from .report.cooperation import plan_fragment
+
+        return plan_fragment(self, "es")
+
+
+class MatchOutcome(Frozen):
+    """How a recipient's level on one action moved between the rounds (``after`` is None
+    when the later round does not assess the action or finds it no longer applies)."""
+
+    provider: str | None
+    recipient: str
+    action: str
+    matched: bool
+    before: int
+    after: int | None
+    change: int | None
+
+
+class RecipientOutcome(Frozen):
+    """One recipient's mean change on its matched and on its unmatched gaps, and their
+    difference (``None`` where a side has no gap measured)."""
+
+    institution: str
+    matched_change: float | None
+    unmatched_change: float | None
+    difference: float | None
+
+
+class Evaluation(Frozen):
+    """The result of :func:`evaluate`: an association between being matched and improving,
+    not proof that the cooperation caused it."""
+
+    protocol: ProtocolRef
+    outcomes: tuple[MatchOutcome, ...]
+    recipients: tuple[RecipientOutcome, ...]
+    not_reassessed: tuple[str, ...]
+    matched_change: float | None
+    unmatched_change: float | None
+    difference: float | None
+
+    def __repr__(self) -> str:
+        shown = "n/a" if self.difference is None else f"{self.difference:+.2f}"
+        return (f"Evaluation({len(self.recipients)} recipients, matched minus unmatched "
+                f"change {shown} levels)")
+
+    __str__ = __repr__
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Stable JSON text."""
+        from .report.cooperation import evaluation_json
+
+        return evaluation_json(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame, one row per recipient and demanded action (needs the
+        ``analysis`` extra)."""
+        from .frames import evaluation_frame
+
+        return evaluation_frame(self)
+
+    def to_text(self, lang: Lang = "es") -> str:
+        """The evaluation for a terminal."""
+        from .report.cooperation import evaluation_text
+
+        return evaluation_text(self, lang)
+
+    def to_markdown(self, lang: Lang = "es") -> str:
+        """The evaluation as Markdown."""
+        from .report.cooperation import evaluation_markdown
+
+        return evaluation_markdown(self, lang)
