@@ -133,11 +133,7 @@ def test_errors_pickle_with_their_problems() -> None:
     assert str(clone) == str(error)
 
 
-HIDDEN_MODULES = {
-    # assess.py is being changed by the scoring work (issues 16 and 21); it becomes _assess.py
-    # once that lands, and this entry goes.
-    "assess": "the function dp.assess hides the module disaster_protocol.assess",
-}
+HIDDEN_MODULES: dict[str, str] = {}
 
 
 def _public_modules() -> set[str]:

@@ -48,7 +48,7 @@ LAYERS: dict[str, int] = {
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,
     # 4: scoring
-    "_rules": 4, "assess": 4,
+    "_rules": 4, "_assess": 4,
     # 5: many institutions: values (_summary, _plan), engines (_breakdown, _matching), entry
     # points (portfolio, _compare, cooperation, crosswalk)
     "_summary": 5, "_plan": 5, "_breakdown": 5, "_matching": 5,
@@ -82,7 +82,7 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     # graph: the graph walks the compiled order
     ("graph", "_index"): "execution order",
     # assess: the rule table below assess
-    ("assess", "_rules"): "the rule table",
+    ("_assess", "_rules"): "the rule table",
     # many: values (_summary, _plan) below engines (_breakdown, _matching) below entry points
     ("_breakdown", "_summary"): "builds a Breakdown of Summary rows",
     ("portfolio", "_summary"): "Summary.of; re-exports the values",
@@ -303,12 +303,12 @@ WRONG = [
      "cli"),
     ("report/__init__.py", "from ..cli import main", "cli"),
     ("report/__init__.py", "from .. import cli", "cli"),
-    ("model.py", "from .assess import assess", "assess"),
-    ("model.py", "from . import assess", "assess"),
+    ("model.py", "from ._assess import assess", "_assess"),
+    ("model.py", "from . import _assess", "_assess"),
     ("profile.py", "def f():\n    from .graph import build_graph", "graph"),
     ("profile.py", "class P:\n    def f(self):\n        from . import graph", "graph"),
     ("profile.py", "if TYPE_CHECKING:\n    from .graph import build_graph", "graph"),
-    ("assess.py", "from disaster_protocol.cli import main", "cli"),
+    ("_assess.py", "from disaster_protocol.cli import main", "cli"),
     ("_plan.py", "from ._matching import plan", "_matching"),  # a value above its engine
     ("_compare.py", "from .cooperation import match", "cooperation"),  # same layer, not listed
     ("model.py", "from .graph import build_graph", "graph"),  # a delegation, at module level
@@ -329,7 +329,7 @@ def test_a_wrong_import_in_any_form_fails(relative: str, source: str, target: st
     ("report/html.py", "from .text import plan_text"),  # a sibling in the same package
     ("report/html.py", "from . import svg"),
     ("report/html.py", "import os.path\nfrom collections import abc"),
-    ("_compare.py", "from .assess import assess"),  # a lower layer
+    ("_compare.py", "from ._assess import assess"),  # a lower layer
 ])
 def test_a_right_import_passes(relative: str, source: str) -> None:
     assert violations(replaced(relative, source + "\n")) == []

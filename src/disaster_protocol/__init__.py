@@ -23,9 +23,9 @@ from . import model as model
 from . import portfolio as portfolio
 from . import profile as profile
 from . import report as report
+from ._assess import assess
 from ._compare import Comparison, Trend, compare, trend
 from ._i18n import Lang
-from .assess import assess
 from .assessment import Assessment, Finding, PlanStep
 from .errors import (
     CrosswalkError,

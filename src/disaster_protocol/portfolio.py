@@ -23,12 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ._assess import assess
 from ._breakdown import breakdown
 from ._frozen import Frozen
 from ._i18n import Lang
 from ._plain import paused_gc
 from ._summary import Breakdown, GroupStats, Summary
-from .assess import assess
 from .assessment import Assessment, ProtocolRef
 from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile

@@ -7,10 +7,10 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from .._assess import assess
 from .._breakdown import GROUP_KEYS
 from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
-from ..assess import assess
 from ..cooperation import match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile

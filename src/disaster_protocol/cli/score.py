@@ -9,9 +9,9 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from .._assess import assess
 from .._output import write_atomic
 from .._reading import DEFAULT_MAX_BYTES
-from ..assess import assess
 from ..assessment import Assessment
 from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
 from ..loader import load_profile, loads_profile
