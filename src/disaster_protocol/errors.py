@@ -16,6 +16,7 @@ programming error and raise :class:`TypeError` (see :func:`require_type`).
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -31,6 +32,7 @@ __all__ = [
     "ProtocolError",
     "printable",
     "require_type",
+    "show_value",
 ]
 
 ProblemCode = Literal[
@@ -47,6 +49,8 @@ ProblemCode = Literal[
     "later-phase-prerequisite", "phase-without-actions", "unused-role", "unused-hazard",
     "unknown-action", "unknown-role", "missing-justification", "invalid-date",
     "other-protocol", "other-protocol-version",
+    # a bug in disaster-protocol met while reading one file of many
+    "internal-error",
     # warnings: read, but worth a look
     "control-character",
 ]
@@ -114,6 +118,57 @@ def printable(text: str) -> str:
     'a\\\\x1b[31mb\\\\nc'
     """
     return text.translate(_CONTROLS)
+
+
+class _Bounded(reprlib.Repr):
+    """``repr`` with bounded lists, mappings and text, and integers of any size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxtuple, self.maxdict = 2, 4, 4, 4
+        self.maxset = self.maxfrozenset = 4
+        self.maxstring = self.maxother = 60
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() <= 128:  # 39 digits: shown whole
+            return repr(x)
+        digits = f"{abs(x):x}"  # hexadecimal has no digit limit
+        sign = "-" if x < 0 else ""
+        return f"{sign}0x{digits[:8]}...{digits[-4:]} ({x.bit_length():,}-bit integer)"
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            text = repr(x)
+        except Exception:
+            return f"<{type(x).__name__}>"
+        return text if len(text) <= self.maxother else text[:self.maxother - 3] + "..."
+
+
+_BOUNDED = _Bounded()
+
+
+def show_value(value: object, limit: int = 60) -> str:
+    """``value`` as a message shows it: like ``repr``, but at most about ``limit`` characters,
+    integers of any size (a 3,600-digit hexadecimal YAML number), lists and mappings cut after
+    a few items, and a value whose ``repr`` raises named by its type. Never raises.
+
+    Examples
+    --------
+    >>> show_value(int("f" * 3600, 16))
+    '0xffffffff...ffff (14,400-bit integer)'
+    >>> show_value(list(range(90000)))
+    '[0, 1, 2, 3, ...]'
+    >>> show_value("x" * 100, limit=10)
+    "'xxxxx...'"
+    """
+    try:
+        text = _BOUNDED.repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    if len(text) > limit:
+        quote = text[-1] if text[-1] in "'\"" else ""
+        text = text[:max(limit - 3 - len(quote), 1)] + "..." + quote
+    return text
 
 
 class DisasterProtocolError(Exception):
