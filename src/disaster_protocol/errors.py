@@ -30,6 +30,7 @@ __all__ = [
     "ProblemCode",
     "ProfileError",
     "ProtocolError",
+    "escaped",
     "printable",
     "require_type",
     "show_value",
@@ -102,17 +103,35 @@ class Problem:
         return printable(f"{where}: {body} [{self.code}]")
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""The control characters no input may show raw: C0 but tab and newline, DEL, and C1."""
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""The characters no input may show raw: C0 but tab and newline, DEL, C1, and the bidirectional
+marks, embeddings, overrides and isolates (U+061C, U+200E-U+200F, U+202A-U+202E,
+U+2066-U+2069) that make ``Caja <U+202E>LSX.exe`` display as ``Caja exe.XSL``."""
 
-_CONTROLS = {c: f"\\x{c:02x}" for c in range(0xA0) if CONTROL_CHARACTERS.match(chr(c))}
+
+def escaped(char: str) -> str:
+    r"""How a character of :data:`CONTROL_CHARACTERS` is shown: ``\xNN`` or ``\uNNNN``.
+
+    >>> escaped("\x1b"), escaped("\u202e")
+    ('\\x1b', '\\u202e')
+    """
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_CONTROLS = {ord(c): escaped(c) for c in map(chr, [*range(0xA0), 0x61C, 0x200E, 0x200F,
+                                                   *range(0x202A, 0x202F),
+                                                   *range(0x2066, 0x206A)])
+             if CONTROL_CHARACTERS.match(c)}
 _CONTROLS[0x0A] = "\\n"
 
 
 def printable(text: str) -> str:
     """``text`` on one line, safe on a terminal: control characters (ESC, BEL, CR, C1's CSI...)
-    shown as ``\\xNN`` and a newline as ``\\n``, so that no input can move the cursor, ring
-    the bell or start a line of its own.
+    shown as ``\\xNN``, bidirectional controls as ``\\uNNNN`` and a newline as ``\\n``, so
+    that no input can move the cursor, ring the bell, reverse the line or start a line of its
+    own.
 
     >>> printable("a\\x1b[31mb\\nc")
     'a\\\\x1b[31mb\\\\nc'

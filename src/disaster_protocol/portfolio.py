@@ -271,6 +271,8 @@ def score_file(path: str | os.PathLike[str], protocol: Protocol, *, as_of: date 
         assessment = assess(protocol, load_profile(path, protocol), as_of=as_of, strict=strict)
     except DisasterProtocolError as exc:
         return Failure(source=str(path), problems=exc.problems)
+    except Warning:  # a warning turned into an error by the caller's filter is theirs
+        raise
     except Exception as exc:  # a bug met in one file must not stop the others
         return internal_failure(str(path), exc)
     return assessment if keep_assessment else Summary.of(assessment, str(path))
@@ -370,6 +372,8 @@ def _score_profile(protocol: Protocol, profile: Profile, options: _Options
         return assess(protocol, profile, as_of=options.as_of, strict=options.strict)
     except DisasterProtocolError as exc:  # a profile checked against another protocol
         return Failure(source=f"<profile of {profile.institution.id}>", problems=exc.problems)
+    except Warning:
+        raise
     except Exception as exc:  # a bug met in one profile must not stop the others
         return internal_failure(f"<profile of {profile.institution.id}>", exc)
 
