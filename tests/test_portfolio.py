@@ -127,7 +127,8 @@ def test_reports_list_institutions_and_unreadable_files(region: Path, bundled: d
     for text in (md, page):
         assert "inst-049" in text
         assert heading in text
-        assert "[invalid-level]" in text
+    assert "[invalid-level]" in page
+    assert "\\[invalid-level\\]" in md  # brackets of file text escaped: shows [invalid-level]
     assert portfolio._repr_html_().startswith('<div class="dp-report">')
 
 

@@ -17,7 +17,7 @@ import networkx as nx
 
 from ._reading import Document, KeyPath, display_path
 from ._validation import suggest
-from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode
+from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode, escaped
 from .model import Protocol, Provenance
 from .profile import Profile
 
@@ -454,7 +454,7 @@ def control_characters(doc: Document) -> list[Problem]:
             match = CONTROL_CHARACTERS.search(value)
             if match is not None:
                 found.append(doc.problem(path, f"holds the control character "
-                                         f"\\x{ord(match.group()):02x}; reports show it escaped: "
+                                         f"{escaped(match.group())}; reports show it escaped: "
                                          "remove it", "control-character",
                                          shown=display_path(doc.data, path)))
         elif isinstance(value, dict):

@@ -1,16 +1,93 @@
-"""Atomic file output: a report is either fully written or not written at all."""
+"""Output made safe: one text sanitiser, one CSV cell writer, JSON without raw controls, and
+atomic writes (a report is either fully written or not written at all).
+
+What each output format guarantees is said in docs/errors.md ("What outputs guarantee").
+"""
 
 from __future__ import annotations
 
+import csv
 import errno
+import json
 import os
 import re
 import secrets
 import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
-__all__ = ["write_atomic"]
+from .errors import CONTROL_CHARACTERS, escaped
+
+__all__ = ["CellWriter", "json_text", "neutral_cell", "sanitise", "write_atomic"]
+
+
+def sanitise(text: str) -> str:
+    r"""``text`` with no raw control or bidirectional character: each shown as ``\xNN`` or
+    ``\uNNNN`` (see :data:`~disaster_protocol.errors.CONTROL_CHARACTERS`); newlines and tabs
+    are kept. Every text, Markdown, HTML and CSV output passes through it.
+
+    >>> sanitise("Caja \u202eLSX.exe\r\n\x1b[31m")
+    'Caja \\u202eLSX.exe\\x0d\n\\x1b[31m'
+    """
+    return CONTROL_CHARACTERS.sub(lambda m: escaped(m.group()), text)
+
+
+def json_text(data: object, *, indent: int = 2, sort_keys: bool = False) -> str:
+    r"""``data`` as JSON text (UTF-8 kept readable) in which every control and bidirectional
+    character is a ``\uNNNN`` escape: the values read back unchanged, and no raw one is in
+    the text.
+
+    >>> json_text({"name": "a\u202eb\x85"}, indent=0)
+    '{\n"name": "a\\u202eb\\u0085"\n}\n'
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral_cell(value: object) -> object:
+    """A spreadsheet cell that cannot run: text is sanitised (:func:`sanitise`) and, if it
+    begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's list), given a
+    leading single quote. Numbers, and text that is a plain number (``-3``, ``-0.5``), stay as
+    they are; other values (``None``) are returned unchanged.
+
+    >>> neutral_cell("=1+1"), neutral_cell("@SUM(A1)"), neutral_cell("-3.5"), neutral_cell(-2)
+    ("'=1+1", "'@SUM(A1)", '-3.5', -2)
+    """
+    if not isinstance(value, str):
+        return value
+    text = sanitise(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class CellWriter:
+    """The one CSV writer of every CSV output: ``\n`` line ends, and every cell through
+    :func:`neutral_cell`, so that no cell starts a formula and no raw CR splits a row.
+
+    Parameters
+    ----------
+    stream : text stream
+        Where the rows go (a :class:`io.StringIO` for a report).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        """Write one row of cells."""
+        self._writer.writerow([neutral_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        """Write many rows."""
+        for row in rows:
+            self.writerow(row)
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:

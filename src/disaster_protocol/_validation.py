@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ._reading import Document, KeyPath, display_path
-from .errors import DisasterProtocolError, Problem
+from .errors import DisasterProtocolError, Problem, show_value
 from .model import SCHEMA_VERSION
 from .profile import EARLIEST_DATE, LATEST_DATE
 
@@ -119,13 +119,12 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"boolean {value}"
     if isinstance(value, (int, float)):
-        return f"number {value}"
+        return f"number {show_value(value)}"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     if value is None:
         return "nothing"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return show_value(value)
 
 
 def _missing(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
@@ -156,7 +155,8 @@ def _not_text(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMo
     if isinstance(value, bool):
         return doc.problem(loc, f"expected text, got {raw!r} (YAML read this as {value}; "
                            f"quote it: \"{raw}\")", "yaml-boolean", shown=shown)
-    return doc.problem(loc, f"expected text, got {_describe(value)}; quote it: \"{raw}\"",
+    quote = f": \"{raw}\"" if len(raw) <= 60 else ""
+    return doc.problem(loc, f"expected text, got {_describe(value)}; quote it{quote}",
                        "wrong-type", shown=shown)
 
 
@@ -251,10 +251,10 @@ def check_version(doc: Document, error: type[DisasterProtocolError], what: str) 
                                  shown="schema_version")])
     version = data["schema_version"]
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        message = (f"version {version} is newer than this disaster-protocol reads "
+        message = (f"version {show_value(version)} is newer than this disaster-protocol reads "
                    f"({SCHEMA_VERSION}); upgrade disaster-protocol")
     elif version != SCHEMA_VERSION or type(version) is not int:
-        message = (f"unsupported version {version!r}; this disaster-protocol reads "
+        message = (f"unsupported version {show_value(version)}; this disaster-protocol reads "
                    f"version {SCHEMA_VERSION}")
     else:
         return

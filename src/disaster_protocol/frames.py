@@ -7,6 +7,10 @@ missing), flags as booleans, titles in the language asked for.
 
 The values delegate here: ``Assessment.to_frame``, ``Portfolio.to_frame``,
 ``Comparison.to_frame``, ``CooperationPlan.to_frame`` and ``Protocol.to_frame``.
+
+Frames hold the values as they are, for analysis. Before handing one to ``to_excel`` or
+``to_csv`` for people to open in a spreadsheet, pass it through :func:`for_spreadsheet`, which
+applies the CSV outputs' cell rule to its text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ._compare import Comparison
 from ._i18n import Lang, check_lang
+from ._output import neutral_cell
 from .assessment import ActionResult, Assessment
 from .cooperation import CooperationPlan, Evaluation
 from .model import Protocol
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["assessment_frame", "breakdown_frame", "comparison_frame", "evaluation_frame",
-           "plan_frame", "portfolio_frame", "protocol_frame"]
+           "for_spreadsheet", "plan_frame", "portfolio_frame", "protocol_frame"]
 
 INSTALL = "pip install 'disaster-protocol[analysis]'"
 
@@ -226,3 +231,35 @@ def protocol_frame(protocol: Protocol, lang: Lang = "es") -> pd.DataFrame:
                     "custom_indicators": ",".join(a.sendai.custom_indicators),
                     "provenance": a.provenance.status} for a in protocol.actions),
                   list(types), types)
+
+
+def for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` safe to open in a spreadsheet: every text cell (of any column, the
+    index and column names left as they are) neutralised as the CSV outputs do it — control
+    and bidirectional characters shown as ``\\xNN``/``\\uNNNN``, and text beginning with
+    ``=``, ``+``, ``-``, ``@`` or a tab given a leading single quote. Numbers, dates and
+    missing values are unchanged.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame of this module (or another).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; ``frame`` is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> for_spreadsheet(pd.DataFrame({"name": ["=1+1", "Caja"], "delta": [-3, 2]}))
+        name  delta
+    0  '=1+1     -3
+    1   Caja      2
+    """
+    out: pd.DataFrame = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
+            out[column] = out[column].map(neutral_cell)
+    return out

@@ -31,7 +31,7 @@ from ._plain import paused_gc
 from ._reading import Document
 from ._table import parse_csv
 from ._validation import check_version, problems_from_validation
-from .errors import InputWarning, Problem, ProfileError, ProtocolError, require_type
+from .errors import InputWarning, Problem, ProfileError, ProtocolError, require_type, show_value
 from .model import Protocol
 from .profile import LEVELS, Institution, Profile, ProfileActions, ProfileMeta
 
@@ -463,8 +463,8 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
             continue
         path = ("actions", action_id, "level")
         written = doc.plain_scalars.get(path, doc.plain_scalars.get(path[:-1], level))
-        shown = repr(level) if not isinstance(level, bool) else \
-            f"{written!r}, read by YAML as {level}"
+        shown = show_value(level) if not isinstance(level, bool) else \
+            f"{show_value(written)}, read by YAML as {level}"
         yield doc.problem(path, f"must be 0-4, n/a or unknown (got {shown})", "invalid-level",
                           shown=f"actions.{action_id}.level")
 

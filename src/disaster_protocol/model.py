@@ -125,10 +125,10 @@ class Priority(_Frozen):
     (``regional_paragraph``, ``regional_activities``)."""
 
     id: Id
-    paragraph: Annotated[int, Field(ge=1)]
+    paragraph: Annotated[int, Field(ge=1, le=9999)]
     title: Text
     activities: tuple[KeyActivity, ...]
-    regional_paragraph: Annotated[int, Field(ge=1)] | None = None
+    regional_paragraph: Annotated[int, Field(ge=1, le=9999)] | None = None
     regional_activities: tuple[KeyActivity, ...] = ()
     provenance: Provenance
 

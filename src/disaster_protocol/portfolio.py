@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
-           "profile_files", "score_file"]
+           "internal_failure", "profile_files", "score_file"]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 """The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
@@ -147,6 +147,21 @@ def profile_files(paths: Iterable[str | os.PathLike[str]], *,
     return found
 
 
+def internal_failure(source: str, exc: Exception) -> Failure:
+    """The failure of one file that met a bug in disaster-protocol (not a broken input): it
+    names the file and the error, so that the other files of a batch are still scored."""
+    try:
+        said = str(exc)
+    except Exception:
+        said = ""
+    said = said if len(said) <= 200 else said[:197] + "..."
+    message = (f"internal error ({type(exc).__name__}: {said}); this is a bug in "
+               "disaster-protocol: please report it with this file (--debug shows the "
+               "traceback)")
+    return Failure(source=source, problems=(Problem(file=source, message=message,
+                                                    code="internal-error"),))
+
+
 @dataclass(frozen=True)
 class _Options:
     as_of: date | None
@@ -165,6 +180,10 @@ def score_file(path: str | os.PathLike[str], protocol: Protocol, *, as_of: date 
         assessment = assess(protocol, load_profile(path, protocol), as_of=as_of, strict=strict)
     except DisasterProtocolError as exc:
         return Failure(source=str(path), problems=exc.problems)
+    except Warning:  # a warning turned into an error by the caller's filter is theirs
+        raise
+    except Exception as exc:  # a bug met in one file must not stop the others
+        return internal_failure(str(path), exc)
     return assessment if keep_assessment else Summary.of(assessment, str(path))
 
 
@@ -262,6 +281,10 @@ def _score_profile(protocol: Protocol, profile: Profile, options: _Options
         return assess(protocol, profile, as_of=options.as_of, strict=options.strict)
     except DisasterProtocolError as exc:  # a profile checked against another protocol
         return Failure(source=f"<profile of {profile.institution.id}>", problems=exc.problems)
+    except Warning:
+        raise
+    except Exception as exc:  # a bug met in one profile must not stop the others
+        return internal_failure(f"<profile of {profile.institution.id}>", exc)
 
 
 def _score_files(protocol: Protocol, paths: Sequence[str], workers: int | None,

@@ -8,7 +8,7 @@ from datetime import date
 from enum import IntEnum
 from typing import TextIO
 
-from .._output import write_atomic
+from .._output import sanitise, write_atomic
 from .._validation import suggest
 from ..loader import load_protocol
 from ..model import Protocol
@@ -166,7 +166,10 @@ def check_ids(protocol: Protocol, **given: str | None) -> None:
 
 
 def emit(text: str, output: str | None, out: TextIO) -> None:
-    """Write ``text`` to ``output`` atomically, or to ``out`` when no file is given."""
+    """Write ``text`` to ``output`` atomically, or to ``out`` when no file is given; no raw
+    control or bidirectional character in either (the renderers escape them already: this is
+    the last guard)."""
+    text = sanitise(text)
     if output:
         write_atomic(output, text)
     else:

@@ -15,7 +15,7 @@ from ..cooperation import match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
-from ..portfolio import Failure, Portfolio, assess_many, profile_files
+from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
 from ..report import (
     comparison_csv,
@@ -90,9 +90,21 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
     with bar:
         portfolio = assess_many(protocol, entries, workers=args.workers, as_of=args.as_of,
                                 strict=args.strict, keep_assessments=keep, progress=tick)
+    if args.debug:
+        _raise_first_bug(portfolio, protocol, args)
     if piped:
         portfolio = portfolio.model_copy(update={"failures": (*piped, *portfolio.failures)})
     return portfolio, len(entries) + len(piped)
+
+
+def _raise_first_bug(portfolio: Portfolio, protocol: Protocol, args: argparse.Namespace
+                     ) -> None:
+    """With ``--debug``, score again the first file that met a bug, so that its traceback
+    shows."""
+    for failure in portfolio.failures:
+        if any(p.code == "internal-error" for p in failure.problems):
+            assess(protocol, load_profile(failure.source, protocol), as_of=args.as_of,
+                   strict=args.strict)
 
 
 def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -125,6 +137,10 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
                                          source="<stdin>", format=args.input_format))
         except ProfileError as exc:
             piped.append(Failure(source="<stdin>", problems=exc.problems))
+        except Exception as exc:
+            if args.debug:
+                raise
+            piped.append(internal_failure("<stdin>", exc))
     return entries, piped
 
 

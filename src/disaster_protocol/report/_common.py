@@ -40,8 +40,10 @@ def plain(value: str) -> str:
 
 def cell(value: str) -> str:
     """Text safe in Markdown, in a table cell or a heading: no markup (``<``, ``>``, ``&``
-    escaped, ``|`` escaped), no control characters, one line."""
-    return html.escape(plain(value), quote=False).replace("|", "\\|")
+    escaped, ``|``, ``[`` and ``]`` escaped, so that ``[x](javascript:...)`` and
+    ``![i](http://...)`` stay text), no control or bidirectional characters, one line."""
+    return (html.escape(plain(value), quote=False).replace("|", "\\|")
+            .replace("[", "\\[").replace("]", "\\]"))
 
 
 def fmt(value: float | None) -> str:

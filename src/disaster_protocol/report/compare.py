@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
-import json
 from collections.abc import Callable
 
 from .._compare import ActionChange, Comparison, Trend
 from .._i18n import Lang
+from .._output import CellWriter, json_text
 from ._common import cell, fmt, plain, words
 from .html import page
 from .svg import bars_svg
@@ -20,13 +19,13 @@ __all__ = ["comparison_csv", "comparison_html", "comparison_json", "comparison_m
 
 def comparison_json(comparison: Comparison) -> str:
     """Stable JSON of a comparison."""
-    return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(comparison.to_dict())
 
 
 def comparison_csv(comparison: Comparison) -> str:
     """One row per action whose effective level changed."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(["institution", "action", "before", "after", "change"])  # n/a: out of scope
     for c in (*comparison.rose, *comparison.fell, *comparison.rescoped):
         change = "" if c.before is None or c.after is None else c.after - c.before
@@ -106,7 +105,7 @@ def trend_csv(trend: Trend) -> str:
     """One row per date, oldest first."""
     phases = list(trend.points[0].by_phase) if trend.points else []
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(["institution", "as_of", "score", "grade", "coverage", "blocking",
                      *(f"phase:{p}" for p in phases)])
     for p in trend.points:

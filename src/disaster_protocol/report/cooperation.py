@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
-import json
 
 from .._i18n import Lang, text
+from .._output import CellWriter, json_text
 from ..cooperation import CooperationPlan, Evaluation, Match
 from ._common import cell, plain, words
 from .html import page, table
@@ -22,13 +21,13 @@ Table = tuple[str, list[str], list[list[str]]]
 
 def plan_json(plan: CooperationPlan) -> str:
     """Stable JSON of a plan."""
-    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(plan.to_dict())
 
 
 def plan_csv(plan: CooperationPlan) -> str:
     """One row per match (workshop participations marked), then one per unmet demand."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(["kind", "provider", "recipient", "action", "phase", "provider_level",
                      "recipient_level", "uplift", "shared", "workshop", "reason"])
     for m in plan.matches:
@@ -168,7 +167,7 @@ def plan_fragment(plan: CooperationPlan, lang: Lang = "es") -> str:
 
 def evaluation_json(evaluation: Evaluation) -> str:
     """Stable JSON of an evaluation."""
-    return json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(evaluation.to_dict())
 
 
 def _change(value: float | None) -> str:

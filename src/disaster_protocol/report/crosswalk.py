@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 
 from .._i18n import Lang
+from .._output import CellWriter, json_text
 from ..crosswalk import CREDIT, REVERSE, Crosswalk, FrameworkView
 from ._common import cell, fmt, words
 
@@ -87,13 +86,13 @@ def crosswalk_json(cw: Crosswalk) -> str:
                        for c in cw.codes for r in cw.reverse(c.code)]
     data["reverse_reads"] = "code to node"
     data["credit"] = dict(CREDIT)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
 
 
 def crosswalk_csv(cw: Crosswalk) -> str:
     """One row per crosswalk row, with both directions' relationship."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(["node", "code", "relationship", "reverse_relationship", "rationale_es",
                      "rationale_en", "source"])
     for r in cw.rows:
@@ -154,13 +153,13 @@ def framework_json(view: FrameworkView) -> str:
                        "partial": c.partial,
                        "rows": [r.model_dump(mode="json") for r in c.rows]}
                       for c in view.codes]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
 
 
 def framework_csv(view: FrameworkView) -> str:
     """One row per code."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(["institution", "crosswalk", "code", "score", "related", "credit",
                      "partial"])
     for c in view.codes:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Iterable
 
 from .._i18n import Lang
+from .._output import CellWriter, json_text
 from ..assessment import Assessment
 from ..graph import Playbook
 from ..model import Action
@@ -22,7 +21,7 @@ ASSESSMENT_CSV_COLUMNS = ("institution", "as_of", "action", "phase", "lead", "cr
 
 
 def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
 
 
 def assessment_json(assessment: Assessment) -> str:
@@ -38,7 +37,7 @@ def assessment_csv(assessment: Assessment, lang: Lang = "es") -> str:
         if f.action:
             kinds.setdefault(f.action, []).append(f.kind)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(ASSESSMENT_CSV_COLUMNS)
     for r in assessment.actions:
         writer.writerow([assessment.institution.id, assessment.as_of.isoformat(), r.action,

@@ -5,13 +5,13 @@ Every output depends only on the protocol, so equal protocols give identical tex
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Literal
 
 import networkx as nx
 
 from .._i18n import Lang, check_lang
+from .._output import json_text
 from ..model import Protocol
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
@@ -38,7 +38,7 @@ def export_graph(protocol: Protocol, fmt: ExportFormat, *, lang: Lang = "es") ->
     g = protocol.graph
     if fmt == "json":
         data = nx.node_link_data(g, edges="edges")
-        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return json_text(data, indent=1, sort_keys=True)
     if fmt == "graphml":
         # Export a copy: networkx's GraphML writer pops keys from the graph's attribute dict,
         # and the cached graph must never change.

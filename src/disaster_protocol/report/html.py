@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 
 from .._i18n import Lang
+from .._output import sanitise
 from ..assessment import Assessment
 from ._common import (
     group_score,
@@ -177,10 +178,11 @@ def assessment_html(assessment: Assessment, lang: Lang = "es", *, fragment: bool
 
 
 def page(title: str, body: str, lang: Lang, *, fragment: bool = False) -> str:
-    """``body`` (HTML) as a self-contained printable page, or as a fragment for Jupyter."""
+    """``body`` (HTML) as a self-contained printable page, or as a fragment for Jupyter; any
+    control or bidirectional character in it (title included) shown as ``\\xNN``/``\\uNNNN``."""
     if fragment:
-        return f'<div class="{ROOT_CLASS}"><style>{scoped_css()}</style>{body}</div>'
-    return (f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=utf-8>\n"
+        return sanitise(f'<div class="{ROOT_CLASS}"><style>{scoped_css()}</style>{body}</div>')
+    return sanitise(f"<!DOCTYPE html>\n<html lang={lang}>\n<head>\n<meta charset=utf-8>\n"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>\n"
             f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             f"{body}\n</body>\n</html>\n")

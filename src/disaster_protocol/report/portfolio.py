@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
-import json
 from collections import Counter
 from collections.abc import Callable
 
 from .._i18n import Lang, text
+from .._output import CellWriter, json_text
 from ..portfolio import Breakdown, GroupStats, Portfolio
 from ._common import cell, fmt, words
 from .html import page, table
@@ -21,7 +20,7 @@ __all__ = ["breakdown_csv", "breakdown_html", "breakdown_json", "breakdown_markd
 
 def portfolio_json(portfolio: Portfolio) -> str:
     """Stable JSON: the summaries and failures (and assessments when kept)."""
-    return json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(portfolio.to_dict())
 
 
 def _groups(portfolio: Portfolio) -> tuple[list[str], list[str]]:
@@ -34,7 +33,7 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     then one row per file that could not be read, with only its name and its problems."""
     phases, priorities = _groups(portfolio)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(["institution", "name", "country", "as_of", "score", "grade", "coverage",
                      "blocking",
                      *(f"phase:{p}" for p in phases), *(f"priority:{p}" for p in priorities),
@@ -119,7 +118,7 @@ def _mean(values: list[float | None]) -> float | None:
 
 def breakdown_json(breakdown: Breakdown) -> str:
     """Stable JSON of a breakdown."""
-    return json.dumps(breakdown.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(breakdown.to_dict())
 
 
 _COLUMNS = ("group", "institutions", "suppressed", "mean_score", "median_score",
@@ -138,7 +137,7 @@ def _row(g: GroupStats) -> list[object]:
 def breakdown_csv(breakdown: Breakdown) -> str:
     """One row per group, then the total (group ``*``); suppressed cells are empty."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(_COLUMNS)
     for g in breakdown.groups:
         writer.writerow(_row(g))

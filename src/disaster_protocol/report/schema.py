@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from .._output import json_text
 from ..assessment import Assessment
 from ..crosswalk import Crosswalk
 from ..migration import Migration
@@ -32,7 +32,7 @@ def json_schema(kind: SchemaKind) -> str:
     if kind == "profile":
         _accept_shorthands(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return json_text(schema)
 
 
 def _accept_shorthands(schema: dict[str, Any]) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from .._i18n import Lang
+from .._output import CellWriter
 from ..model import Protocol
 from ..profile import CSV_COLUMNS
 from ._common import words
@@ -44,7 +44,7 @@ def profile_template_csv(protocol: Protocol, lang: Lang = "es") -> str:
     """A blank CSV profile: one row per action at level 0; the note column holds the title
     (replace it with your own notes)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CellWriter(buffer)
     writer.writerow(CSV_COLUMNS)
     for a in protocol.actions:
         writer.writerow([a.id, 0, "", "", "", a.title.get(lang)])
