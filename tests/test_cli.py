@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import subprocess
@@ -236,6 +237,46 @@ def test_check_thresholds_exit_1_but_still_write_the_report() -> None:
     code, _, err = run("check", path, "--fail-on-blocking")
     assert code == ExitCode.THRESHOLD
     assert "blocking gap" in err
+
+
+def test_evidence_needed_fails_coverage_not_blocking_and_reads_as_not_assessed() -> None:
+    # tests/cases/group_not_assessed_is_null: half the weight assessed, A3 critical unknown
+    path = str(CASE_PROTOCOL.parent / "group_not_assessed_is_null" / "profile.yaml")
+    case = ("--protocol", str(CASE_PROTOCOL))
+    code, out, err = run("check", path, *case, "--fail-on-blocking", "--lang", "en")
+    assert (code, err) == (ExitCode.OK, "")  # no documented gap
+    assert "Grade: C (provisional)" in out
+    assert "Evidence needed (critical actions not assessed) (1): A3" in out
+    assert "RESP not assessed" in out
+    assert "level 0" not in out
+    code, _, err = run("check", path, *case, "--fail-under-coverage", "60")
+    assert code == ExitCode.THRESHOLD
+    assert "coverage 50% is below --fail-under-coverage 60" in err
+    assert run("check", path, *case, "--fail-under-coverage", "50")[0] == ExitCode.OK
+    _, out, _ = run("check", path, *case, "--format", "json")
+    data = json.loads(out)
+    assert data["by_phase"] == {"PREP": 66.7, "RESP": None}
+    assert data["groups"]["by_phase"]["RESP"] == {"score": None, "coverage": 0.0,
+                                                  "score_range": None}
+    assert (data["blocking"], data["evidence_needed"]) == ([], ["A3"])
+    # a lower threshold: the grade stays provisional while A3, critical, is unknown
+    _, out, _ = run("check", path, *case, "--format", "json", "--min-coverage", "40")
+    assert json.loads(out)["provisional"] is True
+
+
+def test_batch_fails_under_coverage_per_institution(tmp_path: Path) -> None:
+    for name in ("group_not_assessed_is_null", "all_implemented"):
+        (tmp_path / f"{name}.yaml").write_text(
+            (CASE_PROTOCOL.parent / name / "profile.yaml").read_text(encoding="utf-8")
+            .replace("id: case", f"id: {name}"), encoding="utf-8")
+    code, out, err = run("batch", str(tmp_path), "--protocol", str(CASE_PROTOCOL),
+                         "--fail-under-coverage", "80")
+    assert code == ExitCode.THRESHOLD
+    assert "group_not_assessed_is_null" in err
+    assert "all_implemented" not in err
+    rows = {r["institution"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["group_not_assessed_is_null"]["coverage"], rows["all_implemented"]["coverage"]
+            ) == ("0.5", "1")
 
 
 def test_check_as_of_changes_freshness() -> None:

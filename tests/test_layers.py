@@ -51,7 +51,7 @@ LAYERS: dict[str, int] = {
     "_rules": 4, "_assess": 4,
     # 5: many institutions: values (_summary, _plan), engines (_breakdown, _matching), entry
     # points (portfolio, _compare, cooperation, crosswalk)
-    "_summary": 5, "_plan": 5, "_breakdown": 5, "_matching": 5,
+    "_summary": 5, "_plan": 5, "_breakdown": 5, "_ranking": 5, "_matching": 5,
     "portfolio": 5, "_compare": 5, "cooperation": 5, "crosswalk": 5,
     # 6: output
     "report": 6, "frames": 6, "plots": 6,
@@ -89,6 +89,8 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     ("_breakdown", "_summary"): "builds a Breakdown of Summary rows",
     ("portfolio", "_summary"): "Summary.of; re-exports the values",
     ("portfolio", "_breakdown"): "Portfolio.summary",
+    ("_ranking", "_summary"): "sets the rank interval of Summary rows",
+    ("portfolio", "_ranking"): "a portfolio's rows ranked when it is put together",
     ("_matching", "_plan"): "builds the plan and the evaluation",
     ("_matching", "portfolio"): "reads a Portfolio's assessments",
     ("cooperation", "_plan"): "re-exports the values",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import pickle
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,9 @@ def test_each_row_is_the_summary_of_the_profile_assessed_alone(region: Path,
     for summary in portfolio.summaries[:6]:
         assert summary.source is not None
         alone = dp.assess(bundled, dp.load_profile(summary.source, bundled), strict=True)
-        assert summary == Summary.of(alone, summary.source)
+        row = Summary.of(alone, summary.source).model_dump()
+        assert summary.model_dump() == {**row, "rank": summary.rank,
+                                        "rank_supported": summary.rank_supported}
     weaker, twin = portfolio.summaries[0], portfolio.summaries[2]  # inst-000 has a level lowered
     assert weaker.score < twin.score
 
@@ -285,13 +288,15 @@ def test_batch_by_writes_the_summary(tmp_path: Path) -> None:
 
 def test_the_same_work_maps_over_a_dask_bag(region: Path, bundled: dp.Protocol) -> None:
     bag = pytest.importorskip("dask.bag")
-    from disaster_protocol.portfolio import score_file
+    from disaster_protocol.portfolio import ranked, score_file
 
     paths = [str(p) for p in profile_files([region])]
     mapped = bag.from_sequence(paths, npartitions=3).map(score_file, protocol=bundled)
     results = mapped.compute(scheduler="synchronous")
     portfolio = dp.assess_many(bundled, [region])
-    assert [r for r in results if isinstance(r, Summary)] == list(portfolio.summaries)
+    rows = [r for r in results if isinstance(r, Summary)]
+    assert all(r.rank is None for r in rows)  # a rank needs the whole list
+    assert ranked(rows) == portfolio.summaries
     assert [r for r in results if isinstance(r, Failure)] == list(portfolio.failures)
 
 
@@ -348,3 +353,76 @@ def test_a_single_path_is_refused_rather_than_read_letter_by_letter(
         bundled: dp.Protocol) -> None:
     with pytest.raises(TypeError, match="wrap a single one in"):
         dp.assess_many(bundled, "examples/profiles")
+
+
+# ----------------------------------------------------------------------------- honest ranks
+
+def _three_ranked() -> dp.Portfolio:
+    """On the four-action case protocol (weights 1, 2, 2, 1; a score is 100 x sum / 24):
+    A has every action at 3: 75.0, complete. B assessed only A1 at 3: 12.5, best case 75.0,
+    provisional (A2 and A3 critical and unknown). C has every action at 1: 25.0, complete."""
+    cases = dp.load_protocol(CASES)
+
+    def one(ident: str, actions: dict[str, int]) -> dp.Profile:
+        return dp.profile_from_dict({
+            "schema_version": 1, "institution": {"id": ident, "name": ident.upper(),
+                                                 "country": "MX"},
+            "assessed_on": "2026-06-30", "actions": actions}, cases)
+
+    every = ("A1", "A2", "A3", "A4")
+    return dp.assess_many(cases, [one("a", dict.fromkeys(every, 3)), one("b", {"A1": 3}),
+                                  one("c", dict.fromkeys(every, 1))])
+
+
+def test_ranks_are_intervals_worked_by_hand() -> None:
+    rows = {s.institution.id: s for s in _three_ranked().summaries}
+    assert [(i, s.score, s.score_range) for i, s in rows.items()] == [
+        ("a", 75.0, (75.0, 75.0)), ("b", 12.5, (12.5, 75.0)), ("c", 25.0, (25.0, 25.0))]
+    # A: nobody certainly or possibly above (B's best 75 is not above 75): 1st.
+    # B: nobody certainly above its 75; A and C possibly above its 12.5: 1st to 3rd.
+    # C: A certainly above (75 > 25), B possibly (75 > 25): 2nd to 3rd.
+    assert {i: s.rank for i, s in rows.items()} == {"a": (1, 1), "b": (1, 3), "c": (2, 3)}
+    # B is provisional; C could move by one place, more than a quarter of three rows.
+    assert {i: s.rank_supported for i, s in rows.items()} == {"a": True, "b": False,
+                                                              "c": False}
+    assert (rows["b"].provisional, rows["b"].evidence_needed, rows["b"].reliability) == (
+        True, ("A2", "A3"), "low")
+
+
+def test_complete_profiles_rank_plainly_ties_sharing_the_better_place() -> None:
+    from disaster_protocol.portfolio import ranked
+
+    def row(ident: str, score: float) -> Summary:
+        return Summary(source=None, institution=dp.Institution(id=ident, name=ident,
+                                                               country="MX"),
+                       as_of=date(2026, 1, 1), score=score, grade="C", coverage=1.0,
+                       score_range=(score, score), blocking=(), by_phase={}, by_priority={})
+
+    got = ranked([row("a", 50.0), row("b", 70.0), row("c", 50.0), row("d", 10.0),
+                  row("e", 90.0)])
+    # a and c tie at 50: neither is above the other, both are 3rd, and d is 5th
+    assert [s.rank for s in got] == [(3, 3), (2, 2), (3, 3), (5, 5), (1, 1)]
+    assert all(s.rank_supported for s in got)
+
+
+def test_every_portfolio_output_carries_range_reliability_and_rank() -> None:
+    portfolio = _three_ranked()
+    rows = list(csv.DictReader(io.StringIO(portfolio.to_csv())))
+    b = next(r for r in rows if r["institution"] == "b")
+    assert {k: b[k] for k in ("provisional", "score_low", "score_high", "reliability",
+                              "evidence_needed", "rank_best", "rank_worst",
+                              "rank_supported")} == {
+        "provisional": "1", "score_low": "12.5", "score_high": "75.0", "reliability": "low",
+        "evidence_needed": "2", "rank_best": "1", "rank_worst": "3", "rank_supported": "0"}
+    data = json.loads(portfolio.to_json())
+    assert data["summaries"][2]["rank"] == [2, 3]
+    assert data["summaries"][2]["rank_supported"] is False
+    for page, lang, words in ((portfolio.to_markdown("en"), "en", "cannot support a rank"),
+                              (portfolio.to_html("es"), "es", "no se puede ordenar")):
+        assert words in page, lang
+        assert "12.5 (12.5-75.0)" in page
+        assert "1-3 *" in page or "1-3 \\*" in page
+    frame = portfolio.to_frame()
+    assert list(frame["rank_worst"]) == [1, 3, 3]
+    assert list(frame["rank_supported"]) == [True, False, False]
+    assert list(frame["score_high"]) == [75.0, 75.0, 25.0]

@@ -384,7 +384,7 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     blocking = tuple(index.ids[s] for s in _blocking(ctx))
     needed = tuple(index.ids[s] for s in _evidence_needed(ctx))
     return trusted(Assessment, {
-        "protocol": _protocol_ref(protocol.id, protocol.version),
+        "format_version": 2, "protocol": _protocol_ref(protocol.id, protocol.version),
         "institution": profile.institution, "as_of": when, "score": score,
         "grade": _grade(score, bool(blocking)),
         "provisional": coverage < min_coverage or bool(needed), "coverage": coverage,

@@ -66,6 +66,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blocking.documented": ("Brechas documentadas que bloquean", "Documented blocking gaps"),
     "evidence_needed": ("Falta evidencia (acciones críticas sin evaluar)",
                         "Evidence needed (critical actions not assessed)"),
+    "evidence_needed.short": ("falta evidencia", "evidence needed"),
     "provisional": ("provisional", "provisional"),
     "provisional.why": (
         "Calificación provisional: se evaluó el {coverage} del peso aplicable (umbral {min}) y "

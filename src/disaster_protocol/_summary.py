@@ -23,26 +23,45 @@ __all__ = ["Breakdown", "GroupStats", "Summary"]
 
 
 class Summary(Frozen):
-    """One institution's row in a portfolio: what an aggregate needs, nothing more."""
+    """One institution's row in a portfolio: what an aggregate needs, nothing more.
+
+    Beside the score: whether the grade is provisional, the coverage, the score range (as
+    given, and with every unassessed action at level 3), the reliability level and the
+    critical actions nobody assessed. In a portfolio, ``rank`` is the best and the worst place
+    the score ranges allow (1 is the highest score), and ``rank_supported`` is ``False`` where
+    the evidence cannot support a place: a provisional grade, or a place that could move by
+    more than a quarter of the list (see :mod:`._ranking`).
+    """
 
     source: str | None
     institution: Institution
     as_of: date
     score: float
     grade: Literal["A", "B", "C"]
+    provisional: bool = False
     coverage: float
+    score_range: tuple[float, float] | None = None
+    reliability: Literal["high", "medium", "low"] | None = None
     blocking: tuple[str, ...]
+    evidence_needed: tuple[str, ...] = ()
+    rank: tuple[int, int] | None = None
+    rank_supported: bool | None = None
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
 
     @classmethod
     def of(cls, assessment: Assessment, source: str | None = None) -> Summary:
-        """The summary row of ``assessment`` (read from ``source``, when it came from a file)."""
+        """The summary row of ``assessment`` (read from ``source``, when it came from a file);
+        its rank is set when the portfolio is put together."""
         return trusted(cls, {
             "source": source, "institution": assessment.institution,
             "as_of": assessment.as_of, "score": assessment.score, "grade": assessment.grade,
-            "coverage": assessment.coverage, "blocking": assessment.blocking,
-            "by_phase": assessment.by_phase, "by_priority": assessment.by_priority})
+            "provisional": assessment.provisional, "coverage": assessment.coverage,
+            "score_range": assessment.score_range,
+            "reliability": assessment.reliability.level, "blocking": assessment.blocking,
+            "evidence_needed": assessment.evidence_needed, "rank": None,
+            "rank_supported": None, "by_phase": assessment.by_phase,
+            "by_priority": assessment.by_priority})
 
 
 class GroupStats(Frozen):

@@ -198,9 +198,11 @@ class Assessment(Frozen):
     ``reliability`` how far the evidence reaches. ``blocking`` lists the documented gaps
     (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
     actions nobody assessed, which do not cap the grade but make it ``provisional``, as a
-    coverage below ``method.min_coverage`` does.
+    coverage below ``method.min_coverage`` does. ``format_version`` is the shape of its JSON
+    (CHANGELOG.md): 2 since groups, reliability and evidence needed were added.
     """
 
+    format_version: Literal[2] = 2
     protocol: ProtocolRef
     institution: Institution
     as_of: date

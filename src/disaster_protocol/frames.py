@@ -24,7 +24,7 @@ from ._output import neutral_cell
 from .assessment import ActionResult, Assessment
 from .cooperation import CooperationPlan, Evaluation
 from .model import Protocol
-from .portfolio import Breakdown, Portfolio
+from .portfolio import Breakdown, Portfolio, Summary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,17 +92,34 @@ def assessment_frame(assessment: Assessment, kind: AssessmentFrame = "actions",
                         "uplift": s.uplift} for s in a.plan), list(types), types)
     if kind == "groups":
         types = {"family": "string", "group": "string", "label": "string",
-                 "score": "float64"}
-        rows = [{"family": family.removeprefix("by_"), "group": group,
+                 "score": "float64", "coverage": "float64", "score_low": "float64",
+                 "score_high": "float64"}
+        rows: list[dict[str, object]] = [
+                {"family": family.removeprefix("by_"), "group": group,
                  "label": a.labels[group].get(lang) if group in a.labels else group,
-                 "score": score}
+                 "score": g.score, "coverage": g.coverage,
+                 "score_low": g.score_range[0] if g.score_range else None,
+                 "score_high": g.score_range[1] if g.score_range else None}
                 for family in ("by_phase", "by_priority", "by_role", "by_hazard")
-                for group, score in getattr(a, family).items()]
+                for group, g in a.groups[family].items()]
         return _frame(rows, list(types), types)
     raise ValueError(f"unknown frame kind {kind!r}; choose actions, findings, plan or groups")
 
 
 PortfolioFrame = Literal["institutions", "groups", "actions"]
+
+_EVIDENCE_COLUMNS = {"provisional": "boolean", "score_low": "float64", "score_high": "float64",
+                     "reliability": "string", "evidence_needed": "int64",
+                     "rank_best": "Int64", "rank_worst": "Int64", "rank_supported": "boolean"}
+
+
+def _evidence_row(s: Summary) -> dict[str, object]:
+    """How much one institution's figures rest on: range, reliability, rank interval."""
+    low, high = s.score_range or (s.score, s.score)
+    best, worst = s.rank or (None, None)
+    return {"provisional": s.provisional, "score_low": low, "score_high": high,
+            "reliability": s.reliability, "evidence_needed": len(s.evidence_needed),
+            "rank_best": best, "rank_worst": worst, "rank_supported": s.rank_supported}
 
 
 def portfolio_frame(portfolio: Portfolio, kind: PortfolioFrame = "institutions",
@@ -122,13 +139,15 @@ def portfolio_frame(portfolio: Portfolio, kind: PortfolioFrame = "institutions",
         types = {"institution": "string", "name": "string", "country": "string",
                  "subregion": "string", "type": "string", "language": "string",
                  "as_of": "datetime64[s]", "score": "float64", "grade": "string",
-                 "coverage": "float64", "blocking": "int64", "source": "string"}
+                 "coverage": "float64", "blocking": "int64", **_EVIDENCE_COLUMNS,
+                 "source": "string"}
         return _frame(({"institution": s.institution.id, "name": s.institution.name,
                         "country": s.institution.country, "subregion": s.institution.subregion,
                         "type": s.institution.type, "language": s.institution.language,
                         "as_of": s.as_of, "score": s.score, "grade": s.grade,
                         "coverage": s.coverage, "blocking": len(s.blocking),
-                        "source": s.source} for s in portfolio.summaries), list(types), types)
+                        **_evidence_row(s), "source": s.source}
+                       for s in portfolio.summaries), list(types), types)
     if kind == "groups":
         types = {"institution": "string", "as_of": "datetime64[s]", "family": "string",
                  "group": "string", "score": "float64"}

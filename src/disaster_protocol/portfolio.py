@@ -28,8 +28,9 @@ from ._breakdown import breakdown
 from ._frozen import Frozen
 from ._i18n import Lang
 from ._plain import paused_gc
+from ._ranking import ranked
 from ._summary import Breakdown, GroupStats, Summary
-from .assessment import Assessment, ProtocolRef
+from .assessment import MIN_COVERAGE, Assessment, ProtocolRef
 from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
-           "internal_failure", "profile_files", "score_file"]
+           "internal_failure", "profile_files", "ranked", "score_file"]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 """The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
@@ -57,9 +58,12 @@ class Portfolio(Frozen):
 
     ``summaries`` has one row per profile scored, in the order given; ``assessments`` holds
     the full assessments in the same order when every one was kept (profiles given in memory
-    keep theirs; files with ``keep_assessments=True``), else it is empty.
+    keep theirs; files with ``keep_assessments=True``), else it is empty. ``format_version``
+    is the shape of its JSON (CHANGELOG.md): 2 since rows carry their range, reliability and
+    rank interval.
     """
 
+    format_version: Literal[2] = 2
     protocol: ProtocolRef
     summaries: tuple[Summary, ...]
     failures: tuple[Failure, ...]
@@ -167,17 +171,19 @@ class _Options:
     as_of: date | None
     strict: bool
     keep: bool
+    min_coverage: float = MIN_COVERAGE
 
 
 def score_file(path: str | os.PathLike[str], protocol: Protocol, *, as_of: date | None = None,
-               strict: bool = False, keep_assessment: bool = False
-               ) -> Summary | Assessment | Failure:
+               strict: bool = False, keep_assessment: bool = False,
+               min_coverage: float = MIN_COVERAGE) -> Summary | Assessment | Failure:
     """Read one profile file and score it: its summary (or its assessment), or its failure.
 
     A pure function of its arguments, for mapping over many files (a process pool, a Dask bag).
     """
     try:
-        assessment = assess(protocol, load_profile(path, protocol), as_of=as_of, strict=strict)
+        assessment = assess(protocol, load_profile(path, protocol), as_of=as_of, strict=strict,
+                            min_coverage=min_coverage)
     except DisasterProtocolError as exc:
         return Failure(source=str(path), problems=exc.problems)
     except Warning:  # a warning turned into an error by the caller's filter is theirs
@@ -202,13 +208,14 @@ def _score_in_worker(path: str) -> Summary | Assessment | Failure:
     protocol, options = _WORKER
     with paused_gc():
         return score_file(path, protocol, as_of=options.as_of, strict=options.strict,
-                          keep_assessment=options.keep)
+                          keep_assessment=options.keep, min_coverage=options.min_coverage)
 
 
 def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLike[str]], *,
                 workers: int | None = None, as_of: date | None = None, strict: bool = False,
                 keep_assessments: bool = False,
-                progress: Callable[[int], None] | None = None) -> Portfolio:
+                progress: Callable[[int], None] | None = None,
+                min_coverage: float = MIN_COVERAGE) -> Portfolio:
     """Score many profiles against one protocol.
 
     Parameters
@@ -221,7 +228,7 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
     workers : int, optional
         Score files on this many processes, at most one per core and per file (default: in
         this process). Profiles in memory are always scored here.
-    as_of, strict
+    as_of, strict, min_coverage
         As for :func:`~disaster_protocol.assess`.
     keep_assessments : bool
         Keep the full assessment of every file (profiles in memory always keep theirs).
@@ -261,7 +268,7 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
                          "Profiles or paths of profile files and folders")
             entries += [str(p) for p in profile_files([item])]
     tick = progress or (lambda n: None)
-    options = _Options(as_of, strict, keep_assessments)
+    options = _Options(as_of, strict, keep_assessments, min_coverage)
     results: list[tuple[str | None, Summary | Assessment | Failure]] = []
     with paused_gc():
         paths = [e for e in entries if isinstance(e, str)]
@@ -278,7 +285,8 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
 def _score_profile(protocol: Protocol, profile: Profile, options: _Options
                    ) -> Assessment | Failure:
     try:
-        return assess(protocol, profile, as_of=options.as_of, strict=options.strict)
+        return assess(protocol, profile, as_of=options.as_of, strict=options.strict,
+                      min_coverage=options.min_coverage)
     except DisasterProtocolError as exc:  # a profile checked against another protocol
         return Failure(source=f"<profile of {profile.institution.id}>", problems=exc.problems)
     except Warning:
@@ -322,6 +330,6 @@ def _portfolio(protocol: Protocol,
         else:
             summaries.append(result)
     return Portfolio(protocol=ProtocolRef(id=protocol.id, version=protocol.version),
-                     summaries=tuple(summaries), failures=tuple(failures),
+                     summaries=ranked(summaries), failures=tuple(failures),
                      assessments=tuple(assessments) if len(assessments) == len(summaries)
                      else ())

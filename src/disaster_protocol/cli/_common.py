@@ -10,6 +10,7 @@ from typing import TextIO
 
 from .._output import sanitise, write_atomic
 from .._validation import suggest
+from ..assessment import MIN_COVERAGE
 from ..loader import load_protocol
 from ..model import Protocol
 from ..profile import EARLIEST_DATE, LATEST_DATE
@@ -19,6 +20,7 @@ __all__ = [
     "ThresholdError",
     "UsageError",
     "add_as_of",
+    "add_coverage",
     "add_debug",
     "add_format",
     "add_lang",
@@ -84,6 +86,17 @@ def add_strict(p: argparse.ArgumentParser) -> None:
     """``--strict``."""
     p.add_argument("--strict", action="store_true",
                    help="count level 3-4 claims without evidence as level 2")
+
+
+def add_coverage(p: argparse.ArgumentParser, each: str = "the") -> None:
+    """``--min-coverage PERCENT`` and ``--fail-under-coverage PERCENT``."""
+    p.add_argument("--min-coverage", type=percent, default=100 * MIN_COVERAGE,
+                   metavar="PERCENT",
+                   help="mark the grade provisional below this share of the weight assessed "
+                        f"(0-100, default {100 * MIN_COVERAGE:g})")
+    p.add_argument("--fail-under-coverage", type=percent, metavar="PERCENT",
+                   help=f"exit 1 if {each} coverage (share of the weight assessed) is below "
+                        "PERCENT (0-100)")
 
 
 def add_as_of(p: argparse.ArgumentParser, each: str = "the profile's") -> None:

@@ -11,6 +11,7 @@ from .._assess import assess
 from .._breakdown import GROUP_KEYS
 from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
+from ..assessment import MIN_COVERAGE
 from ..cooperation import match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
@@ -33,6 +34,7 @@ from ._common import (
     ThresholdError,
     UsageError,
     add_as_of,
+    add_coverage,
     add_format,
     add_lang,
     add_output,
@@ -56,7 +58,9 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return ExitCode.BAD_INPUT
     failed = [s for s in portfolio.summaries
               if (args.fail_under is not None and s.score < args.fail_under)
-              or (args.fail_on_blocking and s.blocking)]
+              or (args.fail_on_blocking and s.blocking)
+              or (args.fail_under_coverage is not None
+                  and 100 * s.coverage < args.fail_under_coverage)]
     if failed:
         raise ThresholdError(f"{len(failed)} institution(s) failed a threshold: "
                              + ", ".join(s.institution.id for s in failed[:10])
@@ -89,7 +93,8 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
 
     with bar:
         portfolio = assess_many(protocol, entries, workers=args.workers, as_of=args.as_of,
-                                strict=args.strict, keep_assessments=keep, progress=tick)
+                                strict=args.strict, keep_assessments=keep, progress=tick,
+                                min_coverage=args.min_coverage / 100)
     if args.debug:
         _raise_first_bug(portfolio, protocol, args)
     if piped:
@@ -216,7 +221,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--fail-under", type=percent, metavar="SCORE",
                    help="exit 1 if any institution scores below SCORE (0-100)")
     p.add_argument("--fail-on-blocking", action="store_true",
-                   help="exit 1 if any institution has a blocking gap")
+                   help="exit 1 if any institution has a documented blocking gap")
+    add_coverage(p, "any institution's")
     p.add_argument("--by", choices=GROUP_KEYS,
                    help="write a summary by this institution attribute instead of one row per "
                         "institution")
@@ -246,7 +252,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "evidence")
     p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
                    help="an action this many members need becomes a workshop (default: 3)")
-    p.set_defaults(func=_cooperate)
+    p.set_defaults(func=_cooperate, min_coverage=100 * MIN_COVERAGE)  # no grade shown
 
     p = sub.add_parser("compare", help="what changed between two profiles of one institution",
                        description="Score two profiles of one institution (an earlier and a "

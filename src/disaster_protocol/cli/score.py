@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from .._assess import assess
 from .._output import write_atomic
 from .._reading import DEFAULT_MAX_BYTES
-from ..assessment import Assessment
+from ..assessment import MIN_COVERAGE, Assessment
 from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
 from ..loader import load_profile, loads_profile
 from ..migration import migrate
@@ -44,6 +44,7 @@ from ._common import (
     ThresholdError,
     UsageError,
     add_as_of,
+    add_coverage,
     add_format,
     add_lang,
     add_output,
@@ -82,7 +83,8 @@ def _assessment(args: argparse.Namespace) -> Assessment:
     else:
         profile = load_profile(args.profile, protocol, institution=_institution(args),
                                assessed_on=args.assessed_on)
-    return assess(protocol, profile, as_of=args.as_of, strict=args.strict)
+    return assess(protocol, profile, as_of=args.as_of, strict=args.strict,
+                  min_coverage=args.min_coverage / 100)
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -99,6 +101,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         failed.append(f"score {result.score:.1f} is below --fail-under {args.fail_under:g}")
     if args.fail_on_blocking and result.blocking:
         failed.append(f"{len(result.blocking)} blocking gap(s): {', '.join(result.blocking)}")
+    if args.fail_under_coverage is not None and 100 * result.coverage < args.fail_under_coverage:
+        failed.append(f"coverage {result.coverage:.0%} is below --fail-under-coverage "
+                      f"{args.fail_under_coverage:g}")
     if failed:
         raise ThresholdError("; ".join(failed))
     return ExitCode.OK
@@ -196,7 +201,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--fail-under", type=percent, metavar="SCORE",
                    help="exit 1 if the overall score is below SCORE (0-100)")
     p.add_argument("--fail-on-blocking", action="store_true",
-                   help="exit 1 if any critical action is below level 3 and not waived")
+                   help="exit 1 if any critical action is assessed below level 3 and not "
+                        "waived (a critical action not assessed is 'evidence needed': use "
+                        "--fail-under-coverage)")
+    add_coverage(p)
     p.set_defaults(func=_check)
 
     p = sub.add_parser("plan", help="the prioritised next steps for a profile",
@@ -205,7 +213,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "each would add.")
     _profile_arguments(p)
     p.add_argument("--top", type=positive, metavar="N", help="only the first N steps")
-    p.set_defaults(func=_plan)
+    p.set_defaults(func=_plan, min_coverage=100 * MIN_COVERAGE)  # no grade shown
 
     p = sub.add_parser("template", help="write a blank readiness profile",
                        description="A blank profile listing every action (level 0) with its "

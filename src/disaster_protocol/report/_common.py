@@ -12,7 +12,8 @@ from ..errors import printable
 from ..graph import Playbook, PlaybookStep
 from ..model import Protocol
 
-__all__ = ["cell", "fmt", "grade_text", "group_range", "group_score", "label", "level_text",
+__all__ = ["cell", "fmt", "grade_text", "group_range", "group_score", "heading", "label",
+           "level_text",
            "method_text", "plain", "playbook_groups", "reliability_text", "score_tables", "words"]
 
 
@@ -30,6 +31,12 @@ def words(lang: Lang) -> Callable[[str], str]:
         return text(key, checked)
 
     return word
+
+
+def heading(w: Callable[[str], str], key: str) -> str:
+    """A catalogue word as a column heading: its first letter upper-case ("Coverage")."""
+    word = w(key)
+    return word[:1].upper() + word[1:]
 
 
 def plain(value: str) -> str:

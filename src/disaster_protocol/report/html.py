@@ -10,6 +10,7 @@ from .._output import sanitise
 from ..assessment import Assessment
 from ._common import (
     group_score,
+    heading,
     label,
     level_text,
     method_text,
@@ -125,8 +126,8 @@ def _scores(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
                  f"<span class=bar><span style='width:{g.score or 0:.0f}%'></span></span>"]
                 for k, g in groups.items()]
         parts.append(f"<h2>{html.escape(w(key))}</h2>"
-                     + table([w("group"), w("score"), w("coverage"), w("score_range"), ""],
-                             rows))
+                     + table([*(heading(w, k) for k in ("group", "score", "coverage",
+                                                         "score_range")), ""], rows))
     return parts
 
 

@@ -12,6 +12,7 @@ from ._common import (
     cell,
     grade_text,
     group_score,
+    heading,
     label,
     method_text,
     playbook_groups,
@@ -137,8 +138,8 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
            f"- **{w('evidence_needed')}:** "
            f"{', '.join(f'`{b}`' for b in a.evidence_needed) or w('none')}", ""]
     for key, groups in score_tables(a):
-        out += [f"## {w(key)}", "", f"| {w('group')} | {w('score')} | {w('coverage')} | "
-                f"{w('score_range')} |", "|---|---|---|---|"]
+        out += [f"## {w(key)}", "", "| " + " | ".join(heading(w, k) for k in (
+            "group", "score", "coverage", "score_range")) + " |", "|---|---|---|---|"]
         out += [f"| {cell(label(a, k, lang))} | {group_score(g, w)} | "
                 f"{'-' if g.coverage is None else format(g.coverage, '.0%')} | "
                 f"{_range(g.score_range)} |" for k, g in groups.items()] + [""]

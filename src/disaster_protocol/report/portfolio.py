@@ -9,13 +9,14 @@ from collections.abc import Callable
 
 from .._i18n import Lang, text
 from .._output import CellWriter, json_text
-from ..portfolio import Breakdown, GroupStats, Portfolio
-from ._common import cell, fmt, words
+from ..portfolio import Breakdown, GroupStats, Portfolio, Summary
+from ._common import cell, fmt, heading, words
 from .html import page, table
 from .svg import bars_svg
 
-__all__ = ["breakdown_csv", "breakdown_html", "breakdown_json", "breakdown_markdown",
-           "portfolio_csv", "portfolio_html", "portfolio_json", "portfolio_markdown"]
+__all__ = ["EVIDENCE_COLUMNS", "breakdown_csv", "breakdown_html", "breakdown_json",
+           "breakdown_markdown", "portfolio_csv", "portfolio_html", "portfolio_json",
+           "portfolio_markdown"]
 
 
 def portfolio_json(portfolio: Portfolio) -> str:
@@ -28,6 +29,35 @@ def _groups(portfolio: Portfolio) -> tuple[list[str], list[str]]:
     return (list(first.by_phase) if first else [], list(first.by_priority) if first else [])
 
 
+EVIDENCE_COLUMNS = ("provisional", "score_low", "score_high", "reliability", "evidence_needed",
+                    "rank_best", "rank_worst", "rank_supported")
+"""The columns of :func:`portfolio_csv` that say how much each row's figures rest on."""
+
+
+def _evidence(s: Summary, w: Callable[[str], str]) -> list[str]:
+    """Plain-text cells: score range, grade (provisional), coverage, reliability, possible
+    rank (``*`` where the evidence cannot support it), documented gaps, evidence needed."""
+    low, high = s.score_range or (s.score, s.score)
+    rank = "-" if s.rank is None else (
+        str(s.rank[0]) if s.rank[0] == s.rank[1] else f"{s.rank[0]}-{s.rank[1]}")
+    return [f"{s.score:.1f}" if low == high else f"{s.score:.1f} ({low:.1f}-{high:.1f})",
+            f"{s.grade} ({w('provisional')})" if s.provisional else s.grade,
+            f"{s.coverage:.0%}", w(f"reliability.{s.reliability}") if s.reliability else "-",
+            rank + (" *" if s.rank_supported is False else ""), str(len(s.blocking)),
+            str(len(s.evidence_needed))]
+
+
+def _evidence_head(w: Callable[[str], str]) -> list[str]:
+    return [heading(w, key) for key in ("score", "grade", "coverage", "reliability",
+                                        "rank_interval", "blocking", "evidence_needed.short")]
+
+
+def _rank_note(portfolio: Portfolio, lang: Lang) -> str:
+    """The note under a portfolio table: what the possible rank and its ``*`` mean."""
+    flagged = sum(1 for s in portfolio.summaries if s.rank_supported is False)
+    return f"* {text('rank.flag', lang)} ({flagged}). {text('rank.note', lang)}"
+
+
 def portfolio_csv(portfolio: Portfolio) -> str:
     """One row per institution: ids, date, score, grade, blocking count, group scores, file;
     then one row per file that could not be read, with only its name and its problems."""
@@ -35,17 +65,21 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     buffer = io.StringIO()
     writer = CellWriter(buffer)
     writer.writerow(["institution", "name", "country", "as_of", "score", "grade", "coverage",
-                     "blocking",
+                     "blocking", *EVIDENCE_COLUMNS,
                      *(f"phase:{p}" for p in phases), *(f"priority:{p}" for p in priorities),
                      "source", "problems"])
     for s in portfolio.summaries:
+        low, high = s.score_range or (s.score, s.score)
+        best, worst = s.rank or ("", "")
         writer.writerow([s.institution.id, s.institution.name, s.institution.country,
                          s.as_of.isoformat(), f"{s.score:.1f}", s.grade, f"{s.coverage:g}",
-                         len(s.blocking),
+                         len(s.blocking), int(s.provisional), f"{low:.1f}", f"{high:.1f}",
+                         s.reliability or "", len(s.evidence_needed), best, worst,
+                         "" if s.rank_supported is None else int(s.rank_supported),
                          *("" if s.by_phase.get(p) is None else s.by_phase[p] for p in phases),
                          *("" if s.by_priority.get(p) is None else s.by_priority[p]
                            for p in priorities), s.source or "", ""])
-    blank = [""] * (8 + len(phases) + len(priorities))
+    blank = [""] * (8 + len(EVIDENCE_COLUMNS) + len(phases) + len(priorities))
     for f in portfolio.failures:
         writer.writerow([*blank, f.source, "\n".join(str(p) for p in f.problems)])
     return buffer.getvalue()
@@ -66,16 +100,17 @@ def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es") -> str:
     """A Markdown table of the institutions, then the unreadable files with their problems."""
     w = words(lang)
     phases, _ = _groups(portfolio)
+    head = [w("institution"), w("country"), w("as_of"), *_evidence_head(w), *phases]
     out = [f"# {w('portfolio')}: `{portfolio.protocol.id}` {portfolio.protocol.version}", "",
            _headline(portfolio, lang), "",
-           f"| {w('institution')} | {w('country')} | {w('as_of')} | {w('score')} | "
-           f"{w('grade')} | {w('blocking')} | " + " | ".join(phases) + " |",
-           "|---" * (6 + len(phases)) + "|"]
+           "| " + " | ".join(cell(h) for h in head) + " |", "|---" * len(head) + "|"]
     for s in portfolio.summaries:
         out.append(f"| {cell(s.institution.name)} (`{s.institution.id}`) | "
-                   f"{cell(s.institution.country)} | {s.as_of} | {s.score:.1f} | {s.grade} | "
-                   f"{len(s.blocking)} | " + " | ".join(fmt(s.by_phase[p]) for p in phases)
-                   + " |")
+                   f"{cell(s.institution.country)} | {s.as_of} | "
+                   + " | ".join(cell(c).replace("*", "\\*") for c in _evidence(s, w)) + " | "
+                   + " | ".join(fmt(s.by_phase[p]) for p in phases) + " |")
+    if portfolio.summaries:
+        out += ["", cell(_rank_note(portfolio, lang)).replace("*", "\\*", 1)]
     if portfolio.failures:
         out += ["", f"## {w('unreadable')} ({len(portfolio.failures)})", ""]
         out += [f"- {cell(str(problem))}" for f in portfolio.failures for problem in f.problems]
@@ -87,11 +122,10 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
     w = words(lang)
     e = html.escape
     phases, _ = _groups(portfolio)
-    head = [w("institution"), w("country"), w("as_of"), w("score"), w("grade"), w("blocking"),
-            *phases]
+    head = [w("institution"), w("country"), w("as_of"), *_evidence_head(w), *phases]
     rows = ([f"{e(s.institution.name)} <code>{e(s.institution.id)}</code>",
-             e(s.institution.country), str(s.as_of), f"{s.score:.1f}", s.grade,
-             str(len(s.blocking)), *(fmt(s.by_phase[p]) for p in phases)]
+             e(s.institution.country), str(s.as_of), *(e(c) for c in _evidence(s, w)),
+             *(fmt(s.by_phase[p]) for p in phases)]
             for s in portfolio.summaries)
     parts = [f"<h1>{e(w('portfolio'))}: {e(portfolio.protocol.id)} "
              f"{e(portfolio.protocol.version)}</h1>",
@@ -101,6 +135,8 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
         parts.append(f"<figure><figcaption>{e(w('by_phase'))}</figcaption>"
                      f"{bars_svg(phases, means, title=w('by_phase'))}</figure>")
     parts.append(table(head, rows))
+    if portfolio.summaries:
+        parts.append(f"<p class=meta>{e(_rank_note(portfolio, lang))}</p>")
     if portfolio.failures:
         items = "".join(f"<li><code>{e(str(problem))}</code></li>"
                         for f in portfolio.failures for problem in f.problems)
