@@ -347,7 +347,23 @@ def test_template_csv_writes_sidecar_and_round_trips(tmp_path: Path) -> None:
 def test_template_yaml_lists_every_action_with_its_title(bundled: dp.Protocol) -> None:
     _, out, _ = run("template", "--lang", "en")
     for action in bundled.actions:
-        assert f"  {action.id}: 0  # {action.title.en}" in out
+        assert f"  {action.id}: unknown  # {action.title.en}" in out
+
+
+def test_a_blank_template_half_filled_scores_only_what_was_filled(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    # the blank says "unknown", not 0: what the user has not filled is not assessed as none
+    _, out, _ = run("template", "--lang", "en")
+    first = bundled.actions[0].id
+    text = (out.replace("id: change-me", "id: x").replace("country: XX", "country: MX")
+            .replace("assessed_on:  #", "assessed_on: 2026-06-30  #")
+            .replace(f"  {first}: unknown", f"  {first}: 3"))
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = dp.assess(bundled, dp.load_profile(path, bundled))
+    assert [r.action for r in result.actions if r.status == "assessed"] == [first]
+    assert result.blocking == ()
+    assert result.provisional
 
 
 @pytest.mark.parametrize("kind", ["profile", "protocol", "assessment"])

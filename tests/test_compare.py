@@ -84,9 +84,29 @@ def test_comparison_renders(protocol: dp.Protocol, lang: str) -> None:
     assert ("Actions that rose" if lang == "en" else "Acciones que subieron") in md
     assert "A1 1→3" in md
     rows = list(csv.DictReader(io.StringIO(change.to_csv())))
-    assert [(r["action"], r["change"]) for r in rows] == [("A1", "2"), ("A2", "2")]
+    # A2 was not assessed before: its first measurement is not a rise of 2
+    assert [(r["action"], r["before"], r["after"], r["change"]) for r in rows] == [
+        ("A1", "1", "3", "2"), ("A2", "unassessed", "2", "")]
+    assert ("A2 2" in md)
+    assert (("first time" if lang == "en" else "primera vez") in md)
     assert json.loads(change.to_json())["score_change"] == change.score_change
     assert change._repr_html_().startswith('<div class="dp-report">')
+
+
+def test_a_first_measurement_is_not_a_rise_nor_silence_a_fall(protocol: dp.Protocol) -> None:
+    # A1 assessed both times; A2 only before (at 2); A3 only after (at 1); A4 never
+    change = dp.compare(scored(protocol, {"A1": 1, "A2": 2}, "2025-06-30"),
+                        scored(protocol, {"A1": 2, "A3": 1}))
+    assert [(c.action, c.before, c.after) for c in change.rose] == [("A1", 1, 2)]
+    assert change.fell == ()
+    assert [(c.action, c.before, c.after) for c in change.newly_assessed] == [("A3", None, 1)]
+    assert [(c.action, c.before, c.after) for c in change.no_longer_assessed] == [
+        ("A2", 2, None)]
+    assert change.stayed == ("A4",)
+    # A2 (critical) was a documented gap; now nobody assessed it: not "closed"
+    assert change.blocking_closed == ()
+    frame = change.to_frame()
+    assert set(frame["how"]) == {"rose", "newly-assessed", "no-longer-assessed", "stayed"}
 
 
 def test_a_trend_orders_three_dates(protocol: dp.Protocol) -> None:

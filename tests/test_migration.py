@@ -206,6 +206,20 @@ def test_a_merge_ignores_n_a_unless_every_part_is_n_a(bundled: dp.Protocol,
     assert result.profile.actions["GOV-04"].level == "n/a"
 
 
+def test_a_merge_passes_over_an_unknown_part_as_it_does_a_left_out_one(
+        bundled: dp.Protocol, tmp_path: Path) -> None:
+    folder = _tiny(tmp_path, "merged: [{actions: [OLD-3, OLD-4], into: GOV-04}]\n")
+    left_out = migrate_text(_old("{OLD-3: 3}"), to=bundled.version, protocol=bundled,
+                            folder=folder)
+    unknown = migrate_text(_old("{OLD-3: 3, OLD-4: unknown}"), to=bundled.version,
+                           protocol=bundled, folder=folder)
+    assert left_out.profile.actions["GOV-04"].level == 3
+    assert unknown.profile.actions["GOV-04"].level == 3
+    nothing = migrate_text(_old("{OLD-3: unknown, OLD-4: unknown}"), to=bundled.version,
+                           protocol=bundled, folder=folder)
+    assert nothing.profile.actions["GOV-04"].level == "unknown"
+
+
 def test_merging_onto_an_answered_action_keeps_it_drops_the_parts_waivers_and_says_so(
         bundled: dp.Protocol, tmp_path: Path) -> None:
     folder = _tiny(tmp_path, "merged: [{actions: [OLD-3, OLD-4], into: GOV-04}]\n")

@@ -61,6 +61,11 @@ class Comparison(Frozen):
     fell: tuple[ActionChange, ...]
     stayed: tuple[str, ...]
     rescoped: tuple[ActionChange, ...]
+    newly_assessed: tuple[ActionChange, ...] = ()
+    """Actions not assessed before (left out or ``unknown``) and assessed now: a first
+    measurement, not a rise (``before`` is ``None``)."""
+    no_longer_assessed: tuple[ActionChange, ...] = ()
+    """Actions assessed before and not now: not a fall (``after`` is ``None``)."""
     blocking_closed: tuple[str, ...]
     blocking_opened: tuple[str, ...]
     findings_new: tuple[tuple[FindingKind, str], ...]
@@ -192,11 +197,20 @@ def compare(before: Assessment, after: Assessment, *,
     _check_pair(before, after, allow_other_institution)
     old = {r.action: r.effective for r in before.actions}
     new = {r.action: r.effective for r in after.actions}
-    rose, fell, stayed, rescoped = [], [], [], []
+    known_before = {r.action for r in before.actions if r.status in ("assessed", "n/a")}
+    known_after = {r.action for r in after.actions if r.status in ("assessed", "n/a")}
+    rose, fell, stayed, rescoped, first, dropped = [], [], [], [], [], []
     for action, level in new.items():
         was = old.get(action)
         change = ActionChange(action=action, before=was, after=level)
-        if (was is None) != (level is None):
+        if (action in known_before) != (action in known_after):  # measured once only
+            if action in known_after:
+                first.append(ActionChange(action=action, before=None, after=level))
+            else:
+                dropped.append(ActionChange(action=action, before=was, after=None))
+        elif action not in known_after:
+            stayed.append(action)  # not assessed either time
+        elif (was is None) != (level is None):
             rescoped.append(change)  # became n/a, or applies again
         elif level is not None and was is not None and level > was:
             rose.append(change)
@@ -212,7 +226,9 @@ def compare(before: Assessment, after: Assessment, *,
         score_change=round(after.score - before.score, 1), grade_before=before.grade,
         grade_after=after.grade, groups=_groups(before, after), rose=tuple(rose),
         fell=tuple(fell), stayed=tuple(stayed), rescoped=tuple(rescoped),
-        blocking_closed=tuple(a for a in before.blocking if a not in after.blocking),
+        newly_assessed=tuple(first), no_longer_assessed=tuple(dropped),
+        blocking_closed=tuple(a for a in before.blocking if a not in after.blocking
+                              and a not in after.evidence_needed),
         blocking_opened=tuple(a for a in after.blocking if a not in before.blocking),
         findings_new=tuple(k for k in _ordered(after) if k not in findings_old),
         findings_resolved=tuple(k for k in _ordered(before) if k not in findings_new),

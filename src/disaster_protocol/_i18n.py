@@ -194,6 +194,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stayed": ("acciones sin cambio", "actions unchanged"),
     "rescoped": ("Acciones que dejaron de aplicar o vuelven a aplicar",
                  "Actions that stopped or started to apply"),
+    "newly_assessed": ("Acciones evaluadas por primera vez (nivel actual; no es una subida)",
+                       "Actions assessed for the first time (level now; not a rise)"),
+    "no_longer_assessed": ("Acciones que ya no se evaluaron (nivel anterior; no es una "
+                           "bajada)", "Actions no longer assessed (level before; not a fall)"),
     "blocking_closed": ("Brechas que bloqueaban, cerradas", "Blocking gaps closed"),
     "blocking_opened": ("Brechas que bloquean, nuevas", "Blocking gaps opened"),
     "findings_new": ("Hallazgos nuevos", "New findings"),
@@ -305,9 +309,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template.title": ("Perfil de preparación", "Readiness profile"),
     "template.levels": (
         "Niveles: 0 inexistente, 1 planeado, 2 parcial, 3 implementado, 4 probado; n/a con "
-        "justificación.",
+        "justificación; unknown mientras no se evalúe (no suma ni resta).",
         "Levels: 0 none, 1 planned, 2 partial, 3 implemented, 4 tested; n/a with a "
-        "justification."),
+        "justification; unknown until assessed (it neither adds nor caps)."),
     "template.full_form": (
         "Forma completa: ACCION: {level: 3, evidence: [doc.pdf], last_exercised: 2026-05-01, "
         "note: ...}",

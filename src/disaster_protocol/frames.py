@@ -175,6 +175,10 @@ def comparison_frame(comparison: Comparison) -> pd.DataFrame:
         rows += [{"action": x.action, "before": x.before, "after": x.after,
                   "change": None if x.before is None or x.after is None
                   else x.after - x.before, "how": how} for x in changes]
+    rows += [{"action": x.action, "before": x.before, "after": x.after, "change": None,
+              "how": how} for how, changes in (("newly-assessed", c.newly_assessed),
+                                               ("no-longer-assessed", c.no_longer_assessed))
+             for x in changes]
     rows += [{"action": a, "before": None, "after": None, "change": 0, "how": "stayed"}
              for a in c.stayed]
     types = {"action": "string", "before": "Int64", "after": "Int64", "change": "Int64",

@@ -250,11 +250,13 @@ def _note(kind: NoteKind, action: str, es: str, en: str) -> MigrationNote:
 
 def _level(status: Any) -> float:
     """A merge's sort key: the claimed level, with ``n/a`` after every level (it carries over
-    only when every merged part was ``n/a``) and ``unknown`` before them (nothing known)."""
+    only when every merged part was ``n/a``) and ``unknown`` after ``n/a`` (a part nobody
+    assessed is passed over, as a part left out is; it carries over only when no part was
+    assessed)."""
     level = status.get("level") if isinstance(status, dict) else None
     if isinstance(level, int):
         return float(level)
-    return 99.0 if level == "n/a" else -1.0
+    return 99.0 if level == "n/a" else 100.0
 
 
 def _step(data: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
@@ -332,9 +334,9 @@ def _remove(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
 def _inform(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
     for added in m.added:
         if added not in actions:
-            yield _note("added", added, "acción nueva sin evaluar: cuenta como nivel 0 hasta "
-                        "que se complete", "new action, not assessed: it counts as level 0 "
-                        "until it is filled in")
+            yield _note("added", added, "acción nueva sin evaluar: no suma al puntaje hasta "
+                        "que se complete", "new action, not assessed: it adds nothing to the "
+                        "score until it is filled in")
     for revision in m.revised:
         if revision.action in actions:
             yield _note("revised", revision.action, f"ahora pide más ({revision.what.es}): "

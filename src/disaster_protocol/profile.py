@@ -169,7 +169,8 @@ class Profile(ProfileMeta):
     """The readiness profile of one institution at one date.
 
     ``roles`` and ``actions`` are read-only mappings keyed by protocol ids; actions missing
-    from ``actions`` are unassessed and count as level 0.
+    from ``actions`` are unassessed, like those marked ``unknown``: they add nothing to the
+    score and cap nothing (docs/scoring.md).
     """
 
     actions: ReadOnly[Id, ActionStatus] = Field(default_factory=FrozenDict)

@@ -216,8 +216,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_plan, min_coverage=100 * MIN_COVERAGE)  # no grade shown
 
     p = sub.add_parser("template", help="write a blank readiness profile",
-                       description="A blank profile listing every action (level 0) with its "
-                                   "title; with --format csv and -o, also the .meta.yaml sidecar.")
+                       description="A blank profile listing every action (unknown: not yet "
+                                   "assessed) with its title; with --format csv and -o, also "
+                                   "the .meta.yaml sidecar.")
     add_protocol(p)
     add_lang(p, "titles and comments")
     add_format(p, ("yaml", "csv"), "yaml (default) or csv")

@@ -31,6 +31,12 @@ def comparison_csv(comparison: Comparison) -> str:
         change = "" if c.before is None or c.after is None else c.after - c.before
         writer.writerow([comparison.institution.id, c.action, _level(c.before),
                          _level(c.after), change])
+    for c in comparison.newly_assessed:
+        writer.writerow([comparison.institution.id, c.action, "unassessed", _level(c.after),
+                         ""])
+    for c in comparison.no_longer_assessed:
+        writer.writerow([comparison.institution.id, c.action, _level(c.before), "unassessed",
+                         ""])
     return buffer.getvalue()
 
 
@@ -52,6 +58,10 @@ def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
         (w("rose"), _moves(c.rose, w)),
         (w("fell"), _moves(c.fell, w)),
         (w("rescoped"), _moves(c.rescoped, w)),
+        (w("newly_assessed"), ", ".join(f"{x.action} {_level(x.after)}"
+                                        for x in c.newly_assessed) or w("none")),
+        (w("no_longer_assessed"), ", ".join(f"{x.action} {_level(x.before)}"
+                                            for x in c.no_longer_assessed) or w("none")),
         (w("blocking_closed"), ", ".join(c.blocking_closed) or w("none")),
         (w("blocking_opened"), ", ".join(c.blocking_opened) or w("none")),
         (w("findings_new"), ", ".join(f"{k} {a}" for k, a in c.findings_new) or w("none")),

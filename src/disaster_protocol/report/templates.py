@@ -20,7 +20,8 @@ def _head(lang: Lang) -> list[str]:
 
 
 def profile_template_yaml(protocol: Protocol, lang: Lang = "es") -> str:
-    """A blank YAML profile: every action at level 0 with its title as a comment."""
+    """A blank YAML profile: every action ``unknown`` (not yet assessed: it adds nothing to
+    the score and caps nothing until a level replaces it) with its title as a comment."""
     w = words(lang)
     out = ["schema_version: 1",
            f"# {w('template.title')} — {protocol.title.get(lang)} ({protocol.id} "
@@ -34,20 +35,20 @@ def profile_template_yaml(protocol: Protocol, lang: Lang = "es") -> str:
     out.append("actions:")
     for phase in protocol.phases:
         out.append(f"  # --- {phase.id}: {phase.title.get(lang)}")
-        out += [f"  {a.id}: 0  # {a.title.get(lang)}" for a in protocol.actions
+        out += [f"  {a.id}: unknown  # {a.title.get(lang)}" for a in protocol.actions
                 if a.phase == phase.id]
     out += ["waivers: []", ""]
     return "\n".join(out)
 
 
 def profile_template_csv(protocol: Protocol, lang: Lang = "es") -> str:
-    """A blank CSV profile: one row per action at level 0; the note column holds the title
-    (replace it with your own notes)."""
+    """A blank CSV profile: one row per action at ``unknown`` (not yet assessed); the note
+    column holds the title (replace it with your own notes)."""
     buffer = io.StringIO()
     writer = CellWriter(buffer)
     writer.writerow(CSV_COLUMNS)
     for a in protocol.actions:
-        writer.writerow([a.id, 0, "", "", "", a.title.get(lang)])
+        writer.writerow([a.id, "unknown", "", "", "", a.title.get(lang)])
     return buffer.getvalue()
 
 
