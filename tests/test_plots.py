@@ -148,3 +148,22 @@ def test_plots_without_matplotlib_say_which_extra_to_install() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert "pip install 'disaster-protocol[analysis]'" in out.stdout
+
+
+def test_a_group_not_assessed_is_a_gap_in_the_radar_not_a_zero(bundled: dp.Protocol) -> None:
+    profile = dp.loads_profile(
+        "schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+        "assessed_on: 2026-06-30\nactions: {GOV-01: 3, KNOW-01: 2}\n", bundled)
+    result = dp.assess(bundled, profile)
+    assert result.by_phase["PREP"] is None
+    axes = dp.plots.radar(result, by="phase", lang="en")
+    _, radii = axes.lines[0].get_data()
+    phases = list(result.by_phase)
+    assert math.isnan(radii[phases.index("PREP")])
+    assert radii[phases.index("GOV")] == result.by_phase["GOV"]
+    labels = [t.get_text() for t in axes.get_xticklabels()]
+    assert labels[phases.index("PREP")].endswith("(not assessed)")
+    assert not labels[phases.index("GOV")].endswith("(not assessed)")
+    html_page = result.to_html("en")
+    assert ">not assessed</text>" in html_page  # the phase bars say it inside the bar
+    plt.close("all")

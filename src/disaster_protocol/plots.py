@@ -51,7 +51,8 @@ def _label(a: Assessment, key: str, lang: Lang) -> str:
 def radar(assessments: Assessment | Sequence[Assessment], by: Family = "priority",
           lang: Lang = "es", ax: Axes | None = None) -> Axes:
     """Scores of one or several assessments around a circle, by Sendai priority or by phase
-    (one closed line each; a group where nothing applies at 0)."""
+    (one closed line each). A group with nothing assessed is left out of its line (a gap,
+    not a 0), and its label says "not assessed" where no assessment has it."""
     check_lang(lang)
     items = [assessments] if isinstance(assessments, Assessment) else list(assessments)
     if not items:
@@ -60,11 +61,15 @@ def radar(assessments: Assessment | Sequence[Assessment], by: Family = "priority
     angles = [2 * math.pi * i / len(keys) for i in range(len(keys))]
     axes = _axes(ax, projection="polar")
     for a in items:
-        scores = [getattr(a, f"by_{by}").get(k) or 0.0 for k in keys]
-        axes.plot([*angles, angles[0]], [*scores, scores[0]],
+        groups = getattr(a, f"by_{by}")
+        scores = [math.nan if groups.get(k) is None else groups[k] for k in keys]
+        axes.plot([*angles, angles[0]], [*scores, scores[0]], marker=".",
                   label=f"{a.institution.name} ({a.as_of})")
+    unknown = {k for k in keys if all(getattr(a, f"by_{by}").get(k) is None for a in items)}
     axes.set_xticks(angles)
-    axes.set_xticklabels([_label(items[0], k, lang) for k in keys])
+    axes.set_xticklabels([_label(items[0], k, lang)
+                          + (f"\n({text('not_assessed', lang)})" if k in unknown else "")
+                          for k in keys])
     axes.set_ylim(0, 100)
     axes.set_title(text(f"by_{by}", lang))
     axes.legend(loc="upper right", fontsize="small")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .._i18n import Lang
 from .._output import sanitise
@@ -108,10 +108,15 @@ def _first_screen(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[st
            f"<ol class=steps>{''.join(steps)}</ol>" if steps else
            f"<p>{e(w('empty_plan'))}</p>"]
     priorities, phases = list(a.by_priority), list(a.by_phase)
+
+    def named(groups: Mapping[str, float | None]) -> list[str]:  # "P3 (not assessed)"
+        return [k if v is not None else f"{k} ({w('not_assessed')})" for k, v in groups.items()]
+
     out.append(f"<h2>{e(w('charts'))}</h2><div class=charts>"
-               + radar_svg(priorities, [a.by_priority[k] for k in priorities],
+               + radar_svg(named(a.by_priority), [a.by_priority[k] for k in priorities],
                            title=w("by_priority"))
-               + bars_svg(phases, [a.by_phase[k] for k in phases], title=w("by_phase"))
+               + bars_svg(phases, [a.by_phase[k] for k in phases], title=w("by_phase"),
+                          missing=w("not_assessed"))
                + "</div>")
     return out
 

@@ -46,9 +46,10 @@ def radar_svg(labels: Sequence[str], values: Sequence[float | None], *, title: s
 
 
 def bars_svg(labels: Sequence[str], values: Sequence[float | None], *, title: str,
-             width: int = 360) -> str:
-    """Horizontal bars of scores 0-100, one per label, the score written beside each bar
-    ("-" where nothing applies)."""
+             width: int = 360, missing: str = "-") -> str:
+    """Horizontal bars of scores 0-100, one per label, the score written beside each bar;
+    where there is no score, ``missing`` is written inside the empty bar ("-" beside it
+    when left as is)."""
     row, left, right = 24, 70, 40
     height = row * len(labels) + 10
     span = width - left - right
@@ -63,7 +64,10 @@ def bars_svg(labels: Sequence[str], values: Sequence[float | None], *, title: st
         if value is not None:
             parts.append(f"<rect class=bar-value x='{left}' y='{y + 4}' "
                          f"width='{span * value / 100:.1f}' height='14' fill='#2f6fba'/>")
-        parts.append(_text(left + span + 4, y + 15, "-" if value is None else f"{value:.0f}",
-                           "start"))
+        if value is None and missing != "-":
+            parts.append(_text(left + 6, y + 15, missing, "start"))
+        else:
+            parts.append(_text(left + span + 4, y + 15,
+                               "-" if value is None else f"{value:.0f}", "start"))
     parts.append("</svg>")
     return "".join(parts)
