@@ -157,7 +157,7 @@ def test_a_group_not_assessed_is_a_gap_in_the_radar_not_a_zero(bundled: dp.Proto
     result = dp.assess(bundled, profile)
     assert result.by_phase["PREP"] is None
     axes = dp.plots.radar(result, by="phase", lang="en")
-    _, radii = axes.lines[0].get_data()
+    radii = [float(r) for r in axes.lines[0].get_ydata()]  # type: ignore[union-attr, arg-type]
     phases = list(result.by_phase)
     assert math.isnan(radii[phases.index("PREP")])
     assert radii[phases.index("GOV")] == result.by_phase["GOV"]
