@@ -374,3 +374,23 @@ def test_the_plan_page_charts_the_share_of_demands_met_by_phase(small: dp.Protoc
     # 4 of the 6 demands are met (A3 nowhere): one bar per phase that has demands
     asked = {d.phase for d in plan.demands}
     assert page.count("class=bar-value") == len(asked)
+
+
+def test_left_out_and_unknown_give_the_same_demands(small: dp.Protocol) -> None:
+    # R assessed only A1 (at 1); its other actions left out, or marked unknown: either way
+    # they are no documented gap, so R asks only for A1 (issue 20: a missing piece of
+    # evidence counts once).
+    left_out = member(small, "r", {"A1": 1}, language="en", subregion="andean")
+    unknown = dp.profile_from_dict({
+        "schema_version": 1, "assessed_on": "2026-06-30",
+        "institution": {"id": "r", "name": "R", "country": "XX", "language": "en",
+                        "subregion": "andean"},
+        "actions": {"A1": {"level": 1, "evidence": ["e.pdf"]}, "A2": "unknown",
+                    "A3": "unknown", "A4": "unknown"}}, small)
+    p = member(small, "p", {"A1": 4, "A2": 4, "A3": 3, "A4": 3}, language="es",
+               subregion="andean")
+    one = cooperation.match(region(small, p, left_out))
+    two = cooperation.match(region(small, p, unknown))
+    assert [(d.institution, d.action) for d in one.demands] == [("r", "A1")]
+    assert one.demands == two.demands
+    assert one.matches == two.matches
