@@ -44,6 +44,7 @@ from ._rules import (
     RULES,
     Context,
     foundation_cap,
+    keep_shown,
     lacks_evidence,
     months_earlier,
     shown,
@@ -117,18 +118,21 @@ def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date)
 
 
 def _propagate(index: ProtocolIndex, levels: _Levels, supported: Levels | None = None,
-               assessed: Sequence[bool] | None = None) -> Levels:
+               assessed: Sequence[bool] | None = None) -> tuple[Levels, list[bool]]:
     """Apply the foundations rule in execution order (to ``supported`` and ``assessed`` in
-    place of the profile's, for the best case)."""
+    place of the profile's, for the best case); and where it bit."""
     effective = list(levels.supported if supported is None else supported)
     known = levels.assessed if assessed is None else assessed
     floor, requires = levels.shown, index.requires
+    held = [False] * len(effective)
     for s in index.sequence:
         level = effective[s]
-        if level is not None and known[s]:
-            effective[s] = foundation_cap(level, (effective[r] for r in requires[s] if known[r]),
-                                          floor[s])
-    return effective
+        if level is not None and known[s] and requires[s]:
+            capped = foundation_cap(level, [effective[r] for r in requires[s] if known[r]])
+            if capped < level:
+                held[s] = True
+                effective[s] = keep_shown(capped, floor[s])
+    return effective, held
 
 
 def _sums(index: ProtocolIndex, effective: Levels, assessed: Sequence[bool]
@@ -137,15 +141,24 @@ def _sums(index: ProtocolIndex, effective: Levels, assessed: Sequence[bool]
     level, the applicable weight units, and the weight units assessed."""
     units, cells, whole = index.units, index.cells, index.block_count
     total, weight, known = ([0] * (whole + 1) for _ in range(3))
+    all_total = all_weight = all_known = 0
     for s, level in enumerate(effective):
-        if level is not None:
-            u = units[s]
+        if level is None:
+            continue
+        u = units[s]
+        all_weight += u
+        if assessed[s]:  # an action not assessed is at 0: it adds weight only
             v = u * level
-            k = u if assessed[s] else 0
-            for b in (*cells[s], whole):
+            all_total += v
+            all_known += u
+            for b in cells[s]:
                 total[b] += v
                 weight[b] += u
-                known[b] += k
+                known[b] += u
+        else:
+            for b in cells[s]:
+                weight[b] += u
+    total[whole], weight[whole], known[whole] = all_total, all_weight, all_known
     return total, weight, known
 
 
@@ -158,9 +171,14 @@ def _groups(index: ProtocolIndex, now: tuple[list[int], list[int], list[int]],
     for name, family in index.blocks.items():
         scores: dict[str, GroupScore] = {}
         for key, blocks in family.items():
-            t, w, k = (sum(map(v.__getitem__, blocks)) for v in (total, weight, known))
+            if len(blocks) == 1:
+                b = blocks[0]
+                t, w, k, h = total[b], weight[b], known[b], best[b]
+            else:
+                t, w, k, h = (sum(map(v.__getitem__, blocks))
+                              for v in (total, weight, known, best))
             score = _score(t, w, scale) if k else None
-            high = _score(sum(map(best.__getitem__, blocks)), w, scale) if k else None
+            high = _score(h, w, scale) if k else None
             scores[key] = _group(score, round(k / w, 4) if w else None,
                                  None if score is None or high is None else (score, high))
         groups[name] = scores
@@ -182,7 +200,7 @@ def _best(index: ProtocolIndex, levels: _Levels, assessed_all: bool) -> list[int
     supported = [IMPLEMENTED if not known and level is not None else level
                  for level, known in zip(levels.supported, levels.assessed, strict=True)]
     everything = [True] * len(supported)
-    return _sums(index, _propagate(index, levels, supported, everything), everything)[0]
+    return _sums(index, _propagate(index, levels, supported, everything)[0], everything)[0]
 
 
 def _reliability(statuses: Sequence[ActionStatus | None], levels: _Levels, cutoff: date,
@@ -237,8 +255,9 @@ def _uplift(ctx: Context, s: int, scored_weight: float) -> float:
         level = supported[node]
         if level is None or not assessed[node]:
             continue
-        level = foundation_cap(level, (new.get(r, effective[r]) for r in requires[node]
-                                       if assessed[r]), floor[node])
+        level = keep_shown(foundation_cap(level, [new.get(r, effective[r])
+                                                  for r in requires[node] if assessed[r]]),
+                           floor[node])
         if level != effective[node]:
             new[node] = level
             delta += weights[node] * (level - (effective[node] or 0))
@@ -368,11 +387,11 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     statuses = [profile.actions.get(action_id) for action_id in index.ids]
     cutoff = months_earlier(when, freshness_months)
     levels = _levels(statuses, strict, cutoff)
-    effective = _propagate(index, levels)
+    effective, held = _propagate(index, levels)
     waived = frozenset(w.action for w in profile.waivers if w.expires >= when)
     ctx = Context(protocol, index, profile, when, strict, freshness_months, max_roles_per_unit,
                   cutoff, statuses, levels.claimed, levels.assessed, levels.shown,
-                  levels.supported, effective, waived)
+                  levels.supported, effective, held, waived)
     findings = _findings(ctx)
     now = _sums(index, effective, levels.assessed)
     complete = all(levels.assessed)

@@ -25,7 +25,7 @@ from .model import Action, Protocol, Text
 from .profile import ActionStatus, Profile
 
 __all__ = ["RULES", "Context", "blocking", "evidence_needed", "finding", "foundation_cap",
-           "lacks_evidence", "months_earlier", "shown", "stale"]
+           "keep_shown", "lacks_evidence", "months_earlier", "shown", "stale"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Context:
     shown: Sequence[bool]  # a capability shown (see :func:`shown`)
     supported: Sequence[int | None]  # after the evidence and freshness rules
     effective: Sequence[int | None]  # after the foundations rule
+    held: Sequence[bool]  # the foundations rule bit (the claim stands above its foundations)
     waived: frozenset[str]
 
 
@@ -69,22 +70,32 @@ def shown(claimed: int, status: ActionStatus, cutoff: date) -> bool:
             and status.last_exercised is not None and status.last_exercised >= cutoff)
 
 
-def foundation_cap(level: int, prerequisites: Iterable[int | None], floor: bool) -> int:
+def foundation_cap(level: int, prerequisites: Iterable[int | None]) -> int:
     """The foundations rule: at most one level above the lowest prerequisite given.
 
     Only assessed prerequisites are given (n/a ones, ``None``, are passed over): a
-    prerequisite nobody assessed caps nothing. With ``floor`` (a capability :func:`shown`),
-    the result is never below 3 (implemented).
+    prerequisite nobody assessed caps nothing.
 
     Examples
     --------
-    >>> foundation_cap(4, [1, 3], floor=False), foundation_cap(4, [0], floor=True)
-    (2, 3)
+    >>> foundation_cap(4, [1, 3]), foundation_cap(2, [3]), foundation_cap(4, [None])
+    (2, 2, 4)
     """
     for cap in prerequisites:
         if cap is not None and level > cap + 1:
             level = cap + 1
-    return IMPLEMENTED if floor and level < IMPLEMENTED else level
+    return level
+
+
+def keep_shown(capped: int, is_shown: bool) -> int:
+    """A capability :func:`shown` is never taken below 3 (implemented) by its foundations.
+
+    Examples
+    --------
+    >>> keep_shown(2, True), keep_shown(2, False), keep_shown(4, True)
+    (3, 2, 4)
+    """
+    return IMPLEMENTED if is_shown and capped < IMPLEMENTED else capped
 
 
 def months_earlier(day: date, months: int) -> date:
@@ -194,9 +205,9 @@ def _rule_dependency(ctx: Context) -> Iterator[Finding]:
         level = effective[s]
         if supported is None or level is None or not assessed[s]:
             continue
-        below = [r for r in requires[s] if assessed[r]]
-        if foundation_cap(supported, (effective[r] for r in below), False) >= supported:
+        if not ctx.held[s]:
             continue
+        below = [r for r in requires[s] if assessed[r]]
         # The prerequisite that holds it back: the lowest, then the first by phase and file.
         low_level, _, low = min((at, phase_of[r], r) for r in below
                                 if (at := effective[r]) is not None)
