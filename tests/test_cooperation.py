@@ -41,8 +41,8 @@ def test_an_empty_cooperation_list_means_none() -> None:
 
 @pytest.mark.parametrize(("section", "message"), [
     ("{offers: [GOV-1]}", "unknown action 'GOV-1' (did you mean 'GOV-01'?)"),
-    ("{offers: [GOV-01]}", "offers GOV-01, whose level is 1"),
-    ("{offers: [GOV-03]}", "offers GOV-03, whose level is 0"),
+    ("{offers: [GOV-01]}", "offers GOV-01, which is at level 1"),
+    ("{offers: [GOV-03]}", "offers GOV-03, which is not assessed"),
     ("{demands: [GOV-02, GOV-02]}", "GOV-02 is listed twice in demands"),
     ("{offers: [GOV-04], demands: [GOV-04]}", "GOV-04 is both offered and asked for"),
     ("{capacity: -1}", "greater than or equal to 0"),
@@ -394,3 +394,39 @@ def test_left_out_and_unknown_give_the_same_demands(small: dp.Protocol) -> None:
     assert [(d.institution, d.action) for d in one.demands] == [("r", "A1")]
     assert one.demands == two.demands
     assert one.matches == two.matches
+
+
+def test_a_capped_capability_is_offered_and_its_weak_prerequisite_is_the_demand(
+        small: dp.Protocol) -> None:
+    # P tested A2 (level 4, evidence, exercised 2026-06-01) but A1, its prerequisite, is at 1:
+    # A2 scores 3 (a capability shown is kept at 3), yet what P has shown is a tested A2, and
+    # it offers A2 at 4. P's own gap is A1 (at 1), not A2. Q needs A2 (at 1 on A1 at 3).
+    p = member(small, "p", {"A1": 1, "A2": 4, "A3": 3, "A4": 3}, language="es",
+               cooperation={"offers": ["A2"]})
+    q = member(small, "q", {"A1": 3, "A2": 1, "A3": 3, "A4": 3}, language="es")
+    plan = cooperation.match(region(small, p, q))
+    offers = {(o.institution, o.action): o.level for o in plan.offers}
+    assert offers[("p", "A2")] == 4
+    assert [(d.institution, d.action, d.level) for d in plan.demands] == [
+        ("p", "A1", 1), ("q", "A2", 1)]
+    assert plan.withdrawn == ()
+    assert ("p", "q", "A2") in pairs(plan)
+
+
+def test_a_stated_offer_that_cannot_be_honoured_is_listed_as_withdrawn(
+        small: dp.Protocol) -> None:
+    # Strict mode: P states A4 at 3 with no evidence, so it counts as 2 and cannot be offered.
+    # (A stated offer of an action the profile does not assess is refused when it is read.)
+    p = dp.profile_from_dict({
+        "schema_version": 1, "assessed_on": "2026-06-30",
+        "institution": {"id": "p", "name": "P", "country": "XX", "language": "es"},
+        "actions": {"A1": {"level": 3, "evidence": ["e.pdf"]}, "A4": 3},
+        "cooperation": {"offers": ["A4"]}}, small)
+    q = member(small, "q", {"A1": 3, "A2": 3, "A3": 3, "A4": 1}, language="es")
+    plan = cooperation.match(dp.assess_many(small, [p, q], strict=True))
+    assert [(x.institution, x.action, x.claimed, x.level, x.reason)
+            for x in plan.withdrawn] == [("p", "A4", 3, 2, "unsupported")]
+    assert ("p", "A4") not in {(o.institution, o.action) for o in plan.offers}
+    text = plan.to_text("en")
+    assert "Stated offers withdrawn (1)" in text
+    assert "the claim's own evidence or freshness does not reach level 3" in text

@@ -430,6 +430,7 @@ def _findings(ctx: Context) -> tuple[Finding, ...]:
 
 def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
     claimed, effective, waived = ctx.claimed, ctx.effective, ctx.waived
+    supported = ctx.supported
     actions, interned, known = ctx.protocol.actions, ctx.index.interned, ctx.index.memo.get
     results = []
     for s, status in enumerate(ctx.statuses):
@@ -437,7 +438,8 @@ def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
             "n/a" if claimed[s] is None else "unknown" if status.level == "unknown"
             else "assessed")
         key = ("result", s, kind, claimed[s], effective[s], actions[s].id in waived,
-               0 if status is None else len(status.evidence))
+               0 if status is None else len(status.evidence),
+               supported[s] if kind == "assessed" else None)
         result = known(key)
         if result is None:  # the first assessment to reach it makes it
             result = interned(key, lambda: _action_result(actions[s], key))  # noqa: B023
@@ -446,10 +448,11 @@ def _action_results(ctx: Context) -> tuple[ActionResult, ...]:
 
 
 def _action_result(a: Action, key: tuple[object, ...]) -> ActionResult:
-    _, _, status, claimed, effective, waived, evidence = key
+    _, _, status, claimed, effective, waived, evidence, supported = key
     return trusted(ActionResult, {
         "action": a.id, "title": a.title, "phase": a.phase, "lead": a.lead,
         "critical": a.critical, "weight": a.weight, "status": status, "claimed": claimed,
+        "supported": supported,
         "effective": effective, "waived": waived, "evidence": evidence})
 
 

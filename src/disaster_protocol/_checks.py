@@ -381,12 +381,13 @@ def _cooperation(c: ProfileContext) -> Iterator[Problem]:
             seen.add(item.action)
     for i, item in enumerate(stated.offers):
         status = c.profile.actions.get(item.action)
-        level = status.level if status is not None else 0
+        level = status.level if status is not None else "unknown"
         if item.action in c.protocol.action_index and not (isinstance(level, int)
                                                             and level >= 3):
-            yield c.at(("cooperation", "offers", i, "action"), f"offers {item.action}, whose "
-                       f"level is {level}: an institution offers what it has implemented "
-                       "(level 3 or 4)", "invalid-value")
+            what = "is not assessed" if level == "unknown" else f"is at level {level}"
+            yield c.at(("cooperation", "offers", i, "action"), f"offers {item.action}, which "
+                       f"{what}: an institution offers what it has implemented (level 3 or 4)",
+                       "invalid-value")
     for i, item in enumerate(stated.demands):
         if item.action in {o.action for o in stated.offers}:
             yield c.at(("cooperation", "demands", i, "action"), f"{item.action} is both "

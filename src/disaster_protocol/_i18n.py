@@ -276,6 +276,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.role.only-receives": ("solo recibe", "only receives"),
     "coop.role.neither": ("ni da ni recibe", "neither gives nor receives"),
     "coop.reason": ("motivo", "reason"),
+    "coop.withdrawn": ("Ofertas declaradas retiradas", "Stated offers withdrawn"),
+    "coop.withdrawn.unsupported": (
+        "la evidencia o la vigencia de la declaración no llega al nivel 3",
+        "the claim's own evidence or freshness does not reach level 3"),
+    "coop.withdrawn.not-assessed": ("la acción no fue evaluada", "the action was not assessed"),
+    "coop.withdrawn.not-applicable": ("la acción no aplica (n/a)",
+                                      "the action does not apply (n/a)"),
     "coop.reason.no-offer": ("ninguna institución lo ofrece", "no institution offers it"),
     "coop.reason.no-capacity": ("quienes lo ofrecen no tienen capacidad",
                                 "those who offer it have no capacity left"),

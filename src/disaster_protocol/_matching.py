@@ -49,6 +49,7 @@ from ._plan import (
     RecipientOutcome,
     Settings,
     Unmet,
+    Withdrawn,
     Workshop,
 )
 from .assessment import Assessment
@@ -85,6 +86,7 @@ class _Member:
     capacity: int
     offers: list[Offer] = field(default_factory=list)
     demands: list[Demand] = field(default_factory=list)
+    withdrawn: list[Withdrawn] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -120,16 +122,19 @@ def _members(portfolio: Portfolio, settings: Settings) -> list[_Member]:
             else stated.capacity
         member = _Member(a, order, frozenset(languages), capacity)
         member.offers = _offers(a, settings)
+        member.withdrawn = _withdrawn(a)
         member.demands = _demands(a)
         members.append(member)
     return members
 
 
 def _offers(a: Assessment, settings: Settings) -> list[Offer]:
+    """What the member has shown: the level its claim's own evidence and freshness support
+    (not what a weak prerequisite leaves of it in the score)."""
     stated = {o.action: o.note for o in a.cooperation.offers} if a.cooperation else {}
     offers = []
     for r in a.actions:
-        level = r.effective
+        level = r.supported
         if r.status != "assessed" or level is None or level < 3:
             continue
         if r.action in stated or level == 4 or (settings.min_offer_level == 3 and r.evidence):
@@ -139,14 +144,34 @@ def _offers(a: Assessment, settings: Settings) -> list[Offer]:
     return offers
 
 
+def _withdrawn(a: Assessment) -> list[Withdrawn]:
+    """The stated offers the assessment cannot honour, each with its reason."""
+    results = {r.action: r for r in a.actions}
+    out = []
+    for o in a.cooperation.offers if a.cooperation else ():
+        r = results[o.action]
+        if r.status == "assessed" and r.supported is not None and r.supported >= 3:
+            continue
+        reason = ("not-applicable" if r.status == "n/a" else
+                  "not-assessed" if r.status != "assessed" else "unsupported")
+        out.append(trusted(Withdrawn, {
+            "institution": a.institution.id, "action": r.action, "phase": r.phase,
+            "claimed": r.claimed if r.status == "assessed" else None,
+            "level": r.supported, "reason": reason}))
+    return out
+
+
 def _demands(a: Assessment) -> list[Demand]:
+    """The member's own gaps: assessed actions whose claim stands below 3 (an action held
+    back only by a weak prerequisite is not one: the prerequisite is), and what it asks
+    for."""
     stated = {d.action: d.note for d in a.cooperation.demands} if a.cooperation else {}
     uplifts = {s.action: s.uplift for s in a.plan}
     weight = sum(r.weight for r in a.actions if r.status != "n/a") or 1.0
     blocking = set(a.blocking)
     demands = []
     for position, r in enumerate(a.actions):
-        level = r.effective or 0
+        level = (r.supported or 0) if r.status == "assessed" else 0
         if r.status == "n/a" or level >= 3 or (r.status != "assessed" and r.action not in stated):
             continue
         uplift = uplifts.get(r.action, round(100 * r.weight * (3 - level) / (4 * weight), 2))
@@ -498,6 +523,7 @@ def _plan(portfolio: Portfolio, members: list[_Member], state: _Round,
             "offers": len(m.offers), "demands": len(m.demands), "gives": hosted[m.id],
             "receives": received[m.id]}) for m in members),
         offers=tuple(o for m in members for o in m.offers),
+        withdrawn=tuple(x for m in members for x in m.withdrawn),
         demands=tuple(d for m in members for d in m.demands),
         matches=tuple(state.matches), workshops=tuple(state.workshops),
         unmet=tuple(state.unmet), matrix=matrix, total_cost=total)

@@ -33,6 +33,7 @@ __all__ = [
     "RecipientOutcome",
     "Settings",
     "Unmet",
+    "Withdrawn",
     "Workshop",
 ]
 
@@ -51,6 +52,19 @@ class Offer(Frozen):
     level: int
     stated: bool
     note: str | None = None
+
+
+class Withdrawn(Frozen):
+    """A stated offer the assessment cannot honour, and why: ``unsupported`` (the claim's
+    own evidence or freshness does not reach level 3, as in strict mode without evidence),
+    ``not-assessed`` or ``not-applicable``. Listed, never silently dropped."""
+
+    institution: str
+    action: str
+    phase: str
+    claimed: int | None
+    level: int | None
+    reason: Literal["unsupported", "not-assessed", "not-applicable"]
 
 
 class Demand(Frozen):
@@ -155,6 +169,7 @@ class CooperationPlan(Frozen):
     titles: ReadOnly[str, Text]
     members: tuple[Member, ...]
     offers: tuple[Offer, ...]
+    withdrawn: tuple[Withdrawn, ...] = ()
     demands: tuple[Demand, ...]
     matches: tuple[Match, ...]
     workshops: tuple[Workshop, ...]

@@ -116,7 +116,12 @@ class PlanStep(Frozen):
 
 
 class ActionResult(Frozen):
-    """Claimed and effective level of one action (``None`` where ``n/a``)."""
+    """Claimed and effective level of one action (``None`` where ``n/a``).
+
+    ``supported`` is what the claim's own evidence and freshness support, before the
+    foundations rule (``None`` unless assessed): what the institution has shown, which is
+    what it can offer a peer; ``effective`` is what it scores.
+    """
 
     action: str
     title: Text
@@ -126,6 +131,7 @@ class ActionResult(Frozen):
     weight: float
     status: Literal["assessed", "unassessed", "unknown", "n/a"]
     claimed: int | None
+    supported: int | None = None
     effective: int | None
     waived: bool
     evidence: int

@@ -32,6 +32,7 @@ from ._plan import (
     RecipientOutcome,
     Settings,
     Unmet,
+    Withdrawn,
     Workshop,
 )
 from .errors import require_type
@@ -50,6 +51,7 @@ __all__ = [
     "RecipientOutcome",
     "Settings",
     "Unmet",
+    "Withdrawn",
     "Workshop",
     "evaluate",
     "match",

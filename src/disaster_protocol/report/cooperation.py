@@ -81,6 +81,10 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
               ", ".join(x for x in (w("coop.stated") if u.stated else "",
                                     w("coop.blocking") if u.blocking else "") if x) or "-",
               w(f"coop.reason.{u.reason}")] for u in plan.unmet]
+    withdrawn = [[who(x.institution), _title_of(plan, x.action, lang),
+                  "-" if x.claimed is None else str(x.claimed),
+                  "-" if x.level is None else str(x.level), w(f"coop.withdrawn.{x.reason}")]
+                 for x in plan.withdrawn]
     members = [[who(m.institution.id), str(m.capacity), str(m.offers), str(m.demands),
                 str(m.gives), str(m.receives), w(f"coop.role.{m.role}")] for m in plan.members]
     matrix = [[m.institution.id, *(f"{plan.matrix[m.institution.id][p][0]} / "
@@ -94,6 +98,8 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
         (w("coop.unmet"), [w("coop.recipient"), w("action"), w("coop.level"), "",
                             w("coop.reason")],
          unmet),
+        (w("coop.withdrawn"), [w("institution"), w("action"), w("claimed"), w("coop.level"),
+                               w("coop.reason")], withdrawn),
         (w("coop.members"), ["", w("coop.capacity"), w("coop.offers"), w("coop.demands"),
                              w("coop.gives"), w("coop.receives"), w("coop.role")], members),
         (w("coop.matrix"), ["", *plan.phases], matrix),
