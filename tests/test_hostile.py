@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
+import threading
 import warnings
 from pathlib import Path
 
@@ -276,3 +279,67 @@ def test_check_outputs_escape_controls_bidi_and_markdown_links(tmp_path: Path,
         title = re.search("<title>(.*)</title>", out)
         assert title is not None
         assert "\\u202eLSX\\x1b]0;t\\x07" in title.group(1)
+
+
+# ----------------------------------------------------------------------------- -o targets
+
+def test_output_to_dev_null_leaves_the_device_a_device(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    status, out, err = run("check", str(tmp_path / "p.yaml"), "-o", os.devnull)
+    assert (status, out, err) == (ExitCode.OK, "", "")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_device_is_refused_with_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    status, _, err = run("check", str(tmp_path / "p.yaml"), "-o", "/dev/full")
+    assert status == ExitCode.BAD_INPUT
+    assert err.startswith("disaster-protocol check: error: /dev/full: ")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    link, real = tmp_path / "link.json", tmp_path / "real.json"
+    link.symlink_to(real.name)  # dangling at first: the target is created
+    for _ in range(2):  # then replaced
+        status, _, _ = run("check", str(tmp_path / "p.yaml"), "--format", "json", "-o",
+                           str(link))
+        assert status == ExitCode.OK
+        assert link.is_symlink()
+        assert json.loads(real.read_text(encoding="utf-8"))["institution"]["id"] == "x"
+
+
+def test_output_into_a_symlink_loop_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    status, _, err = run("check", str(tmp_path / "p.yaml"), "-o", str(tmp_path / "a"))
+    assert status == ExitCode.BAD_INPUT
+    assert "symbolic links" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    main(["schema", "profile", "-o", str(fifo)], stdout=io.StringIO(), stderr=io.StringIO())
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(got[0])["title"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_given_as_input_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "p.yaml"
+    os.mkfifo(fifo)
+    status, _, err = run("check", str(fifo))
+    assert status == ExitCode.BAD_INPUT
+    assert err == (f"{fifo}: is not a regular file (a FIFO, device or socket); give a file, "
+                   "or - to read standard input [unreadable-file]\n")
+    status, _, _ = run("check", "-", stdin=GOOD)  # standard input still works
+    assert status == ExitCode.OK

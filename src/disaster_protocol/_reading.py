@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path as FsPath
@@ -157,7 +159,15 @@ def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
         return error([Problem(file=name, message=message, code=code)])
 
     try:
-        with open(path, "rb") as handle:
+        # Non-blocking, so that a FIFO is refused below instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(mode):
+                raise fail("is not a regular file (a FIFO, device or socket); give a file, "
+                           "or - to read standard input", "unreadable-file")
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise fail("file not found; check the path", "unreadable-file") from None
