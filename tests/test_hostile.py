@@ -343,3 +343,14 @@ def test_a_fifo_given_as_input_is_refused_not_waited_on(tmp_path: Path) -> None:
                    "or - to read standard input [unreadable-file]\n")
     status, _, _ = run("check", "-", stdin=GOOD)  # standard input still works
     assert status == ExitCode.OK
+
+
+def test_a_csv_header_of_99000_unknown_columns_is_capped(bundled: dp.Protocol) -> None:
+    header = "action_id,level," + ",".join(f"junk{i}" for i in range(99_000))
+    with pytest.raises(dp.ProfileError) as caught:
+        dp.loads_profile(header + "\nGOV-01,2\n", bundled, format="csv",
+                         sidecar=HEAD)
+    problems = caught.value.problems
+    assert len(problems) == 101
+    assert problems[-1].message == ("and 98,900 more header cells that are not columns or "
+                                    "are given twice")
