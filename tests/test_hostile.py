@@ -354,3 +354,44 @@ def test_a_csv_header_of_99000_unknown_columns_is_capped(bundled: dp.Protocol) -
     assert len(problems) == 101
     assert problems[-1].message == ("and 98,900 more header cells that are not columns or "
                                     "are given twice")
+
+
+# ----------------------------------------------------------------------------- nothing silent
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
+        tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "dangling.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "loop1.yaml").symlink_to("loop2.yaml")
+    (tmp_path / "loop2.yaml").symlink_to("loop1.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    os.mkfifo(tmp_path / "fifo.yaml")
+    status, out, err = run("batch", str(tmp_path), "--format", "json")
+    assert status == ExitCode.BAD_INPUT
+    assert [s["institution"]["id"] for s in json.loads(out)["summaries"]] == ["x"]
+    for name, said in [("dangling.yaml", "file not found"), ("dir.yaml", "is a directory"),
+                       ("fifo.yaml", "is not a regular file"),
+                       ("loop1.yaml", "symbolic links"), ("loop2.yaml", "symbolic links")]:
+        assert re.search(rf"^{re.escape(str(tmp_path / name))}: .*{said}.*\[unreadable-file\]$",
+                         err, re.M), name
+    assert "5 of 6 profile(s) could not be read" in err
+
+
+def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(GOOD, encoding="utf-8")
+    status, out, err = run("batch", str(tmp_path), "--format", "json")
+    assert status == ExitCode.BAD_INPUT
+    assert [s["source"] for s in json.loads(out)["summaries"]] == [str(tmp_path / "a.yaml")]
+    assert (f"{tmp_path / 'b.yaml'}: assessed_on: institution 'x' is also assessed on "
+            f"2026-01-01 in {tmp_path / 'a.yaml'}; keep one profile per institution and date "
+            "[duplicate-id]") in err
+
+
+def test_a_folder_or_file_given_twice_is_counted_once(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    status, out, err = run("batch", str(tmp_path), str(tmp_path),
+                           str(tmp_path / "a.yaml"), "--format", "json")
+    assert (status, err) == (ExitCode.OK, "")
+    assert len(json.loads(out)["summaries"]) == 1
