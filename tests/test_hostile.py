@@ -395,3 +395,46 @@ def test_a_folder_or_file_given_twice_is_counted_once(tmp_path: Path) -> None:
                            str(tmp_path / "a.yaml"), "--format", "json")
     assert (status, err) == (ExitCode.OK, "")
     assert len(json.loads(out)["summaries"]) == 1
+
+
+# ----------------------------------------------------------------------------- messages
+
+GOOD_JSON = json.dumps({"schema_version": 1, "assessed_on": "2026-01-01",
+                        "institution": {"id": "x", "name": "X", "country": "PE"},
+                        "actions": {"GOV-01": 2}})
+
+
+def test_json_with_a_byte_order_mark_is_read_from_stdin_as_from_a_file(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text("\ufeff" + GOOD_JSON, encoding="utf-8")
+    from_file = run("check", str(tmp_path / "p.json"), "--format", "json")
+    from_stdin = run("check", "-", "--input-format", "json", "--format", "json",
+                     stdin="\ufeff" + GOOD_JSON)
+    assert from_file[0] == from_stdin[0] == ExitCode.OK
+    assert from_file[1] == from_stdin[1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_told_to_be_saved_as_utf8(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(GOOD.encode(encoding))
+    status, _, err = run("check", str(path))
+    assert status == ExitCode.BAD_INPUT
+    assert err == f"{path}: is UTF-16 text; save the file as UTF-8 [not-text]\n"
+
+
+def test_merge_keys_get_their_own_message(bundled: dp.Protocol) -> None:
+    text = HEAD.replace("institution: {id: x, name: X, country: PE}",
+                        "base: &b {id: x}\ninstitution:\n  <<: *b\n  name: X")
+    with pytest.raises(dp.ProfileError) as caught:
+        dp.loads_profile(text + "actions: {GOV-01: 2}\n", bundled)
+    assert [str(p) for p in caught.value.problems] == [
+        "<string>:4:3: merge keys (<<) are not supported; write the keys out [unsafe-tag]"]
+
+
+def test_json_deeper_than_64_levels_is_refused_where_the_limit_is_met(
+        bundled: dp.Protocol) -> None:
+    text = '{"schema_version": 1, "x": ' + "[" * 70 + "]" * 70 + "}"
+    with pytest.raises(dp.ProfileError) as caught:
+        dp.loads_profile(text, bundled, format="json")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line, problem.column) == ("too-deep", 1, 92)
