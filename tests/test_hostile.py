@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
+import threading
 import warnings
 from pathlib import Path
 
@@ -276,3 +279,162 @@ def test_check_outputs_escape_controls_bidi_and_markdown_links(tmp_path: Path,
         title = re.search("<title>(.*)</title>", out)
         assert title is not None
         assert "\\u202eLSX\\x1b]0;t\\x07" in title.group(1)
+
+
+# ----------------------------------------------------------------------------- -o targets
+
+def test_output_to_dev_null_leaves_the_device_a_device(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    status, out, err = run("check", str(tmp_path / "p.yaml"), "-o", os.devnull)
+    assert (status, out, err) == (ExitCode.OK, "", "")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_to_a_full_device_is_refused_with_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    status, _, err = run("check", str(tmp_path / "p.yaml"), "-o", "/dev/full")
+    assert status == ExitCode.BAD_INPUT
+    assert err.startswith("disaster-protocol check: error: /dev/full: ")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    link, real = tmp_path / "link.json", tmp_path / "real.json"
+    link.symlink_to(real.name)  # dangling at first: the target is created
+    for _ in range(2):  # then replaced
+        status, _, _ = run("check", str(tmp_path / "p.yaml"), "--format", "json", "-o",
+                           str(link))
+        assert status == ExitCode.OK
+        assert link.is_symlink()
+        assert json.loads(real.read_text(encoding="utf-8"))["institution"]["id"] == "x"
+
+
+def test_output_into_a_symlink_loop_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    (tmp_path / "p.yaml").write_text(GOOD, encoding="utf-8")
+    status, _, err = run("check", str(tmp_path / "p.yaml"), "-o", str(tmp_path / "a"))
+    assert status == ExitCode.BAD_INPUT
+    assert "symbolic links" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    main(["schema", "profile", "-o", str(fifo)], stdout=io.StringIO(), stderr=io.StringIO())
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(got[0])["title"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_given_as_input_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "p.yaml"
+    os.mkfifo(fifo)
+    status, _, err = run("check", str(fifo))
+    assert status == ExitCode.BAD_INPUT
+    assert err == (f"{fifo}: is not a regular file (a FIFO, device or socket); give a file, "
+                   "or - to read standard input [unreadable-file]\n")
+    status, _, _ = run("check", "-", stdin=GOOD)  # standard input still works
+    assert status == ExitCode.OK
+
+
+def test_a_csv_header_of_99000_unknown_columns_is_capped(bundled: dp.Protocol) -> None:
+    header = "action_id,level," + ",".join(f"junk{i}" for i in range(99_000))
+    with pytest.raises(dp.ProfileError) as caught:
+        dp.loads_profile(header + "\nGOV-01,2\n", bundled, format="csv",
+                         sidecar=HEAD)
+    problems = caught.value.problems
+    assert len(problems) == 101
+    assert problems[-1].message == ("and 98,900 more header cells that are not columns or "
+                                    "are given twice")
+
+
+# ----------------------------------------------------------------------------- nothing silent
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
+        tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "dangling.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "loop1.yaml").symlink_to("loop2.yaml")
+    (tmp_path / "loop2.yaml").symlink_to("loop1.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    os.mkfifo(tmp_path / "fifo.yaml")
+    status, out, err = run("batch", str(tmp_path), "--format", "json")
+    assert status == ExitCode.BAD_INPUT
+    assert [s["institution"]["id"] for s in json.loads(out)["summaries"]] == ["x"]
+    for name, said in [("dangling.yaml", "file not found"), ("dir.yaml", "is a directory"),
+                       ("fifo.yaml", "is not a regular file"),
+                       ("loop1.yaml", "symbolic links"), ("loop2.yaml", "symbolic links")]:
+        assert re.search(rf"^{re.escape(str(tmp_path / name))}: .*{said}.*\[unreadable-file\]$",
+                         err, re.M), name
+    assert "5 of 6 profile(s) could not be read" in err
+
+
+def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(GOOD, encoding="utf-8")
+    status, out, err = run("batch", str(tmp_path), "--format", "json")
+    assert status == ExitCode.BAD_INPUT
+    assert [s["source"] for s in json.loads(out)["summaries"]] == [str(tmp_path / "a.yaml")]
+    assert (f"{tmp_path / 'b.yaml'}: assessed_on: institution 'x' is also assessed on "
+            f"2026-01-01 in {tmp_path / 'a.yaml'}; keep one profile per institution and date "
+            "[duplicate-id]") in err
+
+
+def test_a_folder_or_file_given_twice_is_counted_once(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    status, out, err = run("batch", str(tmp_path), str(tmp_path),
+                           str(tmp_path / "a.yaml"), "--format", "json")
+    assert (status, err) == (ExitCode.OK, "")
+    assert len(json.loads(out)["summaries"]) == 1
+
+
+# ----------------------------------------------------------------------------- messages
+
+GOOD_JSON = json.dumps({"schema_version": 1, "assessed_on": "2026-01-01",
+                        "institution": {"id": "x", "name": "X", "country": "PE"},
+                        "actions": {"GOV-01": 2}})
+
+
+def test_json_with_a_byte_order_mark_is_read_from_stdin_as_from_a_file(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text("\ufeff" + GOOD_JSON, encoding="utf-8")
+    from_file = run("check", str(tmp_path / "p.json"), "--format", "json")
+    from_stdin = run("check", "-", "--input-format", "json", "--format", "json",
+                     stdin="\ufeff" + GOOD_JSON)
+    assert from_file[0] == from_stdin[0] == ExitCode.OK
+    assert from_file[1] == from_stdin[1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_told_to_be_saved_as_utf8(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(GOOD.encode(encoding))
+    status, _, err = run("check", str(path))
+    assert status == ExitCode.BAD_INPUT
+    assert err == f"{path}: is UTF-16 text; save the file as UTF-8 [not-text]\n"
+
+
+def test_merge_keys_get_their_own_message(bundled: dp.Protocol) -> None:
+    text = HEAD.replace("institution: {id: x, name: X, country: PE}",
+                        "base: &b {id: x}\ninstitution:\n  <<: *b\n  name: X")
+    with pytest.raises(dp.ProfileError) as caught:
+        dp.loads_profile(text + "actions: {GOV-01: 2}\n", bundled)
+    assert [str(p) for p in caught.value.problems] == [
+        "<string>:4:3: merge keys (<<) are not supported; write the keys out [unsafe-tag]"]
+
+
+def test_json_deeper_than_64_levels_is_refused_where_the_limit_is_met(
+        bundled: dp.Protocol) -> None:
+    text = '{"schema_version": 1, "x": ' + "[" * 70 + "]" * 70 + "}"
+    with pytest.raises(dp.ProfileError) as caught:
+        dp.loads_profile(text, bundled, format="json")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line, problem.column) == ("too-deep", 1, 92)

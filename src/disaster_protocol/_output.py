@@ -20,7 +20,8 @@ from typing import TextIO
 
 from .errors import CONTROL_CHARACTERS, escaped
 
-__all__ = ["CellWriter", "json_text", "neutral_cell", "sanitise", "write_atomic"]
+__all__ = ["CellWriter", "json_text", "neutral_cell", "output_target", "sanitise",
+           "write_atomic"]
 
 
 def sanitise(text: str) -> str:
@@ -90,12 +91,47 @@ class CellWriter:
             self.writerow(row)
 
 
+def output_target(path: str | os.PathLike[str]) -> tuple[Path, bool]:
+    """Where ``-o path`` writes, and how: the one check every ``-o`` goes through.
+
+    Returns ``(target, stream)``. A regular file, or a name that does not exist yet, is
+    replaced atomically (``stream`` false); a symbolic link is followed, so the file it
+    points to is replaced and the link stays a link (a dangling link creates its target).
+    A character device (``/dev/null``, ``/dev/stdout``, a terminal) or a FIFO is written
+    to directly, as a shell redirection would (``stream`` true): it is never replaced by a
+    regular file.
+
+    Raises
+    ------
+    OSError
+        If ``path`` is a directory, a block device or a socket (``filename`` is ``path`` as
+        given).
+    """
+    given = str(path)
+    try:
+        mode = os.stat(path).st_mode  # follows links
+    except FileNotFoundError:
+        return Path(os.path.realpath(path)), False  # new, or a dangling link's target
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, given) from None
+    if stat.S_ISREG(mode):
+        return Path(os.path.realpath(path)), False
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", given)
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return Path(path), True
+    raise OSError(errno.EINVAL, "is not a regular file, a character device or a FIFO; give a "
+                  "file name", given)
+
+
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and an atomic rename.
 
-    A crash or error mid-write leaves any existing file untouched and no partial file behind.
-    A new file gets the usual permissions (0666 less the umask), like any file a program
-    creates; a file replaced keeps its own. The temporary file is named
+    Where it writes is :func:`output_target`'s answer: through a symbolic link to its target,
+    and straight into a character device or FIFO (``-o /dev/null`` leaves the device a
+    device). A crash or error mid-write leaves any existing file untouched and no partial
+    file behind. A new file gets the usual permissions (0666 less the umask), like any file a
+    program creates; a file replaced keeps its own. The temporary file is named
     ``.<name>.<pid>-<hex>.tmp``; one that a killed run left beside the same target (its
     process is gone, or it is over a day old) is removed first.
 
@@ -105,9 +141,14 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         If ``path`` is a directory, or its directory is missing or not writable; the error's
         ``filename`` is ``path`` as given, never the temporary file.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", str(path))
+    target, stream = output_target(path)
+    if stream:
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        return
     _remove_stale(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
     try:

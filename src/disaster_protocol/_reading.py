@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path as FsPath
@@ -157,7 +159,15 @@ def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
         return error([Problem(file=name, message=message, code=code)])
 
     try:
-        with open(path, "rb") as handle:
+        # Non-blocking, so that a FIFO is refused below instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(mode):
+                raise fail("is not a regular file (a FIFO, device or socket); give a file, "
+                           "or - to read standard input", "unreadable-file")
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise fail("file not found; check the path", "unreadable-file") from None
@@ -173,6 +183,9 @@ def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
 
 def decode_text(raw: bytes, name: str, *, error: type[DisasterProtocolError]) -> str:
     """Decode bytes as UTF-8 text, refusing binary data with a located message."""
+    if _utf16(raw):
+        raise error([Problem(file=name, message="is UTF-16 text; save the file as UTF-8",
+                             code="not-text")])
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
@@ -188,6 +201,15 @@ def decode_text(raw: bytes, name: str, *, error: type[DisasterProtocolError]) ->
         raise error([Problem(file=name, line=line, column=column,
                              message="is not valid UTF-8 text; save the file as UTF-8",
                              code="not-text")]) from None
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether ``raw`` looks like UTF-16: a byte-order mark, or ASCII text with a NUL byte
+    beside every character."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:64]
+    return len(head) >= 4 and (not any(head[0::2]) or not any(head[1::2]))
 
 
 def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
@@ -337,6 +359,8 @@ def parse_json(text: str, source: str, *, error: type[DisasterProtocolError],
             mapping[key] = value
         return mapping
 
+    if text.startswith("\ufeff"):  # a byte-order mark: read past it, as from a file
+        text = text[1:]
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
@@ -368,8 +392,8 @@ def _json_alone(data: object, refusal: DisasterProtocolError, duplicates: list[s
                 what: str) -> Document:
     """JSON the YAML reader refused: its refusal stands if it is about size or duplicate
     keys (it names their lines); otherwise the JSON data stands, without positions."""
-    if any(p.code == "too-many-values" for p in refusal.problems):
-        raise refusal
+    if any(p.code in ("too-many-values", "too-deep") for p in refusal.problems):
+        raise refusal  # located where the limit was met, as for YAML
     if duplicates:
         raise error([p for p in refusal.problems if p.code == "duplicate-key"] or [
             Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
@@ -536,4 +560,6 @@ def display_path(data: object, path: KeyPath) -> str:
 
 
 def _unsafe(tag: str) -> str:
+    if tag == "tag:yaml.org,2002:merge":
+        return "merge keys (<<) are not supported; write the keys out"
     return f"unsupported YAML tag {tag!r}; only plain YAML data is accepted, remove the tag"

@@ -119,10 +119,14 @@ def _columns(header: list[str] | None, source: str) -> list[str]:
             code="empty-file")])
     while header and not header[-1].strip():
         header = header[:-1]
-    problems, columns = [], []
+    problems: list[Problem] = []
+    columns: list[str] = []
+    unlisted = 0
     for i, cell in enumerate(header, start=1):
         name = HEADER_NAMES.get(_normal(cell))
-        if name is None or name in columns:
+        if (name is None or name in columns) and len(problems) >= MAX_LISTED:
+            unlisted += 1  # counted, not listed (and no costly suggestion): docs/profile.md
+        elif name is None or name in columns:
             what = "is given twice" if name else \
                 f"is not a column{suggest(_normal(cell), list(HEADER_NAMES))}"
             shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:37] + "..."
@@ -130,6 +134,10 @@ def _columns(header: list[str] | None, source: str) -> list[str]:
                 f"header {shown!r} {what}; the columns are {canonical}"),
                 code="unknown-key"))
         columns.append(name or "")
+    if unlisted:
+        problems.append(Problem(file=source, line=1, column=1, message=(
+            f"and {unlisted:,} more header cells that are not columns or are given twice"),
+            code="unknown-key"))
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         problems.append(Problem(file=source, line=1, column=1, message=(

