@@ -221,7 +221,7 @@ def test_an_institution_takes_part_once_with_its_latest_assessment(small: dp.Pro
     new = dp.profile_from_dict({**old.model_dump(mode="json"), "assessed_on": "2026-12-01",
                                 "actions": {"A1": {"level": 2, "evidence": ["e"]}}}, small)
     plan = cooperation.match(region(small, old, member(small, "p", {"A1": 4}), new))
-    assert [m.institution.id for m in plan.members] == ["r", "p"]
+    assert [m.institution.id for m in plan.members] == ["p", "r"]  # once each, by id
     assert next(d for d in plan.demands if d.action == "A1").level == 2
 
 
@@ -430,3 +430,16 @@ def test_a_stated_offer_that_cannot_be_honoured_is_listed_as_withdrawn(
     text = plan.to_text("en")
     assert "Stated offers withdrawn (1)" in text
     assert "the claim's own evidence or freshness does not reach level 3" in text
+
+
+@pytest.mark.parametrize("level", [3, 4])
+def test_the_same_members_in_any_order_give_the_same_plan_byte_for_byte(
+        bundled: dp.Protocol, level: int) -> None:
+    from itertools import permutations
+
+    paths = sorted((ROOT / "examples" / "region" / "2026").glob("*.yaml"))[:5]
+    profiles = [dp.load_profile(p, bundled) for p in paths]
+    plans = {cooperation.match(dp.assess_many(bundled, list(order)),
+                               min_offer_level=level).to_json()
+             for order in permutations(profiles)}  # all 120 orders
+    assert len(plans) == 1

@@ -112,8 +112,11 @@ def _latest(assessments: Iterable[Assessment]) -> dict[str, Assessment]:
 
 
 def _members(portfolio: Portfolio, settings: Settings) -> list[_Member]:
+    """The members, by institution id: the plan never depends on the order they were given
+    in (ties anywhere below are broken by this order)."""
     members = []
-    for order, a in enumerate(_latest(portfolio.assessments).values()):
+    latest = sorted(_latest(portfolio.assessments).values(), key=lambda a: a.institution.id)
+    for order, a in enumerate(latest):
         stated = a.cooperation
         languages = {a.institution.language} if a.institution.language else set()
         if stated is not None:

@@ -159,7 +159,8 @@ class CooperationPlan(Frozen):
     """The result of :func:`match`.
 
     ``matrix`` maps each member and phase to its counts of offers and demands; ``members``
-    follow the portfolio's order (one per institution, its latest assessment).
+    are sorted by institution id (one per institution, its latest assessment), so the plan
+    is the same, byte for byte, whatever the order the members were given in.
     ``total_cost`` is the flow's objective, for comparing plans.
     """
 
