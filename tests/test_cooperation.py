@@ -249,10 +249,13 @@ def test_the_plan_renders_in_both_languages_and_every_format(small: dp.Protocol)
     assert len(rows) == 1 + len(plan.matches) + len(plan.unmet)
     assert "Bilateral exchanges (4)" in plan.to_text("en")
     assert "Intercambios bilaterales (4)" in plan.to_text("es")
-    assert "## Unmet demands" in plan.to_markdown("en")
+    # the unmet demands once per action: A3, needed by Q and R, blocking for both
+    assert "## No member offers it: candidates for cooperation beyond the region" in \
+        plan.to_markdown("en")
+    assert "| A3 Pagar prestaciones | 2 | 2 | q, r |" in plan.to_markdown("es")
     page = plan.to_html("en")
     assert page.startswith("<!DOCTYPE html>")
-    assert "ninguna institución lo ofrece" in plan.to_html("es")
+    assert "Ningún miembro lo ofrece" in plan.to_html("es")
     assert repr(plan) == "CooperationPlan(3 members: 4 matches, 0 workshops, 2 unmet of 6 demands)"
 
 

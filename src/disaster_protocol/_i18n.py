@@ -250,8 +250,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{group} demands; preference: {prefer}, then the larger level gap."),
     "coop.matches": ("Intercambios bilaterales", "Bilateral exchanges"),
     "coop.workshops": ("Talleres", "Workshops"),
-    "coop.unmet": ("Demandas sin atender (candidatas a cooperación fuera de la región)",
-                   "Unmet demands (candidates for cooperation beyond the region)"),
     "coop.members": ("Qué da y qué recibe cada institución", "What each institution gives "
                      "and receives"),
     "coop.matrix": ("Oferta y demanda por fase (ofertas / demandas)",
@@ -276,6 +274,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.role.only-receives": ("solo recibe", "only receives"),
     "coop.role.neither": ("ni da ni recibe", "neither gives nor receives"),
     "coop.reason": ("motivo", "reason"),
+    "coop.beyond": ("Ningún miembro lo ofrece: candidatas a cooperación fuera de la región",
+                    "No member offers it: candidates for cooperation beyond the region"),
+    "coop.no_capacity": ("Quienes lo ofrecen no tienen capacidad en esta ronda: para la "
+                         "próxima", "Those who offer it have no capacity left this round: for "
+                         "the next one"),
+    "coop.members_needing": ("Miembros que lo necesitan", "Members who need it"),
+    "coop.blocking_for": ("Bloquea a", "Blocking for"),
+    "coop.who": ("Quiénes", "Who"),
+    "coop.and_more": ("y {n} más", "and {n} more"),
     "coop.withdrawn": ("Ofertas declaradas retiradas", "Stated offers withdrawn"),
     "coop.withdrawn.unsupported": (
         "la evidencia o la vigencia de la declaración no llega al nivel 3",

@@ -77,10 +77,8 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
                  for m in plan.matches if m.workshop is None]
     workshops = [[w_.id, _title_of(plan, w_.action, lang), who(w_.host),
                   ", ".join(w_.participants)] for w_ in plan.workshops]
-    unmet = [[who(u.institution), _title_of(plan, u.action, lang), str(u.level),
-              ", ".join(x for x in (w("coop.stated") if u.stated else "",
-                                    w("coop.blocking") if u.blocking else "") if x) or "-",
-              w(f"coop.reason.{u.reason}")] for u in plan.unmet]
+    beyond, later = _unmet_by_action(plan, "no-offer", lang), \
+        _unmet_by_action(plan, "no-capacity", lang)
     withdrawn = [[who(x.institution), _title_of(plan, x.action, lang),
                   "-" if x.claimed is None else str(x.claimed),
                   "-" if x.level is None else str(x.level), w(f"coop.withdrawn.{x.reason}")]
@@ -95,15 +93,38 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
                              w("coop.levels"), w("coop.uplift"), w("coop.why")], bilateral),
         (w("coop.workshops"), ["id", w("action"), w("coop.host"), w("coop.participants")],
          workshops),
-        (w("coop.unmet"), [w("coop.recipient"), w("action"), w("coop.level"), "",
-                            w("coop.reason")],
-         unmet),
+        (w("coop.beyond"), [w("action"), w("coop.members_needing"), w("coop.blocking_for"),
+                            w("coop.who")], beyond),
+        (w("coop.no_capacity"), [w("action"), w("coop.members_needing"),
+                                 w("coop.blocking_for"), w("coop.who")], later),
         (w("coop.withdrawn"), [w("institution"), w("action"), w("claimed"), w("coop.level"),
                                w("coop.reason")], withdrawn),
         (w("coop.members"), ["", w("coop.capacity"), w("coop.offers"), w("coop.demands"),
                              w("coop.gives"), w("coop.receives"), w("coop.role")], members),
         (w("coop.matrix"), ["", *plan.phases], matrix),
     ]
+
+
+SHOWN_MEMBERS = 8
+"""Members named in a row of the unmet tables; the rest are counted."""
+
+
+def _unmet_by_action(plan: CooperationPlan, reason: str, lang: Lang) -> list[list[str]]:
+    """The unmet demands of one reason, one row per action (most members first): how many
+    members need it, for how many it blocks the grade, and who (the first few named)."""
+    by_action: dict[str, list[tuple[str, bool]]] = {}
+    for u in plan.unmet:
+        if u.reason == reason:
+            by_action.setdefault(u.action, []).append((u.institution, u.blocking))
+    rows = []
+    for action, needs in sorted(by_action.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        names = sorted(i for i, _ in needs)
+        more = len(names) - SHOWN_MEMBERS
+        rows.append([_title_of(plan, action, lang), str(len(needs)),
+                     str(sum(b for _, b in needs)),
+                     ", ".join(names[:SHOWN_MEMBERS])
+                     + (f" {text('coop.and_more', lang, n=more)}" if more > 0 else "")])
+    return rows
 
 
 def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
