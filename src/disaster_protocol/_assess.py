@@ -6,22 +6,26 @@ hands out equal frozen values again). Equal inputs give equal output, byte for b
 
 The method (documented in docs/scoring.md):
 
-1. **Effective level** of each action: the claimed level (unassessed = 0; ``n/a`` excluded),
-   lowered where the claim is not supported:
+1. **Effective level** of each action: the claimed level (``n/a`` excluded; an action left out
+   or ``unknown`` is not assessed: it counts 0, once, and caps nothing), lowered where the
+   claim is not supported:
 
    - *strict* mode: level 3 or 4 without evidence counts as 2;
    - level 4 whose last exercise is missing or older than the freshness window counts as 3;
    - a capability cannot stand more than one level above its foundations: an action counts
-     at most one level above the lowest of its prerequisites (in execution order, so the cap
-     carries down chains).
+     at most one level above the lowest of its assessed prerequisites (in execution order,
+     so the cap carries down chains), except that a capability *shown* (claimed 3-4 with
+     evidence and exercised within the window) is never taken below 3.
 2. **Scores** 0-100, weighted by action weight: overall, and by phase, Sendai priority, lead
-   role and hazard; with the **coverage** (share of the applicable weight assessed) and the
-   **score range** (the best case: every unassessed action at level 3).
-3. **Grade** A (>= 80), B (>= 50), C; a critical action below level 3 and not waived is
-   *blocking* and keeps the grade at B at best.
-4. **Findings** a person can act on, and a **plan**: actions below level 3 whose prerequisites
-   are at 3 or more, critical first, then how much they unlock, weight and phase order, each
-   with the exact overall score gain (``uplift``) if it reached level 3.
+   role and hazard, each with its **coverage** (share of the applicable weight assessed) and
+   **score range** (the best case: every unassessed action at level 3); ``None`` for a group
+   with nothing assessed; and the **reliability** of the whole.
+3. **Grade** A (>= 80), B (>= 50), C; a critical action assessed below level 3 and not waived
+   is a *blocking* gap and keeps the grade at B at best; a critical action not assessed is
+   *evidence needed* and, like a coverage under ``min_coverage``, makes the grade provisional.
+4. **Findings** a person can act on, and a **plan**: assessed actions below level 3 whose
+   assessed prerequisites are at 3 or more, critical first, then how much they unlock, weight
+   and phase order, each with the exact overall score gain (``uplift``) if it reached level 3.
 
 The values it returns live in :mod:`.assessment`; the finding rules in :mod:`._rules`. Scoring
 runs on the compiled protocol (``protocol.index``: lists by slot), and the results are built
@@ -98,10 +102,11 @@ def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date)
     out = _Levels([], [], [], [])
     for status in statuses:
         if status is None or status.level == "unknown" or status.level == "n/a":
-            level = None if status is not None and status.level == "n/a" else 0
+            applies = status is None or status.level == "unknown"
+            level = 0 if applies else None  # not assessed: 0 in the score; n/a: out of it
             out.claimed.append(level)
             out.supported.append(level)
-            out.assessed.append(level is None)
+            out.assessed.append(not applies)  # n/a is an answer; it caps nothing (None)
             out.shown.append(False)
             continue
         claimed: int = status.level
@@ -192,11 +197,9 @@ def _group(score: float | None, coverage: float | None,
                                 "score_range": score_range})
 
 
-def _best(index: ProtocolIndex, levels: _Levels, assessed_all: bool) -> list[int]:
+def _best(index: ProtocolIndex, levels: _Levels) -> list[int]:
     """The block sums of the best case: every unassessed action at level 3 (and then a
     foundation like any other), the foundations rule applied again."""
-    if assessed_all:
-        return []
     supported = [IMPLEMENTED if not known and level is not None else level
                  for level, known in zip(levels.supported, levels.assessed, strict=True)]
     everything = [True] * len(supported)
@@ -395,7 +398,7 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     findings = _findings(ctx)
     now = _sums(index, effective, levels.assessed)
     complete = all(levels.assessed)
-    best = now[0] if complete else _best(index, levels, complete)
+    best = now[0] if complete else _best(index, levels)
     total, weight, known = (v[-1] for v in now)
     score = _score(total, weight, index.scale) or 0.0
     coverage = round(known / weight, 4) if weight else 0.0
