@@ -137,7 +137,7 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
                                            recursive=args.recursive)]
     for given in args.paths:
         if given != "-":
-            entries += files  # every file once, in the order given
+            entries += files  # every file once, all at the first path's place
             files = []
             continue
         try:
