@@ -293,6 +293,15 @@ def evaluation_markdown(evaluation: Evaluation, lang: Lang = "es") -> str:
     return "\n".join(out[:-1]) + "\n"
 
 
+def _unbroken(value: str) -> str:
+    """A cell as HTML, a pair of changes (``+1.00 / +0.50``), a move (``1 → 3``) and a
+    missing provider ("- (unmatched)") kept on one line."""
+    shown = html.escape(value)
+    for part in (" / ", " → "):
+        shown = shown.replace(part, part.replace(" ", "&nbsp;"))
+    return shown.replace(" ", "&nbsp;") if value.startswith("- (") else shown
+
+
 def _evaluation_body(evaluation: Evaluation, lang: Lang) -> str:
     """The page: the sentences, the mean changes and the recipients' table; then each
     recipient's actions, folded under its name."""
@@ -303,7 +312,7 @@ def _evaluation_body(evaluation: Evaluation, lang: Lang) -> str:
     *tables, (heading, _, _) = _evaluation_tables(ev, lang)
     for title, head, rows in tables:
         out.append(f"<h2>{e(title)}</h2>")
-        out.append(table(head, ([e(c) for c in row] for row in rows)) if rows
+        out.append(table(head, ([_unbroken(c) for c in row] for row in rows)) if rows
                    else f"<p><em>{e(text('none', lang))}</em></p>")
     out.append(f"<h2>{e(heading)}</h2>")
     head = _outcome_head(lang)[1:]
@@ -313,7 +322,8 @@ def _evaluation_body(evaluation: Evaluation, lang: Lang) -> str:
                        matched=sum(o.matched for o in mine), not_measured=r.not_measured)
         out.append(f"<details><summary>{e(r.name)} ({e(r.institution)}): {e(summary)}"
                    "</summary>"
-                   + table(head, ([e(c) for c in _outcome_row(ev, o, lang)] for o in mine))
+                   + table(head, ([_unbroken(c) for c in _outcome_row(ev, o, lang)]
+                                  for o in mine))
                    + "</details>")
     return "\n".join(out)
 
