@@ -496,3 +496,5 @@ def test_the_evaluation_renders_labelled_in_every_format(small: dp.Protocol) -> 
     assert "R (r): 4 demands, 3 matched, 0 not measured" in page
     assert "Por acción" in result.to_html("es")
     assert "<style>" in result._repr_html_()
+    assert repr(result) == ("Evaluation(2 recipients, 6 gaps measured, 0 not measured: "
+                            "matched minus unmatched change +1.50 levels)")

@@ -307,8 +307,9 @@ class Evaluation(Frozen):
 
     def __repr__(self) -> str:
         shown = "n/a" if self.difference is None else f"{self.difference:+.2f}"
-        return (f"Evaluation({len(self.recipients)} recipients, matched minus unmatched "
-                f"change {shown} levels)")
+        return (f"Evaluation({len(self.recipients)} recipients, "
+                f"{self.matched + self.unmatched} gaps measured, {self.not_measured} not "
+                f"measured: matched minus unmatched change {shown} levels)")
 
     __str__ = __repr__
 
