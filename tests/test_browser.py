@@ -69,6 +69,7 @@ def _pages(protocol: dp.Protocol) -> dict[str, str]:
     one = dp.assess(protocol, dp.load_profile(PROFILES / "caja_intermedia.yaml", protocol))
     other = dp.assess(protocol, dp.load_profile(PROFILES / "instituto_avanzado.yaml", protocol))
     region = dp.assess_many(protocol, [REGION / "2026"], keep_assessments=True)
+    later = dp.assess_many(protocol, [REGION / "2027"], keep_assessments=True)
     return {
         "assessment-es": one.to_html("es"),
         "assessment-en": one.to_html("en"),
@@ -76,6 +77,8 @@ def _pages(protocol: dp.Protocol) -> dict[str, str]:
         "summary": region.summary("subregion").to_html("es"),
         "comparison": dp.compare(one, other, allow_other_institution=True).to_html("en"),
         "cooperation": cooperation.match(region).to_html("es"),
+        "evaluation": cooperation.evaluate(cooperation.match(region), region, later
+                                           ).to_html("en"),
     }
 
 
@@ -186,7 +189,7 @@ def pages(bundled: dp.Protocol) -> dict[str, str]:
 
 @pytest.mark.parametrize("width", [1280, 500])  # 500: the narrowest headless window
 @pytest.mark.parametrize("name", ["assessment-es", "assessment-en", "portfolio", "summary",
-                                  "comparison", "cooperation"])
+                                  "comparison", "cooperation", "evaluation"])
 def test_report_page_lays_out_in_a_browser_without_spilling_sideways(
         browser: Chromium, pages: dict[str, str], name: str, width: int,
         tmp_path: Path) -> None:

@@ -625,3 +625,43 @@ def test_cooperate_refuses_a_workshop_of_one() -> None:
     code, _, err = run("cooperate", str(EXAMPLES), "--min-group", "1")
     assert code == ExitCode.BAD_INPUT
     assert "is not a whole number of at least 2" in err
+
+
+REGION = ROOT / "examples" / "region"
+
+
+def test_evaluate_plans_the_earlier_round_and_measures_the_later_one(
+        bundled: dp.Protocol) -> None:
+    code, out, err = run("evaluate", str(REGION / "2026"), str(REGION / "2027"), "--format",
+                         "json", "--capacity", "2")
+    assert (code, err) == (ExitCode.OK, "")
+    first = dp.assess_many(bundled, [REGION / "2026"], keep_assessments=True)
+    later = dp.assess_many(bundled, [REGION / "2027"], keep_assessments=True)
+    plan = dp.cooperation.match(first, capacity=2)
+    assert out == dp.cooperation.evaluate(plan, first, later).to_json()
+    code, out, _ = run("evaluate", str(REGION / "2026"), str(REGION / "2027"), "--lang", "en")
+    assert code == ExitCode.OK
+    assert "Gaps measured in both rounds:" in out
+    assert "By recipient" in out
+
+
+def test_evaluate_reports_a_broken_profile_of_either_round_and_refuses_stdin(
+        tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    for folder in (before, after):
+        folder.mkdir()
+        for name in ("caja_intermedia.yaml", "instituto_avanzado.yaml"):
+            (folder / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    (after / "broken.yaml").write_text("schema_version: 1\nactions: {GOV-01: 9}\n",
+                                       encoding="utf-8")
+    target = tmp_path / "evaluation.csv"
+    code, _, err = run("evaluate", str(before), str(after), "--format", "csv", "-o",
+                       str(target))
+    assert code == ExitCode.BAD_INPUT
+    assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
+    assert "1 of 3 profile(s) could not be read" in err
+    assert target.read_text(encoding="utf-8").startswith("recipient,action,provider,")
+    code, out, err = run("evaluate", "-", str(after))
+    assert (code, out) == (ExitCode.BAD_INPUT, "")
+    assert "standard input (-) cannot be one" in err

@@ -446,3 +446,107 @@ def test_the_same_members_in_any_order_give_the_same_plan_byte_for_byte(
                                min_offer_level=level).to_json()
              for order in permutations(profiles)}  # all 120 orders
     assert len(plans) == 1
+
+
+def with_unknown(protocol: dp.Protocol, ident: str, levels: dict[str, int],
+                 unknown: tuple[str, ...]) -> dp.Profile:
+    """A member whose ``unknown`` actions are marked so (the others as ``member`` gives)."""
+    data = member(protocol, ident, levels).model_dump(mode="json", exclude_none=True)
+    data["actions"] = {**data["actions"], **dict.fromkeys(unknown, "unknown")}
+    return dp.profile_from_dict(data, protocol)
+
+
+def test_a_first_measurement_is_not_measured_never_a_change(small: dp.Protocol) -> None:
+    # R assessed A1 (1) and asked for A2, which it left out; S assessed A1 (1) and A4 (0).
+    # P (capacity 3) meets R-A1, R-A2 and S-A1; nobody tests A4, so S-A4 stays unmet.
+    before = region(small, member(small, "p", {"A1": 4, "A2": 4, "A3": 3, "A4": 3}),
+                    member(small, "r", {"A1": 1}, cooperation={"demands": ["A2"]}),
+                    member(small, "s", {"A1": 1, "A4": 0}))
+    plan = cooperation.match(before)
+    assert pairs(plan) == {("p", "r", "A1"), ("p", "r", "A2"), ("p", "s", "A1")}
+    # a year later R assesses A2 for the first time (3) and A1 at 2 (+1); S marks A1
+    # unknown and has A4 at 2 (+2, unmatched).
+    after = region(small, member(small, "r", {"A1": 2, "A2": 3}),
+                   with_unknown(small, "s", {"A4": 2}, ("A1",)))
+    result = cooperation.evaluate(plan, before, after)
+    by = {(o.recipient, o.action): o for o in result.outcomes}
+    first = by[("r", "A2")]
+    assert (first.status, first.before, first.after, first.change) == (
+        "unassessed-before", None, 3, None)
+    assert (first.claimed_before, first.claimed_change) == (None, None)
+    assert (by[("s", "A1")].status, by[("s", "A1")].change) == ("unassessed-after", None)
+    assert (by[("r", "A1")].status, by[("r", "A1")].change) == ("measured", 1)
+    rows = {r.institution: r for r in result.recipients}
+    assert (rows["r"].matched, rows["r"].unmatched, rows["r"].not_measured) == (1, 0, 1)
+    assert (rows["r"].matched_change, rows["r"].unmatched_change, rows["r"].difference) == (
+        1.0, None, None)
+    assert (rows["s"].matched, rows["s"].unmatched, rows["s"].not_measured) == (0, 1, 1)
+    assert (rows["s"].matched_change, rows["s"].unmatched_change) == (None, 2.0)
+    # pooled: matched R-A1 +1 (the +3 of R-A2 is no change); unmatched S-A4 +2
+    assert (result.matched, result.unmatched, result.not_measured) == (1, 1, 2)
+    assert (result.matched_change, result.unmatched_change, result.difference) == (1.0, 2.0,
+                                                                                    -1.0)
+    page = result.to_text("en")
+    assert "not measured: not assessed in the earlier round" in page
+    assert "Gaps measured in both rounds: 1 matched and 1 unmatched; 2 not measured" in page
+    assert "sin medir: no evaluada en la ronda posterior" in result.to_markdown("es")
+
+
+def test_a_claimed_rise_under_a_cap_shows_beside_the_effective_level(small: dp.Protocol) -> None:
+    # R has A1 at 1 and A2 at 2 (A2 requires A1: capped at A1 + 1 = 2). P meets R-A1 and
+    # R-A2 and Q-A2, Q meets R-A4; A3 stays unmet.
+    before = region(small,
+                    member(small, "p", {"A1": 4, "A2": 4, "A3": 3, "A4": 3}, language="es",
+                           subregion="andean"),
+                    member(small, "q", {"A1": 4, "A2": 1, "A3": 0, "A4": 4}, language="es",
+                           subregion="caribbean"),
+                    member(small, "r", {"A1": 1, "A2": 2, "A3": 0, "A4": 0}, language="en",
+                           subregion="andean"))
+    plan = cooperation.match(before)
+    assert {(p, a) for p, r, a in pairs(plan) if r == "r"} == {("p", "A1"), ("p", "A2"),
+                                                                ("q", "A4")}
+    # a year later R claims A2 at 3, still capped at 2 by A1 (1): effective +0, claimed +1.
+    # Q: A2 1 -> 3 (matched, +2 on both), A3 0 -> 0 (unmatched).
+    after = region(small, member(small, "q", {"A1": 4, "A2": 3, "A3": 0, "A4": 4}),
+                   member(small, "r", {"A1": 1, "A2": 3, "A3": 0, "A4": 0}))
+    result = cooperation.evaluate(plan, before, after)
+    capped = next(o for o in result.outcomes if (o.recipient, o.action) == ("r", "A2"))
+    assert (capped.before, capped.after, capped.change) == (2, 2, 0)
+    assert (capped.claimed_before, capped.claimed_after, capped.claimed_change) == (2, 3, 1)
+    r = next(x for x in result.recipients if x.institution == "r")
+    # matched A1 +0, A2 +0 / +1, A4 +0: effective 0, claimed 1/3; unmatched A3 +0
+    assert (r.matched, r.unmatched, r.not_measured) == (3, 1, 0)
+    assert (r.matched_change, r.claimed_matched_change) == (0.0, 0.3333)
+    assert (r.difference, r.claimed_difference) == (0.0, 0.3333)
+    # pooled: matched R 0, 0, 0 and Q +2: effective 0.5, claimed (0 + 1 + 0 + 2) / 4 = 0.75
+    assert (result.difference, result.claimed_difference) == (0.5, 0.75)
+    assert "2 → 2 (+0)" in result.to_text("en")
+    assert "2 → 3 (+1)" in result.to_text("en")
+
+
+def test_the_evaluation_renders_labelled_in_every_format(small: dp.Protocol) -> None:
+    before = three(small)
+    after = region(small, member(small, "q", {"A1": 4, "A2": 3, "A3": 1, "A4": 4}),
+                   member(small, "r", {"A1": 4, "A2": 2, "A3": 0, "A4": 1}))
+    result = cooperation.evaluate(cooperation.match(before), before, after)
+    data = json.loads(result.to_json())
+    assert next(iter(data)) == "format_version"
+    assert data["format_version"] == 2
+    assert data["recipients"][0]["matched"] == 1
+    rows = list(csv.reader(io.StringIO(result.to_csv())))
+    assert rows[0] == ["recipient", "action", "provider", "matched", "status", "before",
+                       "after", "change", "claimed_before", "claimed_after", "claimed_change"]
+    assert ["r", "A1", "p", "1", "measured", "1", "4", "3", "1", "4", "3"] in rows
+    assert len(rows) == 1 + len(result.outcomes)
+    text = result.to_text("en")
+    assert "Recipient  Matched  Unmatched  Not measured  Change, matched" in text
+    assert "By action (6)" in text
+    assert "A1 Risk unit" in text
+    page = result.to_html("en")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<details>") == 2  # one per recipient, its actions folded
+    assert "R (r): 4 demands, 3 matched, 0 not measured" in page
+    assert "Por acción" in result.to_html("es")
+    assert "<style>" in result._repr_html_()
+    assert repr(result) == ("Evaluation(2 recipients, 6 gaps measured, 0 not measured: "
+                            "matched minus unmatched change +1.50 levels)")

@@ -135,3 +135,43 @@ def test_without_workshops_the_plan_costs_what_a_brute_force_optimum_costs(
         choices *= 1 + sum(o.action == d.action for o in plan.offers)
     assume(choices <= 20_000)
     assert plan.total_cost == _brute_force(plan)
+
+
+@st.composite
+def later_rounds(draw: st.DrawFn, before: list[dp.Profile]) -> list[dp.Profile]:
+    """The same members a round later, each action at any level, ``unknown`` or left out."""
+    profiles = []
+    for p in before:
+        actions: dict[str, object] = {}
+        for a in ACTIONS:
+            level = draw(st.sampled_from([0, 1, 2, 3, 4, "unknown", None]))
+            if level == "unknown":
+                actions[a] = "unknown"
+            elif level is not None:
+                actions[a] = {"level": level, "evidence": ["e"],
+                              **({"last_exercised": "2027-06-01"} if level == 4 else {})}
+        data = {"schema_version": 1, "assessed_on": "2027-06-30", "actions": actions,
+                "institution": p.institution.model_dump(mode="json", exclude_none=True)}
+        profiles.append(dp.profile_from_dict(data, SMALL))
+    return profiles
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_an_evaluation_counts_every_demand_once_and_only_measured_ones_change(
+        data: st.DataObject) -> None:
+    before = data.draw(regions(4))
+    after = data.draw(later_rounds(before))
+    first = dp.assess_many(SMALL, before)
+    plan = cooperation.match(first)
+    result = cooperation.evaluate(plan, first, dp.assess_many(SMALL, after))
+    for o in result.outcomes:
+        measured = o.status == "measured"
+        assert (o.change is not None, o.claimed_change is not None) == (measured, measured)
+        assert o.before is not None  # every demand here was assessed in the earlier round
+    assert result.matched + result.unmatched + result.not_measured == len(result.outcomes)
+    for name in ("matched", "unmatched", "not_measured"):
+        assert sum(getattr(r, name) for r in result.recipients) == getattr(result, name)
+    same = cooperation.evaluate(plan, first, first)  # nothing moved: every change is 0
+    assert same.not_measured == 0
+    assert all(o.change == o.claimed_change == 0 for o in same.outcomes)

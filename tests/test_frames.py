@@ -131,3 +131,6 @@ def test_breakdown_and_evaluation_frames(small: dp.Protocol, bundled: dp.Protoco
     assert int(evaluation["matched"].sum()) == sum(
         1 for o in cooperation.evaluate(plan, first, later).outcomes if o.matched)
     assert evaluation["change"].dtype == "Int64"
+    assert evaluation["claimed_change"].dtype == "Int64"
+    assert set(evaluation["status"]) <= {"measured", "unassessed-before", "unassessed-after",
+                                         "unassessed-both", "not-applicable"}

@@ -309,6 +309,50 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.unmatched_change": ("Cambio en brechas no atendidas", "Change on unmatched gaps"),
     "coop.difference": ("Diferencia", "Difference"),
     "coop.not_reassessed": ("Sin nueva evaluación", "Not reassessed"),
+    "coop.eval.headline": (
+        "La diferencia principal usa el nivel efectivo, el que puntúa; el nivel declarado se "
+        "muestra al lado: ahí se ve el trabajo hecho bajo un tope (un requisito débil, falta "
+        "de evidencia).",
+        "The headline difference uses the effective level, the one that scores; the claimed "
+        "level is shown beside it, where work done under a cap (a weak prerequisite, missing "
+        "evidence) shows."),
+    "coop.eval.counts": (
+        "Brechas medidas en ambas rondas: {matched} atendidas y {unmatched} no atendidas; "
+        "{not_measured} sin medir (no evaluadas en una ronda, o no aplicables: una primera "
+        "medición no es un cambio).",
+        "Gaps measured in both rounds: {matched} matched and {unmatched} unmatched; "
+        "{not_measured} not measured (not assessed in a round, or not applicable: a first "
+        "measurement is not a change)."),
+    "coop.eval.means": ("Cambio medio de nivel", "Mean level change"),
+    "coop.eval.effective": ("efectivo", "effective"),
+    "coop.eval.effective_level": ("Nivel efectivo", "Effective level"),
+    "coop.eval.claimed_level": ("Nivel declarado", "Claimed level"),
+    "coop.eval.gaps": ("Brechas medidas", "Gaps measured"),
+    "coop.eval.matched": ("Atendidas", "Matched"),
+    "coop.eval.unmatched": ("No atendidas", "Unmatched"),
+    "coop.eval.change_matched": ("Cambio, atendidas", "Change, matched"),
+    "coop.eval.change_unmatched": ("Cambio, no atendidas", "Change, unmatched"),
+    "coop.eval.no_provider": ("no atendida", "unmatched"),
+    "coop.eval.not_measured": ("Sin medir", "Not measured"),
+    "coop.eval.recipients": (
+        "Por institución receptora: brechas medidas y sin medir; cambio medio como nivel "
+        "efectivo / nivel declarado",
+        "By recipient: gaps measured and not measured; mean change as effective level / "
+        "claimed level"),
+    "coop.eval.outcomes": ("Por acción", "By action"),
+    "coop.eval.outcome_summary": (
+        "{demands} demandas, {matched} atendidas, {not_measured} sin medir",
+        "{demands} demands, {matched} matched, {not_measured} not measured"),
+    "coop.eval.status": ("Medición", "Measurement"),
+    "coop.eval.status.measured": ("medida", "measured"),
+    "coop.eval.status.unassessed-before": ("sin medir: no evaluada en la ronda anterior",
+                                           "not measured: not assessed in the earlier round"),
+    "coop.eval.status.unassessed-after": ("sin medir: no evaluada en la ronda posterior",
+                                          "not measured: not assessed in the later round"),
+    "coop.eval.status.unassessed-both": ("sin medir: no evaluada en ninguna ronda",
+                                         "not measured: assessed in neither round"),
+    "coop.eval.status.not-applicable": ("sin medir: no aplica en una ronda",
+                                        "not measured: not applicable in a round"),
     # --- the protocol, as shown by `show` and in playbooks
     "playbook": ("Guía de actuación", "Playbook"),
     "hazard": ("amenaza", "hazard"),

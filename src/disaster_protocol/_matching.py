@@ -43,6 +43,7 @@ from ._plan import (
     Evaluation,
     Match,
     MatchOutcome,
+    Measure,
     Member,
     Offer,
     Preference,
@@ -534,11 +535,35 @@ def _plan(portfolio: Portfolio, members: list[_Member], state: _Round,
 
 # ----------------------------------------------------------------------------- evaluation
 
-def _levels(a: Assessment, *, measured: bool = False) -> dict[str, int | None]:
-    """Effective levels (None where the action does not apply; with ``measured``, also
-    where it was not assessed, so that a later round's silence is not read as a fall)."""
-    missing = ("n/a", "unknown", "unassessed") if measured else ("n/a",)
-    return {r.action: None if r.status in missing else (r.effective or 0) for r in a.actions}
+Levels = dict[str, tuple[str, int | None, int | None]]
+"""Per action: its status in a round (``measured``, ``unassessed`` or ``not-applicable``),
+its effective and its claimed level (``None`` unless measured)."""
+
+
+def _levels(a: Assessment) -> Levels:
+    """Each action's status, effective and claimed level in one round."""
+    levels: Levels = {}
+    for r in a.actions:
+        if r.status == "assessed":
+            levels[r.action] = ("measured", r.effective or 0, r.claimed or 0)
+        else:
+            levels[r.action] = ("not-applicable" if r.status == "n/a" else "unassessed",
+                                None, None)
+    return levels
+
+
+_NOT_MEASURED = ("unassessed", None, None)
+
+
+def _status(before: str, after: str) -> Measure:
+    """Whether a demand can be measured, from its status in each round."""
+    if "not-applicable" in (before, after):
+        return "not-applicable"
+    if before == after == "unassessed":
+        return "unassessed-both"
+    if before == "unassessed":
+        return "unassessed-before"
+    return "unassessed-after" if after == "unassessed" else "measured"
 
 
 def _mean(values: list[int]) -> float | None:
@@ -549,39 +574,62 @@ def _difference(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else round(a - b, 4)
 
 
+def _means(measured: list[MatchOutcome], not_measured: int) -> dict[str, object]:
+    """The counts of measured outcomes (matched, unmatched) and of the others, and the means
+    of the measured ones on the effective and on the claimed level."""
+    sides = {side: [o for o in measured if o.matched is side] for side in (True, False)}
+    out: dict[str, object] = {"matched": len(sides[True]), "unmatched": len(sides[False]),
+                              "not_measured": not_measured}
+    for prefix, field_ in (("", "change"), ("claimed_", "claimed_change")):
+        m, u = (_mean([getattr(o, field_) for o in sides[side]]) for side in (True, False))
+        out.update({f"{prefix}matched_change": m, f"{prefix}unmatched_change": u,
+                    f"{prefix}difference": _difference(m, u)})
+    return out
+
+
 def evaluation(plan: CooperationPlan, before: Portfolio, after: Portfolio) -> Evaluation:
-    """The difference of differences between matched and unmatched gaps (see ``evaluate``)."""
+    """The difference of differences between matched and unmatched gaps (see ``evaluate``):
+    only demands assessed in both rounds are measured; the others are counted apart."""
     earlier = {k: _levels(a) for k, a in _latest(before.assessments).items()}
-    later = {k: _levels(a, measured=True) for k, a in _latest(after.assessments).items()}
+    later = {k: _levels(a) for k, a in _latest(after.assessments).items()}
+    names = {m.institution.id: m.institution.name for m in plan.members}
     provider = {(m.recipient, m.action): m.provider for m in plan.matches}
     recipients = list(dict.fromkeys(m.recipient for m in plan.matches))
+    demands: dict[str, list[Demand]] = defaultdict(list)
+    for d in plan.demands:
+        demands[d.institution].append(d)
     outcomes: list[MatchOutcome] = []
     rows: list[RecipientOutcome] = []
     missing: list[str] = []
-    pooled: dict[bool, list[int]] = {True: [], False: []}
     for r in recipients:
         if r not in later:
             missing.append(r)
             continue
-        changes: dict[bool, list[int]] = {True: [], False: []}
-        for d in (d for d in plan.demands if d.institution == r):
-            start = earlier.get(r, {}).get(d.action)
-            start = d.level if start is None else start
-            end = later[r].get(d.action)
-            change = None if end is None else end - start
-            matched = (r, d.action) in provider
-            outcomes.append(trusted(MatchOutcome, {
+        mine: list[MatchOutcome] = []
+        for d in demands[r]:
+            was, start, claimed_start = earlier.get(r, {}).get(d.action, _NOT_MEASURED)
+            now, end, claimed_end = later[r].get(d.action, _NOT_MEASURED)
+            status = _status(was, now)
+            measured = status == "measured"
+            mine.append(trusted(MatchOutcome, {
                 "provider": provider.get((r, d.action)), "recipient": r, "action": d.action,
-                "matched": matched, "before": start, "after": end, "change": change}))
-            if change is not None:
-                changes[matched].append(change)
-                pooled[matched].append(change)
-        m, u = _mean(changes[True]), _mean(changes[False])
-        rows.append(trusted(RecipientOutcome, {"institution": r, "matched_change": m,
-                                               "unmatched_change": u,
-                                               "difference": _difference(m, u)}))
-    m, u = _mean(pooled[True]), _mean(pooled[False])
+                "matched": (r, d.action) in provider, "status": status,
+                "before": start, "after": end,
+                "change": end - start if measured and start is not None
+                and end is not None else None,
+                "claimed_before": claimed_start, "claimed_after": claimed_end,
+                "claimed_change": claimed_end - claimed_start if measured
+                and claimed_start is not None and claimed_end is not None else None}))
+        measured_ = [o for o in mine if o.status == "measured"]
+        rows.append(trusted(RecipientOutcome, {
+            "institution": r, "name": names.get(r, r),
+            **_means(measured_, len(mine) - len(measured_))}))
+        outcomes += mine
+    measured_ = [o for o in outcomes if o.status == "measured"]
+    asked = dict.fromkeys(o.action for o in outcomes)
     return trusted(Evaluation, {
-        "protocol": plan.protocol, "outcomes": tuple(outcomes), "recipients": tuple(rows),
-        "not_reassessed": tuple(missing), "matched_change": m, "unmatched_change": u,
-        "difference": _difference(m, u)})
+        "format_version": 2, "protocol": plan.protocol,
+        "titles": FrozenDict({a: plan.titles[a] for a in asked if a in plan.titles}),
+        "outcomes": tuple(outcomes), "recipients": tuple(rows),
+        "not_reassessed": tuple(missing),
+        **_means(measured_, len(outcomes) - len(measured_))})

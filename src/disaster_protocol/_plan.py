@@ -27,6 +27,7 @@ __all__ = [
     "Evaluation",
     "Match",
     "MatchOutcome",
+    "Measure",
     "Member",
     "Offer",
     "Preference",
@@ -242,45 +243,89 @@ class CooperationPlan(Frozen):
         return plan_fragment(self, "es")
 
 
+Measure = Literal["measured", "unassessed-before", "unassessed-after", "unassessed-both",
+                  "not-applicable"]
+"""Whether a demand's level could be compared between the rounds: ``measured`` (assessed in
+both), not assessed (left out or ``unknown``) in the earlier round, the later one or both, or
+``not-applicable`` (``n/a`` in a round). Only ``measured`` outcomes have a change."""
+
+
 class MatchOutcome(Frozen):
-    """How a recipient's level on one action moved between the rounds (``after`` is None
-    when the later round does not assess the action or finds it no longer applies)."""
+    """How a recipient's level on one demanded action moved between the rounds.
+
+    ``before`` and ``after`` are the effective levels (what scores), ``claimed_before`` and
+    ``claimed_after`` the levels the institution claimed (a prerequisite or missing evidence
+    may hold the effective level below them). Each is ``None`` where that round did not assess
+    the action or found it does not apply; the changes are ``None`` unless ``status`` is
+    ``measured``: a first measurement is not a change.
+    """
 
     provider: str | None
     recipient: str
     action: str
     matched: bool
-    before: int
+    status: Measure
+    before: int | None
     after: int | None
     change: int | None
+    claimed_before: int | None
+    claimed_after: int | None
+    claimed_change: int | None
 
 
 class RecipientOutcome(Frozen):
     """One recipient's mean change on its matched and on its unmatched gaps, and their
-    difference (``None`` where a side has no gap measured)."""
+    difference, on the effective and on the claimed level (``None`` where a side has no gap
+    measured). ``matched`` and ``unmatched`` count the measured gaps behind each mean;
+    ``not_measured`` the demands left out of both (not assessed, or not applicable, in a
+    round)."""
 
     institution: str
+    name: str
+    matched: int
+    unmatched: int
+    not_measured: int
     matched_change: float | None
     unmatched_change: float | None
     difference: float | None
+    claimed_matched_change: float | None
+    claimed_unmatched_change: float | None
+    claimed_difference: float | None
 
 
 class Evaluation(Frozen):
     """The result of :func:`evaluate`: an association between being matched and improving,
-    not proof that the cooperation caused it."""
+    not proof that the cooperation caused it.
 
+    The headline ``difference`` (and ``matched_change``, ``unmatched_change``) is on the
+    effective level, the one that scores; the ``claimed_*`` figures set beside it the levels
+    the institutions claimed, where work done under a cap shows. ``matched``, ``unmatched``
+    and ``not_measured`` count the demands behind the pooled means, over the recipients
+    assessed again; ``titles`` names the actions. ``format_version`` is the shape of its JSON
+    (2 since issue 21).
+    """
+
+    format_version: Literal[2] = 2
     protocol: ProtocolRef
+    titles: ReadOnly[str, Text]
     outcomes: tuple[MatchOutcome, ...]
     recipients: tuple[RecipientOutcome, ...]
     not_reassessed: tuple[str, ...]
+    matched: int
+    unmatched: int
+    not_measured: int
     matched_change: float | None
     unmatched_change: float | None
     difference: float | None
+    claimed_matched_change: float | None
+    claimed_unmatched_change: float | None
+    claimed_difference: float | None
 
     def __repr__(self) -> str:
         shown = "n/a" if self.difference is None else f"{self.difference:+.2f}"
-        return (f"Evaluation({len(self.recipients)} recipients, matched minus unmatched "
-                f"change {shown} levels)")
+        return (f"Evaluation({len(self.recipients)} recipients, "
+                f"{self.matched + self.unmatched} gaps measured, {self.not_measured} not "
+                f"measured: matched minus unmatched change {shown} levels)")
 
     __str__ = __repr__
 
@@ -312,3 +357,21 @@ class Evaluation(Frozen):
         from .report.cooperation import evaluation_markdown
 
         return evaluation_markdown(self, lang)
+
+    def to_csv(self) -> str:
+        """One row per recipient and demanded action: matched or not, measured or not, the
+        effective and claimed levels in both rounds and their changes."""
+        from .report.cooperation import evaluation_csv
+
+        return evaluation_csv(self)
+
+    def to_html(self, lang: Lang = "es") -> str:
+        """A self-contained HTML page of the evaluation."""
+        from .report.cooperation import evaluation_html
+
+        return evaluation_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        from .report.cooperation import evaluation_fragment
+
+        return evaluation_fragment(self, "es")

@@ -121,12 +121,24 @@ def evaluate(plan: CooperationPlan, before: Portfolio, after: Portfolio) -> Eval
     of differences); the same pooled over all recipients. It is an association: members
     that were matched may differ from the others in ways the plan does not see.
 
+    Only a demand assessed (level 0-4) in both rounds is measured. One left out or marked
+    ``unknown`` in either round, or ``n/a`` in one, is *not measured*: counted apart (its
+    ``status`` says why) and never a change, so a first measurement is not a rise. The
+    headline figures use the effective level (what scores); the same means on the claimed
+    level sit beside them (``claimed_*``), where work done under a prerequisite's cap shows.
+
     Parameters
     ----------
     plan : CooperationPlan
         Made from ``before``.
     before, after : Portfolio
         The round the plan was made from, and a later one (with assessments kept).
+
+    Returns
+    -------
+    Evaluation
+        Per demanded action (``outcomes``), per recipient with the counts of gaps behind
+        each mean (``recipients``), and pooled.
 
     Raises
     ------

@@ -229,12 +229,14 @@ def breakdown_frame(breakdown: Breakdown) -> pd.DataFrame:
 
 
 def evaluation_frame(evaluation: Evaluation) -> pd.DataFrame:
-    """One row per recipient and demanded action: matched or not, levels and change."""
+    """One row per recipient and demanded action: matched or not, measured or not
+    (``status``), effective and claimed levels and their changes (missing unless measured)."""
     types = {"recipient": "string", "action": "string", "matched": "boolean",
-             "provider": "string", "before": "Int64", "after": "Int64", "change": "Int64"}
-    return _frame(({"recipient": o.recipient, "action": o.action, "matched": o.matched,
-                    "provider": o.provider, "before": o.before, "after": o.after,
-                    "change": o.change} for o in evaluation.outcomes), list(types), types)
+             "provider": "string", "status": "string", "before": "Int64", "after": "Int64",
+             "change": "Int64", "claimed_before": "Int64", "claimed_after": "Int64",
+             "claimed_change": "Int64"}
+    return _frame(({name: getattr(o, name) for name in types} for o in evaluation.outcomes),
+                  list(types), types)
 
 
 def protocol_frame(protocol: Protocol, lang: Lang = "es") -> pd.DataFrame:

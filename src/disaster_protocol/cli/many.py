@@ -1,4 +1,4 @@
-"""Commands over many institutions and over time: batch, compare."""
+"""Commands over many institutions and over time: batch, cooperate, evaluate, compare."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .._breakdown import GROUP_KEYS
 from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
-from ..cooperation import match
+from ..cooperation import evaluate, match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
@@ -173,6 +173,27 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return ExitCode.OK
 
 
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Plan round one from BEFORE as ``cooperate`` does, then evaluate it against AFTER."""
+    if "-" in (args.before, args.after):
+        raise UsageError("evaluate reads two rounds of profile files or folders; standard "
+                         "input (-) cannot be one")
+    rounds = [_scored(argparse.Namespace(**{**vars(args), "paths": [given]}), err, keep=True)
+              for given in (args.before, args.after)]
+    (before, _), (after, _) = rounds
+    plan = match(before, capacity=args.capacity, min_offer_level=args.min_offer_level,
+                 min_group=args.min_group)
+    result = evaluate(plan, before, after)
+    if args.format in ("json", "csv"):
+        text = result.to_json() if args.format == "json" else result.to_csv()
+    else:
+        render = {"text": result.to_text, "md": result.to_markdown, "html": result.to_html}
+        text = render[args.format](args.lang)
+    emit(text, args.output, out)
+    failed = [_failures(portfolio, total, "evaluate", err) for portfolio, total in rounds]
+    return ExitCode.BAD_INPUT if any(failed) else ExitCode.OK
+
+
 def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
     if args.by is None:
         if args.format == "json":
@@ -273,3 +294,42 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--allow-other-institution", action="store_true",
                    help="compare profiles of different institutions")
     p.set_defaults(func=_compare)
+
+    p = sub.add_parser("evaluate", help="how the gaps a plan matched moved a round later",
+                       description="Plan cooperation from the earlier round's profiles (BEFORE, "
+                                   "as cooperate does, with the same options) and measure how "
+                                   "each recipient's gaps moved in the later round (AFTER): "
+                                   "the mean change on the gaps it was matched for beside the "
+                                   "ones left unmatched, on the effective level (the headline) "
+                                   "and on the claimed level, per recipient and per action. An "
+                                   "action not assessed in either round is not measured: "
+                                   "counted apart, never a change. An association, not proof "
+                                   "of cause (docs/cooperation.md). A broken profile is "
+                                   "reported and the others still take part. Exit 0; 2 when "
+                                   "any profile could not be read (after the evaluation is "
+                                   "written).")
+    p.add_argument("before", metavar="BEFORE",
+                   help="the earlier round, the plan's: a profile file or a folder of them")
+    p.add_argument("after", metavar="AFTER",
+                   help="the later round: a profile file or a folder of them")
+    p.add_argument("--recursive", action="store_true", help="search folders recursively")
+    add_protocol(p)
+    p.add_argument("--workers", type=positive, metavar="N",
+                   help="score on N processes (default: one)")
+    add_strict(p)
+    add_format(p, ("text", "md", "html", "json", "csv"),
+               "text (default), md, html, json or csv (one row per recipient and demanded "
+               "action)")
+    add_output(p)
+    add_lang(p, "the evaluation")
+    p.add_argument("--capacity", type=whole, metavar="N",
+                   help="as in cooperate: exchanges a member hosts when its profile states "
+                        "none (default: 3)")
+    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
+                   help="as in cooperate: 4 (default) offers tested actions; 3 also "
+                        "implemented ones with evidence")
+    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
+                   help="as in cooperate: an action this many members need becomes a "
+                        "workshop (default: 3)")
+    p.set_defaults(func=_evaluate, min_coverage=100 * MIN_COVERAGE, as_of=None,
+                   input_format="yaml")  # each profile judged at its own date; no stdin

@@ -7,13 +7,14 @@ import io
 
 from .._i18n import Lang, text
 from .._output import CellWriter, json_text
-from ..cooperation import CooperationPlan, Evaluation, Match
+from ..cooperation import CooperationPlan, Evaluation, Match, MatchOutcome
 from ._common import cell, plain, words
 from .html import page, table
 from .svg import bars_svg
 
-__all__ = ["evaluation_json", "evaluation_markdown", "evaluation_text", "plan_csv",
-           "plan_fragment", "plan_html", "plan_json", "plan_markdown", "plan_text"]
+__all__ = ["evaluation_csv", "evaluation_fragment", "evaluation_html", "evaluation_json",
+           "evaluation_markdown", "evaluation_text", "plan_csv", "plan_fragment", "plan_html",
+           "plan_json", "plan_markdown", "plan_text"]
 
 Table = tuple[str, list[str], list[list[str]]]
 """A section: its heading, column heads and rows of plain text."""
@@ -197,32 +198,169 @@ def evaluation_json(evaluation: Evaluation) -> str:
     return json_text(evaluation.to_dict())
 
 
+def evaluation_csv(evaluation: Evaluation) -> str:
+    """One row per recipient and demanded action (``matched`` 1/0; an empty level or change
+    where the action was not measured)."""
+    buffer = io.StringIO()
+    writer = CellWriter(buffer)
+    writer.writerow(["recipient", "action", "provider", "matched", "status", "before",
+                     "after", "change", "claimed_before", "claimed_after", "claimed_change"])
+    for o in evaluation.outcomes:
+        writer.writerow([o.recipient, o.action, o.provider or "", int(o.matched), o.status,
+                         *("" if v is None else v for v in (
+                             o.before, o.after, o.change, o.claimed_before, o.claimed_after,
+                             o.claimed_change))])
+    return buffer.getvalue()
+
+
 def _change(value: float | None) -> str:
     return "-" if value is None else f"{value:+.2f}"
 
 
-def _evaluation_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
-    w = words(lang)
+def _both(effective: float | None, claimed: float | None) -> str:
+    """A change on the effective level beside the same on the claimed level."""
+    return f"{_change(effective)} / {_change(claimed)}"
+
+
+def _moved(start: int | None, end: int | None, change: int | None) -> str:
+    """``1 → 3 (+2)``; ``- → 3`` where a round did not measure it."""
+    shown = " → ".join("-" if v is None else str(v) for v in (start, end))
+    return shown if change is None else f"{shown} ({change:+d})"
+
+
+def _evaluation_intro(evaluation: Evaluation, lang: Lang) -> list[str]:
+    """The sentences above the tables: what the figures are, which level the headline uses,
+    how many gaps stand behind them, who was not assessed again."""
     ev = evaluation
-    lines = [w("coop.association"),
-             f"{w('coop.matched_change')}: {_change(ev.matched_change)}; "
-             f"{w('coop.unmatched_change')}: {_change(ev.unmatched_change)}; "
-             f"{w('coop.difference')}: {_change(ev.difference)}"]
-    lines += [f"{r.institution}: {_change(r.matched_change)} / {_change(r.unmatched_change)}"
-              f" ({w('coop.difference')} {_change(r.difference)})" for r in ev.recipients]
+    lines = [text("coop.association", lang), text("coop.eval.headline", lang),
+             text("coop.eval.counts", lang, matched=ev.matched, unmatched=ev.unmatched,
+                  not_measured=ev.not_measured),
+             f"{text('coop.difference', lang)} ({text('coop.eval.effective', lang)}): "
+             f"{_change(ev.difference)}"]
     if ev.not_reassessed:
-        lines.append(f"{w('coop.not_reassessed')}: {', '.join(ev.not_reassessed)}")
+        lines.append(f"{text('coop.not_reassessed', lang)}: {', '.join(ev.not_reassessed)}")
     return lines
 
 
+def _evaluation_tables(evaluation: Evaluation, lang: Lang) -> list[Table]:
+    """The mean changes, the recipients and the per-action outcomes, as tables."""
+    w = words(lang)
+    ev = evaluation
+    means = [
+        [w("coop.eval.gaps"), str(ev.matched), str(ev.unmatched), ""],
+        [w("coop.eval.effective_level"), _change(ev.matched_change),
+         _change(ev.unmatched_change), _change(ev.difference)],
+        [w("coop.eval.claimed_level"), _change(ev.claimed_matched_change),
+         _change(ev.claimed_unmatched_change), _change(ev.claimed_difference)]]
+    recipients = [[f"{r.name} ({r.institution})", str(r.matched), str(r.unmatched),
+                   str(r.not_measured), _both(r.matched_change, r.claimed_matched_change),
+                   _both(r.unmatched_change, r.claimed_unmatched_change),
+                   _both(r.difference, r.claimed_difference)] for r in ev.recipients]
+    return [
+        (w("coop.eval.means"), ["", w("coop.matched_change"), w("coop.unmatched_change"),
+                                w("coop.difference")], means),
+        (w("coop.eval.recipients"),
+         [w("coop.recipient"), w("coop.eval.matched"), w("coop.eval.unmatched"),
+          w("coop.eval.not_measured"), w("coop.eval.change_matched"),
+          w("coop.eval.change_unmatched"), w("coop.difference")],
+         recipients),
+        (w("coop.eval.outcomes"), _outcome_head(lang),
+         [[o.recipient, *_outcome_row(ev, o, lang)] for o in ev.outcomes]),
+    ]
+
+
+def _outcome_head(lang: Lang) -> list[str]:
+    w = words(lang)
+    return [w("coop.recipient"), w("action"), w("coop.provider"),
+            w("coop.eval.effective_level"), w("coop.eval.claimed_level"),
+            w("coop.eval.status")]
+
+
+def _outcome_row(ev: Evaluation, o: MatchOutcome, lang: Lang) -> list[str]:
+    """One demanded action of a recipient (without the recipient)."""
+    title = ev.titles.get(o.action)
+    return [f"{o.action} {title.get(lang)}" if title is not None else o.action,
+            o.provider or f"- ({text('coop.eval.no_provider', lang)})",
+            _moved(o.before, o.after, o.change),
+            _moved(o.claimed_before, o.claimed_after, o.claimed_change),
+            text(f"coop.eval.status.{o.status}", lang)]
+
+
+def _evaluation_title(lang: Lang) -> str:
+    return text("coop.evaluation", lang)
+
+
 def evaluation_text(evaluation: Evaluation, lang: Lang = "es") -> str:
-    """The evaluation for a terminal."""
-    return "\n".join([text("coop.evaluation", lang),
-                      *(plain(x) for x in _evaluation_lines(evaluation, lang))]) + "\n"
+    """The evaluation for a terminal: what it measures, the mean changes, one labelled line
+    per recipient and one per demanded action."""
+    out = [plain(_evaluation_title(lang)),
+           *(plain(x) for x in _evaluation_intro(evaluation, lang))]
+    for i, (heading, head, rows) in enumerate(_evaluation_tables(evaluation, lang)):
+        out += ["", f"{heading} ({len(rows)})" if i else heading]  # the means: no count
+        widths = [max(len(plain(r[i])) for r in [head, *rows]) for i in range(len(head))]
+        for row in [head, *rows] if rows else []:
+            line = "  ".join(plain(c).ljust(n) for c, n in zip(row, widths, strict=True))
+            out.append(line.rstrip())
+    return "\n".join(out) + "\n"
 
 
 def evaluation_markdown(evaluation: Evaluation, lang: Lang = "es") -> str:
     """The evaluation as Markdown."""
-    lines = _evaluation_lines(evaluation, lang)
-    return "\n".join([f"# {text('coop.evaluation', lang)}", "", cell(lines[0]), "",
-                      *(f"- {cell(x)}" for x in lines[1:])]) + "\n"
+    out = [f"# {cell(_evaluation_title(lang))}", ""]
+    for line in _evaluation_intro(evaluation, lang):
+        out += [cell(line), ""]
+    for heading, head, rows in _evaluation_tables(evaluation, lang):
+        out += [f"## {cell(heading)}", ""]
+        if not rows:
+            out += [f"_{cell(text('none', lang))}_", ""]
+            continue
+        out += ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+        out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+        out.append("")
+    return "\n".join(out[:-1]) + "\n"
+
+
+def _unbroken(value: str) -> str:
+    """A cell as HTML, a pair of changes (``+1.00 / +0.50``), a move (``1 → 3``) and a
+    missing provider ("- (unmatched)") kept on one line."""
+    shown = html.escape(value)
+    for part in (" / ", " → "):
+        shown = shown.replace(part, part.replace(" ", "&nbsp;"))
+    return shown.replace(" ", "&nbsp;") if value.startswith("- (") else shown
+
+
+def _evaluation_body(evaluation: Evaluation, lang: Lang) -> str:
+    """The page: the sentences, the mean changes and the recipients' table; then each
+    recipient's actions, folded under its name."""
+    e = html.escape
+    ev = evaluation
+    out = [f"<h1>{e(_evaluation_title(lang))}</h1>",
+           *(f"<p>{e(line)}</p>" for line in _evaluation_intro(ev, lang))]
+    *tables, (heading, _, _) = _evaluation_tables(ev, lang)
+    for title, head, rows in tables:
+        out.append(f"<h2>{e(title)}</h2>")
+        out.append(table(head, ([_unbroken(c) for c in row] for row in rows)) if rows
+                   else f"<p><em>{e(text('none', lang))}</em></p>")
+    out.append(f"<h2>{e(heading)}</h2>")
+    head = _outcome_head(lang)[1:]
+    for r in ev.recipients:
+        mine = [o for o in ev.outcomes if o.recipient == r.institution]
+        summary = text("coop.eval.outcome_summary", lang, demands=len(mine),
+                       matched=sum(o.matched for o in mine), not_measured=r.not_measured)
+        out.append(f"<details><summary>{e(r.name)} ({e(r.institution)}): {e(summary)}"
+                   "</summary>"
+                   + table(head, ([_unbroken(c) for c in _outcome_row(ev, o, lang)]
+                                  for o in mine))
+                   + "</details>")
+    return "\n".join(out)
+
+
+def evaluation_html(evaluation: Evaluation, lang: Lang = "es") -> str:
+    """A self-contained, printable HTML page of the evaluation."""
+    return page(_evaluation_title(lang), _evaluation_body(evaluation, lang), lang)
+
+
+def evaluation_fragment(evaluation: Evaluation, lang: Lang = "es") -> str:
+    """The evaluation as an HTML fragment (Jupyter)."""
+    return page(_evaluation_title(lang), _evaluation_body(evaluation, lang), lang,
+                fragment=True)
