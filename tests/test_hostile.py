@@ -438,3 +438,10 @@ def test_json_deeper_than_64_levels_is_refused_where_the_limit_is_met(
         dp.loads_profile(text, bundled, format="json")
     (problem,) = caught.value.problems
     assert (problem.code, problem.line, problem.column) == ("too-deep", 1, 92)
+
+
+def test_with_as_of_given_profiles_of_other_dates_are_not_twins(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD.replace("2026-01-01", "2025-01-01"), encoding="utf-8")
+    status, _, err = run("batch", str(tmp_path), "--as-of", "2026-06-01")
+    assert (status, err) == (ExitCode.OK, "")

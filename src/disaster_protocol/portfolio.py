@@ -290,7 +290,8 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
                 tick(1)
             else:
                 results.append((entry, next(scored)))
-    return _portfolio(protocol, results)
+    # With as_of given, every assessment has that date: same dates say nothing then.
+    return _portfolio(protocol, results, one_per_date=as_of is None)
 
 
 def _score_profile(protocol: Protocol, profile: Profile, options: _Options
@@ -353,7 +354,8 @@ def _one_per_date(summaries: list[Summary], assessments: list[Assessment]
 
 
 def _portfolio(protocol: Protocol,
-               results: list[tuple[str | None, Summary | Assessment | Failure]]) -> Portfolio:
+               results: list[tuple[str | None, Summary | Assessment | Failure]], *,
+               one_per_date: bool = True) -> Portfolio:
     summaries: list[Summary] = []
     assessments: list[Assessment] = []
     failures: list[Failure] = []
@@ -365,8 +367,9 @@ def _portfolio(protocol: Protocol,
             summaries.append(Summary.of(result, source))
         else:
             summaries.append(result)
-    summaries, assessments, twins = _one_per_date(summaries, assessments)
-    failures += twins
+    if one_per_date:
+        summaries, assessments, twins = _one_per_date(summaries, assessments)
+        failures += twins
     return Portfolio(protocol=ProtocolRef(id=protocol.id, version=protocol.version),
                      summaries=ranked(summaries), failures=tuple(failures),
                      assessments=tuple(assessments) if len(assessments) == len(summaries)
