@@ -25,6 +25,7 @@ def test_public_names_are_pinned() -> None:
         "Institution",
         "Lang",
         "MigrationError",
+        "PartnersError",
         "Phase",
         "PlanStep",
         "Portfolio",
@@ -57,7 +58,8 @@ def test_every_public_name_exists() -> None:
 
 
 @pytest.mark.parametrize("module", ["assessment", "cooperation", "errors", "graph", "loader",
-                                    "model", "portfolio", "profile", "report"])
+                                    "model", "partners", "portfolio", "profile",
+                                    "report"])
 def test_importing_the_package_makes_its_submodules_available(module: str) -> None:
     assert getattr(dp, module).__name__ == f"disaster_protocol.{module}"
 
@@ -67,6 +69,7 @@ def test_errors_share_one_base() -> None:
     assert issubclass(dp.ProfileError, dp.DisasterProtocolError)
     assert issubclass(dp.MigrationError, dp.DisasterProtocolError)
     assert issubclass(dp.CrosswalkError, dp.DisasterProtocolError)
+    assert issubclass(dp.PartnersError, dp.DisasterProtocolError)
 
 
 def _exceptions(module: object) -> set[type[BaseException]]:
@@ -83,7 +86,7 @@ def test_every_error_of_the_package_lives_in_errors_is_exported_and_documented()
     family = _exceptions(dp.errors)
     assert {cls.__name__ for cls in family} == {
         "DisasterProtocolError", "ProtocolError", "ProfileError", "MigrationError",
-        "CrosswalkError", "InputWarning"}
+        "CrosswalkError", "PartnersError", "InputWarning"}
     modules = [m for m in vars(dp).values() if isinstance(m, type(dp))]
     for module in [*modules, crosswalk, migration]:
         assert _exceptions(module) <= family, module.__name__  # defined nowhere else

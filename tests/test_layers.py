@@ -44,7 +44,7 @@ LAYERS: dict[str, int] = {
     "model": 1, "profile": 1, "assessment": 1,
     # 2: loading
     "_reading": 2, "_plain": 2, "_validation": 2, "_table": 2, "_checks": 2, "loader": 2,
-    "migration": 2,
+    "migration": 2, "partners": 2,
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,
     # 4: scoring
@@ -81,6 +81,10 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     ("migration", "_reading"): "reads migration files",
     ("migration", "_validation"): "validates migration files",
     ("migration", "loader"): "reads the profile it migrates",
+    ("partners", "_reading"): "reads partners files",
+    ("partners", "_validation"): "validates partners files",
+    ("partners", "_checks"): "control-character warnings",
+    ("partners", "loader"): "the bundled protocol by default",
     # graph: the graph walks the compiled order
     ("graph", "_index"): "execution order",
     # assess: the rule table below assess

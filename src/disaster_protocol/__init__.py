@@ -20,6 +20,7 @@ from . import errors as errors
 from . import graph as graph
 from . import loader as loader
 from . import model as model
+from . import partners as partners
 from . import portfolio as portfolio
 from . import profile as profile
 from . import report as report
@@ -32,6 +33,7 @@ from .errors import (
     DisasterProtocolError,
     InputWarning,
     MigrationError,
+    PartnersError,
     Problem,
     ProblemCode,
     ProfileError,
@@ -59,6 +61,7 @@ __all__ = [
     "Institution",
     "Lang",
     "MigrationError",
+    "PartnersError",
     "Phase",
     "PlanStep",
     "Portfolio",

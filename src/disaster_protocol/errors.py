@@ -1,6 +1,6 @@
 """One exception family for every broken input: :class:`DisasterProtocolError` and, by what
-could not be read, :class:`ProtocolError`, :class:`ProfileError`, :class:`MigrationError` and
-:class:`CrosswalkError` (docs/errors.md).
+could not be read, :class:`ProtocolError`, :class:`ProfileError`, :class:`MigrationError`,
+:class:`CrosswalkError` and :class:`PartnersError` (docs/errors.md).
 
 Each problem carries where it is (file, line, column), the path inside the document, what is
 wrong and a stable code, and prints as one compiler-style line::
@@ -30,6 +30,7 @@ __all__ = [
     "DisasterProtocolError",
     "InputWarning",
     "MigrationError",
+    "PartnersError",
     "Problem",
     "ProblemCode",
     "ProfileError",
@@ -236,6 +237,10 @@ class MigrationError(DisasterProtocolError):
 
 class CrosswalkError(DisasterProtocolError):
     """A crosswalk file is broken, or does not fit the protocol it is read against."""
+
+
+class PartnersError(DisasterProtocolError):
+    """A partners file is broken, or names actions the protocol does not have."""
 
 
 class InputWarning(UserWarning):
