@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import random
 import warnings
@@ -16,6 +17,7 @@ from disaster_protocol.partners import (
     PARTNER_KINDS,
     Partner,
     PartnerKind,
+    Partners,
     load_partners,
     loads_partners,
     partners_for,
@@ -319,3 +321,27 @@ def test_partners_for_keeps_the_file_order() -> None:
     assert {a: [p.id for p in who] for a, who in found.items()} == {
         "GOV-01": ["c", "a"], "GOV-03": ["b"], "GOV-04": []}
     assert partners_for(loads_partners(text), []) == {}
+
+
+# ----------------------------------------------------------------------------- the schema
+
+def test_the_schema_describes_the_example() -> None:
+    schema = json.loads((ROOT / "schemas" / "partners.schema.json").read_text(encoding="utf-8"))
+    partner = schema["$defs"]["Partner"]
+    assert partner["additionalProperties"] is False
+    assert set(partner["required"]) == {"id", "name", "kind", "languages", "actions"}
+    assert partner["properties"]["kind"]["enum"] == list(PARTNER_KINDS)
+    assert schema["properties"]["schema_version"]["const"] == 1
+    assert Partners.model_json_schema()["$defs"]["Partner"] == partner
+
+
+def test_the_schema_validates_the_example_and_refuses_an_unknown_key() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads((ROOT / "schemas" / "partners.schema.json").read_text(encoding="utf-8"))
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    data["partners"][0]["notes"] = "x"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

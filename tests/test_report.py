@@ -119,7 +119,8 @@ def test_unfilled_template_points_at_the_date(bundled: dp.Protocol) -> None:
     assert "assessed_on" in str(info.value)
 
 
-@pytest.mark.parametrize("kind", ["profile", "protocol", "assessment", "crosswalk", "migration"])
+@pytest.mark.parametrize("kind", ["profile", "protocol", "assessment", "crosswalk", "migration",
+                                  "partners"])
 def test_committed_schemas_match_the_models(kind: str) -> None:
     committed = (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert committed == json_schema(kind), (  # type: ignore[arg-type]

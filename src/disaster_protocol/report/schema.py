@@ -11,22 +11,23 @@ from ..assessment import Assessment
 from ..crosswalk import Crosswalk
 from ..migration import Migration
 from ..model import Protocol
+from ..partners import Partners
 from ..profile import Profile
 
 __all__ = ["SCHEMA_KINDS", "json_schema"]
 
-SchemaKind = Literal["profile", "protocol", "assessment", "crosswalk", "migration"]
+SchemaKind = Literal["profile", "protocol", "assessment", "crosswalk", "migration", "partners"]
 SCHEMA_KINDS: tuple[SchemaKind, ...] = ("profile", "protocol", "assessment", "crosswalk",
-                                        "migration")
+                                        "migration", "partners")
 """Every file format (and the assessment's JSON output) with a JSON Schema in ``schemas/``."""
 
 
 def json_schema(kind: SchemaKind) -> str:
-    """The JSON Schema of a profile, a protocol, a crosswalk or migration file, or an
-    assessment's JSON output."""
+    """The JSON Schema of a profile, a protocol, a crosswalk, migration or partners file, or
+    an assessment's JSON output."""
     models: dict[str, type[BaseModel]] = {"profile": Profile, "protocol": Protocol,
                                           "assessment": Assessment, "crosswalk": Crosswalk,
-                                          "migration": Migration}
+                                          "migration": Migration, "partners": Partners}
     schema = models[kind].model_json_schema(
         mode="serialization" if kind == "assessment" else "validation")
     if kind == "profile":
