@@ -244,6 +244,13 @@ def test_hostile_input_is_refused_with_a_located_problem(what: str, text: str,
     assert all(len(str(p)) < 400 for p in info.value.problems)
 
 
+def test_a_text_over_the_size_limit_is_refused_before_it_is_read() -> None:
+    with pytest.raises(dp.PartnersError) as info:
+        loads_partners(HEAD + ROW, source="p.yaml", max_bytes=10)
+    assert str(info.value) == ("p.yaml: text is larger than the 10 byte limit; split it or "
+                               "raise the limit explicitly [file-too-large]")
+
+
 def test_a_file_that_is_not_text_or_not_there_is_refused(tmp_path: Path) -> None:
     binary = tmp_path / "p.yaml"
     binary.write_bytes(b"\xff\xfe\x00s")

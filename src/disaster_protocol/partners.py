@@ -128,9 +128,10 @@ def load_partners(path: str | os.PathLike[str], protocol: Protocol | None = None
     return _from_text(text, _protocol(protocol), str(path))
 
 
-def loads_partners(text: str, protocol: Protocol | None = None, *,
-                   source: str = "<string>") -> Partners:
-    """Check a partners file given as YAML text (see :func:`load_partners`).
+def loads_partners(text: str, protocol: Protocol | None = None, *, source: str = "<string>",
+                   max_bytes: int = _reading.DEFAULT_MAX_BYTES) -> Partners:
+    """Check a partners file given as YAML text (see :func:`load_partners`); ``source`` names
+    it in messages, and a text over ``max_bytes`` UTF-8 bytes (default 5 MB) is refused.
 
     Raises
     ------
@@ -151,6 +152,10 @@ unknown action 'GOV-1' (did you mean 'GOV-01'?) [unknown-action]
     """
     require_type(text, str, "text", "the partners file's YAML text (str)")
     require_type(source, str, "source", "a name for messages (str)")
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise PartnersError([Problem(file=source, code="file-too-large", message=(
+            f"text is larger than the {max_bytes:,} byte limit; split it or raise the limit "
+            "explicitly"))])
     return _from_text(text, _protocol(protocol), source)
 
 
