@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 import disaster_protocol as dp
 from disaster_protocol import cooperation
@@ -550,3 +551,58 @@ def test_the_evaluation_renders_labelled_in_every_format(small: dp.Protocol) -> 
     assert "<style>" in result._repr_html_()
     assert repr(result) == ("Evaluation(2 recipients, 6 gaps measured, 0 not measured: "
                             "matched minus unmatched change +1.50 levels)")
+
+
+PARTNERS = """schema_version: 1
+partners:
+- {id: far, name: Far Agency, kind: development-agency, languages: [en], actions: [A1]}
+- {id: ops, name: Organización Panamericana, kind: international-organisation,
+   languages: [es, en], actions: [A3, A1], source: A public guideline}
+"""
+
+
+def test_partners_are_proposed_for_what_no_member_offers(small: dp.Protocol) -> None:
+    from disaster_protocol.partners import loads_partners
+
+    # In three(), nobody tests A3 and Q and R need it; A1 is offered by P, so Far Agency
+    # (A1 only) is not proposed, and OPS is proposed for A3 alone.
+    plan = cooperation.match(three(small), partners=loads_partners(PARTNERS, small))
+    assert [(p.id, p.actions, p.members, p.source) for p in plan.partners] == [
+        ("ops", ("A3",), 2, "A public guideline")]
+    md = plan.to_markdown("en")
+    assert "| A3 Pay benefits | 2 | 2 | q, r | Organización Panamericana |" in md
+    assert "## Partners beyond the region" in md
+    assert cooperation.match(three(small)).partners == ()  # no file, no proposal
+
+
+def test_cooperate_takes_a_partners_file_and_refuses_a_broken_one(
+        small: dp.Protocol, tmp_path: Path) -> None:
+    from disaster_protocol.cli import main
+
+    folder = tmp_path / "region"
+    folder.mkdir()
+    for profile in three(small).assessments:
+        text = yaml.safe_dump({"schema_version": 1, "assessed_on": "2026-06-30",
+                               "institution": profile.institution.model_dump(
+                                   exclude_none=True),
+                               "actions": {r.action: {"level": r.claimed,
+                                                      "evidence": ["e.pdf"],
+                                                      "last_exercised": "2026-06-01"}
+                                           for r in profile.actions
+                                           if r.status == "assessed"}})
+        (folder / f"{profile.institution.id}.yaml").write_text(text, encoding="utf-8")
+    good, bad = tmp_path / "partners.yaml", tmp_path / "broken.yaml"
+    good.write_text(PARTNERS, encoding="utf-8")
+    bad.write_text(PARTNERS.replace("actions: [A3, A1]", "actions: [A9]"), encoding="utf-8")
+    case = ("--protocol", str(ROOT / "tests" / "cases" / "protocol.yaml"))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["cooperate", str(folder), *case, "--partners", str(good), "--lang", "en"],
+                stdout=out, stderr=err)
+    assert (code, err.getvalue()) == (0, "")
+    assert "Organización Panamericana" in out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["cooperate", str(folder), *case, "--partners", str(bad)], stdout=out,
+                stderr=err)
+    assert code == 2
+    assert f"{bad}:5:" in err.getvalue()
+    assert "unknown action 'A9'" in err.getvalue()

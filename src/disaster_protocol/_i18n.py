@@ -282,6 +282,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.members_needing": ("Miembros que lo necesitan", "Members who need it"),
     "coop.blocking_for": ("Bloquea a", "Blocking for"),
     "coop.who": ("Quiénes", "Who"),
+    "coop.partners": ("Socios que podrían apoyar", "Partners who could support it"),
+    "coop.partners.title": (
+        "Socios fuera de la región (cooperación triangular; confirme con cada uno)",
+        "Partners beyond the region (triangular cooperation; confirm with each)"),
+    "coop.partner": ("Socio", "Partner"),
+    "coop.languages": ("Idiomas", "Languages"),
     "coop.and_more": ("y {n} más", "and {n} more"),
     "coop.withdrawn": ("Ofertas declaradas retiradas", "Stated offers withdrawn"),
     "coop.withdrawn.unsupported": (

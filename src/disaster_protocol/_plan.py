@@ -31,6 +31,7 @@ __all__ = [
     "Member",
     "Offer",
     "Preference",
+    "ProposedPartner",
     "RecipientOutcome",
     "Settings",
     "Unmet",
@@ -125,6 +126,20 @@ class Unmet(Frozen):
     reason: Literal["no-offer", "no-capacity"]
 
 
+class ProposedPartner(Frozen):
+    """An organisation outside the membership (from a partners file) that could support
+    actions no member offers: triangular cooperation. ``actions`` are those of the plan's
+    unmet demands it lists; ``members`` how many members need them."""
+
+    id: str
+    name: str
+    kind: str
+    languages: tuple[str, ...]
+    actions: tuple[str, ...]
+    members: int
+    source: str | None = None
+
+
 class Member(Frozen):
     """What one member brings and takes: its offers and demands, the exchanges it hosts
     (bilateral matches and workshops) and those it receives."""
@@ -176,6 +191,7 @@ class CooperationPlan(Frozen):
     matches: tuple[Match, ...]
     workshops: tuple[Workshop, ...]
     unmet: tuple[Unmet, ...]
+    partners: tuple[ProposedPartner, ...] = ()
     matrix: ReadOnly[str, ReadOnly[str, tuple[int, int]]]
     total_cost: int
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import _matching
+from ._frozen import trusted
 from ._plan import (
     PREFERENCES,
     CooperationPlan,
@@ -29,6 +30,7 @@ from ._plan import (
     MatchOutcome,
     Member,
     Offer,
+    ProposedPartner,
     RecipientOutcome,
     Settings,
     Unmet,
@@ -36,6 +38,7 @@ from ._plan import (
     Workshop,
 )
 from .errors import require_type
+from .partners import Partner, Partners, partners_for
 from .portfolio import Portfolio
 from .profile import DEFAULT_CAPACITY
 
@@ -48,6 +51,7 @@ __all__ = [
     "MatchOutcome",
     "Member",
     "Offer",
+    "ProposedPartner",
     "RecipientOutcome",
     "Settings",
     "Unmet",
@@ -59,7 +63,8 @@ __all__ = [
 
 
 def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level: int = 4,
-          min_group: int = 3, prefer: Sequence[str] = PREFERENCES) -> CooperationPlan:
+          min_group: int = 3, prefer: Sequence[str] = PREFERENCES,
+          partners: Partners | None = None) -> CooperationPlan:
     """Match every member's gaps to its peers' strengths.
 
     Parameters
@@ -79,6 +84,10 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
     prefer : sequence of "language", "subregion", "type"
         What a provider should share with a recipient, most important first; a larger level
         gap comes after them all. Leave one out to ignore it.
+    partners : Partners, optional
+        Organisations outside the membership (:func:`~disaster_protocol.partners.load_partners`):
+        the plan proposes, in the file's order, those that list an action no member offers
+        (``plan.partners``), with how many members need what each could support.
 
     Returns
     -------
@@ -107,10 +116,40 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
     if any(p not in PREFERENCES for p in chosen) or len(set(chosen)) != len(chosen):
         raise ValueError(f"prefer takes each of {', '.join(PREFERENCES)} at most once "
                          f"(got {chosen!r})")
+    if partners is not None:
+        require_type(partners, Partners, "partners", "Partners (from load_partners)")
     settings = Settings.model_validate({
         "capacity": DEFAULT_CAPACITY if capacity is None else capacity,
         "min_offer_level": min_offer_level, "min_group": min_group, "prefer": chosen})
-    return _matching.plan(portfolio, settings)
+    plan = _matching.plan(portfolio, settings)
+    return plan if partners is None else _propose(plan, partners)
+
+
+def _propose(plan: CooperationPlan, partners: Partners) -> CooperationPlan:
+    """The plan with the partners that could support the actions no member offers."""
+    needed: dict[str, set[str]] = {}
+    for u in plan.unmet:
+        if u.reason == "no-offer":
+            needed.setdefault(u.action, set()).add(u.institution)
+    proposed = []
+    for partner, actions in _by_partner(partners, needed).items():
+        proposed.append(trusted(ProposedPartner, {
+            "id": partner.id, "name": partner.name, "kind": partner.kind,
+            "languages": partner.languages, "actions": actions,
+            "members": len(set().union(*(needed[a] for a in actions))),
+            "source": partner.source}))
+    return trusted(CooperationPlan, {**dict(plan), "partners": tuple(proposed)})
+
+
+def _by_partner(partners: Partners, needed: dict[str, set[str]]
+                ) -> dict[Partner, tuple[str, ...]]:
+    """Each partner that lists a needed action, with those actions (file order)."""
+    found: dict[str, list[str]] = {}
+    listed = partners_for(partners, sorted(needed))
+    for action, supporters in listed.items():
+        for p in supporters:
+            found.setdefault(p.id, []).append(action)
+    return {p: tuple(found[p.id]) for p in partners.partners if p.id in found}
 
 
 def evaluate(plan: CooperationPlan, before: Portfolio, after: Portfolio) -> Evaluation:

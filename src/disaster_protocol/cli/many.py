@@ -16,6 +16,7 @@ from ..cooperation import evaluate, match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
+from ..partners import load_partners
 from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
 from ..report import (
@@ -113,9 +114,10 @@ def _raise_first_bug(portfolio: Portfolio, protocol: Protocol, args: argparse.Na
 
 
 def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    partners = load_partners(args.partners, protocol_of(args)) if args.partners else None
     portfolio, total = _scored(args, err, keep=True)
     plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
-                 min_group=args.min_group)
+                 min_group=args.min_group, partners=partners)
     if args.format in ("json", "csv"):
         text = plan.to_json() if args.format == "json" else plan.to_csv()
     else:
@@ -276,6 +278,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "evidence")
     p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
                    help="an action this many members need becomes a workshop (default: 3)")
+    p.add_argument("--partners", metavar="FILE",
+                   help="organisations outside the membership and the actions they can "
+                        "support (docs/partners.md): proposed for what no member offers")
     p.set_defaults(func=_cooperate, min_coverage=100 * MIN_COVERAGE)  # no grade shown
 
     p = sub.add_parser("compare", help="what changed between two profiles of one institution",

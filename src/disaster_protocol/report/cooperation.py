@@ -80,6 +80,14 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
                   ", ".join(w_.participants)] for w_ in plan.workshops]
     beyond, later = _unmet_by_action(plan, "no-offer", lang), \
         _unmet_by_action(plan, "no-capacity", lang)
+    supporters: dict[str, list[str]] = {}
+    for p in plan.partners:
+        for action in p.actions:
+            supporters.setdefault(action, []).append(p.name)
+    beyond = [[*row, "; ".join(supporters.get(action, [])) or "-"]
+              for row, action in zip(beyond, _unmet_actions(plan, "no-offer"), strict=True)]
+    partners = [[p.name, p.kind, ", ".join(p.languages), ", ".join(p.actions), str(p.members),
+                 p.source or "-"] for p in plan.partners]
     withdrawn = [[who(x.institution), _title_of(plan, x.action, lang),
                   "-" if x.claimed is None else str(x.claimed),
                   "-" if x.level is None else str(x.level), w(f"coop.withdrawn.{x.reason}")]
@@ -95,7 +103,10 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
         (w("coop.workshops"), ["id", w("action"), w("coop.host"), w("coop.participants")],
          workshops),
         (w("coop.beyond"), [w("action"), w("coop.members_needing"), w("coop.blocking_for"),
-                            w("coop.who")], beyond),
+                            w("coop.who"), w("coop.partners")], beyond),
+        (w("coop.partners.title"), [w("coop.partner"), w("kind"), w("coop.languages"),
+                                    w("actions"), w("coop.members_needing"),
+                                    w("crosswalk.source")], partners),
         (w("coop.no_capacity"), [w("action"), w("coop.members_needing"),
                                  w("coop.blocking_for"), w("coop.who")], later),
         (w("coop.withdrawn"), [w("institution"), w("action"), w("claimed"), w("coop.level"),
@@ -108,6 +119,15 @@ def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
 
 SHOWN_MEMBERS = 8
 """Members named in a row of the unmet tables; the rest are counted."""
+
+
+def _unmet_actions(plan: CooperationPlan, reason: str) -> list[str]:
+    """The actions of :func:`_unmet_by_action`'s rows, in the same order."""
+    count: dict[str, int] = {}
+    for u in plan.unmet:
+        if u.reason == reason:
+            count[u.action] = count.get(u.action, 0) + 1
+    return sorted(count, key=lambda a: (-count[a], a))
 
 
 def _unmet_by_action(plan: CooperationPlan, reason: str, lang: Lang) -> list[list[str]]:
