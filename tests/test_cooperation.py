@@ -441,11 +441,13 @@ def test_the_same_members_in_any_order_give_the_same_plan_byte_for_byte(
         bundled: dp.Protocol, level: int) -> None:
     from itertools import permutations
 
-    paths = sorted((ROOT / "examples" / "region" / "2026").glob("*.yaml"))[:5]
+    # four members of three languages and subregions: all 24 orders (five, all 120 orders,
+    # gave 10 different plans before the members were taken by id)
+    paths = sorted((ROOT / "examples" / "region" / "2026").glob("*.yaml"))[:4]
     profiles = [dp.load_profile(p, bundled) for p in paths]
     plans = {cooperation.match(dp.assess_many(bundled, list(order)),
                                min_offer_level=level).to_json()
-             for order in permutations(profiles)}  # all 120 orders
+             for order in permutations(profiles)}
     assert len(plans) == 1
 
 
