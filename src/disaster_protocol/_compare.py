@@ -2,7 +2,8 @@
 
 A :class:`Comparison` says what changed between two assessments of one institution against one
 protocol version: the score and grade, every group score, the actions that rose, fell or
-stayed (and those that became n/a or apply again), the blocking gaps closed and opened, the
+stayed (and those that became n/a or apply again, and those assessed only once: a first
+measurement is not a rise, silence is not a fall), the blocking gaps closed and opened, the
 findings new and resolved, and the plan steps done. A :class:`Trend` lists the scores of three
 or more dates.
 """
