@@ -112,6 +112,10 @@ def _levels(statuses: Sequence[ActionStatus | None], strict: bool, cutoff: date)
         claimed: int = status.level
         out.claimed.append(claimed)
         out.assessed.append(True)
+        if claimed < IMPLEMENTED:  # the evidence, freshness and shown rules judge 3-4 claims
+            out.shown.append(False)
+            out.supported.append(claimed)
+            continue
         out.shown.append(shown(claimed, status, cutoff))
         level = claimed
         if lacks_evidence(claimed, status, strict):
