@@ -12,7 +12,7 @@ from .._breakdown import GROUP_KEYS
 from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
-from ..cooperation import evaluate, match
+from ..cooperation import CooperationPlan, Evaluation, evaluate, match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
@@ -118,13 +118,18 @@ def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     portfolio, total = _scored(args, err, keep=True)
     plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
                  min_group=args.min_group, partners=partners)
-    if args.format in ("json", "csv"):
-        text = plan.to_json() if args.format == "json" else plan.to_csv()
-    else:
-        render = {"text": plan.to_text, "md": plan.to_markdown, "html": plan.to_html}
-        text = render[args.format](args.lang)
-    emit(text, args.output, out)
+    emit(_rendered(plan, args), args.output, out)
     return ExitCode.BAD_INPUT if _failures(portfolio, total, "cooperate", err) else ExitCode.OK
+
+
+def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> str:
+    """A plan or an evaluation in the format asked for (``--format``, ``--lang``)."""
+    if args.format == "json":
+        return value.to_json()
+    if args.format == "csv":
+        return value.to_csv()
+    render = {"text": value.to_text, "md": value.to_markdown, "html": value.to_html}
+    return render[args.format](args.lang)
 
 
 def _batch_entries(args: argparse.Namespace, protocol: Protocol
@@ -186,12 +191,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan = match(before, capacity=args.capacity, min_offer_level=args.min_offer_level,
                  min_group=args.min_group)
     result = evaluate(plan, before, after)
-    if args.format in ("json", "csv"):
-        text = result.to_json() if args.format == "json" else result.to_csv()
-    else:
-        render = {"text": result.to_text, "md": result.to_markdown, "html": result.to_html}
-        text = render[args.format](args.lang)
-    emit(text, args.output, out)
+    emit(_rendered(result, args), args.output, out)
     failed = [_failures(portfolio, total, "evaluate", err) for portfolio, total in rounds]
     return ExitCode.BAD_INPUT if any(failed) else ExitCode.OK
 
