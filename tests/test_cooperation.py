@@ -233,7 +233,8 @@ def test_what_the_roadmap_cannot_reach_is_unmet_with_the_reason(small: dp.Protoc
     assert {(u.institution, u.reason) for u in one.unmet} == {("m3", "beyond-roadmap"),
                                                                ("m4", "beyond-roadmap")}
     none = cooperation.match(five(small), workshops=0, bilateral=0)
-    assert none.matches == () and none.roadmap == ()
+    assert none.matches == ()
+    assert none.roadmap == ()
     assert {u.reason for u in none.unmet} == {"no-capacity"}
 
 
@@ -450,6 +451,40 @@ def test_the_region_plans_and_evaluates_across_languages_and_subregions() -> Non
     assert len(evaluation.recipients) > 10
 
 
+def test_the_example_region_s_plan_is_one_a_secretariat_can_run() -> None:
+    # issue 21's "done when", through the command line, the files given in both orders
+    from disaster_protocol.cli import main
+
+    files = sorted(str(p) for p in (ROOT / "examples" / "region" / "2026").glob("*.yaml"))
+    outputs = []
+    for order in (files, files[::-1]):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["cooperate", *order, "--format", "json"], stdout=out, stderr=err) == 0
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    plan = json.loads(outputs[0])
+    settings = plan["settings"]
+    round1 = [m for m in plan["matches"] if m["round"] == 1]
+    assert sum(m["workshop"] is None for m in round1) >= 1  # bilateral exchanges
+    languages = {}
+    for path in files:
+        profile = dp.load_profile(path)
+        stated = profile.cooperation.languages if profile.cooperation else ()
+        languages[profile.institution.id] = {profile.institution.language, *stated}
+    for w in plan["workshops"]:
+        assert len(w["participants"]) <= settings["participants"]
+        host = languages[w["host"]]
+        silent = {p for p in w["participants"] if not host & languages[p]}
+        assert silent == set(w["interpretation"]), w
+    assert len(plan["roadmap"]) > 1
+    text = cooperation.match(dp.assess_many(
+        dp.load_protocol(), [ROOT / "examples" / "region" / "2026"],
+        keep_assessments=True)).to_text("en")
+    assert "After the roadmap: demands no round schedules" in text
+    after = text.split("After the roadmap")[1].split("\n\n")[0].splitlines()[2:]
+    assert len({line.split()[0] for line in after}) == len(after)  # one row per action
+
+
 def test_the_plan_page_charts_the_blocking_demands_scheduled_round_by_round(
         small: dp.Protocol) -> None:
     plan = cooperation.match(five(small), workshops=1, participants=2, min_group=2,
@@ -458,7 +493,8 @@ def test_the_plan_page_charts_the_blocking_demands_scheduled_round_by_round(
     assert "<figcaption>Demands scheduled by the end of each round (%)</figcaption>" in page
     assert page.count("<svg class=chart") == 1
     assert page.count("class=bar-value") == len(plan.roadmap) == 2  # one bar per round
-    assert "width='186.0'" in page and "width='310.0'" in page  # 3 of 5, then 5 of 5
+    assert "width='186.0'" in page
+    assert "width='310.0'" in page
     blocking = cooperation.match(three(small)).to_html("en")
     assert "<figcaption>Blocking demands scheduled by the end" in blocking
 

@@ -196,7 +196,8 @@ def plan_frame(plan: CooperationPlan, lang: Lang = "es") -> pd.DataFrame:
 
     rows: list[dict[str, object]] = [
         {"kind": "workshop" if m.workshop else "match", "round": m.round,
-         "provider": m.provider, "recipient": m.recipient, "action": m.action, "title": title(m.action),
+         "provider": m.provider, "recipient": m.recipient, "action": m.action,
+         "title": title(m.action),
          "phase": m.phase, "provider_level": m.provider_level,
          "recipient_level": m.recipient_level, "gap": m.gap, "uplift": m.uplift,
          "shared": ",".join(m.shared), "workshop": m.workshop, "cost": m.cost, "reason": None}
