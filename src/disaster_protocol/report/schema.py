@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from .._i18n import Lang, check_lang, text
 from .._output import json_text
 from ..assessment import Assessment
 from ..crosswalk import Crosswalk
@@ -22,9 +23,24 @@ SCHEMA_KINDS: tuple[SchemaKind, ...] = ("profile", "protocol", "assessment", "cr
 """Every file format (and the assessment's JSON output) with a JSON Schema in ``schemas/``."""
 
 
-def json_schema(kind: SchemaKind) -> str:
+def json_schema(kind: SchemaKind, *, protocol: Protocol | None = None,
+                lang: Lang | None = None) -> str:
     """The JSON Schema of a profile, a protocol, a crosswalk, migration or partners file, or
-    an assessment's JSON output."""
+    an assessment's JSON output.
+
+    With ``protocol`` and ``lang`` (profiles only), a schema that drives a form: titles and
+    descriptions in ``lang``, every action and role of the protocol with its title and
+    description, the levels with their meanings, and only the protocol's ids as keys; it
+    accepts what the loader accepts for that protocol.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` or ``protocol`` is given for another kind than ``profile``, or only one of
+        them is given.
+    """
+    if (protocol is None) != (lang is None) or (lang is not None and kind != "profile"):
+        raise ValueError("a form's schema needs both protocol and lang, and is a profile's")
     models: dict[str, type[BaseModel]] = {"profile": Profile, "protocol": Protocol,
                                           "assessment": Assessment, "crosswalk": Crosswalk,
                                           "migration": Migration, "partners": Partners}
@@ -32,6 +48,8 @@ def json_schema(kind: SchemaKind) -> str:
         mode="serialization" if kind == "assessment" else "validation")
     if kind == "profile":
         _accept_shorthands(schema)
+        if protocol is not None and lang is not None:
+            _for_form(schema, protocol, check_lang(lang))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json_text(schema)
 
@@ -57,3 +75,31 @@ def _accept_shorthands(schema: dict[str, Any]) -> None:
     for name in ("offers", "demands", "languages"):
         cooperation[name] = {"anyOf": [cooperation[name], {"type": "null"}],
                              "default": cooperation[name].pop("default", [])}
+
+
+def _for_form(schema: dict[str, Any], protocol: Protocol, lang: Lang) -> None:
+    """Titles, descriptions and choices in ``lang`` for the protocol's actions and roles."""
+    properties, defs = schema["properties"], schema["$defs"]
+    schema["title"] = f"{text('template.title', lang)}: {protocol.title.get(lang)}"
+    schema["description"] = f"{protocol.id} {protocol.version}"
+    for name, key in (("institution", "institution"), ("assessed_on", "as_of"),
+                      ("roles", "form.roles"), ("actions", "actions")):
+        properties[name]["title"] = text(key, lang)
+    meanings = {m.level: m for m in protocol.maturity_levels}
+    level = defs["ActionStatus"]["properties"]["level"]
+    level["oneOf"] = [
+        {"const": value, "title": (f"{value} — {meanings[value].label.get(lang)}"
+                                   if isinstance(value, int) and value in meanings else
+                                   text("form.level.na" if value == "n/a"
+                                        else "form.level.unknown", lang)),
+         **({"description": meanings[value].description.get(lang)}
+            if isinstance(value, int) and value in meanings else {})}
+        for value in level.pop("enum")]
+    for name, items in (("actions", protocol.actions), ("roles", protocol.roles)):
+        mapping = properties[name]["anyOf"][0]
+        (entry,) = mapping["patternProperties"].values()
+        mapping["propertyNames"] = {"enum": [item.id for item in items]}
+        mapping["properties"] = {
+            item.id: {"title": f"{item.id} · {item.title.get(lang)}",
+                      "description": item.description.get(lang), **entry}
+            for item in items}
