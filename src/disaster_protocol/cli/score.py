@@ -168,14 +168,14 @@ def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.lang is not None and args.kind != "profile":
-        raise UsageError("--lang makes a form's schema, which is a profile's: "
-                         "schema profile --lang es")
-    if args.lang is None:
+    if args.for_form is not None and args.kind != "profile":
+        raise UsageError("--for-form makes a form's schema, which is a profile's: "
+                         "schema profile --for-form es")
+    if args.for_form is None:
         emit(json_schema(args.kind), args.output, out)
     else:
-        emit(json_schema(args.kind, protocol=protocol_of(args), lang=args.lang), args.output,
-             out)
+        emit(json_schema(args.kind, protocol=protocol_of(args), lang=args.for_form),
+             args.output, out)
     return ExitCode.OK
 
 
@@ -273,7 +273,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="JSON Schema of a profile, a protocol, a crosswalk or "
                                    "migration file, or the JSON an assessment is written as.")
     p.add_argument("kind", choices=SCHEMA_KINDS, help="which schema")
-    p.add_argument("--lang", choices=LANGS, default=None,
+    p.add_argument("--for-form", choices=LANGS, default=None, metavar="LANG",
                    help="with profile: a schema that drives a form, in this language: every "
                         "action and role of the protocol with its title and description, the "
                         "levels with their meanings")
