@@ -34,7 +34,7 @@ from ._sheet import Cell, Table, read_table
 from .errors import InputWarning, Problem, ProfileError, require_type
 from .loader import bundled_protocol, profile_from_document
 from .model import Protocol
-from .profile import Profile
+from .profile import LATEST_DATE, Profile
 
 __all__ = ["DateOrder", "Submission", "Submissions", "from_frame", "is_wide",
            "read_submissions"]
@@ -357,16 +357,53 @@ def _row(source: str, line: int, cells: tuple[Cell, ...], layout: _Layout, proto
     extra = {name: str(cells[c - 1]).strip() for c, name in layout.extra.items()
              if c <= len(cells) and str(cells[c - 1]).strip()}
     row.positions[()] = (line, 1)
-    doc = Document(row.data, source, (row.positions, dict(row.positions), {}))
-    profile = None
-    try:
-        profile = profile_from_document(doc, protocol)
-    except ProfileError as exc:  # a cell already refused is not reported again as missing
-        said = {p.path for p in row.problems}
-        row.problems += [p for p in exc.problems if p.path not in said]
+    profile = _checked(row, protocol)
     if row.problems:
         return Submission(f"{source}:{line}", line, None, tuple(sorted(row.problems)), extra)
     return Submission(f"{source}:{line}", line, profile, (), extra)
+
+
+_STAND_INS: dict[str, object] = {"institution.id": "x", "institution.name": "x",
+                                  "institution.country": "x",
+                                  "assessed_on": LATEST_DATE.isoformat()}
+
+
+def _checked(row: _Row, protocol: Protocol) -> Profile | None:
+    """The row checked as a profile file is; where its shape fails, the failing cells are
+    stood in for (or left out) and the row checked once more, so that the problems of
+    meaning (an n/a without justification) are reported with those of shape."""
+    for attempt in range(2):
+        doc = Document(row.data, row.source, (row.positions, dict(row.positions), {}))
+        try:
+            profile = profile_from_document(doc, protocol)
+        except ProfileError as exc:  # a cell already refused is not reported again
+            said = {p.path for p in row.problems}
+            new = [p for p in exc.problems if p.path not in said]
+            row.problems += new
+            if attempt or not _stand_in(row.data, [p.path for p in exc.problems]):
+                return None
+            continue
+        return None if row.problems else profile
+    return None
+
+
+def _stand_in(data: dict[str, object], paths: list[str]) -> bool:
+    """Replace or drop the values at ``paths``; whether anything changed."""
+    changed = False
+    for path in paths:
+        keys = path.split(".")
+        node: object = data
+        for key in keys[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or keys[-1] == "level":
+            continue
+        if path in _STAND_INS:
+            node[keys[-1]] = _STAND_INS[path]
+            changed = True
+        elif keys[-1] in node:
+            del node[keys[-1]]
+            changed = True
+    return changed
 
 
 def _row_dates(cells: tuple[Cell, ...], layout: _Layout, dates: DateOrder) -> DateOrder:
@@ -389,7 +426,13 @@ def _value(row: _Row, target: _Target, cell: Cell, col: int) -> object:
     text = cell.strip()
     key = target[-1]
     if key == "level":
-        return _level(text)
+        level = _level(text)
+        if level is not None and not isinstance(level, int) and level not in ("n/a",
+                                                                               "unknown"):
+            row.problem(col, ".".join(target), f"must be 0-4, n/a or unknown (got {text!r})",
+                        "invalid-level")
+            return "unknown"  # reported: the row's other checks still run
+        return level
     if not text or (key != "justification" and _normal(text).replace("_", " ") in
                     {_normal(v).replace("_", " ") for v in _NOT_APPLICABLE}):
         return None
@@ -417,7 +460,11 @@ def _level(text: str) -> object:
 def _date(row: _Row, text: str, col: int, path: str) -> str | None:
     head = text[:10]
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head) and (len(text) == 10 or text[10] in "T "):
-        return head  # ISO, or an export's timestamp: its date
+        try:
+            return date.fromisoformat(head).isoformat()  # ISO, or a timestamp's date
+        except ValueError:
+            row.problem(col, path, f"{text!r} is not a date", "invalid-date")
+            return None
     match = _SLASHED.match(text)
     if match is None:
         row.problem(col, path, f"{text!r} is not a date; write YYYY-MM-DD", "invalid-date")
