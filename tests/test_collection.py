@@ -462,3 +462,59 @@ def test_no_warning_escapes_a_clean_round(bundled: dp.Protocol) -> None:
         warnings.simplefilter("error")
         round_ = dp.read_submissions(ROOT / "examples" / "field" / "round_2026.csv", bundled)
     assert len(round_.profiles) == 2
+
+
+def test_rows_keep_their_source_when_scored_at_another_date(export_csv: Path) -> None:
+    code, out, _ = run("batch", str(export_csv), "--as-of", "2027-01-01", "--format", "json")
+    assert code == ExitCode.BAD_INPUT
+    assert sorted(s["source"] for s in json.loads(out)["summaries"]) == [
+        f"{export_csv}:2", f"{export_csv}:3"]
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "a" * 3_000_000)
+    with pytest.raises(dp.ProfileError, match=r"unpacks to 3,000,000 bytes") as caught:
+        dp.read_submissions(path, max_bytes=100_000)
+    assert caught.value.problems[0].code == "file-too-large"
+
+
+def test_control_characters_in_a_row_are_warned_about(tmp_path: Path,
+                                                      bundled: dp.Protocol) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("institution_id,institution_name,country,assessed_on,GOV-01\n"
+                    "caja-a,Caja \x1b[31mA,MX,2026-10-15,3\n", encoding="utf-8")
+    with pytest.warns(InputWarning, match="control"):
+        (profile,) = dp.read_submissions(path, bundled).profiles
+    assert profile.institution.name == "Caja \x1b[31mA"
+
+
+def test_mutated_exports_are_read_or_refused_never_a_crash(export_csv: Path,
+                                                          bundled: dp.Protocol) -> None:
+    import random
+
+    raw = export_csv.read_bytes()
+    rng = random.Random(24)
+    tokens = [b"\x00", b'"', b";", b",", b"\n", b"=cmd|' /C calc'!A0", b"9" * 500,
+              b"31/02/2026", b"\xff\xfe", b"N/A", b"\x1b"]
+    for _ in range(150):
+        data = bytearray(raw)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                data[at:at + rng.randint(1, 40)] = rng.choice(tokens)
+            else:
+                data[at] = rng.randrange(256)
+        export_csv.write_bytes(bytes(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)
+            try:
+                round_ = dp.read_submissions(export_csv, bundled)
+            except dp.ProfileError as exc:
+                assert exc.problems
+                continue
+        for row in round_:
+            assert (row.profile is None) == bool(row.problems)

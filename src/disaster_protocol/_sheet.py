@@ -107,6 +107,7 @@ def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
         raise ProfileError([Problem(file=source, code="file-too-large", message=(
             f"is larger than the {max_bytes:,} byte limit; split it or raise the limit "
             "explicitly"))])
+    _check_unpacked(target, source, max_bytes)
     try:
         book = openpyxl.load_workbook(target, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -131,6 +132,26 @@ def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
     finally:
         book.close()
     return _table(source, [_text(v) for v in header] if header else None, rows)
+
+
+UNPACKED_RATIO = 20
+"""A workbook may unpack to this many times the size limit (XML is verbose; a real export
+unpacks to 5-10 times its size); a larger one is refused before it is read."""
+
+
+def _check_unpacked(target: Path, source: str, max_bytes: int) -> None:
+    """Refuse a workbook whose parts unpack past the limit (a zip bomb), before reading it."""
+    try:
+        with zipfile.ZipFile(target) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ProfileError([Problem(file=source, code="syntax-error", message=(
+            f"is not a readable XLSX workbook ({type(exc).__name__}); save it again as "
+            "Excel (.xlsx) or export it as CSV"))]) from None
+    if unpacked > UNPACKED_RATIO * max_bytes:
+        raise ProfileError([Problem(file=source, code="file-too-large", message=(
+            f"unpacks to {unpacked:,} bytes, more than {UNPACKED_RATIO} times the "
+            f"{max_bytes:,} byte limit; split it or export it as CSV"))])
 
 
 def _cell(value: object) -> Cell:

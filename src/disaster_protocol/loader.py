@@ -352,8 +352,11 @@ def bundled_protocol() -> Protocol:
 
 def profile_from_document(doc: Document, protocol: Protocol) -> Profile:
     """A profile checked from plain data with positions (a row of a wide table): every stage
-    of a file's checks, problems located through ``doc``."""
-    return _profile_from_document(doc, protocol)
+    of a file's checks, problems located through ``doc``; text holding control characters
+    is warned about (:class:`InputWarning`) as in a file."""
+    profile = _profile_from_document(doc, protocol)
+    _warn_controls(None, doc, stacklevel=5)
+    return profile
 
 
 def _profile_from_document(doc: Document, protocol: Protocol) -> Profile:

@@ -94,8 +94,9 @@ def wide_entries(args: argparse.Namespace, protocol: Protocol, files: list[str]
                 failures.append(Failure(source=row.source, problems=row.problems))
                 continue
             entries.append(row.profile)
-            key = f"{row.profile.institution.id} {row.profile.assessed_on}"
-            sources[key] = row.source
+            ident = row.profile.institution.id
+            sources[f"{ident} {row.profile.assessed_on}"] = row.source
+            sources[ident] = "" if ident in sources else row.source  # "": named twice
     return entries, failures, sources
 
 
@@ -103,9 +104,12 @@ def with_sources(portfolio: Portfolio, sources: dict[str, str]) -> Portfolio:
     """The portfolio with the rows of wide tables named as their source."""
     if not sources:
         return portfolio
+    def named(ident: str, day: object) -> str | None:
+        return sources.get(f"{ident} {day}") or sources.get(ident) or None
+
     summaries = tuple(
-        s if s.source is not None or f"{s.institution.id} {s.as_of}" not in sources
-        else s.model_copy(update={"source": sources[f"{s.institution.id} {s.as_of}"]})
+        s if s.source is not None or named(s.institution.id, s.as_of) is None
+        else s.model_copy(update={"source": named(s.institution.id, s.as_of)})
         for s in portfolio.summaries)
     return portfolio.model_copy(update={"summaries": summaries})
 
