@@ -86,6 +86,12 @@ def _table(source: str, header: list[str] | None,
     return Table(source, tuple(str(c).strip() for c in header), tuple(rows))
 
 
+def _unreadable(source: str, exc: Exception) -> ProfileError:
+    return ProfileError([Problem(file=source, code="syntax-error", message=(
+        f"is not a readable XLSX workbook ({type(exc).__name__}); save it again as Excel "
+        "(.xlsx) or export it as CSV"))])
+
+
 def _too_many(source: str, line: int) -> ProfileError:
     return ProfileError([Problem(file=source, line=line, column=1, code="too-many-values",
                                  message=f"holds more than {MAX_CELLS:,} cells (reading stopped "
@@ -111,9 +117,7 @@ def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
     try:
         book = openpyxl.load_workbook(target, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ProfileError([Problem(file=source, code="syntax-error", message=(
-            f"is not a readable XLSX workbook ({type(exc).__name__}); save it again as "
-            "Excel (.xlsx) or export it as CSV"))]) from None
+        raise _unreadable(source, exc) from None
     try:
         sheet = book.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
@@ -126,9 +130,7 @@ def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
                 raise _too_many(source, line)
             rows.append((line, tuple(_cell(v) for v in values)))
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise ProfileError([Problem(file=source, code="syntax-error", message=(
-            f"is not a readable XLSX workbook ({type(exc).__name__}); save it again as "
-            "Excel (.xlsx) or export it as CSV"))]) from None
+        raise _unreadable(source, exc) from None
     finally:
         book.close()
     return _table(source, [_text(v) for v in header] if header else None, rows)
@@ -145,9 +147,7 @@ def _check_unpacked(target: Path, source: str, max_bytes: int) -> None:
         with zipfile.ZipFile(target) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ProfileError([Problem(file=source, code="syntax-error", message=(
-            f"is not a readable XLSX workbook ({type(exc).__name__}); save it again as "
-            "Excel (.xlsx) or export it as CSV"))]) from None
+        raise _unreadable(source, exc) from None
     if unpacked > UNPACKED_RATIO * max_bytes:
         raise ProfileError([Problem(file=source, code="file-too-large", message=(
             f"unpacks to {unpacked:,} bytes, more than {UNPACKED_RATIO} times the "
