@@ -81,6 +81,8 @@ _REQUIRED = (("institution", "id"), ("institution", "name"), ("institution", "co
              ("assessed_on",))
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "n. a.", "no aplica", "no_aplica",
                              "not applicable", "no corresponde", "nao se aplica"})
+_NOT_APPLICABLE_NORMAL = frozenset(re.sub(r"[^a-z0-9]+", "_", v).strip("_")
+                                   for v in _NOT_APPLICABLE)
 _UNKNOWN = frozenset({"unknown", "desconocido", "sin evaluar", "no evaluada", "not assessed"})
 _SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _LEVEL = re.compile(r"^([0-4])(?:[.,]0+)?(?:\s*[-:\u2013\u2014].*)?$", re.DOTALL)
@@ -433,8 +435,7 @@ def _value(row: _Row, target: _Target, cell: Cell, col: int) -> object:
                         "invalid-level")
             return "unknown"  # reported: the row's other checks still run
         return level
-    if not text or (key != "justification" and _normal(text).replace("_", " ") in
-                    {_normal(v).replace("_", " ") for v in _NOT_APPLICABLE}):
+    if not text or (key != "justification" and _normal(text) in _NOT_APPLICABLE_NORMAL):
         return None
     if key in ("assessed_on", "last_exercised", "on"):
         return _date(row, text, col, ".".join(map(str, target)))
