@@ -31,6 +31,20 @@ from typing import Literal
 from . import _reading
 from ._reading import Document, KeyPath
 from ._sheet import Cell, Table, read_table
+from ._wide_names import (
+    ACTION_FIELDS,
+    EXPORT_COLUMNS,
+    EXPORT_MARKS,
+    INSTITUTION,
+    LEVEL,
+    NOT_APPLICABLE,
+    NOT_APPLICABLE_NORMAL,
+    REQUIRED,
+    SLASHED,
+    TOP,
+    UNKNOWN,
+    Target,
+)
 from .errors import InputWarning, Problem, ProfileError, require_type
 from .loader import bundled_protocol, profile_from_document
 from .model import Protocol
@@ -42,50 +56,6 @@ __all__ = ["DateOrder", "Submission", "Submissions", "from_frame", "is_wide",
 DateOrder = Literal["iso", "day-first", "month-first"]
 """How dates written with slashes are read: ``iso`` refuses them (``YYYY-MM-DD`` only)."""
 
-_Target = tuple[str, ...]
-
-_INSTITUTION = {
-    "institution_id": "id", "institucion_id": "id", "id_institucion": "id",
-    "institution_name": "name", "institucion_nombre": "name", "nombre_institucion": "name",
-    "name": "name", "nombre": "name", "country": "country", "pais": "country",
-    "subregion": "subregion", "type": "type", "tipo": "type", "institution_type": "type",
-    "language": "language", "idioma": "language",
-}
-_TOP: dict[str, _Target] = {
-    "assessed_on": ("assessed_on",), "fecha_evaluacion": ("assessed_on",),
-    "protocol_id": ("protocol", "id"), "protocol_version": ("protocol", "version"),
-    "state": ("state", "status"), "estado": ("state", "status"),
-    "state_by": ("state", "by"), "estado_por": ("state", "by"),
-    "state_on": ("state", "on"), "estado_fecha": ("state", "on"),
-    "date_format": ("date_format",), "formato_fecha": ("date_format",),
-}
-_ACTION_FIELDS = {
-    "": "level", "level": "level", "nivel": "level", "evidence": "evidence",
-    "evidencia": "evidence", "last_exercised": "last_exercised",
-    "ultimo_ejercicio": "last_exercised", "justification": "justification",
-    "justificacion": "justification", "note": "note", "nota": "note",
-}
-_EXPORT_COLUMNS = frozenset({
-    # KoboToolbox
-    "id", "uuid", "submission_time", "validation_status", "notes", "status", "submitted_by",
-    "version", "tags", "index", "attachments", "geolocation", "xform_id_string",
-    "formhub_uuid", "meta_instanceid", "meta_rootuuid", "meta_deprecatedid",
-    "meta_instancename", "start", "end", "today", "deviceid", "username", "audit",
-    # ODK Central
-    "submissiondate", "key", "submitterid", "submittername", "attachmentspresent",
-    "attachmentsexpected", "reviewstate", "edits", "formversion", "instanceid",
-})
-_EXPORT_MARKS = frozenset({"uuid", "submission_time", "meta_instanceid", "instanceid", "key",
-                           "submissiondate"})
-_REQUIRED = (("institution", "id"), ("institution", "name"), ("institution", "country"),
-             ("assessed_on",))
-_NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "n. a.", "no aplica", "no_aplica",
-                             "not applicable", "no corresponde", "nao se aplica"})
-_NOT_APPLICABLE_NORMAL = frozenset(re.sub(r"[^a-z0-9]+", "_", v).strip("_")
-                                   for v in _NOT_APPLICABLE)
-_UNKNOWN = frozenset({"unknown", "desconocido", "sin evaluar", "no evaluada", "not assessed"})
-_SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_LEVEL = re.compile(r"^([0-4])(?:[.,]0+)?(?:\s*[-:\u2013\u2014].*)?$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -203,7 +173,7 @@ def is_wide(header: tuple[str, ...] | list[str], protocol: Protocol | None = Non
     names = [_normal(h) for h in header]
     if any(n in ("action_id", "accion", "id_accion") for n in names):
         return False
-    return any(n in _EXPORT_MARKS or (_find(n, keys) or ("",))[0] == "actions" for n in names)
+    return any(n in EXPORT_MARKS or (_find(n, keys) or ("",))[0] == "actions" for n in names)
 
 
 # ----------------------------------------------------------------------------- columns
@@ -230,15 +200,15 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_")
 
 
-def _keys(protocol: Protocol) -> dict[str, _Target]:
+def _keys(protocol: Protocol) -> dict[str, Target]:
     """Every column a wide table may have, by its normal name."""
-    keys: dict[str, _Target] = {k: ("institution", v) for k, v in _INSTITUTION.items()}
-    keys.update(_TOP)
+    keys: dict[str, Target] = {k: ("institution", v) for k, v in INSTITUTION.items()}
+    keys.update(TOP)
     for role in protocol.roles:
         for prefix in ("role", "rol"):
             keys.setdefault(f"{prefix}_{_normal(role.id)}", ("roles", role.id, "unit"))
     for action in protocol.actions:
-        for suffix, key in _ACTION_FIELDS.items():
+        for suffix, key in ACTION_FIELDS.items():
             name = _normal(action.id) + (f"_{suffix}" if suffix else "")
             keys.setdefault(name, ("actions", action.id, key))
     return keys
@@ -250,8 +220,8 @@ def _prefixes(protocol: Protocol) -> tuple[str, ...]:
             *(f"phase_{_normal(p.id)}_" for p in protocol.phases))
 
 
-def _find(name: str, keys: dict[str, _Target], prefixes: tuple[str, ...] = ()
-          ) -> _Target | None:
+def _find(name: str, keys: dict[str, Target], prefixes: tuple[str, ...] = ()
+          ) -> Target | None:
     if name in keys:
         return keys[name]
     for prefix in prefixes:
@@ -262,21 +232,21 @@ def _find(name: str, keys: dict[str, _Target], prefixes: tuple[str, ...] = ()
 
 @dataclass
 class _Layout:
-    columns: dict[int, _Target]
+    columns: dict[int, Target]
     extra: dict[int, str]
 
 
 def _layout(table: Table, protocol: Protocol) -> _Layout:
     keys, prefixes = _keys(protocol), _prefixes(protocol)
-    columns: dict[int, _Target] = {}
+    columns: dict[int, Target] = {}
     extra: dict[int, str] = {}
     problems: list[Problem] = []
-    first: dict[_Target, int] = {}
+    first: dict[Target, int] = {}
     for col, cell in enumerate(table.header, start=1):
         name = _normal(cell)
         target = _find(name, keys, prefixes)
         if target is None:
-            if name and name not in _EXPORT_COLUMNS and not name.startswith("meta_"):
+            if name and name not in EXPORT_COLUMNS and not name.startswith("meta_"):
                 extra[col] = cell
             continue
         if target in first:
@@ -288,7 +258,7 @@ def _layout(table: Table, protocol: Protocol) -> _Layout:
         columns[col] = target
     problems += [Problem(file=table.source, line=1, column=1, code="missing-field", message=(
         f"the table has no {'.'.join(t)} column; every row needs one (docs/collection.md)"))
-        for t in _REQUIRED if t not in first]
+        for t in REQUIRED if t not in first]
     if problems:
         raise ProfileError(problems)
     for col, cell in extra.items():
@@ -303,7 +273,7 @@ def _layout(table: Table, protocol: Protocol) -> _Layout:
 
 def _submissions(table: Table, protocol: Protocol, dates: DateOrder) -> Submissions:
     layout = _layout(table, protocol)
-    export = any(_normal(h) in _EXPORT_MARKS for h in table.header)
+    export = any(_normal(h) in EXPORT_MARKS for h in table.header)
     review = next((i for i, h in enumerate(table.header)
                    if _normal(h) in ("validation_status", "reviewstate")), None)
     rows = []
@@ -328,7 +298,7 @@ class _Row:
         self.problems.append(Problem(file=self.source, line=self.line, column=col, path=path,
                                      message=message, code=code))  # type: ignore[arg-type]
 
-    def put(self, target: _Target, value: object, col: int) -> None:
+    def put(self, target: Target, value: object, col: int) -> None:
         node = self.data
         for key in target[:-1]:
             child = node.setdefault(key, {})
@@ -420,7 +390,7 @@ def _row_dates(cells: tuple[Cell, ...], layout: _Layout, dates: DateOrder) -> Da
     return dates
 
 
-def _value(row: _Row, target: _Target, cell: Cell, col: int) -> object:
+def _value(row: _Row, target: Target, cell: Cell, col: int) -> object:
     """The cell as a profile value: ``None`` when empty (or not applicable where n/a is not
     an answer)."""
     if isinstance(cell, date):
@@ -435,7 +405,7 @@ def _value(row: _Row, target: _Target, cell: Cell, col: int) -> object:
                         "invalid-level")
             return "unknown"  # reported: the row's other checks still run
         return level
-    if not text or (key != "justification" and _normal(text) in _NOT_APPLICABLE_NORMAL):
+    if not text or (key != "justification" and _normal(text) in NOT_APPLICABLE_NORMAL):
         return None
     if key in ("assessed_on", "last_exercised", "on"):
         return _date(row, text, col, ".".join(map(str, target)))
@@ -450,11 +420,11 @@ def _level(text: str) -> object:
     if not text:
         return None
     lowered = " ".join(text.lower().split())
-    if lowered in _NOT_APPLICABLE or lowered.replace("/", "") == "na":
+    if lowered in NOT_APPLICABLE or lowered.replace("/", "") == "na":
         return "n/a"
-    if lowered in _UNKNOWN:
+    if lowered in UNKNOWN:
         return "unknown"
-    match = _LEVEL.match(lowered)
+    match = LEVEL.match(lowered)
     return int(match.group(1)) if match else text
 
 
@@ -466,7 +436,7 @@ def _date(row: _Row, text: str, col: int, path: str) -> str | None:
         except ValueError:
             row.problem(col, path, f"{text!r} is not a date", "invalid-date")
             return None
-    match = _SLASHED.match(text)
+    match = SLASHED.match(text)
     if match is None:
         row.problem(col, path, f"{text!r} is not a date; write YYYY-MM-DD", "invalid-date")
         return None
