@@ -521,3 +521,43 @@ def test_mutated_exports_are_read_or_refused_never_a_crash(export_csv: Path,
             continue
         for row in round_:
             assert (row.profile is None) == bool(row.problems)
+
+
+@pytest.mark.parametrize(("written", "level"), [
+    ("3", 3), ("3,0", 3), ("3.0", 3), ("3 — Implementado: Aplicado en toda la institución", 3),
+    ("N/A", "n/a"), ("NA", "n/a"), ("no aplica", "n/a"), ("No Aplica", "n/a"),
+    ("n/a — No aplica a esta institución (justifíquelo)", "n/a"), ("unknown", "unknown"),
+    ("Sin evaluar — aún no se sabe", "unknown"), ("Not assessed - not known yet", "unknown"),
+])
+def test_levels_as_people_write_them(written: str, level: object, tmp_path: Path,
+                                     bundled: dp.Protocol) -> None:
+    path = tmp_path / "l.csv"
+    path.write_text("institution_id,institution_name,country,assessed_on,GOV-01,"
+                    f'GOV-01_justification\ncaja-a,Caja A,MX,2026-10-15,"{written}",porque\n',
+                    encoding="utf-8")
+    (profile,) = dp.read_submissions(path, bundled).profiles
+    assert profile.actions["GOV-01"].level == level
+
+
+@pytest.mark.parametrize("written", ["2,5", "7", "tres", "-1", "3 4"])
+def test_a_level_that_is_none_of_them_is_located(written: str, tmp_path: Path,
+                                                 bundled: dp.Protocol) -> None:
+    path = tmp_path / "l.csv"
+    path.write_text("institution_id,institution_name,country,assessed_on,GOV-01\n"
+                    f'caja-a,Caja A,MX,2026-10-15,"{written}"\n', encoding="utf-8")
+    (row,) = dp.read_submissions(path, bundled)
+    assert [str(p) for p in row.problems] == [
+        f"{path}:2:5: actions.GOV-01.level: must be 0-4, n/a or unknown (got {written!r}) "
+        "[invalid-level]"]
+
+
+def test_a_row_longer_than_its_header_is_refused_not_shifted(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("institution_id,institution_name,country,assessed_on,GOV-01,GOV-02\n"
+                    "caja-a,Caja A,MX,2026-10-15,3,0,2\n"
+                    "caja-b,Caja B,MX,2026-10-15,3,2\n", encoding="utf-8")
+    round_ = dp.read_submissions(path)
+    assert [p.institution.id for p in round_.profiles] == ["caja-b"]
+    assert [str(p) for p in round_.rows[0].problems] == [
+        f"{path}:2:7: this row has 7 cells but the header names 6 columns; a value holding "
+        "the separator (3,0 in a comma-separated file) must be quoted [wrong-type]"]

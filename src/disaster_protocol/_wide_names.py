@@ -62,5 +62,6 @@ NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "n. a.", "no aplica", "no_aplic
 NOT_APPLICABLE_NORMAL = frozenset(re.sub(r"[^a-z0-9]+", "_", v).strip("_")
                                   for v in NOT_APPLICABLE)
 UNKNOWN = frozenset({"unknown", "desconocido", "sin evaluar", "no evaluada", "not assessed"})
+"""How people write "not assessed" (lower case, spaces collapsed)."""
 SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 LEVEL = re.compile(r"^([0-4])(?:[.,]0+)?(?:\s*[-:\u2013\u2014].*)?$", re.DOTALL)

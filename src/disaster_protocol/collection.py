@@ -234,6 +234,7 @@ def _find(name: str, keys: dict[str, Target], prefixes: tuple[str, ...] = ()
 class _Layout:
     columns: dict[int, Target]
     extra: dict[int, str]
+    width: int
 
 
 def _layout(table: Table, protocol: Protocol) -> _Layout:
@@ -266,7 +267,7 @@ def _layout(table: Table, protocol: Protocol) -> _Layout:
             file=table.source, line=1, column=col, code="extra-column", message=(
                 f"column {cell!r} is not part of a profile: its values are kept aside "
                 "(Submission.extra), not scored"))), stacklevel=4)
-    return _Layout(columns, extra)
+    return _Layout(columns, extra, len(table.header))
 
 
 # ----------------------------------------------------------------------------- rows
@@ -312,6 +313,11 @@ class _Row:
 def _row(source: str, line: int, cells: tuple[Cell, ...], layout: _Layout, protocol: Protocol,
          dates: DateOrder, export: bool, review: int | None) -> Submission:
     row = _Row(source, line, _row_dates(cells, layout, dates))
+    if any(isinstance(c, date) or c.strip() for c in cells[layout.width:]):
+        row.problem(layout.width + 1, "", f"this row has {len(cells)} cells but the header "
+                    f"names {layout.width} columns; a value holding the separator (3,0 in a "
+                    "comma-separated file) must be quoted", "wrong-type")
+        return Submission(f"{source}:{line}", line, None, tuple(row.problems))
     row.data["schema_version"] = 1
     for col, target in layout.columns.items():
         cell = cells[col - 1] if col <= len(cells) else ""
@@ -417,12 +423,15 @@ def _value(row: _Row, target: Target, cell: Cell, col: int) -> object:
 
 
 def _level(text: str) -> object:
+    """A level as written: ``3``, ``3,0``, ``3 — Implemented``, ``N/A``, ``no aplica — ...``,
+    ``sin evaluar``; anything else is returned as written (and refused)."""
     if not text:
         return None
     lowered = " ".join(text.lower().split())
-    if lowered in NOT_APPLICABLE or lowered.replace("/", "") == "na":
+    said = re.split(r"\s+[-:\u2013\u2014]\s*", lowered, maxsplit=1)[0]  # a choice's label
+    if said in NOT_APPLICABLE or said.replace("/", "") == "na":
         return "n/a"
-    if lowered in UNKNOWN:
+    if said in UNKNOWN:
         return "unknown"
     match = LEVEL.match(lowered)
     return int(match.group(1)) if match else text
