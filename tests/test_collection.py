@@ -561,3 +561,20 @@ def test_a_row_longer_than_its_header_is_refused_not_shifted(tmp_path: Path) -> 
     assert [str(p) for p in round_.rows[0].problems] == [
         f"{path}:2:7: this row has 7 cells but the header names 6 columns; a value holding "
         "the separator (3,0 in a comma-separated file) must be quoted [wrong-type]"]
+
+
+def test_an_odk_central_export_is_read(tmp_path: Path, bundled: dp.Protocol) -> None:
+    path = tmp_path / "central.csv"
+    path.write_text("SubmissionDate,institution-institution_id,institution-institution_name,"
+                    "institution-country,institution-assessed_on,phase_GOV-GOV-01,"
+                    "phase_GOV-GOV-01_evidence,KEY,ReviewState\n"
+                    "2026-10-16T10:00:00Z,caja-a,Caja A,MX,2026-10-15,3,acta.pdf,uuid:1,"
+                    "approved\n"
+                    "2026-10-17T10:00:00Z,caja-b,Caja B,CL,2026-10-14,1,,uuid:2,hasIssues\n",
+                    encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the tool's own columns are not "extra"
+        round_ = dp.read_submissions(path, bundled)
+    assert [(p.institution.id, p.state.status if p.state else None) for p in round_.profiles] \
+        == [("caja-a", "validated"), ("caja-b", "submitted")]
+    assert round_.profiles[0].actions["GOV-01"].evidence == ("acta.pdf",)
