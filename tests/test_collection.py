@@ -578,3 +578,23 @@ def test_an_odk_central_export_is_read(tmp_path: Path, bundled: dp.Protocol) -> 
     assert [(p.institution.id, p.state.status if p.state else None) for p in round_.profiles] \
         == [("caja-a", "validated"), ("caja-b", "submitted")]
     assert round_.profiles[0].actions["GOV-01"].evidence == ("acta.pdf",)
+
+
+def _titles(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["title"]] if isinstance(node.get("title"), str) else []
+        return own + [t for key, value in node.items() if key != "title"
+                      for t in _titles(value)]
+    if isinstance(node, list):
+        return [t for item in node for t in _titles(item)]
+    return []
+
+
+def test_the_form_schema_has_no_english_title_in_spanish(bundled: dp.Protocol) -> None:
+    spanish = _titles(json.loads(json_schema("profile", protocol=bundled, lang="es")))
+    english = _titles(json.loads(json_schema("profile", protocol=bundled, lang="en")))
+    assert len(spanish) == len(english)
+    same = [(es, en) for es, en in zip(spanish, english, strict=True) if es == en]
+    assert same == [("Roles", "Roles")]  # the one word both languages share
+    plain = _titles(json.loads(json_schema("profile")))
+    assert "Level" in plain  # the committed schema keeps pydantic's titles

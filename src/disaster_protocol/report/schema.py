@@ -77,14 +77,37 @@ def _accept_shorthands(schema: dict[str, Any]) -> None:
                              "default": cooperation[name].pop("default", [])}
 
 
+_FIELD_WORDS = {
+    "schema_version": "form.schema_version", "protocol": "protocol",
+    "institution": "institution", "assessed_on": "as_of", "roles": "form.roles",
+    "actions": "actions", "waivers": "form.waivers", "cooperation": "form.cooperation",
+    "state": "form.state", "id": "form.institution_id", "name": "form.institution_name",
+    "country": "country", "subregion": "form.subregion", "type": "form.type",
+    "language": "form.language_field", "level": "form.level", "evidence": "form.evidence",
+    "last_exercised": "form.last_exercised", "justification": "form.justification",
+    "note": "form.note", "needs_review": "form.needs_review", "status": "form.status",
+    "by": "form.by", "on": "form.on", "unit": "unit", "alternate": "form.alternate",
+    "action": "action", "reason": "form.reason", "approved_by": "form.approved_by",
+    "expires": "form.expires", "offers": "coop.offers", "demands": "coop.demands",
+    "capacity": "coop.capacity", "languages": "coop.languages",
+    "ProtocolVersion.id": "protocol", "ProtocolVersion.version": "form.version",
+}
+"""Catalogue words for the profile's fields, as a form shows them."""
+
+
 def _for_form(schema: dict[str, Any], protocol: Protocol, lang: Lang) -> None:
     """Titles, descriptions and choices in ``lang`` for the protocol's actions and roles."""
+    _untitled(schema)  # pydantic's titles are English: each is set below in ``lang``
     properties, defs = schema["properties"], schema["$defs"]
     schema["title"] = f"{text('template.title', lang)}: {protocol.title.get(lang)}"
     schema["description"] = f"{protocol.id} {protocol.version}"
-    for name, key in (("institution", "institution"), ("assessed_on", "as_of"),
-                      ("roles", "form.roles"), ("actions", "actions")):
-        properties[name]["title"] = text(key, lang)
+    for model, part in (("", schema), *defs.items()):
+        if part is not schema:
+            part.pop("description", None)  # the models' docstrings, in English
+        for name, value in part.get("properties", {}).items():
+            key = _FIELD_WORDS.get(f"{model}.{name}", _FIELD_WORDS.get(name))
+            if key is not None:
+                value["title"] = text(key, lang)
     meanings = {m.level: m for m in protocol.maturity_levels}
     level = defs["ActionStatus"]["properties"]["level"]
     level["oneOf"] = [
@@ -103,3 +126,18 @@ def _for_form(schema: dict[str, Any], protocol: Protocol, lang: Lang) -> None:
             item.id: {"title": f"{item.id} · {item.title.get(lang)}",
                       "description": item.description.get(lang), **entry}
             for item in items}
+
+
+def _untitled(node: object) -> None:
+    """Drop every ``title`` in the schema (in place)."""
+    if isinstance(node, dict):
+        node.pop("title", None)
+        for key, value in node.items():
+            if key != "properties" or not isinstance(value, dict):
+                _untitled(value)
+            else:
+                for field in value.values():
+                    _untitled(field)
+    elif isinstance(node, list):
+        for item in node:
+            _untitled(item)
