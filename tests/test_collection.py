@@ -598,3 +598,33 @@ def test_the_form_schema_has_no_english_title_in_spanish(bundled: dp.Protocol) -
     assert same == [("Roles", "Roles")]  # the one word both languages share
     plain = _titles(json.loads(json_schema("profile")))
     assert "Level" in plain  # the committed schema keeps pydantic's titles
+
+
+def test_damaged_workbooks_are_refused_never_a_crash(tmp_path: Path) -> None:
+    import random
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["institution_id", "institution_name", "country", "assessed_on", "GOV-01"])
+    sheet.append(["caja-a", "Caja A", "MX", "2026-10-15", 3])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    raw = buffer.getvalue()
+    rng = random.Random(3)
+    path = tmp_path / "x.xlsx"
+    read, refused = 0, []
+    for _ in range(300):  # zlib, EOF, index and XML errors met before: each one a problem
+        data = bytearray(raw)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)
+            try:
+                dp.read_submissions(path)
+                read += 1
+            except dp.ProfileError as exc:
+                refused.append(exc.problems[0].file)
+    assert len(refused) > 250
+    assert set(refused) == {str(path)}
+    assert read > 0

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from . import _reading
 from .errors import Problem, ProfileError
@@ -114,26 +115,42 @@ def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
             f"is larger than the {max_bytes:,} byte limit; split it or raise the limit "
             "explicitly"))])
     _check_unpacked(target, source, max_bytes)
+    header, rows = _workbook_rows(openpyxl, target, source)
+    return _table(source, [_text(v) for v in header] if header else None,
+                  [(line, tuple(_cell(v) for v in values)) for line, values in rows])
+
+
+# A damaged workbook makes openpyxl, zipfile, zlib and the XML parser raise almost anything
+# (zlib.error, EOFError, IndexError, NotImplementedError, ParseError, ...): only their calls
+# are inside these guards, so that each becomes one located problem and a bug of ours is not
+# hidden behind it.
+_Raw = tuple[object, ...]
+
+
+def _workbook_rows(openpyxl: Any, target: Path, source: str
+                   ) -> tuple[_Raw | None, list[tuple[int, _Raw]]]:
+    """The first sheet's header and rows, as openpyxl reads them."""
     try:
         book = openpyxl.load_workbook(target, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except Exception as exc:  # see above
         raise _unreadable(source, exc) from None
+    rows: list[tuple[int, _Raw]] = []
     try:
-        sheet = book.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
+        lines = book.worksheets[0].iter_rows(values_only=True)
         header = next(lines, None)
-        rows: list[tuple[int, tuple[Cell, ...]]] = []
         budget = MAX_CELLS
         for line, values in enumerate(lines, start=2):
             budget -= len(values)
             if budget < 0:
                 raise _too_many(source, line)
-            rows.append((line, tuple(_cell(v) for v in values)))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+            rows.append((line, values))
+    except ProfileError:
+        raise
+    except Exception as exc:  # see above
         raise _unreadable(source, exc) from None
     finally:
         book.close()
-    return _table(source, [_text(v) for v in header] if header else None, rows)
+    return header, rows
 
 
 UNPACKED_RATIO = 20
@@ -146,7 +163,7 @@ def _check_unpacked(target: Path, source: str, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(target) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # a damaged archive raises almost anything
         raise _unreadable(source, exc) from None
     if unpacked > UNPACKED_RATIO * max_bytes:
         raise ProfileError([Problem(file=source, code="file-too-large", message=(
