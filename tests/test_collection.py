@@ -628,3 +628,18 @@ def test_damaged_workbooks_are_refused_never_a_crash(tmp_path: Path) -> None:
     assert len(refused) > 250
     assert set(refused) == {str(path)}
     assert read > 0
+
+
+def test_a_folder_s_workbooks_are_read_beside_its_profiles(tmp_path: Path,
+                                                            export_xlsx: Path) -> None:
+    folder = tmp_path / "round"
+    folder.mkdir()
+    export_xlsx.rename(folder / "export.xlsx")
+    (folder / "caja.yaml").write_text(
+        (ROOT / "examples" / "profiles" / "caja_intermedia.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    code, out, err = run("batch", str(folder), "--format", "json")
+    assert code == ExitCode.BAD_INPUT  # the broken row of the export
+    ids = sorted(s["institution"]["id"] for s in json.loads(out)["summaries"])
+    assert ids == ["caja-a", "caja-b", "caja-ejemplo-b"]
+    assert "1 of 4 profile(s) could not be read" in err

@@ -21,7 +21,8 @@ from ..report.form import xlsform
 from ..report.text import migration_text
 from ._common import ExitCode, UsageError, add_lang, add_protocol, emit, iso_date, protocol_of
 
-__all__ = ["add_wide_options", "only_validated", "register", "wide_entries", "with_sources"]
+__all__ = ["add_wide_options", "only_validated", "register", "wide_entries", "with_sources",
+           "workbooks"]
 
 WIDE_SUFFIXES = (".csv", ".xlsx")
 
@@ -69,6 +70,19 @@ def _wide(path: str, protocol: Protocol, given: str | None) -> bool:
         return is_wide(read_table(path).header, protocol)
     except ProfileError:
         return False  # read as a profile, which reports the problem
+
+
+def workbooks(paths: list[str], *, recursive: bool) -> list[str]:
+    """The ``.xlsx`` files in the folders given (survey exports), sorted; files named directly
+    are already listed with the profiles."""
+    found: list[str] = []
+    for given in paths:
+        folder = Path(given)
+        if folder.is_dir():
+            pattern = "**/*.xlsx" if recursive else "*.xlsx"
+            found += sorted(str(p) for p in folder.glob(pattern)
+                            if p.is_file() and not p.name.startswith("~$"))  # Excel's lock
+    return found
 
 
 def wide_entries(args: argparse.Namespace, protocol: Protocol, files: list[str]

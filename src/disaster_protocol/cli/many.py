@@ -48,7 +48,7 @@ from ._common import (
     protocol_of,
     whole,
 )
-from .field import add_wide_options, only_validated, wide_entries, with_sources
+from .field import add_wide_options, only_validated, wide_entries, with_sources, workbooks
 
 __all__ = ["register"]
 
@@ -149,8 +149,9 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
     if "-" in args.paths and args.input_format not in (None, "yaml", "json"):
         raise UsageError("the profile on standard input (-) is yaml or json; read a csv or "
                          "wide table from a file")
-    files = [str(p) for p in profile_files([g for g in args.paths if g != "-"],
-                                           recursive=args.recursive)]
+    given = [g for g in args.paths if g != "-"]
+    files = [str(p) for p in profile_files(given, recursive=args.recursive)]
+    files += workbooks(given, recursive=args.recursive)
     read, piped, sources = wide_entries(args, protocol, files)
     entries: list[Profile | str] = []
     for given in args.paths:
