@@ -12,11 +12,20 @@ from .._breakdown import GROUP_KEYS
 from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
-from ..cooperation import CooperationPlan, Evaluation, evaluate, match
+from ..cooperation import (
+    BILATERAL,
+    PARTICIPANTS,
+    ROUNDS,
+    WORKSHOPS,
+    CooperationPlan,
+    Evaluation,
+    evaluate,
+    match,
+)
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
-from ..partners import load_partners
+from ..partners import Partners, load_partners
 from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
 from ..report import (
@@ -121,12 +130,51 @@ def _raise_first_bug(portfolio: Portfolio, protocol: Protocol, args: argparse.Na
 
 
 def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _check_budget(args)
     partners = load_partners(args.partners, protocol_of(args)) if args.partners else None
     portfolio, total = _scored(args, err, keep=True)
-    plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
-                 min_group=args.min_group, partners=partners)
+    plan = _plan(portfolio, args, partners)
     emit(_rendered(plan, args), args.output, out)
     return ExitCode.BAD_INPUT if _failures(portfolio, total, "cooperate", err) else ExitCode.OK
+
+
+def _check_budget(args: argparse.Namespace) -> None:
+    """Refuse, before any profile is read, a workshop smaller than its minimum group."""
+    if args.participants < args.min_group:
+        raise UsageError(f"--participants ({args.participants}) must be at least --min-group "
+                         f"({args.min_group}): no workshop could be formed")
+
+
+def _plan(portfolio: Portfolio, args: argparse.Namespace,
+          partners: Partners | None = None) -> CooperationPlan:
+    """The cooperation plan with the options of ``cooperate`` (shared by ``evaluate``)."""
+    return match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
+                 min_group=args.min_group, partners=partners, workshops=args.workshops,
+                 participants=args.participants, bilateral=args.bilateral,
+                 rounds=args.rounds)
+
+
+def _add_plan_options(p: argparse.ArgumentParser, *, shared: bool = False) -> None:
+    """The options that shape a plan: the round's budget, offers and workshops."""
+    again = "as in cooperate: " if shared else ""
+    p.add_argument("--workshops", type=whole, default=WORKSHOPS, metavar="N",
+                   help=f"{again}workshops in a round (default: {WORKSHOPS})")
+    p.add_argument("--participants", type=at_least_two, default=PARTICIPANTS, metavar="N",
+                   help=f"{again}members a workshop seats besides its host (default: "
+                        f"{PARTICIPANTS})")
+    p.add_argument("--bilateral", type=whole, default=BILATERAL, metavar="N",
+                   help=f"{again}bilateral exchanges in a round (default: {BILATERAL})")
+    p.add_argument("--rounds", type=positive, default=ROUNDS, metavar="N",
+                   help=f"{again}rounds the roadmap may take (default: {ROUNDS})")
+    p.add_argument("--capacity", type=whole, metavar="N",
+                   help=f"{again}exchanges a member hosts in a round when its profile states "
+                        "none (default: 3)")
+    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
+                   help=f"{again}4 (default) offers tested actions; 3 also implemented ones "
+                        "with evidence")
+    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
+                   help=f"{again}an action this many members need can become a workshop "
+                        "(default: 3)")
 
 
 def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> str:
@@ -198,11 +246,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "-" in (args.before, args.after):
         raise UsageError("evaluate reads two rounds of profile files or folders; standard "
                          "input (-) cannot be one")
+    _check_budget(args)
     rounds = [_scored(argparse.Namespace(**{**vars(args), "paths": [given]}), err, keep=True)
               for given in (args.before, args.after)]
     (before, _), (after, _) = rounds
-    plan = match(before, capacity=args.capacity, min_offer_level=args.min_offer_level,
-                 min_group=args.min_group)
+    plan = _plan(before, args)
     result = evaluate(plan, before, after)
     emit(_rendered(result, args), args.output, out)
     failed = [_failures(portfolio, total, "evaluate", err) for portfolio, total in rounds]
@@ -275,10 +323,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("cooperate", help="match members' gaps to their peers' strengths",
                        description="Score every profile under the files and folders given and "
-                                   "plan cooperation among them: each member's gaps (below "
-                                   "level 3) matched to peers that have tested the action, "
-                                   "workshops for actions many need, and the demands no "
-                                   "member can meet (docs/cooperation.md). A broken profile "
+                                   "plan cooperation among them, a round at a time under a "
+                                   "budget: each member's gaps (below level 3) matched to "
+                                   "peers that have tested the action, in a few workshops "
+                                   "for actions many need and a few bilateral exchanges; "
+                                   "what does not fit goes to a roadmap of later rounds; "
+                                   "the demands no member can meet are listed apart "
+                                   "(docs/cooperation.md). A broken profile "
                                    "is reported and the others still take part. Exit 0; 2 "
                                    "when any profile could not be read (after the plan is "
                                    "written).")
@@ -287,13 +338,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                "text (default), md, html, json or csv (one row per match and unmet demand)")
     add_output(p)
     add_lang(p, "the plan")
-    p.add_argument("--capacity", type=whole, metavar="N",
-                   help="exchanges a member hosts when its profile states none (default: 3)")
-    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
-                   help="4 (default): offer tested actions; 3: also implemented ones with "
-                        "evidence")
-    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
-                   help="an action this many members need becomes a workshop (default: 3)")
+    _add_plan_options(p)
     p.add_argument("--partners", metavar="FILE",
                    help="organisations outside the membership and the actions they can "
                         "support (docs/partners.md): proposed for what no member offers")
@@ -345,14 +390,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                "action)")
     add_output(p)
     add_lang(p, "the evaluation")
-    p.add_argument("--capacity", type=whole, metavar="N",
-                   help="as in cooperate: exchanges a member hosts when its profile states "
-                        "none (default: 3)")
-    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
-                   help="as in cooperate: 4 (default) offers tested actions; 3 also "
-                        "implemented ones with evidence")
-    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
-                   help="as in cooperate: an action this many members need becomes a "
-                        "workshop (default: 3)")
+    _add_plan_options(p, shared=True)
     p.set_defaults(func=_evaluate, min_coverage=100 * MIN_COVERAGE, as_of=None,
                    input_format=None, dates="iso")  # each profile judged at its own date; no stdin
