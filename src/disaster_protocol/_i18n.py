@@ -416,6 +416,77 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template.id": ("cambiar", "change-me"),
     "template.name": ("Nombre de la institución", "Institution name"),
     "template.roles": ("rol: unidad que lo cumple", "role: the unit that fills it"),
+    # --- the XLSForm (disaster-protocol form) and collection rounds
+    "to_review": ("Por revisar (traídas de la ronda anterior)",
+                  "To review (carried from the last round)"),
+    "confirmed": ("Confirmadas", "Confirmed"),
+    "form.language": ("Español", "English"),
+    "form.institution": ("Institución", "Institution"),
+    "form.institution_id": ("Identificador de la institución", "Institution identifier"),
+    "form.institution_id.hint": (
+        "Una palabra corta sin espacios, la misma cada año (p. ej. caja-norte).",
+        "A short word without spaces, the same every year (e.g. caja-norte)."),
+    "form.institution_name": ("Nombre de la institución", "Name of the institution"),
+    "form.country.hint": ("Código ISO de dos letras (p. ej. MX).",
+                          "Two-letter ISO code (e.g. MX)."),
+    "form.subregion": ("Subregión", "Subregion"),
+    "form.type": ("Tipo de institución", "Type of institution"),
+    "form.language_field": ("Idioma de trabajo", "Working language"),
+    "form.roles": ("Roles", "Roles"),
+    "form.roles.hint": ("La unidad que cumple cada rol; deje en blanco los que no tenga.",
+                        "The unit that fills each role; leave blank those you do not have."),
+    "form.critical": ("Acción crítica.", "Critical action."),
+    "form.level.na": ("n/a — No aplica a esta institución (justifíquelo)",
+                      "n/a — Does not apply to this institution (justify it)"),
+    "form.level.unknown": ("Sin evaluar — aún no se sabe",
+                           "Not assessed — not known yet"),
+    "form.justification": ("¿Por qué no aplica?", "Why does it not apply?"),
+    "form.justification.hint": (
+        "Obligatorio para n/a: quien valide debe poder aceptarlo.",
+        "Required for n/a: whoever validates must be able to accept it."),
+    "form.evidence": ("Evidencia", "Evidence"),
+    "form.evidence.hint": (
+        "Documentos que lo muestran, separados por punto y coma",
+        "Documents that show it, separated by semicolons"),
+    "form.last_exercised": ("Última vez que se ejercitó", "Date last exercised"),
+    "form.last_exercised.hint": (
+        "El último simulacro, ejercicio o uso real.",
+        "The last drill, exercise or real use."),
+    "form.written": (
+        "{path}: formulario XLSForm de {protocol} {version}, {actions} acciones, idiomas "
+        "{languages}.",
+        "{path}: XLSForm of {protocol} {version}, {actions} actions, languages {languages}."),
+    "renew.migrated": (
+        "El perfil respondía a la versión {old} del protocolo: se migró primero a {new}.",
+        "The profile answered protocol version {old}: it was migrated to {new} first."),
+    "renew.carried": (
+        "{n} respuestas traídas del {before} a la ronda del {after}, cada una marcada "
+        "needs_review hasta que se confirme.",
+        "{n} answers carried from {before} to the round of {after}, each marked needs_review "
+        "until it is confirmed."),
+    "form.schema_version": ("Versión del formato", "Format version"),
+    "form.waivers": ("Dispensas", "Waivers"),
+    "form.cooperation": ("Cooperación", "Cooperation"),
+    "form.state": ("Estado del perfil", "Profile state"),
+    "form.status": ("Estado", "Status"),
+    "form.by": ("Por", "By"),
+    "form.on": ("Fecha", "Date"),
+    "form.level": ("Nivel", "Level"),
+    "form.note": ("Nota", "Note"),
+    "form.needs_review": ("Por revisar", "To review"),
+    "form.alternate": ("Suplente", "Alternate"),
+    "form.reason": ("Motivo", "Reason"),
+    "form.approved_by": ("Aprobada por", "Approved by"),
+    "form.expires": ("Vence", "Expires"),
+    "form.version": ("Versión", "Version"),
+    "form.type.health": ("Salud", "Health"),
+    "form.type.pensions": ("Pensiones", "Pensions"),
+    "form.type.work-injury": ("Riesgos del trabajo", "Work injury"),
+    "form.type.mixed": ("Mixta", "Mixed"),
+    "form.language.es": ("Español", "Spanish"),
+    "form.language.en": ("Inglés", "English"),
+    "form.language.pt": ("Portugués", "Portuguese"),
+    "form.language.fr": ("Francés", "French"),
     # --- findings: finding.<kind>[.<variant>]; parameters in braces
     "finding.blocking-gap": (
         "{action} «{title}» es crítica y está en nivel {level}; llevarla a nivel 3 "

@@ -57,6 +57,7 @@ from ._common import (
     protocol_of,
     whole,
 )
+from .field import add_wide_options, only_validated, wide_entries, with_sources, workbooks
 
 __all__ = ["register"]
 
@@ -94,7 +95,12 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
     """The portfolio of the paths given (a progress bar on terminals), and how many profiles
     were named."""
     protocol = protocol_of(args)
-    entries, piped = _batch_entries(args, protocol)
+    entries, piped, sources = _batch_entries(args, protocol)
+    if getattr(args, "only_validated", False):
+        entries, unread, left_out = only_validated(entries, protocol)
+        piped += unread
+        print(f"disaster-protocol {args.command}: {left_out} profile(s) left out (not "
+              "validated); scoring the validated ones alone", file=err)
     bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
                leave=False)
 
@@ -107,6 +113,7 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
                                 min_coverage=args.min_coverage / 100)
     if args.debug:
         _raise_first_bug(portfolio, protocol, args)
+    portfolio = with_sources(portfolio, sources)
     if piped:
         portfolio = portfolio.model_copy(update={"failures": (*piped, *portfolio.failures)})
     return portfolio, len(entries) + len(piped)
@@ -181,38 +188,44 @@ def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> 
 
 
 def _batch_entries(args: argparse.Namespace, protocol: Protocol
-                   ) -> tuple[list[Profile | str], list[Failure]]:
-    """The files under the paths given, in order, with the profile piped in for ``-`` (or
-    its failure: it is reported like a broken file, and the others are still scored)."""
+                   ) -> tuple[list[Profile | str], list[Failure], dict[str, str]]:
+    """The files under the paths given, in order (the rows of wide tables as profiles), with
+    the profile piped in for ``-`` (or its failure: it is reported like a broken file, and
+    the others are still scored), and the source of each row of a wide table."""
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
+    if "-" in args.paths and args.input_format not in (None, "yaml", "json"):
+        raise UsageError("the profile on standard input (-) is yaml or json; read a csv or "
+                         "wide table from a file")
+    given = [g for g in args.paths if g != "-"]
+    files = [str(p) for p in profile_files(given, recursive=args.recursive)]
+    files += workbooks(given, recursive=args.recursive)
+    read, piped, sources = wide_entries(args, protocol, files)
     entries: list[Profile | str] = []
-    piped: list[Failure] = []
-    files = [str(p) for p in profile_files([g for g in args.paths if g != "-"],
-                                           recursive=args.recursive)]
     for given in args.paths:
         if given != "-":
-            entries += files  # every file once, all at the first path's place
-            files = []
+            entries += read  # every file once, all at the first path's place
+            read = []
             continue
         try:
             entries.append(loads_profile(args.stdin.read(DEFAULT_MAX_BYTES + 1), protocol,
-                                         source="<stdin>", format=args.input_format))
+                                         source="<stdin>", format=args.input_format or "yaml"))
         except ProfileError as exc:
             piped.append(Failure(source="<stdin>", problems=exc.problems))
         except Exception as exc:
             if args.debug:
                 raise
             piped.append(internal_failure("<stdin>", exc))
-    return entries, piped
+    return entries, piped, sources
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    before, after = (assess(protocol, load_profile(path, protocol), strict=args.strict)
-                     for path in (args.old, args.new))
+    old, new = (load_profile(path, protocol) for path in (args.old, args.new))
+    before, after = (assess(protocol, profile, strict=args.strict) for profile in (old, new))
     try:
-        change = compare(before, after, allow_other_institution=args.allow_other_institution)
+        change = compare(before, after, allow_other_institution=args.allow_other_institution,
+                         after_profile=new)
     except ValueError as exc:
         raise UsageError(str(exc).replace("allow_other_institution=True",
                                           "--allow-other-institution")) from None
@@ -268,10 +281,10 @@ def _is_terminal(stream: TextIO) -> bool:
 def _add_many_inputs(p: argparse.ArgumentParser) -> None:
     """The profiles to read and how to score them: shared by batch and cooperate."""
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="profile files (.yaml, .json, .csv) and folders of them; - reads one "
-                        "more profile from stdin")
-    p.add_argument("--input-format", choices=("yaml", "json"), default="yaml",
-                   help="how the profile on stdin is written (default: yaml)")
+                   help="profile files (.yaml, .json, .csv) and folders of them, and wide "
+                        "tables (.csv, .xlsx: a KoboToolbox/ODK export or a spreadsheet with "
+                        "one institution per row); - reads one more profile from stdin")
+    add_wide_options(p)
     p.add_argument("--recursive", action="store_true", help="search folders recursively")
     add_protocol(p)
     p.add_argument("--workers", type=positive, metavar="N",
@@ -297,6 +310,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--fail-on-blocking", action="store_true",
                    help="exit 1 if any institution has a documented blocking gap")
     add_coverage(p, "any institution's")
+    p.add_argument("--only-validated", action="store_true",
+                   help="score only the profiles whose state is validated and say how many "
+                        "were left out (reads every file in this process)")
     p.add_argument("--by", choices=GROUP_KEYS,
                    help="write a summary by this institution attribute instead of one row per "
                         "institution")
@@ -332,7 +348,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="Score two profiles of one institution (an earlier and a "
                                    "later one) and report what changed: score and grade, group "
                                    "scores, actions that rose and fell, blocking gaps closed "
-                                   "and opened, findings new and resolved, plan steps done.")
+                                   "and opened, findings new and resolved, plan steps done; and "
+                                   "the actions NEW still marks needs_review (a round started "
+                                   "with renew) beside those confirmed.")
     p.add_argument("old", metavar="OLD", help="the earlier profile")
     p.add_argument("new", metavar="NEW", help="the later profile")
     add_protocol(p)
@@ -374,4 +392,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_lang(p, "the evaluation")
     _add_plan_options(p, shared=True)
     p.set_defaults(func=_evaluate, min_coverage=100 * MIN_COVERAGE, as_of=None,
-                   input_format="yaml")  # each profile judged at its own date; no stdin
+                   input_format=None, dates="iso")  # each profile judged at its own date; no stdin
