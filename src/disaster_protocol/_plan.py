@@ -248,12 +248,14 @@ class CooperationPlan(Frozen):
         return (tuple(w for w in self.workshops if w.round == number),
                 tuple(m for m in self.matches if m.round == number))
 
-    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
-        """A pandas DataFrame, one row per match and per unmet demand (needs the
-        ``analysis`` extra)."""
+    def to_frame(self, kind: Literal["matches", "workshops", "roadmap"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per match and per unmet demand (the default), per
+        workshop or per round of the roadmap (needs the ``analysis`` extra; see
+        :mod:`disaster_protocol.frames`)."""
         from .frames import plan_frame
 
-        return plan_frame(self, lang)
+        return plan_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         workshops, matches = self.round(1)
@@ -411,12 +413,13 @@ class Evaluation(Frozen):
 
         return evaluation_json(self)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, kind: Literal["outcomes"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per recipient and demanded action (needs the
         ``analysis`` extra)."""
         from .frames import evaluation_frame
 
-        return evaluation_frame(self)
+        return evaluation_frame(self, kind, lang)
 
     def to_text(self, lang: Lang = "es") -> str:
         """The evaluation for a terminal."""

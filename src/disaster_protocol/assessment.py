@@ -233,7 +233,7 @@ class Assessment(Frozen):
     cooperation: Cooperation | None = None
     """What the profile states about cooperation (offers, demands, capacity), passed on."""
 
-    def to_frame(self, kind: Literal["actions", "findings", "plan", "groups"] = "actions",
+    def to_frame(self, kind: Literal["actions", "findings", "plan", "groups"] | None = None, *,
                  lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per action, finding, plan step or group score
         (needs the ``analysis`` extra; see :mod:`disaster_protocol.frames`)."""
