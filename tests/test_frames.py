@@ -244,3 +244,25 @@ def test_the_total_row_says_total_and_reprs_are_short(bundled: dp.Protocol) -> N
         f"20 institutions, mean score {breakdown.total.mean_score:.1f})")
     for value in (breakdown, breakdown.total, *breakdown.groups, portfolio.summaries[0]):
         assert len(repr(value)) < 160, repr(value)[:200]
+
+
+def test_the_parts_of_results_print_one_short_line(bundled: dp.Protocol) -> None:
+    region = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"],
+                            keep_assessments=True)
+    later = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2027"],
+                           keep_assessments=True)
+    a = region.assessments[0]
+    plan = cooperation.match(region)
+    evaluation = cooperation.evaluate(plan, region, later)
+    parts = [a.actions[0], a.findings[0], a.plan[0], plan.members[0], plan.workshops[0],
+             evaluation.recipients[0], bundled.actions[0]]
+    for part in parts:
+        line = repr(part)
+        assert line.startswith(f"{type(part).__name__}("), line
+        assert "\n" not in line
+        assert len(line) < 120, line
+    assert repr(plan.workshops[0]) == (
+        f"Workshop({plan.workshops[0].id} {plan.workshops[0].action}, host "
+        f"{plan.workshops[0].host}: {len(plan.workshops[0].participants)} participants)")
+    step = a.plan[0]
+    assert repr(step).startswith(f"PlanStep(1. {step.action} ({step.phase}, lead {step.lead}")

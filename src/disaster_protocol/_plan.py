@@ -135,6 +135,12 @@ class Workshop(Frozen):
     participants: tuple[str, ...]
     interpretation: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        return (f"Workshop({self.id} {self.action}, host {self.host}: "
+                f"{len(self.participants)} participants)")
+
+    __str__ = __repr__
+
 
 class Unmet(Frozen):
     """A demand the roadmap does not schedule: no member offers the action (``no-offer``:
@@ -189,6 +195,12 @@ class Member(Frozen):
     gives: int
     receives: int
     later: int = 0
+
+    def __repr__(self) -> str:
+        return (f"Member({self.institution.id}: {self.offers} offers, {self.demands} demands; "
+                f"round 1 gives {self.gives}, receives {self.receives}; {self.later} later)")
+
+    __str__ = __repr__
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -365,6 +377,13 @@ class RecipientOutcome(Frozen):
     claimed_matched_change: float | None
     claimed_unmatched_change: float | None
     claimed_difference: float | None
+
+    def __repr__(self) -> str:
+        shown = "n/a" if self.difference is None else f"{self.difference:+.2f}"
+        return (f"RecipientOutcome({self.institution}: {self.matched} matched, "
+                f"{self.unmatched} unmatched, difference {shown})")
+
+    __str__ = __repr__
 
 
 class Evaluation(Frozen):

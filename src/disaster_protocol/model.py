@@ -256,6 +256,12 @@ class Action(_Frozen):
     evidence: tuple[Text, ...] = ()
     provenance: Provenance
 
+    def __repr__(self) -> str:
+        return (f"Action({self.id} {self.phase}, lead {self.lead}"
+                f"{', critical' if self.critical else ''}: {self.title.en[:50]})")
+
+    __str__ = __repr__
+
 
 class Protocol(_Frozen):
     """A whole protocol: reference data, phases, roles and actions.

@@ -211,7 +211,9 @@ def trend_line(trend: Trend, lang: Lang = "es", ax: Axes | None = None) -> Axes:
               label=_heading(text("coverage", lang)))
     locator = dates_module.AutoDateLocator(maxticks=6)
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(dates_module.ConciseDateFormatter(locator))
+    axes.xaxis.set_major_formatter(dates_module.ConciseDateFormatter(  # numbers: no
+        locator, formats=["%Y", "%Y-%m", "%d", "%H:%M", "%H:%M", "%S"],  # English months
+        offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
     axes.set_ylim(0, 105)
     axes.set_ylabel("%")
     axes.set_title(_short(f"{trend.institution.name} ({trend.institution.id})", 60))
