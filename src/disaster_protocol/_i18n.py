@@ -414,8 +414,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "Workshop (action · host) or provider"),
     "plot.coop.recipients": ("Receptor", "Recipient"),
     "display.phase": ("Etapa", "Phase"),
-    "display.phases": ("Etapas", "Phases"),
-    "display.roles": ("Roles", "Roles"),
     "display.level": ("Nivel", "Level"),
     "display.evidence": ("Evidencia", "Evidence"),
     "display.last_exercised": ("Último simulacro", "Last exercised"),
