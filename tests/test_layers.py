@@ -117,6 +117,9 @@ DELEGATIONS: dict[tuple[str, str], str] = {
     ("model", "graph"): "Protocol.graph, built on first use",
     ("model", "_index"): "Protocol.index, compiled on first use",
     ("model", "frames"): "Protocol.to_frame",
+    ("model", "report"): "Protocol._repr_html_",
+    ("profile", "report"): "Profile._repr_html_",
+    ("graph", "report"): "Playbook._repr_html_",
     ("assessment", "report"): "Assessment.to_json/to_markdown/to_html/to_csv/_repr_html_",
     ("assessment", "frames"): "Assessment.to_frame",
     ("portfolio", "report"): "Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_",
@@ -363,12 +366,12 @@ def test_a_new_same_layer_cycle_fails_twice() -> None:
 def test_a_delegation_no_longer_used_is_stale() -> None:
     found = stale(replaced("model.py", "from ._frozen import Frozen\n"))
     assert found == ["DELEGATIONS ('model', '_index')", "DELEGATIONS ('model', 'frames')",
-                     "DELEGATIONS ('model', 'graph')"]
+                     "DELEGATIONS ('model', 'graph')", "DELEGATIONS ('model', 'report')"]
 
 
 def test_a_same_layer_import_no_longer_used_is_stale() -> None:
     assert stale(replaced("graph.py", "from .model import Protocol\n")) == [
-        "SAME_LAYER ('graph', '_index')"]
+        "SAME_LAYER ('graph', '_index')", "DELEGATIONS ('graph', 'report')"]
 
 
 def test_the_checker_reads_a_package_from_disk(tmp_path: Path) -> None:

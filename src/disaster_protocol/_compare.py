@@ -78,12 +78,13 @@ class Comparison(Frozen):
     confirmed: tuple[str, ...] | None = None
     """Actions the later profile answers and no longer marks for review."""
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, kind: Literal["actions"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per action: before, after, change and how (needs the
         ``analysis`` extra)."""
         from .frames import comparison_frame
 
-        return comparison_frame(self)
+        return comparison_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         return (f"Comparison({self.institution.id}: {self.before} {self.score_before:.1f} -> "
@@ -137,6 +138,12 @@ class TrendPoint(Frozen):
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
 
+    def __repr__(self) -> str:
+        return (f"TrendPoint({self.as_of}: score {self.score:.1f} ({self.grade}), coverage "
+                f"{self.coverage:.0%}, {self.blocking} blocking)")
+
+    __str__ = __repr__
+
 
 class Trend(Frozen):
     """The scores of one institution at three or more dates, oldest first."""
@@ -144,6 +151,21 @@ class Trend(Frozen):
     protocol: ProtocolRef
     institution: Institution
     points: tuple[TrendPoint, ...]
+
+    def to_frame(self, kind: Literal["points", "groups"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per date (the default) or per date and group score
+        (needs the ``analysis`` extra)."""
+        from .frames import trend_frame
+
+        return trend_frame(self, kind, lang)
+
+    def __repr__(self) -> str:
+        first, last = self.points[0], self.points[-1]
+        return (f"Trend({self.institution.id}: {len(self.points)} dates, {first.as_of} "
+                f"{first.score:.1f} -> {last.as_of} {last.score:.1f})")
+
+    __str__ = __repr__
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""

@@ -396,6 +396,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "hazard": ("amenaza", "hazard"),
     "steps": ("pasos", "steps"),
     "show.phase": ("fase", "phase"),
+    "plot.suppressed_note": (
+        "{n} de {total} grupos tienen menos de {k} instituciones: suprimidos, sin valores.",
+        "{n} of {total} groups have fewer than {k} institutions: suppressed, no values shown."),
+    "plot.dependency.critical": (
+        "Solo las {shown} acciones críticas de {total} (flecha: requisito → dependiente; "
+        "scope=\"all\" las muestra todas).",
+        "Only the {shown} critical actions of {total} (arrow: prerequisite → dependant; "
+        "scope=\"all\" shows every action)."),
+    "plot.dependency.all": (
+        "Todas las acciones; críticas en rojo (flecha: requisito → dependiente).",
+        "Every action; critical ones in red (arrow: prerequisite → dependant)."),
+    "plot.coop.title": ("Ronda {round}: {workshops} talleres, {bilateral} intercambios "
+                        "bilaterales",
+                        "Round {round}: {workshops} workshops, {bilateral} bilateral exchanges"),
+    "plot.coop.givers": ("Taller (acción · anfitrión) o proveedor",
+                         "Workshop (action · host) or provider"),
+    "plot.coop.recipients": ("Receptor", "Recipient"),
+    "display.phase": ("Etapa", "Phase"),
+    "display.level": ("Nivel", "Level"),
+    "display.evidence": ("Evidencia", "Evidence"),
+    "display.last_exercised": ("Último simulacro", "Last exercised"),
+    "display.profile": ("Perfil de preparación", "Readiness profile"),
+    "display.summary": ("{phases} etapas, {actions} acciones ({critical} críticas), {roles} roles",
+                        "{phases} phases, {actions} actions ({critical} critical), {roles} roles"),
     "show.lead": ("dirige", "lead"),
     "show.support": ("apoyan", "support"),
     "show.requires": ("requiere", "requires"),

@@ -135,6 +135,12 @@ class Workshop(Frozen):
     participants: tuple[str, ...]
     interpretation: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        return (f"Workshop({self.id} {self.action}, host {self.host}: "
+                f"{len(self.participants)} participants)")
+
+    __str__ = __repr__
+
 
 class Unmet(Frozen):
     """A demand the roadmap does not schedule: no member offers the action (``no-offer``:
@@ -189,6 +195,12 @@ class Member(Frozen):
     gives: int
     receives: int
     later: int = 0
+
+    def __repr__(self) -> str:
+        return (f"Member({self.institution.id}: {self.offers} offers, {self.demands} demands; "
+                f"round 1 gives {self.gives}, receives {self.receives}; {self.later} later)")
+
+    __str__ = __repr__
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -248,12 +260,14 @@ class CooperationPlan(Frozen):
         return (tuple(w for w in self.workshops if w.round == number),
                 tuple(m for m in self.matches if m.round == number))
 
-    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
-        """A pandas DataFrame, one row per match and per unmet demand (needs the
-        ``analysis`` extra)."""
+    def to_frame(self, kind: Literal["matches", "workshops", "roadmap"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per match and per unmet demand (the default), per
+        workshop or per round of the roadmap (needs the ``analysis`` extra; see
+        :mod:`disaster_protocol.frames`)."""
         from .frames import plan_frame
 
-        return plan_frame(self, lang)
+        return plan_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         workshops, matches = self.round(1)
@@ -364,6 +378,13 @@ class RecipientOutcome(Frozen):
     claimed_unmatched_change: float | None
     claimed_difference: float | None
 
+    def __repr__(self) -> str:
+        shown = "n/a" if self.difference is None else f"{self.difference:+.2f}"
+        return (f"RecipientOutcome({self.institution}: {self.matched} matched, "
+                f"{self.unmatched} unmatched, difference {shown})")
+
+    __str__ = __repr__
+
 
 class Evaluation(Frozen):
     """The result of :func:`evaluate`: an association between being matched and improving,
@@ -411,12 +432,13 @@ class Evaluation(Frozen):
 
         return evaluation_json(self)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, kind: Literal["outcomes"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per recipient and demanded action (needs the
         ``analysis`` extra)."""
         from .frames import evaluation_frame
 
-        return evaluation_frame(self)
+        return evaluation_frame(self, kind, lang)
 
     def to_text(self, lang: Lang = "es") -> str:
         """The evaluation for a terminal."""

@@ -369,6 +369,11 @@ class Playbook:
         scope = f", phase {self.phase}" if self.phase else ""
         return f"Playbook({self.hazard}{scope}: {len(self.steps)} steps)"
 
+    def _repr_html_(self) -> str:
+        from .report.display import playbook_fragment
+
+        return playbook_fragment(self, "es")
+
     def to_dict(self, lang: Lang = "es") -> dict[str, object]:
         """Plain data for JSON: ``{"hazard", "phase", "steps": [...]}`` in execution order."""
         return {

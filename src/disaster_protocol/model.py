@@ -256,6 +256,12 @@ class Action(_Frozen):
     evidence: tuple[Text, ...] = ()
     provenance: Provenance
 
+    def __repr__(self) -> str:
+        return (f"Action({self.id} {self.phase}, lead {self.lead}"
+                f"{', critical' if self.critical else ''}: {self.title.en[:50]})")
+
+    __str__ = __repr__
+
 
 class Protocol(_Frozen):
     """A whole protocol: reference data, phases, roles and actions.
@@ -276,17 +282,24 @@ class Protocol(_Frozen):
     roles: tuple[Role, ...]
     actions: tuple[Action, ...]
 
-    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
-        """A pandas DataFrame, one row per action (needs the ``analysis`` extra)."""
+    def to_frame(self, kind: Literal["actions"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per action (needs the ``analysis`` extra; see
+        :mod:`disaster_protocol.frames`)."""
         from .frames import protocol_frame
 
-        return protocol_frame(self, lang)
+        return protocol_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         return (f"Protocol({self.id} {self.version}: {len(self.phases)} phases, "
                 f"{len(self.actions)} actions, {len(self.roles)} roles)")
 
     __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from .report.display import protocol_fragment
+
+        return protocol_fragment(self, "es")
 
     @cached_property
     def action_index(self) -> Mapping[str, Action]:

@@ -200,3 +200,8 @@ class Profile(ProfileMeta):
                 f"actions, {len(self.roles)} roles, {len(self.waivers)} waivers)")
 
     __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from .report.display import profile_fragment
+
+        return profile_fragment(self, "es")
