@@ -53,6 +53,7 @@ def test_public_names_are_pinned() -> None:
         "loads_protocol",
         "profile_from_dict",
         "read_submissions",
+        "render",
         "renew",
         "trend",
     ]

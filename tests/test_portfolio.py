@@ -169,6 +169,7 @@ def test_batch_writes_the_summary_and_exits_2_for_a_broken_file(region: Path,
     assert out == ""
     assert len(target.read_text(encoding="utf-8").splitlines()) == N + 2
     assert err.splitlines() == [
+        f"{N + 1} filas escritas en {target}",
         f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) "
         "[invalid-level]",
         f"disaster-protocol batch: 1 of {N + 1} profile(s) could not be read; every other one "

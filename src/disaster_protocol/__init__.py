@@ -47,6 +47,7 @@ from .model import Action, Phase, Protocol, Role, Text
 from .portfolio import Portfolio, assess_many
 from .profile import ActionStatus, Institution, Profile, ProfileState
 from .renewal import Renewal, renew
+from .report.registry import render
 
 try:
     __version__ = version("disaster-protocol")
@@ -93,6 +94,7 @@ __all__ = [
     "loads_protocol",
     "profile_from_dict",
     "read_submissions",
+    "render",
     "renew",
     "trend",
 ]

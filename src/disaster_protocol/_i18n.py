@@ -583,6 +583,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{action} no fue evaluada: no suma al puntaje ni limita otras acciones; evalúela.",
         "{action} was not assessed: it adds nothing to the score and caps no other action; "
         "assess it."),
+    # --- JUnit XML (report/junit.py) and the CLI's summary lines
+    "junit.blocking": (
+        "{action} es crítica y está por debajo del nivel 3 (brecha documentada que bloquea).",
+        "{action} is critical and below level 3 (a documented blocking gap)."),
+    "junit.evidence_needed": (
+        "Falta evidencia: {action} es crítica y nadie la evaluó; no bloquea, pero la "
+        "calificación queda provisional.",
+        "Evidence needed: {action} is critical and was not assessed; it does not block, but "
+        "the grade is provisional."),
+    "junit.case.score": ("puntaje de al menos {limit}", "score of at least {limit}"),
+    "junit.case.blocking": ("ninguna brecha que bloquea", "no blocking gap"),
+    "junit.case.coverage": ("cobertura de al menos {limit} %", "coverage of at least {limit}%"),
+    "junit.fail_under": ("El puntaje {score} está por debajo de {limit}.",
+                         "The score {score} is below {limit}."),
+    "junit.fail_on_blocking": ("{count} brecha(s) que bloquean: {ids}.",
+                               "{count} blocking gap(s): {ids}."),
+    "junit.fail_under_coverage": ("La cobertura {coverage} está por debajo de {limit} %.",
+                                  "The coverage {coverage} is below {limit}%."),
+    "cli.wrote": ("{count} filas escritas en {path}", "wrote {count} rows to {path}"),
+    "cli.wrote_cases": ("{count} casos de prueba escritos en {path}",
+                        "wrote {count} test cases to {path}"),
+    "cli.wrote_file": ("escrito {path}", "wrote {path}"),
 }
 """Message id -> (Spanish, English). Templates use ``str.format`` fields named by parameter."""
 

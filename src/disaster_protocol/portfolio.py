@@ -40,10 +40,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
-           "internal_failure", "profile_files", "ranked", "score_file"]
+           "empty_folder", "internal_failure", "profile_files", "ranked", "score_file"]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 """The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
+
+NOT_PROFILES = ("partners.yaml", "partners.yml")
+"""Names a folder search leaves out: the partners file ``cooperate --partners`` reads
+(docs/partners.md) lives beside the profiles and is not one."""
 
 
 class Failure(Frozen):
@@ -134,7 +138,8 @@ class Portfolio(Frozen):
 def profile_files(paths: Iterable[str | os.PathLike[str]], *,
                   recursive: bool = False) -> list[Path]:
     """The profile files named by ``paths``: files as given, folders searched for ``.yaml``,
-    ``.yml``, ``.json`` and ``.csv`` files (sidecars ``*.meta.yaml`` left out), sorted.
+    ``.yml``, ``.json`` and ``.csv`` files (sidecars ``*.meta.yaml`` and partners files
+    ``partners.yaml`` left out), sorted.
 
     A path that does not exist is kept, so that reading it reports the problem; so is
     anything in a folder named like a profile that is not a readable file. A file named
@@ -151,7 +156,8 @@ def profile_files(paths: Iterable[str | os.PathLike[str]], *,
         # readable file (a dangling link, a link loop, a FIFO, a folder named x.yaml).
         found += sorted(p for p in path.glob(pattern)
                         if p.suffix.lower() in PROFILE_SUFFIXES
-                        and not p.name.lower().endswith(".meta.yaml"))
+                        and not p.name.lower().endswith(".meta.yaml")
+                        and p.name.lower() not in NOT_PROFILES)
     seen: set[str] = set()  # a file named twice (or through two folders) is read once
     unique = []
     for path in found:
@@ -160,6 +166,29 @@ def profile_files(paths: Iterable[str | os.PathLike[str]], *,
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def empty_folder(path: str | os.PathLike[str], *, recursive: bool = False) -> str | None:
+    """Why the folder ``path`` yields no profile, naming the sub-folders that hold some (and
+    ``recursive=True``); None when it yields one, or is not a folder.
+
+    >>> print(empty_folder("examples/region").split("; ")[1])
+    its sub-folders 2026, 2027 hold some: pass recursive=True to search them
+    """
+    folder = Path(path)
+    if not folder.is_dir() or folder.suffix.lower() in PROFILE_SUFFIXES:
+        return None
+    if profile_files([folder], recursive=recursive):
+        return None
+    kinds = ", ".join(PROFILE_SUFFIXES)
+    if recursive:
+        return f"{path}: no profile file ({kinds}) in this folder or under it"
+    holding = sorted(p.name for p in folder.iterdir()
+                     if p.is_dir() and profile_files([p], recursive=True))
+    if not holding:
+        return f"{path}: no profile file ({kinds}) in this folder or its sub-folders"
+    return (f"{path}: no profile file ({kinds}) in this folder; its sub-folders "
+            f"{', '.join(holding)} hold some: pass recursive=True to search them")
 
 
 def internal_failure(source: str, exc: Exception) -> Failure:
@@ -226,7 +255,7 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
                 workers: int | None = None, as_of: date | None = None, strict: bool = False,
                 keep_assessments: bool = False,
                 progress: Callable[[int], None] | None = None,
-                min_coverage: float = MIN_COVERAGE) -> Portfolio:
+                min_coverage: float = MIN_COVERAGE, recursive: bool = False) -> Portfolio:
     """Score many profiles against one protocol.
 
     Parameters
@@ -246,10 +275,18 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
     progress : callable, optional
         Called with the number of profiles just finished (for a progress bar); the library
         never prints.
+    recursive : bool
+        Search the folders given in their sub-folders too.
 
     Returns
     -------
     Portfolio
+
+    Raises
+    ------
+    ValueError
+        If a folder given yields no profile (the message names the sub-folders that hold
+        some, and ``recursive=True``): an audit never passes with nothing checked.
 
     Examples
     --------
@@ -257,6 +294,8 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
     >>> portfolio = dp.assess_many(dp.load_protocol(), ["examples/profiles"])
     >>> len(portfolio.summaries), portfolio.failures
     (3, ())
+    >>> len(dp.assess_many(dp.load_protocol(), ["examples/region"], recursive=True).summaries)
+    40
     """
     require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
     if isinstance(profiles, (str, os.PathLike, Profile)):
@@ -277,7 +316,7 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
         else:
             require_type(item, (str, os.PathLike), "profiles",
                          "Profiles or paths of profile files and folders")
-            entries += [str(p) for p in profile_files([item])]
+            entries += _files_of(item, recursive)
     tick = progress or (lambda n: None)
     options = _Options(as_of, strict, keep_assessments, min_coverage)
     results: list[tuple[str | None, Summary | Assessment | Failure]] = []
@@ -292,6 +331,14 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
                 results.append((entry, next(scored)))
     # With as_of given, every assessment has that date: same dates say nothing then.
     return _portfolio(protocol, results, one_per_date=as_of is None)
+
+
+def _files_of(path: str | os.PathLike[str], recursive: bool) -> list[str]:
+    """The profile files ``path`` names; a folder that yields none is refused."""
+    empty = empty_folder(path, recursive=recursive)
+    if empty:
+        raise ValueError(empty)
+    return [str(p) for p in profile_files([path], recursive=recursive)]
 
 
 def _score_profile(protocol: Protocol, profile: Profile, options: _Options

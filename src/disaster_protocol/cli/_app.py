@@ -14,6 +14,7 @@ from .. import __version__
 from ..errors import DisasterProtocolError, InputWarning
 from . import explore, field, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
+from ._config import configured
 
 __all__ = ["build_parser", "main"]
 
@@ -66,9 +67,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
+        parser = configured(build_parser())  # defaults from a config file, if one applies
+    except DisasterProtocolError as exc:
+        print(exc, file=err)
+        return ExitCode.BAD_INPUT
+    try:
         # argparse prints usage errors, --help and --version itself: to the streams given.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            args = build_parser().parse_args(argv)
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
     func: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.func

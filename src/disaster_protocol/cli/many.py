@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
@@ -18,7 +18,6 @@ from ..cooperation import (
     ROUNDS,
     WORKSHOPS,
     CooperationPlan,
-    Evaluation,
     evaluate,
     match,
 )
@@ -28,17 +27,7 @@ from ..model import Protocol
 from ..partners import Partners, load_partners
 from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
-from ..report import (
-    comparison_csv,
-    comparison_html,
-    comparison_json,
-    comparison_markdown,
-    comparison_text,
-    portfolio_csv,
-    portfolio_html,
-    portfolio_json,
-    portfolio_markdown,
-)
+from ..report import render
 from ._common import (
     ExitCode,
     ThresholdError,
@@ -51,20 +40,21 @@ from ._common import (
     add_protocol,
     add_strict,
     at_least_two,
-    emit,
     percent,
     positive,
     protocol_of,
     whole,
 )
+from ._emit import add_quiet, emit_report, thresholds
+from ._stdin import add_stdin_institution, assessed_on, institution_of, no_profile
 from .field import add_wide_options, only_validated, wide_entries, with_sources, workbooks
 
 __all__ = ["register"]
 
 
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    portfolio, total = _scored(args, err)
-    emit(_render(portfolio, args), args.output, out)
+    portfolio, total = _scored(args, err, keep=args.format == "junit")
+    emit_report(_render(portfolio, args), args, out, err)
     if _failures(portfolio, total, "batch", err):
         return ExitCode.BAD_INPUT
     failed = [s for s in portfolio.summaries
@@ -99,10 +89,11 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
     if getattr(args, "only_validated", False):
         entries, unread, left_out = only_validated(entries, protocol)
         piped += unread
-        print(f"disaster-protocol {args.command}: {left_out} profile(s) left out (not "
+        if not args.quiet:
+            print(f"disaster-protocol {args.command}: {left_out} profile(s) left out (not "
               "validated); scoring the validated ones alone", file=err)
-    bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
-               leave=False)
+    bar = tqdm(total=len(entries), unit="profile", file=err, leave=False,
+               disable=args.quiet or not _is_terminal(err))
 
     def tick(n: int) -> None:
         bar.update(n)
@@ -134,7 +125,7 @@ def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     partners = load_partners(args.partners, protocol_of(args)) if args.partners else None
     portfolio, total = _scored(args, err, keep=True)
     plan = _plan(portfolio, args, partners)
-    emit(_rendered(plan, args), args.output, out)
+    emit_report(render(plan, args.format, lang=args.lang), args, out, err)
     return ExitCode.BAD_INPUT if _failures(portfolio, total, "cooperate", err) else ExitCode.OK
 
 
@@ -177,16 +168,6 @@ def _add_plan_options(p: argparse.ArgumentParser, *, shared: bool = False) -> No
                         "(default: 3)")
 
 
-def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> str:
-    """A plan or an evaluation in the format asked for (``--format``, ``--lang``)."""
-    if args.format == "json":
-        return value.to_json()
-    if args.format == "csv":
-        return value.to_csv()
-    render = {"text": value.to_text, "md": value.to_markdown, "html": value.to_html}
-    return render[args.format](args.lang)
-
-
 def _batch_entries(args: argparse.Namespace, protocol: Protocol
                    ) -> tuple[list[Profile | str], list[Failure], dict[str, str]]:
     """The files under the paths given, in order (the rows of wide tables as profiles), with
@@ -194,10 +175,11 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
     the others are still scored), and the source of each row of a wide table."""
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
-    if "-" in args.paths and args.input_format not in (None, "yaml", "json"):
-        raise UsageError("the profile on standard input (-) is yaml or json; read a csv or "
+    if "-" in args.paths and args.input_format == "wide":
+        raise UsageError("the profile on standard input (-) is yaml, json or csv; read a "
                          "wide table from a file")
     given = [g for g in args.paths if g != "-"]
+    no_profile(given, args.recursive)
     files = [str(p) for p in profile_files(given, recursive=args.recursive)]
     files += workbooks(given, recursive=args.recursive)
     read, piped, sources = wide_entries(args, protocol, files)
@@ -209,7 +191,9 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
             continue
         try:
             entries.append(loads_profile(args.stdin.read(DEFAULT_MAX_BYTES + 1), protocol,
-                                         source="<stdin>", format=args.input_format or "yaml"))
+                                         source="<stdin>", format=args.input_format or "yaml",
+                                         institution=institution_of(args),
+                                         assessed_on=assessed_on(args)))
         except ProfileError as exc:
             piped.append(Failure(source="<stdin>", problems=exc.problems))
         except Exception as exc:
@@ -229,15 +213,7 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValueError as exc:
         raise UsageError(str(exc).replace("allow_other_institution=True",
                                           "--allow-other-institution")) from None
-    if args.format == "json":
-        text = comparison_json(change)
-    elif args.format == "csv":
-        text = comparison_csv(change)
-    else:
-        render = {"text": comparison_text, "md": comparison_markdown,
-                  "html": comparison_html}[args.format]
-        text = render(change, args.lang)
-    emit(text, args.output, out)
+    emit_report(render(change, args.format, lang=args.lang), args, out, err)
     return ExitCode.OK
 
 
@@ -252,25 +228,20 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     (before, _), (after, _) = rounds
     plan = _plan(before, args)
     result = evaluate(plan, before, after)
-    emit(_rendered(result, args), args.output, out)
+    emit_report(render(result, args.format, lang=args.lang), args, out, err)
     failed = [_failures(portfolio, total, "evaluate", err) for portfolio, total in rounds]
     return ExitCode.BAD_INPUT if any(failed) else ExitCode.OK
 
 
 def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
     if args.by is None:
-        if args.format == "json":
-            return portfolio_json(portfolio)
-        if args.format == "csv":
-            return portfolio_csv(portfolio)
-        render = portfolio_markdown if args.format == "md" else portfolio_html
-        return render(portfolio, args.lang)
-    summary = portfolio.summary(args.by, k=args.suppress_under)
-    if args.format == "json":
-        return summary.to_json()
-    if args.format == "csv":
-        return summary.to_csv()
-    return summary.to_markdown(args.lang) if args.format == "md" else summary.to_html(args.lang)
+        options: dict[str, Any] = ({"thresholds": thresholds(args)}
+                                   if args.format == "junit" else {})
+        return render(portfolio, args.format, lang=args.lang, **options)
+    if args.format == "junit":
+        raise UsageError("--format junit writes a test suite per institution; leave out --by")
+    return render(portfolio.summary(args.by, k=args.suppress_under), args.format,
+                  lang=args.lang)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -285,6 +256,7 @@ def _add_many_inputs(p: argparse.ArgumentParser) -> None:
                         "tables (.csv, .xlsx: a KoboToolbox/ODK export or a spreadsheet with "
                         "one institution per row); - reads one more profile from stdin")
     add_wide_options(p)
+    add_stdin_institution(p)
     p.add_argument("--recursive", action="store_true", help="search folders recursively")
     add_protocol(p)
     p.add_argument("--workers", type=positive, metavar="N",
@@ -302,8 +274,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "threshold fails; 2 when any profile could not be read "
                                    "(after the summary is written).")
     _add_many_inputs(p)
-    add_format(p, ("csv", "json", "md", "html"), "csv (default), json, md or html")
+    add_format(p, ("csv", "json", "md", "html", "junit"),
+               "csv (default), json, md, html or junit (JUnit XML for CI: a test suite per "
+               "institution, a test case per critical action and per threshold)")
     add_output(p)
+    add_quiet(p)
     add_lang(p, "md and html reports")
     p.add_argument("--fail-under", type=percent, metavar="SCORE",
                    help="exit 1 if any institution scores below SCORE (0-100)")
@@ -337,6 +312,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_format(p, ("text", "md", "html", "json", "csv"),
                "text (default), md, html, json or csv (one row per match and unmet demand)")
     add_output(p)
+    add_quiet(p)
     add_lang(p, "the plan")
     _add_plan_options(p)
     p.add_argument("--partners", metavar="FILE",
@@ -357,6 +333,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_format(p, ("text", "md", "json", "csv", "html"),
                "text (default), md, json, csv (one row per action that changed) or html")
     add_output(p)
+    add_quiet(p)
     add_lang(p, "the report")
     add_strict(p)
     p.add_argument("--allow-other-institution", action="store_true",
@@ -389,6 +366,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                "text (default), md, html, json or csv (one row per recipient and demanded "
                "action)")
     add_output(p)
+    add_quiet(p)
     add_lang(p, "the evaluation")
     _add_plan_options(p, shared=True)
     p.set_defaults(func=_evaluate, min_coverage=100 * MIN_COVERAGE, as_of=None,

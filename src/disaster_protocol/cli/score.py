@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
-
-from pydantic import ValidationError
+from typing import Any, TextIO
 
 from .._assess import assess
 from .._i18n import LANGS
@@ -17,28 +15,14 @@ from ..assessment import MIN_COVERAGE, Assessment
 from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
 from ..loader import load_profile, loads_profile
 from ..migration import migrate
-from ..profile import Institution
 from ..report import (
     SCHEMA_KINDS,
-    assessment_csv,
-    assessment_html,
-    assessment_json,
-    assessment_markdown,
-    assessment_text,
-    crosswalk_csv,
-    crosswalk_json,
-    crosswalk_markdown,
-    crosswalk_text,
-    framework_csv,
-    framework_json,
-    framework_markdown,
-    framework_text,
     json_schema,
     migration_text,
-    plan_text,
     profile_sidecar_template,
     profile_template_csv,
     profile_template_yaml,
+    render,
 )
 from ._common import (
     ExitCode,
@@ -52,27 +36,14 @@ from ._common import (
     add_protocol,
     add_strict,
     emit,
-    iso_date,
     percent,
     positive,
     protocol_of,
 )
+from ._emit import add_quiet, emit_report, thresholds
+from ._stdin import add_stdin_institution, institution_of
 
 __all__ = ["register"]
-
-
-def _institution(args: argparse.Namespace) -> Institution | None:
-    given = (args.institution_id, args.institution_name, args.country)
-    if not any(given):
-        return None
-    if not all(given):
-        raise UsageError("--institution-id, --institution-name and --country go together")
-    try:
-        return Institution(id=args.institution_id, name=args.institution_name,
-                           country=args.country)
-    except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise UsageError(f"invalid institution option ({details})") from None
 
 
 def _assessment(args: argparse.Namespace) -> Assessment:
@@ -80,9 +51,9 @@ def _assessment(args: argparse.Namespace) -> Assessment:
     if args.profile == "-":  # a profile piped in: its format is told, its size limited
         text = args.stdin.read(DEFAULT_MAX_BYTES + 1)
         profile = loads_profile(text, protocol, source="<stdin>", format=args.input_format,
-                                institution=_institution(args), assessed_on=args.assessed_on)
+                                institution=institution_of(args), assessed_on=args.assessed_on)
     else:
-        profile = load_profile(args.profile, protocol, institution=_institution(args),
+        profile = load_profile(args.profile, protocol, institution=institution_of(args),
                                assessed_on=args.assessed_on)
     return assess(protocol, profile, as_of=args.as_of, strict=args.strict,
                   min_coverage=args.min_coverage / 100)
@@ -90,13 +61,8 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = _assessment(args)
-    if args.format == "json":
-        text = assessment_json(result)
-    else:
-        render = {"text": assessment_text, "md": assessment_markdown, "html": assessment_html,
-                  "csv": assessment_csv}[args.format]
-        text = render(result, args.lang)
-    emit(text, args.output, out)
+    options: dict[str, Any] = {"thresholds": thresholds(args)} if args.format == "junit" else {}
+    emit_report(render(result, args.format, lang=args.lang, **options), args, out, err)
     failed = []
     if args.fail_under is not None and result.score < args.fail_under:
         failed.append(f"score {result.score:.1f} is below --fail-under {args.fail_under:g}")
@@ -111,7 +77,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    out.write(plan_text(_assessment(args), args.lang, args.top))
+    emit_report(render(_assessment(args), args.format, lang=args.lang, view="plan",
+                       top=args.top), args, out, err)
     return ExitCode.OK
 
 
@@ -153,16 +120,10 @@ def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.profile:
         view = by_framework(assess(protocol, load_profile(args.profile, protocol),
                                    as_of=args.as_of), cw)
-        if args.format in ("json", "csv"):
-            text = (framework_json if args.format == "json" else framework_csv)(view)
-        else:
-            text = (framework_markdown if args.format == "md" else framework_text)(view,
-                                                                                  args.lang)
-    elif args.format in ("json", "csv"):
-        text = (crosswalk_json if args.format == "json" else crosswalk_csv)(cw)
+        text = render(view, args.format, lang=args.lang)
     else:
-        text = (crosswalk_markdown if args.format == "md" else crosswalk_text)(
-            cw, args.lang, reverse=args.reverse)
+        options: dict[str, Any] = {"reverse": args.reverse} if args.format in ("text", "md") else {}
+        text = render(cw, args.format, lang=args.lang, **options)
     emit(text, args.output, out)
     return ExitCode.OK
 
@@ -188,11 +149,7 @@ def _profile_arguments(p: argparse.ArgumentParser) -> None:
     add_strict(p)
     add_as_of(p)
     add_lang(p, "the report")
-    p.add_argument("--institution-id", metavar="ID", help="CSV profiles: institution id")
-    p.add_argument("--institution-name", metavar="NAME", help="CSV profiles: institution name")
-    p.add_argument("--country", metavar="CODE", help="CSV profiles: country")
-    p.add_argument("--assessed-on", type=iso_date, metavar="DATE",
-                   help="CSV profiles: date of the assessment")
+    add_stdin_institution(p)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -202,10 +159,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "hazard, blocking gaps, findings and a plan. Exit 0; 1 when "
                                    "--fail-under or --fail-on-blocking fails; 2 for bad input.")
     _profile_arguments(p)
-    add_format(p, ("text", "md", "html", "json", "csv"),
-               "text (default), md, html (self-contained page), json or csv (one row per "
-               "action)")
+    add_format(p, ("text", "md", "html", "json", "csv", "junit"),
+               "text (default), md, html (self-contained page), json, csv (one row per "
+               "action) or junit (JUnit XML for CI: a test case per critical action and per "
+               "threshold)")
     add_output(p)
+    add_quiet(p)
     p.add_argument("--fail-under", type=percent, metavar="SCORE",
                    help="exit 1 if the overall score is below SCORE (0-100)")
     p.add_argument("--fail-on-blocking", action="store_true",
@@ -221,6 +180,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "each would add.")
     _profile_arguments(p)
     p.add_argument("--top", type=positive, metavar="N", help="only the first N steps")
+    add_format(p, ("text", "md", "csv", "json"),
+               "text (default), md, csv (one row per step) or json")
+    add_output(p)
+    add_quiet(p)
     p.set_defaults(func=_plan, min_coverage=100 * MIN_COVERAGE)  # no grade shown
 
     p = sub.add_parser("template", help="write a blank readiness profile",

@@ -3,9 +3,11 @@
 One module per output family: :mod:`.text` (terminals), :mod:`.markdown`, :mod:`.html`,
 :mod:`.data` (JSON and CSV), :mod:`.portfolio` (many institutions), :mod:`.crosswalk`
 (other frameworks),
-:mod:`.templates` (blank profiles), :mod:`.schema` (JSON Schemas)
+:mod:`.templates` (blank profiles), :mod:`.schema` (JSON Schemas), :mod:`.junit` (JUnit XML
+for CI systems)
 and :mod:`.graph_export` (JSON node-link, GraphML, DOT, Mermaid). Every word comes from the
-catalogue in :mod:`disaster_protocol._i18n`.
+catalogue in :mod:`disaster_protocol._i18n`. :func:`render` (also ``disaster_protocol.render``)
+reaches every one by value and format name, over the registry of :mod:`.registry`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from .crosswalk import (
     framework_markdown,
     framework_text,
 )
-from .data import actions_json, assessment_csv, assessment_json, playbook_json
+from .data import actions_json, assessment_csv, assessment_json, plan_csv, plan_json, playbook_json
 from .graph_export import EXPORT_FORMATS, export_graph
 from .html import assessment_html
-from .markdown import assessment_markdown, playbook_markdown, protocol_markdown
+from .junit import Thresholds, assessment_junit, portfolio_junit
+from .markdown import assessment_markdown, plan_markdown, playbook_markdown, protocol_markdown
 from .portfolio import portfolio_csv, portfolio_html, portfolio_json, portfolio_markdown
+from .registry import formats, register, render
 from .schema import SCHEMA_KINDS, json_schema
 from .templates import profile_sidecar_template, profile_template_csv, profile_template_yaml
 from .text import (
@@ -47,11 +51,13 @@ from .text import (
 __all__ = [
     "EXPORT_FORMATS",
     "SCHEMA_KINDS",
+    "Thresholds",
     "action_text",
     "actions_json",
     "assessment_csv",
     "assessment_html",
     "assessment_json",
+    "assessment_junit",
     "assessment_markdown",
     "assessment_text",
     "comparison_csv",
@@ -64,12 +70,16 @@ __all__ = [
     "crosswalk_markdown",
     "crosswalk_text",
     "export_graph",
+    "formats",
     "framework_csv",
     "framework_json",
     "framework_markdown",
     "framework_text",
     "json_schema",
     "migration_text",
+    "plan_csv",
+    "plan_json",
+    "plan_markdown",
     "plan_text",
     "playbook_json",
     "playbook_markdown",
@@ -77,11 +87,14 @@ __all__ = [
     "portfolio_csv",
     "portfolio_html",
     "portfolio_json",
+    "portfolio_junit",
     "portfolio_markdown",
     "profile_sidecar_template",
     "profile_template_csv",
     "profile_template_yaml",
     "protocol_markdown",
     "protocol_summary",
+    "register",
+    "render",
     "trend_csv",
 ]

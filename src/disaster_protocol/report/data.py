@@ -11,8 +11,8 @@ from ..assessment import Assessment
 from ..graph import Playbook
 from ..model import Action
 
-__all__ = ["ASSESSMENT_CSV_COLUMNS", "actions_json", "assessment_csv", "assessment_json",
-           "playbook_json"]
+__all__ = ["ASSESSMENT_CSV_COLUMNS", "PLAN_CSV_COLUMNS", "actions_json", "assessment_csv",
+           "assessment_json", "plan_csv", "plan_json", "playbook_json"]
 
 ASSESSMENT_CSV_COLUMNS = ("institution", "as_of", "action", "phase", "lead", "critical",
                           "weight", "status", "claimed", "effective", "waived", "evidence",
@@ -46,6 +46,32 @@ def assessment_csv(assessment: Assessment, lang: Lang = "es") -> str:
                          "" if r.effective is None else r.effective, int(r.waived), r.evidence,
                          ";".join(kinds.get(r.action, [])), r.title.get(lang)])
     return buffer.getvalue()
+
+
+PLAN_CSV_COLUMNS = ("institution", "as_of", "rank", "action", "phase", "lead", "unit",
+                    "critical", "unlocks", "weight", "uplift", "title")
+"""Columns of :func:`plan_csv`; ``title`` is in the language asked for."""
+
+
+def plan_csv(assessment: Assessment, lang: Lang = "es", top: int | None = None) -> str:
+    """The plan, one row per step (``plan --format csv``); the first ``top`` when given."""
+    buffer = io.StringIO()
+    writer = CellWriter(buffer)
+    writer.writerow(PLAN_CSV_COLUMNS)
+    for s in assessment.plan[:top] if top else assessment.plan:
+        writer.writerow([assessment.institution.id, assessment.as_of.isoformat(), s.rank,
+                         s.action, s.phase, s.lead, s.unit or "", int(s.critical), s.unlocks,
+                         f"{s.weight:g}", f"{s.uplift:.2f}", s.title.get(lang)])
+    return buffer.getvalue()
+
+
+def plan_json(assessment: Assessment, top: int | None = None) -> str:
+    """The plan as JSON (``plan --format json``): ``{"format_version": 1, "institution",
+    "as_of", "steps": [...]}``, titles in both languages."""
+    steps = assessment.plan[:top] if top else assessment.plan
+    return _json({"format_version": 1, "institution": assessment.institution.id,
+                  "as_of": assessment.as_of.isoformat(),
+                  "steps": [s.model_dump(mode="json") for s in steps]})
 
 
 def actions_json(actions: Iterable[Action]) -> str:

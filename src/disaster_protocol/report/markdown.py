@@ -21,7 +21,7 @@ from ._common import (
     words,
 )
 
-__all__ = ["assessment_markdown", "playbook_markdown", "protocol_markdown"]
+__all__ = ["assessment_markdown", "plan_markdown", "playbook_markdown", "protocol_markdown"]
 
 
 def protocol_markdown(protocol: Protocol) -> str:
@@ -143,21 +143,28 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
         out += [f"| {cell(label(a, k, lang))} | {group_score(g, w)} | "
                 f"{'-' if g.coverage is None else format(g.coverage, '.0%')} | "
                 f"{_range(g.score_range)} |" for k, g in groups.items()] + [""]
-    out += [f"## {w('plan')}", ""]
-    if a.plan:
-        out += [f"| # | {w('action')} | {w('lead')} | {w('unit')} | {w('unlocks')} | "
-                f"{w('uplift')} |", "|---|---|---|---|---|---|"]
-        out += [f"| {s.rank} | `{s.action}` {cell(s.title.get(lang))}"
-                f"{' **' + w('critical') + '**' if s.critical else ''} | `{s.lead}` | "
-                f"{cell(s.unit or '-')} | {s.unlocks} | +{s.uplift:.2f} |" for s in a.plan]
-    else:
-        out.append(w("empty_plan"))
+    out += [f"## {w('plan')}", "", plan_markdown(a, lang).rstrip("\n")]
     out += ["", f"## {w('findings')}", "", f"| {w('kind')} | {w('action')} | {w('message')} |",
             "|---|---|---|"]
     out += [f"| {f.kind} | {f.action or f.role or '-'} | {cell(f.text(lang))} |"
             for f in a.findings]
     out += ["", f"*{w('method')}: {w('scale')}. {cell(method_text(a, lang))}*", ""]
     return "\n".join(out)
+
+
+def plan_markdown(assessment: Assessment, lang: Lang = "es", top: int | None = None) -> str:
+    """The plan as a Markdown table (``plan --format md``); the first ``top`` steps when
+    given."""
+    w = words(lang)
+    steps = assessment.plan[:top] if top else assessment.plan
+    if not steps:
+        return w("empty_plan") + "\n"
+    out = [f"| # | {w('action')} | {w('lead')} | {w('unit')} | {w('unlocks')} | "
+           f"{w('uplift')} |", "|---|---|---|---|---|---|"]
+    out += [f"| {s.rank} | `{s.action}` {cell(s.title.get(lang))}"
+            f"{' **' + w('critical') + '**' if s.critical else ''} | `{s.lead}` | "
+            f"{cell(s.unit or '-')} | {s.unlocks} | +{s.uplift:.2f} |" for s in steps]
+    return "\n".join(out) + "\n"
 
 
 def _range(score_range: tuple[float, float] | None) -> str:

@@ -1,0 +1,47 @@
+"""What an audit pipeline reads around a report: ``--quiet``, the line on stderr that says
+what ``-o`` wrote, and the JUnit thresholds of a run."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from .._i18n import text as _text
+from .._output import output_target
+from ..report.junit import Thresholds
+from ._common import emit
+
+__all__ = ["add_quiet", "emit_report", "thresholds", "wrote"]
+
+
+def add_quiet(p: argparse.ArgumentParser) -> None:
+    """``-q/--quiet``."""
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing on stderr but errors and failed thresholds (no "
+                        "progress bar, no line saying what -o wrote)")
+
+
+def wrote(text: str, path: str, fmt: str, lang: str) -> str:
+    """The line that says what ``-o`` wrote: rows for a CSV, test cases for JUnit XML."""
+    if fmt == "csv":
+        count = max(text.count("\n") - 1, 0)  # the rows under the header
+    elif fmt == "junit":
+        count = text.count("<testcase ")
+    else:
+        return _text("cli.wrote_file", "en" if lang == "en" else "es", path=path)
+    key = "cli.wrote_cases" if fmt == "junit" else "cli.wrote"
+    return _text(key, "en" if lang == "en" else "es", count=count, path=path)
+
+
+def emit_report(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    """Write ``text`` where ``-o`` says (or to ``out``), then, unless ``--quiet``, one line on
+    ``err`` saying what was written (not for a device such as ``/dev/null``)."""
+    emit(text, args.output, out)
+    if args.output and not getattr(args, "quiet", False) and not output_target(args.output)[1]:
+        print(wrote(text, args.output, args.format, getattr(args, "lang", "es")), file=err)
+
+
+def thresholds(args: argparse.Namespace) -> Thresholds:
+    """The thresholds a command line set, for JUnit's test cases."""
+    return Thresholds(score=args.fail_under, blocking=args.fail_on_blocking,
+                      coverage=args.fail_under_coverage)
