@@ -298,6 +298,13 @@ class Assessment(Frozen):
 
         return assessment_csv(self, lang)
 
+    def to_junit(self, lang: Lang = "es") -> str:
+        """JUnit XML for CI systems: a test case per critical action, a failure for each
+        documented blocking gap (:mod:`disaster_protocol.report.junit`)."""
+        from .report.junit import assessment_junit
+
+        return assessment_junit(self, lang)
+
     def _repr_html_(self) -> str:
         from .report.html import assessment_html
 

@@ -129,6 +129,13 @@ class Portfolio(Frozen):
 
         return portfolio_html(self, lang)
 
+    def to_junit(self, lang: Lang = "es") -> str:
+        """JUnit XML for CI systems, a test suite per institution (the portfolio must keep
+        its assessments: :mod:`disaster_protocol.report.junit`)."""
+        from .report.junit import portfolio_junit
+
+        return portfolio_junit(self, lang)
+
     def _repr_html_(self) -> str:
         from .report.portfolio import portfolio_html
 

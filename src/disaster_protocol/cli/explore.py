@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..graph import actions_matching, playbook
 from ..loader import load_protocol
@@ -12,11 +12,9 @@ from ..report import (
     action_text,
     actions_json,
     export_graph,
-    playbook_json,
-    playbook_markdown,
-    playbook_text,
     protocol_markdown,
     protocol_summary,
+    render,
 )
 from ._common import (
     ExitCode,
@@ -57,13 +55,8 @@ def _playbook(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
     check_ids(protocol, hazard=args.hazard, phase=args.phase)
     book = playbook(protocol, args.hazard, phase=args.phase)
-    if args.format == "json":
-        text = playbook_json(book, args.lang)
-    elif args.format == "md":
-        text = playbook_markdown(book, protocol, args.lang)
-    else:
-        text = playbook_text(book, protocol, args.lang)
-    emit(text, args.output, out)
+    options: dict[str, Any] = {} if args.format == "json" else {"protocol": protocol}
+    emit(render(book, args.format, lang=args.lang, **options), args.output, out)
     return ExitCode.OK
 
 
