@@ -211,3 +211,21 @@ def test_a_bad_pyproject_names_the_table(elsewhere: Path) -> None:
     assert code == ExitCode.BAD_INPUT
     assert err == (f"{elsewhere / 'pyproject.toml'}:2:1: tool.disaster-protocol.suppress-under:"
                    " must be a whole number of at least 1 (got 0) [invalid-value]\n")
+
+
+def test_batch_junit_lists_an_unreadable_file_as_an_error(tmp_path: Path) -> None:
+    good = (REGION / "2026" / "bo-caja.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(good, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("schema_version: 1\nactions: {GOV-01: 9}\n",
+                                     encoding="utf-8")
+    code, out, err = run("batch", str(tmp_path), "--format", "junit")
+    assert code == ExitCode.BAD_INPUT  # after the report is written
+    root = ET.fromstring(out)
+    suites = root.findall("testsuite")
+    assert [s.get("name", "").split()[0] for s in suites] == ["bo-caja", "unreadable"]
+    assert root.get("errors") == "1"
+    error = suites[1].find("testcase/error")
+    assert error is not None
+    assert error.get("message") == (f"{tmp_path / 'b.yaml'}:2:19: actions.GOV-01.level: must "
+                                    "be 0-4, n/a or unknown (got 9) [invalid-level]")
+    assert "could not be read" in err

@@ -10,14 +10,14 @@ characters) and is escaped; the same inputs give the same bytes (no clock is rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from .._i18n import Lang, finding_key, text
 from .._output import sanitise
 from ..assessment import Assessment
-from ..portfolio import Portfolio
+from ..portfolio import Failure, Portfolio
 
 __all__ = ["Thresholds", "assessment_junit", "portfolio_junit"]
 
@@ -119,15 +119,33 @@ def _suite(a: Assessment, lang: Lang, limits: Thresholds) -> tuple[list[str], in
     return lines, len(cases), failures, skipped
 
 
-def _document(assessments: Iterable[Assessment], lang: Lang, limits: Thresholds) -> str:
+def _unread(failures: Sequence[Failure]) -> list[str]:
+    """The files that could not be read: one suite, a test case in error for each."""
+    if not failures:
+        return []
+    lines = [f"  <testsuite name=\"unreadable\" tests=\"{len(failures)}\" failures=\"0\" "
+             f"errors=\"{len(failures)}\" skipped=\"0\">"]
+    for failure in failures:
+        said = "\n".join(str(p) for p in failure.problems)
+        first = str(failure.problems[0]) if failure.problems else failure.source
+        lines += [f"    <testcase classname=\"unreadable\" name={_attr(failure.source)}>",
+                  f"      <error type=\"unreadable\" message={_attr(first)}>"
+                  f"{escape(sanitise(said))}</error>", "    </testcase>"]
+    return [*lines, "  </testsuite>"]
+
+
+def _document(assessments: Iterable[Assessment], lang: Lang, limits: Thresholds,
+              unread: Sequence[Failure] = ()) -> str:
     body: list[str] = []
     tests = failures = skipped = 0
     for a in assessments:
         lines, t, f, s = _suite(a, lang, limits)
         body += lines
         tests, failures, skipped = tests + t, failures + f, skipped + s
+    body += _unread(unread)
+    tests += len(unread)
     head = (f"<testsuites name=\"disaster-protocol\" tests=\"{tests}\" failures=\"{failures}\" "
-            f"errors=\"0\" skipped=\"{skipped}\">")
+            f"errors=\"{len(unread)}\" skipped=\"{skipped}\">")
     return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', head, *body,
                       "</testsuites>"]) + "\n"
 
@@ -142,7 +160,8 @@ def assessment_junit(assessment: Assessment, lang: Lang = "es", *,
 
 def portfolio_junit(portfolio: Portfolio, lang: Lang = "es", *,
                     thresholds: Thresholds | None = None) -> str:
-    """Many institutions as JUnit XML, one test suite each, in the portfolio's order.
+    """Many institutions as JUnit XML, one test suite each, in the portfolio's order; the
+    files that could not be read are test cases in error, in one more suite ``unreadable``.
 
     Raises
     ------
@@ -153,4 +172,5 @@ def portfolio_junit(portfolio: Portfolio, lang: Lang = "es", *,
     if portfolio.summaries and not portfolio.assessments:
         raise ValueError("JUnit XML needs every assessment: use assess_many(..., "
                          "keep_assessments=True)")
-    return _document(portfolio.assessments, lang, thresholds or Thresholds())
+    return _document(portfolio.assessments, lang, thresholds or Thresholds(),
+                     portfolio.failures)
