@@ -93,18 +93,22 @@ def count_values(text: str, limit: int) -> None:
         loader.dispose()
 
 
-def _read_plain(text: str, max_values: int) -> object:
+def _read_plain(text: str, max_values: int, max_alias_nodes: int = 0) -> object:
     """Build the data of a plain document straight from the parser's events.
 
     No node tree is kept (it weighs about twenty times the text) and no position is noted.
-    Anything out of the ordinary (an anchor or alias, an explicit tag, a key given twice, a
-    key that is not a scalar, deep nesting, several documents, a value that does not read)
-    raises :class:`_NeedsCareError`, and the careful reader decides. The data is the same as
-    the careful reader's. More than ``max_values`` values raise :class:`TooManyValuesError`.
+    An anchored value is kept as its events, and each alias to it is built again from them,
+    charged like the careful reader charges it against ``max_alias_nodes`` (the bundled
+    protocol shares one provenance this way). Anything out of the ordinary (an anchor inside
+    an anchored value, an alias inside one or as a key or a merge, an alias over the budget,
+    an explicit tag, a key given twice, a key that is not a scalar, deep nesting, several
+    documents, a value that does not read) raises :class:`_NeedsCareError`, and the careful
+    reader decides. The data is the same as the careful reader's. More than ``max_values``
+    values raise :class:`TooManyValuesError`.
     """
     loader = _Loader(text)
     try:
-        return _PlainBuilder(max_values).run(loader.get_event)
+        return _PlainBuilder(max_values, max_alias_nodes).run(loader.get_event)
     finally:
         loader.dispose()
 
@@ -112,28 +116,75 @@ def _read_plain(text: str, max_values: int) -> object:
 class _PlainBuilder:
     """Data from events: a stack of open collections, and for each the key awaiting a value."""
 
-    def __init__(self, max_values: int) -> None:
+    def __init__(self, max_values: int, max_alias_nodes: int = 0) -> None:
         self.limit = self.budget = max_values
+        self.alias_budget = max_alias_nodes
         self.stack: list[list[object] | dict[str, object]] = []
         self.keys: list[str | None] = []
         self.root: object = _NOTHING
         self.documents = 0
-
-    def run(self, next_event: Callable[[], yaml.Event]) -> object:
-        handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
+        self.anchored: dict[str, tuple[list[yaml.Event], int]] = {}  # events, expanded size
+        self.recording: tuple[str, int, list[yaml.Event]] | None = None  # name, depth, events
+        self.handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
             yaml.ScalarEvent: self._scalar, yaml.MappingStartEvent: self._start,
             yaml.SequenceStartEvent: self._start, yaml.MappingEndEvent: self._end,
             yaml.SequenceEndEvent: self._end, yaml.DocumentStartEvent: self._document,
             yaml.StreamStartEvent: _ignore, yaml.DocumentEndEvent: _ignore}
+
+    def run(self, next_event: Callable[[], yaml.Event]) -> object:
+        handlers = self.handlers
         while True:
             event = next_event()
             handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-            elif type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
-                return self.root
-            else:  # an alias, or an empty file: the careful reader decides
-                raise _NeedsCareError
+            if handler is None:
+                if type(event) is yaml.AliasEvent:
+                    self._alias(event)
+                    continue
+                if type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
+                    return self.root
+                raise _NeedsCareError  # an empty file: the careful reader decides
+            if getattr(event, "anchor", None) is not None or self.recording is not None:
+                self._record(event)
+            handler(event)
+            if self.recording is not None and len(self.stack) == self.recording[1]:
+                self._close()
+
+    def _record(self, event: yaml.Event) -> None:
+        """Keep the events of an anchored value, to build it again for each alias."""
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            stack, keys = self.stack, self.keys
+            is_key = bool(stack) and keys[-1] is None and isinstance(stack[-1], dict)
+            if self.recording is not None or is_key or anchor in self.anchored:
+                raise _NeedsCareError  # nested, on a key, or an anchor given again
+            self.recording = (anchor, len(stack), [])
+        assert self.recording is not None
+        self.recording[2].append(event)
+
+    def _close(self) -> None:
+        assert self.recording is not None
+        name, _, events = self.recording
+        size = sum(1 + len(e.value) // 1024 if type(e) is yaml.ScalarEvent else 1
+                   for e in events if type(e) in _VALUE_EVENTS)
+        self.anchored[name] = (events, size)  # sized as the careful reader sizes a node
+        self.recording = None
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        """Build the anchored value again, charged to the alias budget (values: one)."""
+        stack, keys = self.stack, self.keys
+        known = self.anchored.get(event.anchor or "")
+        if (known is None or self.recording is not None or not stack
+                or (isinstance(stack[-1], dict) and keys[-1] in (None, "<<"))):
+            raise _NeedsCareError  # undefined or open, inside an anchor, a key, a merge
+        events, size = known
+        self.alias_budget -= size
+        self.budget -= 1
+        if self.alias_budget < 0 or self.budget < 0:
+            raise _NeedsCareError  # the careful reader locates the refusal
+        budget = self.budget
+        for e in events:
+            self.handlers[type(e)](e)
+        self.budget = budget
 
     def _document(self, event: yaml.DocumentStartEvent) -> None:
         self.documents += 1
@@ -147,8 +198,7 @@ class _PlainBuilder:
         self.budget -= 1
         if self.budget < 0:
             raise self._over(event)
-        if event.anchor is not None or (event.tag is not None and event.tag != "!") \
-                or len(self.stack) >= MAX_DEPTH:
+        if (event.tag is not None and event.tag != "!") or len(self.stack) >= MAX_DEPTH:
             raise _NeedsCareError
         self.stack.append({} if type(event) is yaml.MappingStartEvent else [])
         self.keys.append(None)
@@ -195,7 +245,7 @@ def _ignore(event: yaml.Event) -> None:
 
 
 def _plain_scalar(event: yaml.ScalarEvent) -> object:
-    if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+    if event.tag is not None and event.tag != "!":
         raise _NeedsCareError
     tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag == _STR_TAG:

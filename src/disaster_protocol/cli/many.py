@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, TextIO
 
 from .._assess import assess
 from .._breakdown import GROUP_KEYS
-from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
-from ..cooperation import CooperationPlan, Evaluation, evaluate, match
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
-from ..partners import load_partners
-from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
-from ..report import (
-    comparison_csv,
-    comparison_html,
-    comparison_json,
-    comparison_markdown,
-    comparison_text,
-    portfolio_csv,
-    portfolio_html,
-    portfolio_json,
-    portfolio_markdown,
-)
 from ._common import (
     ExitCode,
     ThresholdError,
@@ -48,6 +31,11 @@ from ._common import (
     protocol_of,
     whole,
 )
+
+if TYPE_CHECKING:  # each command loads what it uses: the planner (and its graph library)
+    # only for cooperate and evaluate, batches and renderers only for the commands they serve
+    from ..cooperation import CooperationPlan, Evaluation
+    from ..portfolio import Failure, Portfolio
 
 __all__ = ["register"]
 
@@ -84,6 +72,10 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
             ) -> tuple[Portfolio, int]:
     """The portfolio of the paths given (a progress bar on terminals), and how many profiles
     were named."""
+    from tqdm import tqdm
+
+    from ..portfolio import assess_many
+
     protocol = protocol_of(args)
     entries, piped = _batch_entries(args, protocol)
     bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
@@ -114,6 +106,9 @@ def _raise_first_bug(portfolio: Portfolio, protocol: Protocol, args: argparse.Na
 
 
 def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..cooperation import match
+    from ..partners import load_partners
+
     partners = load_partners(args.partners, protocol_of(args)) if args.partners else None
     portfolio, total = _scored(args, err, keep=True)
     plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
@@ -136,6 +131,8 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
                    ) -> tuple[list[Profile | str], list[Failure]]:
     """The files under the paths given, in order, with the profile piped in for ``-`` (or
     its failure: it is reported like a broken file, and the others are still scored)."""
+    from ..portfolio import Failure, internal_failure, profile_files
+
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
     entries: list[Profile | str] = []
@@ -160,6 +157,15 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .._compare import compare
+    from ..report.compare import (
+        comparison_csv,
+        comparison_html,
+        comparison_json,
+        comparison_markdown,
+        comparison_text,
+    )
+
     protocol = protocol_of(args)
     before, after = (assess(protocol, load_profile(path, protocol), strict=args.strict)
                      for path in (args.old, args.new))
@@ -182,6 +188,8 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Plan round one from BEFORE as ``cooperate`` does, then evaluate it against AFTER."""
+    from ..cooperation import evaluate, match
+
     if "-" in (args.before, args.after):
         raise UsageError("evaluate reads two rounds of profile files or folders; standard "
                          "input (-) cannot be one")
@@ -197,6 +205,13 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
+    from ..report.portfolio import (
+        portfolio_csv,
+        portfolio_html,
+        portfolio_json,
+        portfolio_markdown,
+    )
+
     if args.by is None:
         if args.format == "json":
             return portfolio_json(portfolio)

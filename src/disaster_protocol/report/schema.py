@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from .._output import json_text
-from ..assessment import Assessment
-from ..crosswalk import Crosswalk
-from ..migration import Migration
-from ..model import Protocol
-from ..partners import Partners
-from ..profile import Profile
 
 __all__ = ["SCHEMA_KINDS", "json_schema"]
 
@@ -25,6 +17,15 @@ SCHEMA_KINDS: tuple[SchemaKind, ...] = ("profile", "protocol", "assessment", "cr
 def json_schema(kind: SchemaKind) -> str:
     """The JSON Schema of a profile, a protocol, a crosswalk, migration or partners file, or
     an assessment's JSON output."""
+    from pydantic import BaseModel  # the models load when a schema is asked for
+
+    from ..assessment import Assessment
+    from ..crosswalk import Crosswalk
+    from ..migration import Migration
+    from ..model import Protocol
+    from ..partners import Partners
+    from ..profile import Profile
+
     models: dict[str, type[BaseModel]] = {"profile": Profile, "protocol": Protocol,
                                           "assessment": Assessment, "crosswalk": Crosswalk,
                                           "migration": Migration, "partners": Partners}
