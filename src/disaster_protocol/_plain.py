@@ -125,6 +125,7 @@ class _PlainBuilder:
         self.documents = 0
         self.anchored: dict[str, tuple[list[yaml.Event], int]] = {}  # events, expanded size
         self.recording: tuple[str, int, list[yaml.Event]] | None = None  # name, depth, events
+        self.replaying = False
         self.handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
             yaml.ScalarEvent: self._scalar, yaml.MappingStartEvent: self._start,
             yaml.SequenceStartEvent: self._start, yaml.MappingEndEvent: self._end,
@@ -143,23 +144,25 @@ class _PlainBuilder:
                 if type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
                     return self.root
                 raise _NeedsCareError  # an empty file: the careful reader decides
-            if getattr(event, "anchor", None) is not None or self.recording is not None:
-                self._record(event)
             handler(event)
-            if self.recording is not None and len(self.stack) == self.recording[1]:
-                self._close()
+            if self.recording is not None:
+                self._keep(event)
 
-    def _record(self, event: yaml.Event) -> None:
-        """Keep the events of an anchored value, to build it again for each alias."""
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            stack, keys = self.stack, self.keys
-            is_key = bool(stack) and keys[-1] is None and isinstance(stack[-1], dict)
-            if self.recording is not None or is_key or anchor in self.anchored:
-                raise _NeedsCareError  # nested, on a key, or an anchor given again
-            self.recording = (anchor, len(stack), [])
+    def _open(self, event: yaml.NodeEvent) -> None:
+        """An anchored value starts: keep its events, to build it again for each alias."""
+        if self.replaying:
+            return
+        stack, keys = self.stack, self.keys
+        is_key = bool(stack) and keys[-1] is None and isinstance(stack[-1], dict)
+        if self.recording is not None or is_key or event.anchor in self.anchored:
+            raise _NeedsCareError  # nested, on a key, or an anchor given again
+        self.recording = (event.anchor or "", len(stack), [])
+
+    def _keep(self, event: yaml.Event) -> None:
         assert self.recording is not None
         self.recording[2].append(event)
+        if len(self.stack) == self.recording[1]:
+            self._close()
 
     def _close(self) -> None:
         assert self.recording is not None
@@ -182,8 +185,10 @@ class _PlainBuilder:
         if self.alias_budget < 0 or self.budget < 0:
             raise _NeedsCareError  # the careful reader locates the refusal
         budget = self.budget
+        self.replaying = True
         for e in events:
             self.handlers[type(e)](e)
+        self.replaying = False
         self.budget = budget
 
     def _document(self, event: yaml.DocumentStartEvent) -> None:
@@ -200,6 +205,8 @@ class _PlainBuilder:
             raise self._over(event)
         if (event.tag is not None and event.tag != "!") or len(self.stack) >= MAX_DEPTH:
             raise _NeedsCareError
+        if event.anchor is not None:
+            self._open(event)
         self.stack.append({} if type(event) is yaml.MappingStartEvent else [])
         self.keys.append(None)
 
@@ -218,6 +225,8 @@ class _PlainBuilder:
                 raise _NeedsCareError  # the careful reader names both lines
             keys[-1] = name
         else:
+            if event.anchor is not None:
+                self._open(event)
             self._place(_plain_scalar(event))
 
     def _place(self, value: object) -> None:
@@ -244,17 +253,33 @@ def _ignore(event: yaml.Event) -> None:
     pass
 
 
+_SEEN: dict[tuple[str, tuple[bool, bool]], object] = {}
+"""Scalars already read, by text and implicitness: their values are immutable (text, numbers,
+booleans, null, dates), and profiles repeat the same few ("level", 3, a date) endlessly."""
+_MAX_SEEN = 4096
+
+
 def _plain_scalar(event: yaml.ScalarEvent) -> object:
     if event.tag is not None and event.tag != "!":
         raise _NeedsCareError
+    key = (event.value, event.implicit)
+    value = _SEEN.get(key, _NOTHING)
+    if value is not _NOTHING:
+        return value
     tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag == _STR_TAG:
-        return event.value
-    construct = _SCALAR_TAGS.get(tag)
-    if construct is None:
-        raise _NeedsCareError
-    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
-    try:
-        return construct(_CONSTRUCTOR, node)
-    except (yaml.YAMLError, ValueError):
-        raise _NeedsCareError from None
+        value = event.value
+    else:
+        construct = _SCALAR_TAGS.get(tag)
+        if construct is None:
+            raise _NeedsCareError
+        node = yaml.ScalarNode(tag, event.value, None, None, event.style)
+        try:
+            value = construct(_CONSTRUCTOR, node)
+        except (yaml.YAMLError, ValueError):
+            raise _NeedsCareError from None
+    if len(_SEEN) >= _MAX_SEEN:
+        _SEEN.clear()  # bounded: a file of distinct values gains nothing and keeps nothing
+    if len(event.value) <= 64:
+        _SEEN[key] = value
+    return value
