@@ -186,19 +186,19 @@ def _groups(index: ProtocolIndex, now: tuple[list[int], list[int], list[int]],
             else:
                 t, w, k, h = (sum(map(v.__getitem__, blocks))
                               for v in (total, weight, known, best))
-            scores[key] = _group(t, w, k, h, scale)
+            score = _score(t, w, scale) if k else None
+            high = _score(h, w, scale) if k else None
+            scores[key] = _group(score, round(k / w, 4) if w else None,
+                                 None if score is None or high is None else (score, high))
         groups[name] = scores
     return groups
 
 
-@lru_cache(maxsize=8192)
-def _group(total: int, weight: int, known: int, high: int, scale: int) -> GroupScore:
-    """A group's score from its sums (exact integers): made once for each set of sums."""
-    score = _score(total, weight, scale) if known else None
-    best = _score(high, weight, scale) if known else None
-    return trusted(GroupScore, {
-        "score": score, "coverage": round(known / weight, 4) if weight else None,
-        "score_range": None if score is None or best is None else (score, best)})
+@lru_cache(maxsize=4096)
+def _group(score: float | None, coverage: float | None,
+           score_range: tuple[float, float] | None) -> GroupScore:
+    return trusted(GroupScore, {"score": score, "coverage": coverage,
+                                "score_range": score_range})
 
 
 def _best(index: ProtocolIndex, levels: _Levels) -> list[int]:
