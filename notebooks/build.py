@@ -75,12 +75,14 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     ],
     "03_cooperation.ipynb": [
         ("markdown", "# A cooperation round\n\nOffers and demands of the invented region, "
-                     "the plan (matches, workshops, unmet demands), its network, and the "
-                     "evaluation of the later round: an association, not proof of cause."),
+                     "the plan (round 1 under the default budget, the roadmap of later "
+                     "rounds, unmet demands), round 1's network, and the evaluation of the "
+                     "later round: an association, not proof of cause."),
         ("code", SETUP),
         ("code", 'region = dp.assess_many(protocol, ["examples/region/2026"], '
                  "keep_assessments=True)\nplan = dp.cooperation.match(region)\nplan"),
-        ("code", 'frame = plan.to_frame("en")\nframe["kind"].value_counts()'),
+        ("code", 'frame = plan.to_frame("en")\n'
+                 'frame.groupby("round")["kind"].value_counts().unstack(fill_value=0)'),
         ("code", "plan.only_give, plan.only_receive"),
         ("code", "fig, ax = plt.subplots(figsize=(8, 8))\nplots.cooperation_network(plan, ax=ax);"),
         ("code", 'later = dp.assess_many(protocol, ["examples/region/2027"], '

@@ -88,6 +88,7 @@ def test_comparison_plan_and_protocol_frames(bundled: dp.Protocol, small: dp.Pro
     frame = plan.to_frame("en")
     assert len(frame) == len(plan.matches) + len(plan.unmet)
     assert (frame["kind"] == "unmet").sum() == len(plan.unmet)
+    assert frame.loc[frame["kind"] != "unmet", "round"].max() == len(plan.roadmap)
     protocol = bundled.to_frame("en")
     assert len(protocol) == len(bundled.actions)
     assert set(protocol["provenance"]) <= {"verified", "derived", "proposed"}

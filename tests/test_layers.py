@@ -44,7 +44,8 @@ LAYERS: dict[str, int] = {
     "model": 1, "profile": 1, "assessment": 1,
     # 2: loading
     "_reading": 2, "_plain": 2, "_validation": 2, "_table": 2, "_checks": 2, "loader": 2,
-    "migration": 2, "partners": 2,
+    "migration": 2, "partners": 2, "_sheet": 2, "_wide_names": 2,
+    "collection": 2, "renewal": 2,
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,
     # 4: scoring
@@ -81,6 +82,13 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     ("migration", "_reading"): "reads migration files",
     ("migration", "_validation"): "validates migration files",
     ("migration", "loader"): "reads the profile it migrates",
+    ("_sheet", "_reading"): "reads a table's text with the size limit and text checks",
+    ("collection", "_sheet"): "reads the cells of a wide table",
+    ("collection", "_wide_names"): "the columns and words of wide tables",
+    ("collection", "_reading"): "a row as a Document with the cells' positions",
+    ("collection", "loader"): "checks each row as a profile file is checked",
+    ("renewal", "loader"): "reads the profile it renews",
+    ("renewal", "migration"): "migrates a profile of an older protocol version first",
     ("partners", "_reading"): "reads partners files",
     ("partners", "_validation"): "validates partners files",
     ("partners", "_checks"): "control-character warnings",

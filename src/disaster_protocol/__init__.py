@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
     from . import assessment as assessment
+    from . import collection as collection
     from . import cooperation as cooperation
     from . import errors as errors
     from . import graph as graph
@@ -28,11 +29,13 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
     from . import partners as partners
     from . import portfolio as portfolio
     from . import profile as profile
+    from . import renewal as renewal
     from . import report as report
     from ._assess import assess
     from ._compare import Comparison, Trend, compare, trend
     from ._i18n import Lang
     from .assessment import Assessment, Finding, PlanStep
+    from .collection import Submission, Submissions, from_frame, read_submissions
     from .errors import (
         CrosswalkError,
         DisasterProtocolError,
@@ -53,8 +56,8 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
     )
     from .model import Action, Phase, Protocol, Role, Text
     from .portfolio import Portfolio, assess_many
-    from .profile import ActionStatus, Institution, Profile
-
+    from .profile import ActionStatus, Institution, Profile, ProfileState
+    from .renewal import Renewal, renew
     __version__: str
 
 __all__ = [
@@ -77,37 +80,46 @@ __all__ = [
     "ProblemCode",
     "Profile",
     "ProfileError",
+    "ProfileState",
     "Protocol",
     "ProtocolError",
+    "Renewal",
     "Role",
+    "Submission",
+    "Submissions",
     "Text",
     "Trend",
     "__version__",
     "assess",
     "assess_many",
     "compare",
+    "from_frame",
     "load_profile",
     "load_protocol",
     "loads_profile",
     "loads_protocol",
     "profile_from_dict",
+    "read_submissions",
+    "renew",
     "trend",
 ]
 
-_SUBMODULES = frozenset({"assessment", "cooperation", "errors", "graph", "loader", "model",
-                         "partners", "portfolio", "profile", "report"})
+_SUBMODULES = frozenset({"assessment", "collection", "cooperation", "errors", "graph", "loader",
+                         "model", "partners", "portfolio", "profile", "renewal", "report"})
 _HOMES = {
     "._assess": ("assess",),
     "._compare": ("Comparison", "Trend", "compare", "trend"),
     "._i18n": ("Lang",),
     ".assessment": ("Assessment", "Finding", "PlanStep"),
+    ".collection": ("Submission", "Submissions", "from_frame", "read_submissions"),
     ".errors": ("CrosswalkError", "DisasterProtocolError", "InputWarning", "MigrationError",
                 "PartnersError", "Problem", "ProblemCode", "ProfileError", "ProtocolError"),
     ".loader": ("load_profile", "load_protocol", "loads_profile", "loads_protocol",
                 "profile_from_dict"),
     ".model": ("Action", "Phase", "Protocol", "Role", "Text"),
     ".portfolio": ("Portfolio", "assess_many"),
-    ".profile": ("ActionStatus", "Institution", "Profile"),
+    ".profile": ("ActionStatus", "Institution", "Profile", "ProfileState"),
+    ".renewal": ("Renewal", "renew"),
 }
 _HOME = {name: module for module, names in _HOMES.items() for name in names}
 

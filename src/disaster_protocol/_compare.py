@@ -18,7 +18,7 @@ from ._frozen import Frozen, ReadOnly
 from ._i18n import Lang
 from .assessment import Assessment, Finding, FindingKind, ProtocolRef
 from .errors import require_type
-from .profile import Institution
+from .profile import Institution, Profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,6 +72,11 @@ class Comparison(Frozen):
     findings_new: tuple[tuple[FindingKind, str], ...]
     findings_resolved: tuple[tuple[FindingKind, str], ...]
     plan_done: tuple[str, ...]
+    to_review: tuple[str, ...] | None = None
+    """Actions of the later profile still marked ``needs_review`` (carried by ``renew`` and
+    not yet confirmed); ``None`` when the later profile was not given to :func:`compare`."""
+    confirmed: tuple[str, ...] | None = None
+    """Actions the later profile answers and no longer marks for review."""
 
     def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame, one row per action: before, after, change and how (needs the
@@ -172,8 +177,13 @@ def _check_pair(before: Assessment, after: Assessment, allow_other_institution: 
 
 
 def compare(before: Assessment, after: Assessment, *,
-            allow_other_institution: bool = False) -> Comparison:
+            allow_other_institution: bool = False,
+            after_profile: Profile | None = None) -> Comparison:
     """What changed from ``before`` to ``after``.
+
+    Given ``after_profile`` (the profile ``after`` was scored from), the comparison also tells
+    the actions confirmed from those still marked for review (``to_review``, ``confirmed``):
+    what a round started with ``renew`` has left to check.
 
     Raises
     ------
@@ -233,7 +243,17 @@ def compare(before: Assessment, after: Assessment, *,
         blocking_opened=tuple(a for a in after.blocking if a not in before.blocking),
         findings_new=tuple(k for k in _ordered(after) if k not in findings_old),
         findings_resolved=tuple(k for k in _ordered(before) if k not in findings_new),
-        plan_done=tuple(s.action for s in before.plan if (new.get(s.action) or 0) >= 3))
+        plan_done=tuple(s.action for s in before.plan if (new.get(s.action) or 0) >= 3),
+        **_review(after_profile))
+
+
+def _review(profile: Profile | None) -> dict[str, tuple[str, ...]]:
+    """The actions of ``profile`` still to review and those confirmed (none given: none)."""
+    if profile is None:
+        return {}
+    require_type(profile, Profile, "after_profile", "a Profile (the later one)")
+    return {"to_review": tuple(a for a, s in profile.actions.items() if s.needs_review),
+            "confirmed": tuple(a for a, s in profile.actions.items() if not s.needs_review)}
 
 
 def _ordered(assessment: Assessment) -> list[tuple[FindingKind, str]]:

@@ -238,29 +238,62 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "title": ("Título", "Title"),
     # --- cooperation between institutions
     "coop.title": ("Plan de cooperación", "Cooperation plan"),
-    "coop.summary": (
-        "{members} instituciones: {matches} intercambios ({workshops} talleres), {unmet} de "
-        "{demands} demandas sin atender",
-        "{members} institutions: {matches} exchanges ({workshops} workshops), {unmet} of "
-        "{demands} demands unmet"),
+    "coop.headline": (
+        "Ronda 1: {workshops} talleres y {bilateral} intercambios bilaterales entre {members} "
+        "instituciones; atienden {met} de las {blocking} demandas que bloquean ({share}).",
+        "Round 1: {workshops} workshops and {bilateral} bilateral exchanges among {members} "
+        "institutions; they meet {met} of the {blocking} blocking demands ({share})."),
+    "coop.roadmap.line": (
+        "Hoja de ruta: {rounds} rondas programan {scheduled} de {demands} demandas; "
+        "{beyond} quedarían después de la última ronda, {no_capacity} no caben en ninguna "
+        "ronda con este presupuesto y {no_offer} no las ofrece ningún miembro.",
+        "Roadmap: {rounds} rounds schedule {scheduled} of {demands} demands; {beyond} would "
+        "come after the last round, {no_capacity} fit no round under this budget and "
+        "{no_offer} are offered by no member."),
+    "coop.budget": (
+        "Presupuesto de cada ronda: hasta {workshops} talleres de {participants} "
+        "participantes, {bilateral} intercambios bilaterales y {capacity} intercambios por "
+        "anfitrión (salvo que su perfil indique otra cosa); hasta {rounds} rondas.",
+        "Budget of each round: up to {workshops} workshops of {participants} participants, "
+        "{bilateral} bilateral exchanges and {capacity} exchanges per host (unless its "
+        "profile says otherwise); up to {rounds} rounds."),
     "coop.settings": (
-        "Oferta desde el nivel {level}; capacidad por defecto {capacity} intercambios; taller "
-        "desde {group} demandas; preferencia: {prefer}, luego la mayor diferencia de nivel.",
-        "Offers from level {level}; default capacity {capacity} exchanges; a workshop from "
-        "{group} demands; preference: {prefer}, then the larger level gap."),
-    "coop.matches": ("Intercambios bilaterales", "Bilateral exchanges"),
+        "Oferta desde el nivel {level}; taller desde {group} demandas; preferencia: {prefer}, "
+        "luego la mayor diferencia de nivel.",
+        "Offers from level {level}; a workshop from {group} demands; preference: {prefer}, "
+        "then the larger level gap."),
     "coop.workshops": ("Talleres", "Workshops"),
-    "coop.members": ("Qué da y qué recibe cada institución", "What each institution gives "
-                     "and receives"),
+    "coop.round1.workshops": ("Talleres de la ronda 1", "Workshops of round 1"),
+    "coop.round1.matches": ("Intercambios bilaterales de la ronda 1",
+                            "Bilateral exchanges of round 1"),
+    "coop.round1.members": ("Qué da y qué recibe cada institución en la ronda 1",
+                            "What each institution gives and receives in round 1"),
     "coop.matrix": ("Oferta y demanda por fase (ofertas / demandas)",
                     "Supply and demand by phase (offers / demands)"),
+    "coop.roadmap": ("Hoja de ruta: cada ronda", "Roadmap: each round"),
+    "coop.round": ("Ronda", "Round"),
+    "coop.bilateral": ("Bilaterales", "Bilateral"),
+    "coop.scheduled": ("Demandas programadas", "Demands scheduled"),
+    "coop.scheduled_by_round": (
+        "Demandas que bloquean programadas al cierre de cada ronda (%)",
+        "Blocking demands scheduled by the end of each round (%)"),
+    "coop.scheduled_by_round.all": (
+        "Demandas programadas al cierre de cada ronda (%)",
+        "Demands scheduled by the end of each round (%)"),
+    "coop.later": ("en rondas siguientes", "in later rounds"),
+    "coop.language": ("Idioma", "Language"),
+    "coop.interpretation": ("Interpretación", "Interpretation"),
+    "coop.interpretation.for": ("para {who}", "for {who}"),
+    "coop.interpretation.needed": ("sin idioma común: interpretación",
+                                   "no shared language: interpretation"),
+    "coop.after_roadmap": ("Después de la hoja de ruta: demandas que ninguna ronda programa",
+                           "After the roadmap: demands no round schedules"),
     "coop.provider": ("Proveedor", "Provider"),
     "coop.recipient": ("Receptor", "Recipient"),
     "coop.host": ("Anfitrión", "Host"),
     "coop.participants": ("Participantes", "Participants"),
     "coop.levels": ("Niveles", "Levels"),
     "coop.level": ("Nivel", "Level"),
-    "coop.met_by_phase": ("Demandas atendidas por etapa (%)", "Demands met by phase (%)"),
     "coop.why": ("Por qué", "Why"),
     "coop.uplift": ("Mejora esperada", "Expected uplift"),
     "coop.gives": ("da", "gives"),
@@ -276,9 +309,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.reason": ("motivo", "reason"),
     "coop.beyond": ("Ningún miembro lo ofrece: candidatas a cooperación fuera de la región",
                     "No member offers it: candidates for cooperation beyond the region"),
-    "coop.no_capacity": ("Quienes lo ofrecen no tienen capacidad en esta ronda: para la "
-                         "próxima", "Those who offer it have no capacity left this round: for "
-                         "the next one"),
     "coop.members_needing": ("Miembros que lo necesitan", "Members who need it"),
     "coop.blocking_for": ("Bloquea a", "Blocking for"),
     "coop.who": ("Quiénes", "Who"),
@@ -297,8 +327,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coop.withdrawn.not-applicable": ("la acción no aplica (n/a)",
                                       "the action does not apply (n/a)"),
     "coop.reason.no-offer": ("ninguna institución lo ofrece", "no institution offers it"),
-    "coop.reason.no-capacity": ("quienes lo ofrecen no tienen capacidad",
-                                "those who offer it have no capacity left"),
+    "coop.reason.no-capacity": ("no cabe en ninguna ronda con este presupuesto",
+                                "fits no round under this budget"),
+    "coop.reason.beyond-roadmap": ("vendría después de la última ronda",
+                                   "would come after the last round"),
     "coop.shared.language": ("idioma común", "shared language"),
     "coop.shared.subregion": ("misma subregión", "same subregion"),
     "coop.shared.type": ("mismo tipo", "same type"),
@@ -384,6 +416,77 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template.id": ("cambiar", "change-me"),
     "template.name": ("Nombre de la institución", "Institution name"),
     "template.roles": ("rol: unidad que lo cumple", "role: the unit that fills it"),
+    # --- the XLSForm (disaster-protocol form) and collection rounds
+    "to_review": ("Por revisar (traídas de la ronda anterior)",
+                  "To review (carried from the last round)"),
+    "confirmed": ("Confirmadas", "Confirmed"),
+    "form.language": ("Español", "English"),
+    "form.institution": ("Institución", "Institution"),
+    "form.institution_id": ("Identificador de la institución", "Institution identifier"),
+    "form.institution_id.hint": (
+        "Una palabra corta sin espacios, la misma cada año (p. ej. caja-norte).",
+        "A short word without spaces, the same every year (e.g. caja-norte)."),
+    "form.institution_name": ("Nombre de la institución", "Name of the institution"),
+    "form.country.hint": ("Código ISO de dos letras (p. ej. MX).",
+                          "Two-letter ISO code (e.g. MX)."),
+    "form.subregion": ("Subregión", "Subregion"),
+    "form.type": ("Tipo de institución", "Type of institution"),
+    "form.language_field": ("Idioma de trabajo", "Working language"),
+    "form.roles": ("Roles", "Roles"),
+    "form.roles.hint": ("La unidad que cumple cada rol; deje en blanco los que no tenga.",
+                        "The unit that fills each role; leave blank those you do not have."),
+    "form.critical": ("Acción crítica.", "Critical action."),
+    "form.level.na": ("n/a — No aplica a esta institución (justifíquelo)",
+                      "n/a — Does not apply to this institution (justify it)"),
+    "form.level.unknown": ("Sin evaluar — aún no se sabe",
+                           "Not assessed — not known yet"),
+    "form.justification": ("¿Por qué no aplica?", "Why does it not apply?"),
+    "form.justification.hint": (
+        "Obligatorio para n/a: quien valide debe poder aceptarlo.",
+        "Required for n/a: whoever validates must be able to accept it."),
+    "form.evidence": ("Evidencia", "Evidence"),
+    "form.evidence.hint": (
+        "Documentos que lo muestran, separados por punto y coma",
+        "Documents that show it, separated by semicolons"),
+    "form.last_exercised": ("Última vez que se ejercitó", "Date last exercised"),
+    "form.last_exercised.hint": (
+        "El último simulacro, ejercicio o uso real.",
+        "The last drill, exercise or real use."),
+    "form.written": (
+        "{path}: formulario XLSForm de {protocol} {version}, {actions} acciones, idiomas "
+        "{languages}.",
+        "{path}: XLSForm of {protocol} {version}, {actions} actions, languages {languages}."),
+    "renew.migrated": (
+        "El perfil respondía a la versión {old} del protocolo: se migró primero a {new}.",
+        "The profile answered protocol version {old}: it was migrated to {new} first."),
+    "renew.carried": (
+        "{n} respuestas traídas del {before} a la ronda del {after}, cada una marcada "
+        "needs_review hasta que se confirme.",
+        "{n} answers carried from {before} to the round of {after}, each marked needs_review "
+        "until it is confirmed."),
+    "form.schema_version": ("Versión del formato", "Format version"),
+    "form.waivers": ("Dispensas", "Waivers"),
+    "form.cooperation": ("Cooperación", "Cooperation"),
+    "form.state": ("Estado del perfil", "Profile state"),
+    "form.status": ("Estado", "Status"),
+    "form.by": ("Por", "By"),
+    "form.on": ("Fecha", "Date"),
+    "form.level": ("Nivel", "Level"),
+    "form.note": ("Nota", "Note"),
+    "form.needs_review": ("Por revisar", "To review"),
+    "form.alternate": ("Suplente", "Alternate"),
+    "form.reason": ("Motivo", "Reason"),
+    "form.approved_by": ("Aprobada por", "Approved by"),
+    "form.expires": ("Vence", "Expires"),
+    "form.version": ("Versión", "Version"),
+    "form.type.health": ("Salud", "Health"),
+    "form.type.pensions": ("Pensiones", "Pensions"),
+    "form.type.work-injury": ("Riesgos del trabajo", "Work injury"),
+    "form.type.mixed": ("Mixta", "Mixed"),
+    "form.language.es": ("Español", "Spanish"),
+    "form.language.en": ("Inglés", "English"),
+    "form.language.pt": ("Portugués", "Portuguese"),
+    "form.language.fr": ("Francés", "French"),
     # --- findings: finding.<kind>[.<variant>]; parameters in braces
     "finding.blocking-gap": (
         "{action} «{title}» es crítica y está en nivel {level}; llevarla a nivel 3 "

@@ -195,19 +195,20 @@ def plan_frame(plan: CooperationPlan, lang: Lang = "es") -> pd.DataFrame:
         return text.get(lang) if text is not None else action
 
     rows: list[dict[str, object]] = [
-        {"kind": "workshop" if m.workshop else "match", "provider": m.provider,
-         "recipient": m.recipient, "action": m.action, "title": title(m.action),
+        {"kind": "workshop" if m.workshop else "match", "round": m.round,
+         "provider": m.provider, "recipient": m.recipient, "action": m.action,
+         "title": title(m.action),
          "phase": m.phase, "provider_level": m.provider_level,
          "recipient_level": m.recipient_level, "gap": m.gap, "uplift": m.uplift,
          "shared": ",".join(m.shared), "workshop": m.workshop, "cost": m.cost, "reason": None}
         for m in plan.matches]
-    rows += [{"kind": "unmet", "provider": None, "recipient": u.institution,
+    rows += [{"kind": "unmet", "round": None, "provider": None, "recipient": u.institution,
               "action": u.action, "title": title(u.action), "phase": u.phase,
               "provider_level": None, "recipient_level": u.level, "gap": None,
               "uplift": None, "shared": None, "workshop": None, "cost": None,
               "reason": u.reason} for u in plan.unmet]
-    types = {"kind": "string", "provider": "string", "recipient": "string",
-             "action": "string", "title": "string", "phase": "string",
+    types = {"kind": "string", "round": "Int64", "provider": "string",
+             "recipient": "string", "action": "string", "title": "string", "phase": "string",
              "provider_level": "Int64", "recipient_level": "Int64", "gap": "Int64",
              "uplift": "float64", "shared": "string", "workshop": "string",
              "cost": "Int64", "reason": "string"}

@@ -122,7 +122,11 @@ class KeyActivity(_Frozen):
 class Priority(_Frozen):
     """A Sendai priority for action, with its national/local key activities (``paragraph``,
     ``activities``) and, where actions need them, its global and regional ones
-    (``regional_paragraph``, ``regional_activities``)."""
+    (``regional_paragraph``, ``regional_activities``).
+
+    ``provenance`` is the title's; ``paragraph_provenance``, where given, is that of the
+    paragraph numbers, so that a title read in the official text does not vouch for paragraph
+    numbers that were not (none given: the numbers share the title's provenance)."""
 
     id: Id
     paragraph: Annotated[int, Field(ge=1, le=9999)]
@@ -131,6 +135,7 @@ class Priority(_Frozen):
     regional_paragraph: Annotated[int, Field(ge=1, le=9999)] | None = None
     regional_activities: tuple[KeyActivity, ...] = ()
     provenance: Provenance
+    paragraph_provenance: Provenance | None = None
 
 
 class Indicator(_Frozen):

@@ -193,21 +193,23 @@ def dependency_graph(protocol: Protocol, lang: Lang = "es", ax: Axes | None = No
 
 
 def cooperation_network(plan: CooperationPlan, ax: Axes | None = None) -> Axes:
-    """Members on a circle, an arrow from provider to recipient for every bilateral match,
-    and each workshop as a square joined to its host and participants."""
+    """Round 1 of the plan: members on a circle, an arrow from provider to recipient for
+    every bilateral exchange, and each workshop as a square joined to its host and
+    participants."""
     import networkx as nx
 
+    held, matches = plan.round(1)
     graph: nx.DiGraph[str] = nx.DiGraph()
     members = [m.institution.id for m in plan.members]
     graph.add_nodes_from(members)
-    bilateral = [(m.provider, m.recipient) for m in plan.matches if m.workshop is None]
+    bilateral = [(m.provider, m.recipient) for m in matches if m.workshop is None]
     graph.add_edges_from(bilateral)
     ring: nx.Graph[str] = nx.Graph()
     ring.add_nodes_from(members)
     position: dict[str, Any] = dict(nx.circular_layout(ring))
     workshop_edges: list[tuple[str, str]] = []
-    for i, w in enumerate(plan.workshops):
-        angle = 2 * math.pi * i / max(1, len(plan.workshops))
+    for i, w in enumerate(held):
+        angle = 2 * math.pi * i / max(1, len(held))
         position[w.id] = (0.45 * math.cos(angle), 0.45 * math.sin(angle))
         graph.add_node(w.id)
         workshop_edges += [(w.host, w.id), *((w.id, p) for p in w.participants)]
@@ -215,7 +217,7 @@ def cooperation_network(plan: CooperationPlan, ax: Axes | None = None) -> Axes:
     axes = _axes(ax)
     nx.draw_networkx_nodes(graph, position, nodelist=members, ax=axes, node_size=120,
                            node_color="#2f6fba")
-    nx.draw_networkx_nodes(graph, position, nodelist=[w.id for w in plan.workshops], ax=axes,
+    nx.draw_networkx_nodes(graph, position, nodelist=[w.id for w in held], ax=axes,
                            node_size=90, node_shape="s", node_color="#9a6700")
     nx.draw_networkx_edges(graph, position, edgelist=bilateral, ax=axes, arrows=True,
                            arrowsize=8, width=0.8, edge_color="#1b1b1b")
