@@ -18,11 +18,6 @@ from pathlib import Path
 from .._i18n import LANGS
 from ..errors import DisasterProtocolError, Problem, ProblemCode
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
-
 __all__ = ["CONFIG_KEYS", "apply_config", "configured", "find_config", "read_config"]
 
 CONFIG_FILE = "disaster-protocol.toml"
@@ -98,6 +93,11 @@ def read_config(path: Path) -> dict[str, object]:
         With every problem located (file, line, column): a file that does not parse, a key
         that is not a setting, a value of the wrong kind.
     """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

@@ -4,12 +4,14 @@ what ``-o`` wrote, and the JUnit thresholds of a run."""
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .._i18n import text as _text
 from .._output import output_target
-from ..report.junit import Thresholds
 from ._common import emit
+
+if TYPE_CHECKING:
+    from ..report.junit import Thresholds
 
 __all__ = ["add_quiet", "emit_report", "thresholds", "wrote"]
 
@@ -43,5 +45,7 @@ def emit_report(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 def thresholds(args: argparse.Namespace) -> Thresholds:
     """The thresholds a command line set, for JUnit's test cases."""
+    from ..report.junit import Thresholds
+
     return Thresholds(score=args.fail_under, blocking=args.fail_on_blocking,
                       coverage=args.fail_under_coverage)

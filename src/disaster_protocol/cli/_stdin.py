@@ -8,10 +8,8 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from ..portfolio import empty_folder
 from ..profile import Institution
 from ._common import UsageError, iso_date
-from .field import workbooks
 
 __all__ = ["add_stdin_institution", "assessed_on", "institution_of", "no_profile"]
 
@@ -52,6 +50,9 @@ def assessed_on(args: argparse.Namespace) -> date | None:
 def no_profile(paths: list[str], recursive: bool) -> None:
     """Refuse a folder that yields no profile (nor wide table), naming its sub-folders that
     hold some and ``--recursive``: an audit must not pass with nothing checked."""
+    from ..portfolio import empty_folder
+    from .field import workbooks
+
     for given in paths:
         empty = empty_folder(given, recursive=recursive)
         if empty and not workbooks([given], recursive=recursive):

@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 from .._assess import assess
 from .._breakdown import GROUP_KEYS
-from .._compare import compare
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
 from ..cooperation import (
@@ -27,7 +24,6 @@ from ..model import Protocol
 from ..partners import Partners, load_partners
 from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
-from ..report import render
 from ._common import (
     ExitCode,
     ThresholdError,
@@ -86,6 +82,8 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
     were named."""
     protocol = protocol_of(args)
     entries, piped, sources = _batch_entries(args, protocol)
+    from tqdm import tqdm  # the progress bar loads only for the commands that show it
+
     if getattr(args, "only_validated", False):
         entries, unread, left_out = only_validated(entries, protocol)
         piped += unread
@@ -121,6 +119,8 @@ def _raise_first_bug(portfolio: Portfolio, protocol: Protocol, args: argparse.Na
 
 
 def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.registry import render
+
     _check_budget(args)
     partners = load_partners(args.partners, protocol_of(args)) if args.partners else None
     portfolio, total = _scored(args, err, keep=True)
@@ -204,6 +204,9 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .._compare import compare
+    from ..report.registry import render
+
     protocol = protocol_of(args)
     old, new = (load_profile(path, protocol) for path in (args.old, args.new))
     before, after = (assess(protocol, profile, strict=args.strict) for profile in (old, new))
@@ -219,6 +222,8 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Plan round one from BEFORE as ``cooperate`` does, then evaluate it against AFTER."""
+    from ..report.registry import render
+
     if "-" in (args.before, args.after):
         raise UsageError("evaluate reads two rounds of profile files or folders; standard "
                          "input (-) cannot be one")
@@ -234,6 +239,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
+    from ..report.registry import render
+
     if args.by is None:
         options: dict[str, Any] = ({"thresholds": thresholds(args)}
                                    if args.format == "junit" else {})

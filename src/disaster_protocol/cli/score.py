@@ -12,18 +12,8 @@ from .._i18n import LANGS
 from .._output import write_atomic
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE, Assessment
-from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
 from ..loader import load_profile, loads_profile
-from ..migration import migrate
-from ..report import (
-    SCHEMA_KINDS,
-    json_schema,
-    migration_text,
-    profile_sidecar_template,
-    profile_template_csv,
-    profile_template_yaml,
-    render,
-)
+from ..report.schema import SCHEMA_KINDS
 from ._common import (
     ExitCode,
     ThresholdError,
@@ -60,6 +50,8 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.registry import render
+
     result = _assessment(args)
     options: dict[str, Any] = {"thresholds": thresholds(args)} if args.format == "junit" else {}
     emit_report(render(result, args.format, lang=args.lang, **options), args, out, err)
@@ -77,12 +69,20 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.registry import render
+
     emit_report(render(_assessment(args), args.format, lang=args.lang, view="plan",
                        top=args.top), args, out, err)
     return ExitCode.OK
 
 
 def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.templates import (
+        profile_sidecar_template,
+        profile_template_csv,
+        profile_template_yaml,
+    )
+
     protocol = protocol_of(args)
     if args.format == "csv":
         if args.output:  # both files or neither: check the sidecar's place before writing
@@ -102,6 +102,9 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..migration import migrate
+    from ..report.text import migration_text
+
     result = migrate(args.profile, to=args.to, protocol=protocol_of(args))
     emit(result.text, args.output, out)
     report = err if not args.output else out
@@ -110,6 +113,9 @@ def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
+    from ..report.registry import render
+
     if args.list or not args.name:
         for name in crosswalk_names():
             cw = load_crosswalk(name, protocol_of(args))
@@ -129,6 +135,8 @@ def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.schema import json_schema
+
     if args.for_form is not None and args.kind != "profile":
         raise UsageError("--for-form makes a form's schema, which is a profile's: "
                          "schema profile --for-form es")

@@ -4,7 +4,8 @@ A format is a renderer registered for a kind of value (``Assessment``, ``Portfol
 under a name (``"html"``, ``"junit"``); a *view* names a part of a value with formats of its
 own (``view="plan"``: an assessment's plan). The ``to_*`` methods of the values and the CLI's
 ``--format`` reach the same renderers. Adding a format is one module (its renderer) and one
-line in :data:`_BUILTIN` (or a call to :func:`register`).
+line in :data:`_BUILTIN` (or a call to :func:`register`). The built-in table names kinds and
+renderers by their import path, so a renderer's module loads only when it is used.
 
 Examples
 --------
@@ -23,38 +24,23 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
-from .._compare import Comparison, Trend
 from .._i18n import Lang, check_lang
-from .._plan import CooperationPlan, Evaluation
-from .._summary import Breakdown
-from ..assessment import Assessment
-from ..crosswalk import Crosswalk, FrameworkView
-from ..graph import Playbook
-from ..portfolio import Portfolio
-from . import compare as _compare
-from . import cooperation as _coop
-from . import crosswalk as _cw
-from . import data as _data
-from . import html as _html
-from . import junit as _junit
-from . import markdown as _md
-from . import portfolio as _portfolio
-from . import text as _text
 
 __all__ = ["Renderer", "formats", "register", "render"]
 
 Renderer = Callable[..., str]
 """``renderer(value, lang, **options) -> str``."""
 
-_Key = tuple[type, str | None, str]
-_REGISTRY: dict[_Key, Renderer] = {}
+_Key = tuple[str, str | None, str]  # (the kind's import path, view, format)
+_REGISTRY: dict[_Key, Renderer | str] = {}  # a renderer, or its import path (loaded on use)
+_NO_LANG: set[str] = set()  # import paths of renderers that take no language (JSON, data CSV)
 
 
-def _no_lang(func: Callable[..., str]) -> Renderer:
-    """A renderer whose output is the same in every language (JSON, data CSV)."""
-    return lambda value, lang, **options: func(value, **options)
+def _path(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def register(kind: type, format: str, renderer: Renderer, *, view: str | None = None) -> None:
@@ -63,13 +49,21 @@ def register(kind: type, format: str, renderer: Renderer, *, view: str | None = 
     ``renderer`` is called as ``renderer(value, lang, **options)`` and returns text. A
     format registered twice for the same kind and view is replaced.
     """
-    _REGISTRY[(kind, view, format)] = renderer
+    _REGISTRY[(_path(kind), view, format)] = renderer
 
 
 def formats(kind: type, *, view: str | None = None) -> tuple[str, ...]:
     """The formats registered for values of type ``kind`` (and ``view``), sorted."""
-    mro = set(kind.__mro__)
+    mro = {_path(k) for k in kind.__mro__}
     return tuple(sorted({f for (k, v, f) in _REGISTRY if k in mro and v == view}))
+
+
+def _load(path: str) -> Renderer:
+    module, name = path.rsplit(".", 1)
+    func: Callable[..., str] = getattr(import_module(module, __package__), name)
+    if path in _NO_LANG:
+        return lambda value, lang, **options: func(value, **options)
+    return func
 
 
 def render(value: object, format: str, *, lang: Lang = "es", view: str | None = None,
@@ -101,8 +95,10 @@ def render(value: object, format: str, *, lang: Lang = "es", view: str | None = 
     """
     check_lang(lang)
     for kind in type(value).__mro__:
-        renderer = _REGISTRY.get((kind, view, format))
+        renderer = _REGISTRY.get((_path(kind), view, format))
         if renderer is not None:
+            if isinstance(renderer, str):
+                renderer = _REGISTRY[(_path(kind), view, format)] = _load(renderer)
             return renderer(value, lang, **options)
     there = formats(type(value), view=view)
     what = type(value).__name__ + (f" (view {view!r})" if view else "")
@@ -110,54 +106,76 @@ def render(value: object, format: str, *, lang: Lang = "es", view: str | None = 
                      f"{', '.join(there) or 'none'}")
 
 
-_BUILTIN: list[tuple[type, str | None, str, Renderer]] = [
-    (Assessment, None, "text", _text.assessment_text),
-    (Assessment, None, "md", _md.assessment_markdown),
-    (Assessment, None, "html", _html.assessment_html),
-    (Assessment, None, "json", _no_lang(_data.assessment_json)),
-    (Assessment, None, "csv", _data.assessment_csv),
-    (Assessment, None, "junit", _junit.assessment_junit),
-    (Assessment, "plan", "text", _text.plan_text),
-    (Assessment, "plan", "md", _md.plan_markdown),
-    (Assessment, "plan", "csv", _data.plan_csv),
-    (Assessment, "plan", "json", _no_lang(_data.plan_json)),
-    (Portfolio, None, "csv", _no_lang(_portfolio.portfolio_csv)),
-    (Portfolio, None, "json", _no_lang(_portfolio.portfolio_json)),
-    (Portfolio, None, "md", _portfolio.portfolio_markdown),
-    (Portfolio, None, "html", _portfolio.portfolio_html),
-    (Portfolio, None, "junit", _junit.portfolio_junit),
-    (Breakdown, None, "csv", _no_lang(_portfolio.breakdown_csv)),
-    (Breakdown, None, "json", _no_lang(_portfolio.breakdown_json)),
-    (Breakdown, None, "md", _portfolio.breakdown_markdown),
-    (Breakdown, None, "html", _portfolio.breakdown_html),
-    (Comparison, None, "text", _compare.comparison_text),
-    (Comparison, None, "md", _compare.comparison_markdown),
-    (Comparison, None, "html", _compare.comparison_html),
-    (Comparison, None, "json", _no_lang(_compare.comparison_json)),
-    (Comparison, None, "csv", _no_lang(_compare.comparison_csv)),
-    (Trend, None, "csv", _no_lang(_compare.trend_csv)),
-    (CooperationPlan, None, "text", _coop.plan_text),
-    (CooperationPlan, None, "md", _coop.plan_markdown),
-    (CooperationPlan, None, "html", _coop.plan_html),
-    (CooperationPlan, None, "json", _no_lang(_coop.plan_json)),
-    (CooperationPlan, None, "csv", _no_lang(_coop.plan_csv)),
-    (Evaluation, None, "text", _coop.evaluation_text),
-    (Evaluation, None, "md", _coop.evaluation_markdown),
-    (Evaluation, None, "html", _coop.evaluation_html),
-    (Evaluation, None, "json", _no_lang(_coop.evaluation_json)),
-    (Evaluation, None, "csv", _no_lang(_coop.evaluation_csv)),
-    (Crosswalk, None, "text", _cw.crosswalk_text),
-    (Crosswalk, None, "md", _cw.crosswalk_markdown),
-    (Crosswalk, None, "json", _no_lang(_cw.crosswalk_json)),
-    (Crosswalk, None, "csv", _no_lang(_cw.crosswalk_csv)),
-    (FrameworkView, None, "text", _cw.framework_text),
-    (FrameworkView, None, "md", _cw.framework_markdown),
-    (FrameworkView, None, "json", _no_lang(_cw.framework_json)),
-    (FrameworkView, None, "csv", _no_lang(_cw.framework_csv)),
-    (Playbook, None, "text", lambda b, lang, protocol: _text.playbook_text(b, protocol, lang)),
-    (Playbook, None, "md", lambda b, lang, protocol: _md.playbook_markdown(b, protocol, lang)),
-    (Playbook, None, "json", _data.playbook_json),
+def _playbook_text(book: Any, lang: Lang, *, protocol: Any) -> str:
+    from .text import playbook_text
+
+    return playbook_text(book, protocol, lang)
+
+
+def _playbook_markdown(book: Any, lang: Lang, *, protocol: Any) -> str:
+    from .markdown import playbook_markdown
+
+    return playbook_markdown(book, protocol, lang)
+
+
+_A, _P = "disaster_protocol.assessment.Assessment", "disaster_protocol.portfolio.Portfolio"
+_B, _C = "disaster_protocol._summary.Breakdown", "disaster_protocol._compare.Comparison"
+_T, _CP = "disaster_protocol._compare.Trend", "disaster_protocol._plan.CooperationPlan"
+_E, _CW = "disaster_protocol._plan.Evaluation", "disaster_protocol.crosswalk.Crosswalk"
+_FV, _PB = "disaster_protocol.crosswalk.FrameworkView", "disaster_protocol.graph.Playbook"
+
+_BUILTIN: list[tuple[str, str | None, str, str]] = [
+    # (kind, view, format, renderer); a renderer under "-" takes no language
+    (_A, None, "text", ".text.assessment_text"),
+    (_A, None, "md", ".markdown.assessment_markdown"),
+    (_A, None, "html", ".html.assessment_html"),
+    (_A, None, "json", "-.data.assessment_json"),
+    (_A, None, "csv", ".data.assessment_csv"),
+    (_A, None, "junit", ".junit.assessment_junit"),
+    (_A, "plan", "text", ".text.plan_text"),
+    (_A, "plan", "md", ".markdown.plan_markdown"),
+    (_A, "plan", "csv", ".data.plan_csv"),
+    (_A, "plan", "json", "-.data.plan_json"),
+    (_P, None, "csv", "-.portfolio.portfolio_csv"),
+    (_P, None, "json", "-.portfolio.portfolio_json"),
+    (_P, None, "md", ".portfolio.portfolio_markdown"),
+    (_P, None, "html", ".portfolio.portfolio_html"),
+    (_P, None, "junit", ".junit.portfolio_junit"),
+    (_B, None, "csv", "-.portfolio.breakdown_csv"),
+    (_B, None, "json", "-.portfolio.breakdown_json"),
+    (_B, None, "md", ".portfolio.breakdown_markdown"),
+    (_B, None, "html", ".portfolio.breakdown_html"),
+    (_C, None, "text", ".compare.comparison_text"),
+    (_C, None, "md", ".compare.comparison_markdown"),
+    (_C, None, "html", ".compare.comparison_html"),
+    (_C, None, "json", "-.compare.comparison_json"),
+    (_C, None, "csv", "-.compare.comparison_csv"),
+    (_T, None, "csv", "-.compare.trend_csv"),
+    (_CP, None, "text", ".cooperation.plan_text"),
+    (_CP, None, "md", ".cooperation.plan_markdown"),
+    (_CP, None, "html", ".cooperation.plan_html"),
+    (_CP, None, "json", "-.cooperation.plan_json"),
+    (_CP, None, "csv", "-.cooperation.plan_csv"),
+    (_E, None, "text", ".cooperation.evaluation_text"),
+    (_E, None, "md", ".cooperation.evaluation_markdown"),
+    (_E, None, "html", ".cooperation.evaluation_html"),
+    (_E, None, "json", "-.cooperation.evaluation_json"),
+    (_E, None, "csv", "-.cooperation.evaluation_csv"),
+    (_CW, None, "text", ".crosswalk.crosswalk_text"),
+    (_CW, None, "md", ".crosswalk.crosswalk_markdown"),
+    (_CW, None, "json", "-.crosswalk.crosswalk_json"),
+    (_CW, None, "csv", "-.crosswalk.crosswalk_csv"),
+    (_FV, None, "text", ".crosswalk.framework_text"),
+    (_FV, None, "md", ".crosswalk.framework_markdown"),
+    (_FV, None, "json", "-.crosswalk.framework_json"),
+    (_FV, None, "csv", "-.crosswalk.framework_csv"),
+    (_PB, None, "text", ".registry._playbook_text"),
+    (_PB, None, "md", ".registry._playbook_markdown"),
+    (_PB, None, "json", ".data.playbook_json"),
 ]
 
 for _kind, _view, _format, _renderer in _BUILTIN:
-    register(_kind, _format, _renderer, view=_view)
+    if _renderer.startswith("-"):
+        _renderer = _renderer[1:]
+        _NO_LANG.add(_renderer)
+    _REGISTRY[(_kind, _view, _format)] = _renderer
