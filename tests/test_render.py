@@ -3,6 +3,10 @@ report/junit.py); the CLI's --format junit is in tests/test_cli_pipeline.py."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import subprocess
+import sys
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -14,6 +18,7 @@ import disaster_protocol as dp
 from disaster_protocol.report import Thresholds, formats, register, registry
 
 CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).parent.parent
 
 PROFILE = """\
 schema_version: 1
@@ -191,3 +196,24 @@ def test_assess_many_refuses_a_folder_without_profiles(tmp_path: Path) -> None:
         dp.assess_many(protocol, [tmp_path / "empty"], recursive=True)
     with pytest.raises(ValueError, match=r"in this folder or its sub-folders$"):
         dp.assess_many(protocol, [tmp_path / "empty"])
+
+
+def test_every_builtin_entry_names_a_real_kind_and_renderer() -> None:
+    for kind, _view, _fmt, renderer in registry._BUILTIN:
+        module, name = kind.rsplit(".", 1)
+        value_type = getattr(importlib.import_module(module), name)
+        assert f"{value_type.__module__}.{value_type.__qualname__}" == kind
+        assert callable(registry._load(renderer.lstrip("-")))
+
+
+def test_rendering_one_assessment_loads_only_its_renderer() -> None:
+    code = ("import sys, disaster_protocol as dp; p = dp.load_protocol(); "
+            "a = dp.assess(p, dp.load_profile('examples/profiles/caja_intermedia.yaml', p)); "
+            "dp.render(a, 'text'); "
+            "print(sorted(m for m in sys.modules if m.startswith('disaster_protocol.report')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    loaded = set(ast.literal_eval(out))
+    assert "disaster_protocol.report.text" in loaded
+    assert not loaded & {"disaster_protocol.report.junit", "disaster_protocol.report.html",
+                         "disaster_protocol.report.cooperation"}
