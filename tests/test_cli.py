@@ -451,7 +451,7 @@ def test_every_command_declares_the_common_options_alike() -> None:
         if "protocol" in options:
             assert options["protocol"].metavar == "PATH", name
         if "lang" in options:
-            assert options["lang"].choices == ("es", "en"), name
+            assert options["lang"].choices == ("es", "en", "fr", "pt"), name
             assert options["lang"].default == "es", name
         if "output" in options:
             assert options["output"].option_strings == ["-o", "--output"], name

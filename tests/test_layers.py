@@ -62,6 +62,7 @@ LAYERS: dict[str, int] = {
 SAME_LAYER: dict[tuple[str, str], str] = {
     # base: every output is sanitised with the one definition of the characters to escape
     ("_output", "errors"): "CONTROL_CHARACTERS and escaped",
+    ("_i18n", "errors"): "TranslationWarning, the warning of a text shown in its fallback",
     # values: an assessment carries the protocol's words and the profile's institution
     ("assessment", "model"): "Text",
     ("assessment", "profile"): "Institution and Cooperation",

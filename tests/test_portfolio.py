@@ -124,8 +124,8 @@ def test_csv_has_a_row_per_institution_and_per_unreadable_file(region: Path,
 def test_reports_list_institutions_and_unreadable_files(region: Path, bundled: dp.Protocol,
                                                         lang: str) -> None:
     portfolio = dp.assess_many(bundled, [region])
-    md = portfolio.to_markdown(lang)  # type: ignore[arg-type]
-    page = portfolio.to_html(lang)  # type: ignore[arg-type]
+    md = portfolio.to_markdown(lang)
+    page = portfolio.to_html(lang)
     heading = "Files that could not be read" if lang == "en" else "Archivos que no se pudieron"
     for text in (md, page):
         assert "inst-049" in text
@@ -258,7 +258,7 @@ def test_secondary_suppression_hides_the_smallest_shown_group_only() -> None:
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_summary_reports_state_the_rule_and_hide_suppressed_numbers(lang: str) -> None:
     summary = _small_portfolio().summary("subregion", k=3)
-    md = summary.to_markdown(lang)  # type: ignore[arg-type]
+    md = summary.to_markdown(lang)
     rule = "fewer than 3 institutions" if lang == "en" else "menos de 3 instituciones"
     assert rule in md
     assert "67.7" in md
@@ -266,7 +266,7 @@ def test_summary_reports_state_the_rule_and_hide_suppressed_numbers(lang: str) -
     assert [r["group"] for r in rows] == ["Andina", "Norte", "*"]
     assert rows[1]["mean_score"] == ""  # Norte has one institution
     assert json.loads(summary.to_json())["total"]["institutions"] == 4
-    assert "<table>" in summary.to_html(lang)  # type: ignore[arg-type]
+    assert "<table>" in summary.to_html(lang)
 
 
 def test_summary_refuses_an_unknown_attribute_and_a_bad_k() -> None:

@@ -38,6 +38,7 @@ from .errors import (
     ProblemCode,
     ProfileError,
     ProtocolError,
+    TranslationWarning,
 )
 from .loader import load_profile, load_protocol, loads_profile, loads_protocol, profile_from_dict
 from .model import Action, Phase, Protocol, Role, Text
@@ -73,6 +74,7 @@ __all__ = [
     "ProtocolError",
     "Role",
     "Text",
+    "TranslationWarning",
     "Trend",
     "__version__",
     "assess",

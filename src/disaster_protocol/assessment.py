@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import computed_field, model_validator
 
 from ._frozen import Frozen, ReadOnly
-from ._i18n import Lang, finding_key
+from ._i18n import Lang, finding_key, in_every_language
 from ._i18n import text as _text
 from .model import Text
 from .profile import Cooperation, Institution
@@ -96,8 +96,10 @@ class Finding(Frozen):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def message(self) -> Text:
-        """The sentence in Spanish and English."""
-        return Text(es=self.text("es"), en=self.text("en"))
+        """The sentence in every language its parameters have (a user-supplied protocol's
+        titles may lack some: that language is left out, not said half in another)."""
+        return Text.model_validate(
+            in_every_language(finding_key(self.kind, self.params), **self.params))
 
 
 class PlanStep(Frozen):

@@ -35,6 +35,7 @@ __all__ = [
     "ProblemCode",
     "ProfileError",
     "ProtocolError",
+    "TranslationWarning",
     "escaped",
     "printable",
     "require_type",
@@ -253,6 +254,12 @@ class InputWarning(UserWarning):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+
+
+class TranslationWarning(UserWarning):
+    """A text shown in another language than the one asked for: a user-supplied label without
+    that language, or a message a language's file does not translate yet. It names the text
+    and the language it fell back to; the command line prints it as ``warning: ...``."""
 
 
 def require_type(value: object, expected: type | tuple[type, ...], name: str,

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import _reading
 from ._checks import control_characters, may_hold_controls, profile_problems, protocol_problems
+from ._i18n import translate_data
 from ._plain import paused_gc
 from ._reading import Document
 from ._table import parse_csv
@@ -165,6 +166,7 @@ def _protocol_from_text(text: str, source: str, max_bytes: int) -> Protocol:
         doc = _reading.parse_text(text, source, error=ProtocolError, what="protocol",
                                max_values=budget)
         check_version(doc, ProtocolError, "protocol")
+        translate_data(doc.data)
         protocol = _validated(Protocol, doc, ProtocolError)
         _raise_if(protocol_problems(protocol, doc), ProtocolError)
     return protocol

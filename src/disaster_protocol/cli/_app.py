@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from .. import __version__
+from .._i18n import TranslationWarning
 from ..errors import DisasterProtocolError, InputWarning
 from . import explore, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
@@ -74,6 +75,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args.stdin = stdin if stdin is not None else sys.stdin
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
+        warnings.simplefilter("always", TranslationWarning)
         try:
             return _run(func, args, out, err)
         finally:
@@ -81,11 +83,12 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 
 def _show_warnings(caught: list[warnings.WarningMessage], err: TextIO) -> None:
-    """Input warnings as ``warning: <problem>`` lines, once each; others as Python shows them."""
+    """Input and translation warnings as ``warning: <what>`` lines, once each; others as
+    Python shows them."""
     seen: set[str] = set()
     for item in caught:
-        if isinstance(item.message, InputWarning):
-            line = f"warning: {item.message.problem}"
+        if isinstance(item.message, (InputWarning, TranslationWarning)):
+            line = f"warning: {item.message}"
             if line not in seen:
                 seen.add(line)
                 print(line, file=err)

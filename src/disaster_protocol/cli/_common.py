@@ -8,6 +8,7 @@ from datetime import date
 from enum import IntEnum
 from typing import TextIO
 
+from .._i18n import LANGS
 from .._output import sanitise, write_atomic
 from .._validation import suggest
 from ..assessment import MIN_COVERAGE
@@ -72,8 +73,8 @@ def add_protocol(p: argparse.ArgumentParser) -> None:
 
 
 def add_lang(p: argparse.ArgumentParser, what: str = "titles") -> None:
-    """``--lang es|en``."""
-    p.add_argument("--lang", choices=("es", "en"), default="es",
+    """``--lang``: one of the package's languages (``es``, ``en``, ``fr``, ``pt``)."""
+    p.add_argument("--lang", choices=LANGS, default="es",
                    help=f"language of {what} (default: es)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import io
 
-from .._i18n import Lang, text
+from .._i18n import Lang, ntext, text
 from .._output import CellWriter, json_text
 from ..cooperation import CooperationPlan, Evaluation, Match, MatchOutcome
 from ._common import cell, plain, words
@@ -62,7 +62,7 @@ def _title_of(plan: CooperationPlan, key: str, lang: Lang) -> str:
 
 def _why(m: Match, lang: Lang) -> str:
     parts = [text(f"coop.shared.{p}", lang) for p in m.shared]
-    return ", ".join([*parts, text("coop.gap", lang, gap=m.gap)])
+    return ", ".join([*parts, ntext("coop.gap", lang, m.gap, gap=m.gap)])
 
 
 def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:

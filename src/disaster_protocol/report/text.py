@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .._i18n import Lang
+from .._i18n import Lang, ntext
 from ..assessment import Assessment
 from ..graph import Playbook
 from ..migration import MigrationResult
@@ -125,8 +125,8 @@ def migration_text(result: MigrationResult, lang: Lang = "es") -> str:
     w = words(lang)
     if result.from_version == result.to_version:
         return w("migrate.same").format(new=result.to_version) + "\n"
-    out = [w("migrate.title").format(old=result.from_version, new=result.to_version,
-                                     n=len(result.notes))]
+    out = [ntext("migrate.title", lang, len(result.notes), old=result.from_version,
+                 new=result.to_version)]
     lost = result.not_carried
     if lost:
         out += ["", f"{w('migrate.not_carried')}:", *(f"  - {n.text(lang)}" for n in lost)]
