@@ -12,7 +12,9 @@ Sources (what translators and developers edit), in ``locale/`` at the top of the
   whose data texts live in the YAML files): the translations, with the header fields
   ``Language``, ``Plural-Forms`` and ``X-Language-Name`` (the language's own name) and, for
   a language that is not es or en, ``X-Fallback`` (what a user-supplied label missing this
-  language is shown in, with a warning).
+  language is shown in, with a warning). Every translation is a working translation, except
+  an entry flagged ``#, official`` with a ``# source: ...`` line naming where the official
+  text is published (the Sendai Framework in French, an ISSA guideline's title).
 
 Compiled (what the package reads, committed; ``check`` and the tests say when stale):
 ``src/disaster_protocol/_locale/<lang>.json``.
@@ -62,6 +64,7 @@ class Entry:
     comments: list[str] = field(default_factory=list)  # "#." lines, without the "#. "
     fuzzy: bool = False
     previous: str | None = None  # "#| msgid" of a fuzzy entry
+    official: str | None = None  # "#, official" with "# source: <where>": an official text
 
     @property
     def translated(self) -> bool:
@@ -143,31 +146,44 @@ def read_po(path: Path) -> Po:
     return Po(headers, entries)
 
 
-def _block(block: list[str], where: str) -> Entry | None:
-    values: dict[str, str] = {}
-    comments: list[str] = []
-    fuzzy, previous, i = False, None, 0
-    while i < len(block):
-        line = block[i]
-        if line.startswith("#~"):
-            return None
+def _comments(lines: list[str], where: str) -> Entry:
+    """The comment lines of an entry, as an entry with no strings yet."""
+    entry = Entry("", "")
+    source, official = "", False
+    for line in lines:
         if line.startswith("#."):
-            comments.append(line[2:].strip())
+            entry.comments.append(line[2:].strip())
+        elif line.startswith("# source:"):
+            source = line[len("# source:"):].strip()
         elif line.startswith("#,"):
-            fuzzy = fuzzy or "fuzzy" in line
+            flags = {flag.strip() for flag in line[2:].split(",")}
+            entry.fuzzy = entry.fuzzy or "fuzzy" in flags
+            official = official or "official" in flags
         elif line.startswith("#| msgid "):
-            previous = _unquote(line[len("#| msgid "):], where)
-        elif line.startswith("msg"):
-            keyword = line.split(" ", 1)[0]
-            if keyword not in ("msgctxt", "msgid", "msgstr"):
-                raise ValueError(f"{where}: {keyword} is not read here (no plural entries)")
-            values[keyword], i = _field(block, i, where)
-            continue
-        i += 1
+            entry.previous = _unquote(line[len("#| msgid "):], where)
+    if official and not source:
+        raise ValueError(f"{where}: an official text needs a '# source: ...' line saying "
+                         "where it is published")
+    entry.official = source if official else None
+    return entry
+
+
+def _block(block: list[str], where: str) -> Entry | None:
+    if any(line.startswith("#~") for line in block):
+        return None
+    entry = _comments([line for line in block if line.startswith("#")], where)
+    strings = [line for line in block if not line.startswith("#")]
+    values: dict[str, str] = {}
+    i = 0
+    while i < len(strings):
+        keyword = strings[i].split(" ", 1)[0]
+        if keyword not in ("msgctxt", "msgid", "msgstr"):
+            raise ValueError(f"{where}: {keyword} is not read here (no plural entries)")
+        values[keyword], i = _field(strings, i, where)
     if "msgid" not in values:
         return None
-    return Entry(values.get("msgctxt", ""), values["msgid"], values.get("msgstr", ""), comments,
-                 fuzzy, previous)
+    return replace(entry, ctx=values.get("msgctxt", ""), msgid=values["msgid"],
+                   msgstr=values.get("msgstr", ""))
 
 
 def write_po(path: Path, po: Po) -> None:
@@ -176,6 +192,8 @@ def write_po(path: Path, po: Po) -> None:
     out = [f'msgid ""\nmsgstr ""\n{head}']
     for e in po.entries:
         lines = [f"#. {c}" if c else "#." for c in e.comments]
+        if e.official is not None:
+            lines += [f"# source: {e.official}", "#, official"]
         if e.fuzzy:
             lines.append("#, fuzzy")
             if e.previous is not None:
@@ -301,6 +319,7 @@ def compiled(lang: str, templates: dict[str, Po] | None = None) -> str:
         headers = catalogue_pot.headers
         catalogue = {e.ctx: e.msgid for e in catalogue_pot.entries}
         data: dict[str, list[str]] = {}
+        official: dict[str, str] = {}
     else:
         po = read_po(LOCALE / lang / "catalogue.po")
         headers = po.headers
@@ -308,11 +327,14 @@ def compiled(lang: str, templates: dict[str, Po] | None = None) -> str:
         catalogue = {e.ctx: e.msgstr for e in po.entries if e.translated and e.ctx in source
                      and source[e.ctx].msgid == e.msgid}
         data = {}
+        official = {e.ctx: str(e.official) for e in po.entries
+                    if e.official and e.ctx in catalogue}
         if "protocol" in kinds(lang):
             texts = templates["protocol"].by_ctx()
-            data = {e.ctx: [e.msgid, e.msgstr]
-                    for e in read_po(LOCALE / lang / "protocol.po").entries
-                    if e.translated and e.ctx in texts and texts[e.ctx].msgid == e.msgid}
+            entries = [e for e in read_po(LOCALE / lang / "protocol.po").entries
+                       if e.translated and e.ctx in texts and texts[e.ctx].msgid == e.msgid]
+            data = {e.ctx: [e.msgid, e.msgstr] for e in entries}
+            official.update({e.ctx: str(e.official) for e in entries if e.official})
     plural = headers.get("Plural-Forms", "nplurals=2; plural=(n != 1);")
     rule = PLURAL.match(plural)
     if rule is None:
@@ -321,7 +343,8 @@ def compiled(lang: str, templates: dict[str, Po] | None = None) -> str:
     out = {"language": lang, "name": headers.get("X-Language-Name", lang),
            "fallback": headers.get("X-Fallback", "en"),
            "plural": "n>1" if rule.group(1) == ">" else "n!=1",
-           "catalogue": dict(sorted(catalogue.items())), "data": dict(sorted(data.items()))}
+           "catalogue": dict(sorted(catalogue.items())), "data": dict(sorted(data.items())),
+           "official": dict(sorted(official.items()))}
     return json.dumps(out, ensure_ascii=False, indent=0, sort_keys=False) + "\n"
 
 

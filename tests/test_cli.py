@@ -26,7 +26,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_validate_bundled_prints_counts_and_provenance(bundled: dp.Protocol) -> None:
-    code, out, err = run("validate")
+    code, out, err = run("validate", "--lang", "en")
     assert code == ExitCode.OK
     assert err == ""
     assert f"{len(bundled.actions)} actions" in out
@@ -80,7 +80,7 @@ def test_show_filters_by_phase_and_hazard_in_spanish_by_default(bundled: dp.Prot
                 and ("epidemic" in a.hazards or "all" in a.hazards)]
     assert shown == expected
     assert bundled.action(expected[0]).title.es in out
-    assert out.splitlines()[-1] == f"{len(expected)} action(s)"
+    assert out.splitlines()[-1] == f"{len(expected)} acciones"
 
 
 def test_show_role_includes_led_and_supported_actions(bundled: dp.Protocol) -> None:
@@ -139,8 +139,8 @@ def test_docs_into_missing_directory_exits_2_without_a_file(tmp_path: Path) -> N
 
 
 def test_console_script_and_module_entry_points_work() -> None:
-    result = subprocess.run([sys.executable, "-m", "disaster_protocol", "validate"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-m", "disaster_protocol", "validate", "--lang",
+                             "en"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
 
@@ -567,7 +567,7 @@ def test_batch_reports_a_broken_profile_on_stdin_and_scores_the_rest() -> None:
     assert code == ExitCode.BAD_INPUT
     assert len(json.loads(out.getvalue())["summaries"]) == 3
     assert "<stdin>:2:19: actions.GOV-01.level: must be 0-4" in err.getvalue()
-    assert "1 of 4 profile(s) could not be read" in err.getvalue()
+    assert "1 de 4 perfiles no se pudieron leer" in err.getvalue()
 
 
 def test_batch_refuses_stdin_given_twice() -> None:
@@ -611,7 +611,7 @@ def test_cooperate_reports_a_broken_profile_and_plans_with_the_others(tmp_path: 
     code, _, err = run("cooperate", str(tmp_path), "--format", "md", "-o", str(target))
     assert code == ExitCode.BAD_INPUT
     assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
     assert "2 instituciones" in target.read_text(encoding="utf-8")
 
 
@@ -660,7 +660,7 @@ def test_evaluate_reports_a_broken_profile_of_either_round_and_refuses_stdin(
                        str(target))
     assert code == ExitCode.BAD_INPUT
     assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
     assert target.read_text(encoding="utf-8").startswith("recipient,action,provider,")
     code, out, err = run("evaluate", "-", str(after))
     assert (code, out) == (ExitCode.BAD_INPUT, "")

@@ -120,7 +120,7 @@ def test_batch_with_a_hostile_file_scores_the_others(tmp_path: Path) -> None:
     rows = out_file.read_text(encoding="utf-8").splitlines()
     assert [r.split(",")[0] for r in rows[1:3]] == ["x", "y"]
     assert f"{folder / 'b_huge.yaml'}:4:19: actions.GOV-01.level" in err
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
 
 
 def _explode_for_y(protocol: dp.Protocol, profile: dp.Profile, **options: object
@@ -375,7 +375,7 @@ def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
                        ("loop1.yaml", "symbolic links"), ("loop2.yaml", "symbolic links")]:
         assert re.search(rf"^{re.escape(str(tmp_path / name))}: .*{said}.*\[unreadable-file\]$",
                          err, re.M), name
-    assert "5 of 6 profile(s) could not be read" in err
+    assert "5 de 6 perfiles no se pudieron leer" in err
 
 
 def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -> None:

@@ -171,8 +171,8 @@ def test_batch_writes_the_summary_and_exits_2_for_a_broken_file(region: Path,
     assert err.splitlines() == [
         f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) "
         "[invalid-level]",
-        f"disaster-protocol batch: 1 of {N + 1} profile(s) could not be read; every other one "
-        "was scored"]
+        f"disaster-protocol batch: 1 de {N + 1} perfiles no se pudieron leer; todos los demás "
+        "se puntuaron"]
     assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]
 
 

@@ -40,7 +40,7 @@ from .errors import TranslationWarning
 
 __all__ = ["LANGS", "Lang", "Localized", "TranslationWarning", "check_lang", "data_paths",
            "fallback_of", "finding_key", "in_every_language", "language_name", "messages",
-           "ntext", "plural_index", "text", "translate_data"]
+           "ntext", "plural_index", "text", "translate_data", "translation_source"]
 
 Lang: TypeAlias = str
 """A language code, one of :data:`LANGS` (``check_lang`` says which)."""
@@ -107,6 +107,20 @@ def messages(lang: Lang) -> Mapping[str, str]:
     """Every catalogue message ``lang`` translates, by id (read-only)."""
     catalogue: Mapping[str, str] = _language(check_lang(lang))["catalogue"]
     return catalogue
+
+
+def translation_source(lang: Lang, key: str) -> str | None:
+    """Where the official text of a message or bundled text (``key``: a message id, or
+    ``<file-stem>:<path>``) in ``lang`` is published; ``None`` for a working translation.
+    Spanish and English are the sources and have none (their provenance is the protocol's own).
+
+    Examples
+    --------
+    >>> translation_source("pt", "sendai_ciss:actions/GOV-01/title") is None  # working
+    True
+    """
+    official: Mapping[str, str] = _language(check_lang(lang)).get("official", {})
+    return official.get(key)
 
 
 def plural_index(lang: Lang, n: int) -> int:

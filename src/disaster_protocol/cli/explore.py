@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from .._i18n import ntext
 from ..graph import actions_matching, playbook
 from ..loader import load_protocol
 from ..report import (
@@ -34,8 +35,8 @@ __all__ = ["register"]
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = load_protocol(args.path)
-    name = args.path or "bundled protocol"
-    print(f"{name}: valid — {protocol_summary(protocol)}", file=out)
+    name = f"{args.path or 'sendai_ciss'} ({protocol.id} {protocol.version})"
+    print(protocol_summary(protocol, args.lang, name), file=out)
     return ExitCode.OK
 
 
@@ -48,8 +49,8 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         out.write(actions_json(selected))
     else:
-        out.write("".join(action_text(action, args.lang) for action in selected))
-        print(f"{len(selected)} action(s)", file=out)
+        out.write("".join(action_text(action, args.lang, protocol.id) for action in selected))
+        print(ntext("show.count", args.lang, len(selected)), file=out)
     return ExitCode.OK
 
 
@@ -83,6 +84,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="Check a protocol file (default: the bundled CISS "
                                    "protocol). Exit 0 if valid, 2 with one line per problem.")
     p.add_argument("path", nargs="?", help="protocol YAML file (default: bundled protocol)")
+    add_lang(p, "the summary")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("show", help="list the protocol's actions, filtered",

@@ -10,6 +10,7 @@ from tqdm import tqdm
 from .._assess import assess
 from .._breakdown import GROUP_KEYS
 from .._compare import compare
+from .._i18n import Lang, text
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
 from ..cooperation import CooperationPlan, Evaluation, evaluate, match
@@ -55,7 +56,7 @@ __all__ = ["register"]
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     portfolio, total = _scored(args, err)
     emit(_render(portfolio, args), args.output, out)
-    if _failures(portfolio, total, "batch", err):
+    if _failures(portfolio, total, "batch", err, args.lang):
         return ExitCode.BAD_INPUT
     failed = [s for s in portfolio.summaries
               if (args.fail_under is not None and s.score < args.fail_under)
@@ -69,14 +70,15 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return ExitCode.OK
 
 
-def _failures(portfolio: Portfolio, total: int, command: str, err: TextIO) -> bool:
+def _failures(portfolio: Portfolio, total: int, command: str, err: TextIO,
+              lang: Lang) -> bool:
     """Print the problems of every profile that could not be read; whether there were any."""
     for failure in portfolio.failures:
         for problem in failure.problems:
             print(problem, file=err)
     if portfolio.failures:
-        print(f"disaster-protocol {command}: {len(portfolio.failures)} of {total} profile(s) "
-              "could not be read; every other one was scored", file=err)
+        print(text("batch.unreadable", lang, command=f"disaster-protocol {command}",
+                   failed=len(portfolio.failures), total=total), file=err)
     return bool(portfolio.failures)
 
 
@@ -119,7 +121,8 @@ def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
                  min_group=args.min_group, partners=partners)
     emit(_rendered(plan, args), args.output, out)
-    return ExitCode.BAD_INPUT if _failures(portfolio, total, "cooperate", err) else ExitCode.OK
+    failed = _failures(portfolio, total, "cooperate", err, args.lang)
+    return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 
 def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> str:
@@ -192,7 +195,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  min_group=args.min_group)
     result = evaluate(plan, before, after)
     emit(_rendered(result, args), args.output, out)
-    failed = [_failures(portfolio, total, "evaluate", err) for portfolio, total in rounds]
+    failed = [_failures(portfolio, total, "evaluate", err, args.lang)
+              for portfolio, total in rounds]
     return ExitCode.BAD_INPUT if any(failed) else ExitCode.OK
 
 
