@@ -121,7 +121,7 @@ def test_problem_code_is_a_literal_of_every_documented_code() -> None:
     errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in codes:
         assert f"| `{code}` |" in errors_md, code
-    assert dataclasses.fields(dp.Problem)[-1].type == "ProblemCode"
+    assert {f.name: f.type for f in dataclasses.fields(dp.Problem)}["code"] == "ProblemCode"
 
 
 def test_lang_is_a_code_of_the_languages_present() -> None:

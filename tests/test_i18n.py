@@ -401,3 +401,36 @@ def test_no_output_says_a_word_of_another_language(lang: str, tmp_path: Path) ->
     """Every command, every format but JSON, in ``lang``: no message or bundled text of
     another language appears (what two languages say alike is not a leak)."""
     assert _leaks(lang, _outputs(lang, tmp_path)) == []
+
+
+# ----------------------------------------------------------------------------- problems
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("es", "institution.nme: clave desconocida 'nme' (¿quiso decir 'name'?) [unknown-key]"),
+    ("en", "institution.nme: unknown key 'nme' (did you mean 'name'?) [unknown-key]"),
+    ("pt", "institution.nme: chave desconhecida 'nme' (você quis dizer 'name'?) [unknown-key]"),
+    ("fr", "institution.nme: clé inconnue 'nme' (vouliez-vous dire 'name' ?) [unknown-key]")])
+def test_a_problem_is_said_in_the_language_of_the_command(tmp_path: Path, lang: str,
+                                                          said: str) -> None:
+    target = tmp_path / "p.yaml"
+    target.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX, nme: 3}\n"
+                      "assessed_on: 2026-01-01\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(target), "--lang", lang], stdout=out, stderr=err) == 2
+    assert err.getvalue() == f"{target}:2:44: {said}\n"
+    with pytest.raises(dp.ProfileError) as info:
+        dp.load_profile(target)
+    assert str(info.value) == (f"{target}:2:44: institution.nme: unknown key 'nme' (did you "
+                               "mean 'name'?) [unknown-key]")  # str() is English, as before
+
+
+def test_a_missing_label_language_is_named_in_the_language_of_the_message(
+        minimal_text: str) -> None:
+    bad = minimal_text.replace("  es: Protocolo mínimo de prueba\n", "", 1)
+    with pytest.raises(dp.ProtocolError) as info:
+        dp.loads_protocol(bad, source="m.yaml")
+    assert info.value.lines_in("pt") == (
+        "m.yaml:5:3: title.es: falta o texto em espanhol (es); cada rótulo precisa de es e en "
+        "[missing-language]")
+    assert str(info.value) == ("m.yaml:5:3: title.es: the Spanish text (es) is missing; every "
+                               "label needs both es and en [missing-language]")

@@ -38,9 +38,26 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from .errors import TranslationWarning
 
-__all__ = ["LANGS", "Lang", "Localized", "TranslationWarning", "check_lang", "data_paths",
-           "fallback_of", "finding_key", "in_every_language", "language_name", "messages",
-           "ntext", "plural_index", "text", "translate_data", "translation_source"]
+__all__ = [
+    "LANGS",
+    "Lang",
+    "Localized",
+    "Term",
+    "TranslationWarning",
+    "check_lang",
+    "data_paths",
+    "fallback_of",
+    "finding_key",
+    "in_every_language",
+    "language_name",
+    "messages",
+    "ntext",
+    "plural_index",
+    "said_in_every_language",
+    "text",
+    "translate_data",
+    "translation_source",
+]
 
 Lang: TypeAlias = str
 """A language code, one of :data:`LANGS` (``check_lang`` says which)."""
@@ -171,6 +188,24 @@ def text(key: str, lang: Lang, /, **params: object) -> str:
     return template.format_map(shown)
 
 
+class Term:
+    """A catalogue word used as a parameter of another message, said in that message's
+    language: ``text("problem.missing-language", "pt", name=Term("language.es"), code="es")``.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def get(self, lang: Lang) -> str:
+        return text(self.key, lang)
+
+
+def said_in_every_language(*parts: tuple[str, Mapping[str, object]]) -> dict[Lang, str]:
+    """Messages joined, each ``(key, params)``, in every language (a problem's sentence and
+    its hint)."""
+    return {lang: "".join(text(key, lang, **params) for key, params in parts) for lang in LANGS}
+
+
 def in_every_language(key: str, /, **params: object) -> dict[Lang, str]:
     """The entry ``key`` in every language that each multilingual parameter has (a
     user-supplied label may lack some: that language is left out, not said half in another).
@@ -180,7 +215,7 @@ def in_every_language(key: str, /, **params: object) -> dict[Lang, str]:
     >>> sorted(in_every_language("score"))
     ['en', 'es', 'fr', 'pt']
     """
-    labels = [v for v in params.values() if isinstance(v, Localized)]
+    labels = [v for v in params.values() if isinstance(v, Localized) and not isinstance(v, Term)]
     return {lang: text(key, lang, **params) for lang in LANGS
             if all(getattr(label, lang, None) is not None for label in labels)}
 

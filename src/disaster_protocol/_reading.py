@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path as FsPath
 
@@ -136,12 +136,18 @@ class Document:
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: KeyPath, message: str, code: ProblemCode, *, shown: str | None = None,
-                key: bool = False) -> Problem:
-        """Build a :class:`Problem` located at ``path`` in this document."""
+    def problem(self, path: KeyPath, message: str | Mapping[str, str], code: ProblemCode, *,
+                shown: str | None = None, key: bool = False) -> Problem:
+        """Build a :class:`Problem` located at ``path`` in this document; ``message`` is the
+        English sentence or the sentence by language (``en`` among them)."""
         line, column = self.where(path, key=key)
+        said: tuple[tuple[str, str], ...] = ()
+        if not isinstance(message, str):
+            said = tuple((lang, text) for lang, text in message.items() if lang != "en")
+            message = message["en"]
         return Problem(file=self.source, line=line, column=column,
-                       path=shown if shown is not None else "", message=message, code=code)
+                       path=shown if shown is not None else "", message=message, code=code,
+                       said=said)
 
 
 def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],

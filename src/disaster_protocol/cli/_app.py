@@ -112,7 +112,7 @@ def _run(func: Callable[[argparse.Namespace, TextIO, TextIO], int], args: argpar
         if args.debug:
             raise
         if isinstance(exc, DisasterProtocolError):
-            print(exc, file=err)
+            print(exc.lines_in(getattr(args, "lang", "en")), file=err)
         else:
             message = _os_error(exc) if isinstance(exc, OSError) else str(exc)
             print(f"disaster-protocol {args.command}: error: {message}", file=err)

@@ -75,7 +75,7 @@ def _failures(portfolio: Portfolio, total: int, command: str, err: TextIO,
     """Print the problems of every profile that could not be read; whether there were any."""
     for failure in portfolio.failures:
         for problem in failure.problems:
-            print(problem, file=err)
+            print(problem.line_in(lang), file=err)
     if portfolio.failures:
         print(text("batch.unreadable", lang, command=f"disaster-protocol {command}",
                    failed=len(portfolio.failures), total=total), file=err)
