@@ -57,7 +57,7 @@ def test_validate_non_yaml_files_exit_2(tmp_path: Path, content: bytes) -> None:
 
 
 def test_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
-    code, _, err = run("validate", str(tmp_path / "missing.yaml"))
+    code, _, err = run("validate", str(tmp_path / "missing.yaml"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "file not found" in err
 
@@ -397,7 +397,7 @@ def test_debug_is_accepted_before_or_after_the_command(argv: list[str], tmp_path
 
 
 def test_without_debug_the_error_is_a_line_not_a_traceback(tmp_path: Path) -> None:
-    code, _, err = run("validate", str(tmp_path / "missing.yaml"))
+    code, _, err = run("validate", str(tmp_path / "missing.yaml"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert err == f"{tmp_path / 'missing.yaml'}: file not found; check the path " \
                   "[unreadable-file]\n"
@@ -478,7 +478,7 @@ def test_a_csv_sidecar_that_is_a_directory_is_reported(tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text("action_id,level,evidence,last_exercised,justification,"
                                     "note\nGOV-01,1,,,,\n", encoding="utf-8")
     (tmp_path / "p.meta.yaml").mkdir()
-    code, _, err = run("check", str(tmp_path / "p.csv"))
+    code, _, err = run("check", str(tmp_path / "p.csv"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert err == f"{tmp_path / 'p.meta.yaml'}: is a directory, not a file [unreadable-file]\n"
 

@@ -337,7 +337,7 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
 def test_a_fifo_given_as_input_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "p.yaml"
     os.mkfifo(fifo)
-    status, _, err = run("check", str(fifo))
+    status, _, err = run("check", str(fifo), "--lang", "en")
     assert status == ExitCode.BAD_INPUT
     assert err == (f"{fifo}: is not a regular file (a FIFO, device or socket); give a file, "
                    "or - to read standard input [unreadable-file]\n")
@@ -367,7 +367,7 @@ def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
     (tmp_path / "loop2.yaml").symlink_to("loop1.yaml")
     (tmp_path / "dir.yaml").mkdir()
     os.mkfifo(tmp_path / "fifo.yaml")
-    status, out, err = run("batch", str(tmp_path), "--format", "json")
+    status, out, err = run("batch", str(tmp_path), "--format", "json", "--lang", "en")
     assert status == ExitCode.BAD_INPUT
     assert [s["institution"]["id"] for s in json.loads(out)["summaries"]] == ["x"]
     for name, said in [("dangling.yaml", "file not found"), ("dir.yaml", "is a directory"),
@@ -375,7 +375,7 @@ def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
                        ("loop1.yaml", "symbolic links"), ("loop2.yaml", "symbolic links")]:
         assert re.search(rf"^{re.escape(str(tmp_path / name))}: .*{said}.*\[unreadable-file\]$",
                          err, re.M), name
-    assert "5 de 6 perfiles no se pudieron leer" in err
+    assert "5 of 6 profiles could not be read" in err
 
 
 def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -> None:
@@ -417,7 +417,7 @@ def test_json_with_a_byte_order_mark_is_read_from_stdin_as_from_a_file(tmp_path:
 def test_utf16_files_are_told_to_be_saved_as_utf8(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "p.yaml"
     path.write_bytes(GOOD.encode(encoding))
-    status, _, err = run("check", str(path))
+    status, _, err = run("check", str(path), "--lang", "en")
     assert status == ExitCode.BAD_INPUT
     assert err == f"{path}: is UTF-16 text; save the file as UTF-8 [not-text]\n"
 

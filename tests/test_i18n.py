@@ -434,3 +434,26 @@ def test_a_missing_label_language_is_named_in_the_language_of_the_message(
         "[missing-language]")
     assert str(info.value) == ("m.yaml:5:3: title.es: the Spanish text (es) is missing; every "
                                "label needs both es and en [missing-language]")
+
+
+def test_reading_and_csv_problems_are_said_in_the_language_of_the_command(
+        tmp_path: Path) -> None:
+    missing = tmp_path / "none.yaml"
+    sheet = tmp_path / "p.csv"
+    sheet.write_text("action_id,levle\nGOV-01,3\n", encoding="utf-8")
+    said = {}
+    for lang in ("fr", "pt"):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["check", str(missing), "--lang", lang], stdout=out, stderr=err) == 2
+        said[lang, "missing"] = err.getvalue()
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["check", str(sheet), "--lang", lang], stdout=out, stderr=err) == 2
+        said[lang, "csv"] = err.getvalue()
+    assert said["fr", "missing"] == f"{missing}: fichier introuvable ; vérifiez le chemin " \
+        "[unreadable-file]\n"
+    assert said["pt", "missing"] == f"{missing}: arquivo não encontrado; verifique o caminho " \
+        "[unreadable-file]\n"
+    assert said["pt", "csv"].startswith(f"{sheet}:1:2: o cabeçalho 'levle' não é uma coluna "
+                                        "(você quis dizer 'level'?); as colunas são ")
+    assert said["fr", "csv"].startswith(f"{sheet}:1:2: l'en-tête 'levle' n'est pas une colonne "
+                                        "(vouliez-vous dire 'level' ?) ; les colonnes sont ")

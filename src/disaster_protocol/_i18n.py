@@ -53,7 +53,7 @@ __all__ = [
     "messages",
     "ntext",
     "plural_index",
-    "said_in_every_language",
+    "problem_said", "said_in_every_language",
     "text",
     "translate_data",
     "translation_source",
@@ -204,6 +204,13 @@ def said_in_every_language(*parts: tuple[str, Mapping[str, object]]) -> dict[Lan
     """Messages joined, each ``(key, params)``, in every language (a problem's sentence and
     its hint)."""
     return {lang: "".join(text(key, lang, **params) for key, params in parts) for lang in LANGS}
+
+
+def problem_said(*parts: tuple[str, Mapping[str, object]]) -> dict[str, Any]:
+    """A problem's ``message`` (English) and ``said`` (every other language) from catalogue
+    parts, to spread into :class:`~disaster_protocol.errors.Problem`."""
+    said = said_in_every_language(*parts)
+    return {"message": said["en"], "said": tuple((k, v) for k, v in said.items() if k != "en")}
 
 
 def in_every_language(key: str, /, **params: object) -> dict[Lang, str]:
