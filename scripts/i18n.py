@@ -44,6 +44,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+from disaster_protocol._i18n import data_paths  # noqa: E402  (the same paths the loader uses)
+
 LOCALE = ROOT / "locale"
 COMPILED = ROOT / "src" / "disaster_protocol" / "_locale"
 SOURCE_LANGS = ("es", "en")
@@ -206,32 +209,6 @@ def write_po(path: Path, po: Po) -> None:
 
 # --- the data texts -----------------------------------------------------------------------
 
-def _ident(item: object, index: int) -> str:
-    if isinstance(item, dict):
-        for key in ("id", "level", "letter", "action"):
-            if key in item and not isinstance(item[key], dict):
-                return str(item[key])
-        if "node" in item and "code" in item:
-            return f"{item['node']}>{item['code']}"
-        if "code" in item:
-            return str(item["code"])
-    return str(index)
-
-
-def walk(node: object, path: str) -> Any:
-    """Every ``{es, en}`` text under ``node``: (path, es, en). Same rule as the package's
-    ``disaster_protocol._i18n.data_paths``."""
-    if isinstance(node, dict):
-        if {"es", "en"} <= set(node) and all(isinstance(node[k], str) for k in ("es", "en")):
-            yield path, node["es"], node["en"]
-            return
-        for key, value in node.items():
-            yield from walk(value, f"{path}/{key}" if path else str(key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from walk(item, f"{path}/{_ident(item, index)}")
-
-
 def data_files(root: Path = ROOT) -> list[Path]:
     """The bundled data files whose texts are translated."""
     protocols = root / "protocols"
@@ -245,7 +222,8 @@ def protocol_pot(root: Path = ROOT) -> Po:
     seen: set[str] = set()
     for file in data_files(root):
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        for path, es, en in walk(data, ""):
+        for path, label in data_paths(data):
+            es, en = label["es"], label["en"]
             ctx = f"{file.stem}:{path}"
             if ctx in seen:
                 raise ValueError(f"{file}: two texts at {path}")
