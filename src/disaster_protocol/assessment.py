@@ -2,7 +2,7 @@
 
 An :class:`Assessment` holds the scores, grade, findings, plan and per-action levels. Findings
 carry a ``kind`` and structured ``params``; their sentences come from the word catalogue
-(:mod:`._i18n`) in either language, so every later report, frame and plot says them the same way.
+(:mod:`._i18n`) in any language, so every later report, frame and plot says them the same way.
 Results never print and never read a file; they render through :mod:`disaster_protocol.report`.
 """
 
@@ -72,7 +72,7 @@ class Finding(Frozen):
     """Something to act on: what kind, which action and role (where one applies), and the
     parameters its message is written from.
 
-    ``message`` (both languages) and :meth:`text` (one) are rendered from the word catalogue;
+    ``message`` (every language) and :meth:`text` (one) are rendered from the word catalogue;
     JSON output carries ``message`` for readers that do not have the catalogue.
     """
 
@@ -196,11 +196,11 @@ class Method(Frozen):
 class Assessment(Frozen):
     """The result of :func:`~disaster_protocol.assess`.
 
-    Render it with ``to_dict``, ``to_json`` (both languages), ``to_markdown``, ``to_html`` or
-    ``to_csv`` (one language, ``lang="es"`` or ``"en"``); in Jupyter it displays itself as HTML.
-    ``labels`` names every phase, Sendai priority, role and hazard id used as a group key, in
-    Spanish and English. ``coverage`` is the share of the applicable weight whose level was
-    assessed (0-4), and ``score_range`` the score as given (every unassessed or ``unknown``
+    Render it with ``to_dict``, ``to_json`` (every language), ``to_markdown``, ``to_html`` or
+    ``to_csv`` (one language, ``lang="es"``, ``"en"``, ``"pt"`` or ``"fr"``); in Jupyter it
+    displays itself as HTML. ``labels`` names every phase, Sendai priority, role and hazard id
+    used as a group key, in every language. ``coverage`` is the share of the applicable weight
+    whose level was assessed (0-4), and ``score_range`` the score as given (every unassessed or ``unknown``
     action at 0) and in the best case (each of them at level 3), so a thin profile is not read
     as a weak or a strong institution; ``groups`` holds the same for every group score, and
     ``reliability`` how far the evidence reaches. ``blocking`` lists the documented gaps
@@ -254,11 +254,11 @@ class Assessment(Frozen):
     __str__ = __repr__
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready data; messages and titles carry both languages."""
+        """Plain JSON-ready data; messages and titles carry every language."""
         return self.model_dump(mode="json")
 
     def to_json(self) -> str:
-        """Stable JSON text in both languages (same input, same bytes)."""
+        """Stable JSON text in every language (same input, same bytes)."""
         from .report.data import assessment_json
 
         return assessment_json(self)

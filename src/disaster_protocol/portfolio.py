@@ -101,7 +101,7 @@ class Portfolio(Frozen):
                                else None)
 
     def to_json(self) -> str:
-        """Stable JSON text in both languages (same input, same bytes)."""
+        """Stable JSON text in every language (same input, same bytes)."""
         from .report.portfolio import portfolio_json
 
         return portfolio_json(self)
