@@ -201,8 +201,8 @@ class Assessment(Frozen):
     displays itself as HTML. ``labels`` names every phase, Sendai priority, role and hazard id
     used as a group key, in every language. ``coverage`` is the share of the applicable weight
     whose level was assessed (0-4), and ``score_range`` the score as given (every unassessed or
-    ``unknown`` action at 0) and in the best case (each of them at level 3), so a thin profile is not read
-    as a weak or a strong institution; ``groups`` holds the same for every group score, and
+    ``unknown`` action at 0) and in the best case (each of them at level 3), so a thin profile
+    is not read as a weak or a strong institution; ``groups`` holds the same for every group score, and
     ``reliability`` how far the evidence reaches. ``blocking`` lists the documented gaps
     (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
     actions nobody assessed, which do not cap the grade but make it ``provisional``, as a
