@@ -202,13 +202,12 @@ class Assessment(Frozen):
     used as a group key, in every language. ``coverage`` is the share of the applicable weight
     whose level was assessed (0-4), and ``score_range`` the score as given (every unassessed or
     ``unknown`` action at 0) and in the best case (each of them at level 3), so a thin profile
-    is not read as a weak or a strong institution; ``groups`` holds the same for every group score, and
-    ``reliability`` how far the evidence reaches. ``blocking`` lists the documented gaps
-    (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
+    is not read as a weak or a strong institution; ``groups`` holds the same for every group
+    score, and ``reliability`` how far the evidence reaches. ``blocking`` lists the documented
+    gaps (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
     actions nobody assessed, which do not cap the grade but make it ``provisional``, as a
     coverage below ``method.min_coverage`` does. ``format_version`` is the shape of its JSON
-    (CHANGELOG.md): 2 since groups, reliability and evidence needed were added.
-    """
+    (CHANGELOG.md): 2 since groups, reliability and evidence needed were added. """
 
     format_version: Literal[2] = 2
     protocol: ProtocolRef
