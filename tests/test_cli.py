@@ -232,11 +232,11 @@ def test_check_thresholds_exit_1_but_still_write_the_report() -> None:
     code, out, err = run("check", path, "--fail-under", "90")
     assert code == ExitCode.THRESHOLD
     assert "Puntaje" in out
-    assert "below --fail-under 90" in err
+    assert "por debajo de --fail-under 90" in err
     assert run("check", path, "--fail-under", "1")[0] == ExitCode.OK
     code, _, err = run("check", path, "--fail-on-blocking")
     assert code == ExitCode.THRESHOLD
-    assert "blocking gap" in err
+    assert "brechas que bloquean" in err
 
 
 def test_evidence_needed_fails_coverage_not_blocking_and_reads_as_not_assessed() -> None:
@@ -251,7 +251,7 @@ def test_evidence_needed_fails_coverage_not_blocking_and_reads_as_not_assessed()
     assert "level 0" not in out
     code, _, err = run("check", path, *case, "--fail-under-coverage", "60")
     assert code == ExitCode.THRESHOLD
-    assert "coverage 50% is below --fail-under-coverage 60" in err
+    assert "cobertura 50% por debajo de --fail-under-coverage 60" in err
     assert run("check", path, *case, "--fail-under-coverage", "50")[0] == ExitCode.OK
     _, out, _ = run("check", path, *case, "--format", "json")
     data = json.loads(out)

@@ -183,7 +183,7 @@ def test_batch_thresholds_exit_1_and_a_clean_run_exits_0(tmp_path: Path) -> None
     assert len(json.loads(out)["summaries"]) == 4
     code, _, err = run("batch", str(tmp_path), "--fail-on-blocking")
     assert code == ExitCode.THRESHOLD
-    assert "4 institution(s) failed a threshold" in err
+    assert "4 instituciones no alcanzaron un umbral" in err
     assert run("batch", str(tmp_path), "--fail-under", "1")[0] == ExitCode.OK
 
 

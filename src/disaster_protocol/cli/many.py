@@ -10,7 +10,7 @@ from tqdm import tqdm
 from .._assess import assess
 from .._breakdown import GROUP_KEYS
 from .._compare import compare
-from .._i18n import Lang, text
+from .._i18n import Lang, ntext, text
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
 from ..cooperation import CooperationPlan, Evaluation, evaluate, match
@@ -64,9 +64,9 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               or (args.fail_under_coverage is not None
                   and 100 * s.coverage < args.fail_under_coverage)]
     if failed:
-        raise ThresholdError(f"{len(failed)} institution(s) failed a threshold: "
-                             + ", ".join(s.institution.id for s in failed[:10])
-                             + (" ..." if len(failed) > 10 else ""))
+        ids = ", ".join(s.institution.id for s in failed[:10]) + (
+            " ..." if len(failed) > 10 else "")
+        raise ThresholdError(ntext("threshold.institutions", args.lang, len(failed), ids=ids))
     return ExitCode.OK
 
 
