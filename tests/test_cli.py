@@ -113,13 +113,14 @@ def test_show_json_uses_the_yaml_keys_and_values() -> None:
     ("--priority", "P9", None)])
 def test_show_unknown_filter_exits_2_with_suggestion(flag: str, value: str,
                                                      suggestion: str | None) -> None:
-    code, out, err = run("show", flag, value)
+    code, out, err = run("show", flag, value, "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert "unknown" in err
     assert repr(value) in err
     if suggestion:
         assert f"did you mean {suggestion!r}" in err
+    assert "¿quiso decir" in run("show", flag, value)[2] or suggestion is None  # default: es
 
 
 def test_docs_writes_markdown_atomically(tmp_path: Path) -> None:
@@ -181,10 +182,10 @@ def test_playbook_text_and_markdown_group_steps_by_phase(fmt: str) -> None:
 
 
 def test_playbook_unknown_hazard_exits_2_with_suggestion() -> None:
-    code, out, err = run("playbook", "--hazard", "eartquake")
+    code, out, err = run("playbook", "--hazard", "eartquake", "--lang", "pt")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
-    assert "did you mean 'earthquake'" in err
+    assert "ameaça desconhecida 'eartquake' (você quis dizer 'earthquake'?)" in err
 
 
 @pytest.mark.parametrize("fmt", ["json", "graphml", "dot", "mermaid"])

@@ -42,7 +42,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    check_ids(protocol, phase=args.phase, role=args.role, priority=args.priority,
+    check_ids(protocol, args.lang, phase=args.phase, role=args.role, priority=args.priority,
               hazard=args.hazard)
     selected = actions_matching(protocol, phase=args.phase, role=args.role,
                                 priority=args.priority, hazard=args.hazard)
@@ -56,7 +56,7 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _playbook(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    check_ids(protocol, hazard=args.hazard, phase=args.phase)
+    check_ids(protocol, args.lang, hazard=args.hazard, phase=args.phase)
     book = playbook(protocol, args.hazard, phase=args.phase)
     if args.format == "json":
         text = playbook_json(book, args.lang)
