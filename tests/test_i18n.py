@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import re
 import string
 import sys
@@ -457,3 +458,31 @@ def test_reading_and_csv_problems_are_said_in_the_language_of_the_command(
                                         "(você quis dizer 'level'?); as colunas são ")
     assert said["fr", "csv"].startswith(f"{sheet}:1:2: l'en-tête 'levle' n'est pas une colonne "
                                         "(vouliez-vous dire 'level' ?) ; les colonnes sont ")
+
+
+def test_an_official_text_names_where_it_is_published(locale: Path) -> None:
+    po = I18N.read_po(locale / "fr" / "protocol.po")
+    entry = po.entries[0]
+    entry.official = "A/RES/69/283 (French), title"
+    I18N.write_po(locale / "fr" / "protocol.po", po)
+    written = (locale / "fr" / "protocol.po").read_text(encoding="utf-8")
+    assert "# source: A/RES/69/283 (French), title\n#, official\n" in written
+    compiled = json.loads(I18N.compiled("fr"))
+    assert compiled["official"] == {entry.ctx: "A/RES/69/283 (French), title"}
+    (locale / "fr" / "protocol.po").write_text(
+        written.replace("# source: A/RES/69/283 (French), title\n", ""), encoding="utf-8")
+    with pytest.raises(ValueError, match="an official text needs a '# source: "):
+        I18N.read_po(locale / "fr" / "protocol.po")
+
+
+def test_no_bundled_translation_claims_to_be_official_without_a_source() -> None:
+    """Nothing was checked against a published translation yet: every pt and fr text is a
+    working translation (docs/languages.md), and show says so."""
+    from disaster_protocol._i18n import translation_source
+
+    assert translation_source("fr", "sendai_ciss:actions/GOV-01/title") is None
+    out = io.StringIO()
+    assert main(["show", "--phase", "GOV", "--lang", "pt"], stdout=out) == 0
+    lines = [line for line in out.getvalue().splitlines() if "procedência" in line]
+    assert lines
+    assert all(line.endswith("· tradução de trabalho") for line in lines)
