@@ -304,7 +304,7 @@ def test_check_broken_profile_exits_2_with_located_message(tmp_path: Path) -> No
     code, out, err = run("check", str(path), "-o", str(tmp_path / "out.html"))
     assert code == ExitCode.BAD_INPUT
     assert out == ""
-    assert err == f"{path}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) " \
+    assert err == f"{path}:4:19: actions.GOV-01.level: debe ser 0-4, n/a o unknown (se obtuvo 9) " \
                   "[invalid-level]\n"
     assert not (tmp_path / "out.html").exists()
 
@@ -545,7 +545,7 @@ def test_a_broken_profile_on_stdin_is_located_as_stdin() -> None:
     code = main(["check", "-"], stdout=io.StringIO(), stderr=err,
                 stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
     assert code == ExitCode.BAD_INPUT
-    assert err.getvalue().startswith("<stdin>:2:19: actions.GOV-01.level: must be 0-4")
+    assert err.getvalue().startswith("<stdin>:2:19: actions.GOV-01.level: debe ser 0-4")
 
 
 def test_batch_scores_a_profile_from_stdin_beside_the_files(bundled: dp.Protocol) -> None:
@@ -567,7 +567,7 @@ def test_batch_reports_a_broken_profile_on_stdin_and_scores_the_rest() -> None:
                 stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
     assert code == ExitCode.BAD_INPUT
     assert len(json.loads(out.getvalue())["summaries"]) == 3
-    assert "<stdin>:2:19: actions.GOV-01.level: must be 0-4" in err.getvalue()
+    assert "<stdin>:2:19: actions.GOV-01.level: debe ser 0-4" in err.getvalue()
     assert "1 de 4 perfiles no se pudieron leer" in err.getvalue()
 
 
@@ -611,7 +611,7 @@ def test_cooperate_reports_a_broken_profile_and_plans_with_the_others(tmp_path: 
     target = tmp_path / "plan.md"
     code, _, err = run("cooperate", str(tmp_path), "--format", "md", "-o", str(target))
     assert code == ExitCode.BAD_INPUT
-    assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
+    assert "broken.yaml:2:19: actions.GOV-01.level: debe ser 0-4" in err
     assert "1 de 3 perfiles no se pudieron leer" in err
     assert "2 instituciones" in target.read_text(encoding="utf-8")
 
@@ -660,7 +660,7 @@ def test_evaluate_reports_a_broken_profile_of_either_round_and_refuses_stdin(
     code, _, err = run("evaluate", str(before), str(after), "--format", "csv", "-o",
                        str(target))
     assert code == ExitCode.BAD_INPUT
-    assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
+    assert "broken.yaml:2:19: actions.GOV-01.level: debe ser 0-4" in err
     assert "1 de 3 perfiles no se pudieron leer" in err
     assert target.read_text(encoding="utf-8").startswith("recipient,action,provider,")
     code, out, err = run("evaluate", "-", str(after))

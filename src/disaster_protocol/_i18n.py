@@ -193,11 +193,12 @@ class Term:
     language: ``text("problem.missing-language", "pt", name=Term("language.es"), code="es")``.
     """
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, **params: object) -> None:
         self.key = key
+        self.params = params
 
     def get(self, lang: Lang) -> str:
-        return text(self.key, lang)
+        return text(self.key, lang, **self.params)
 
 
 def said_in_every_language(*parts: tuple[str, Mapping[str, object]]) -> dict[Lang, str]:

@@ -26,18 +26,9 @@ from .profile import EARLIEST_DATE, LATEST_DATE
 
 __all__ = ["check_version", "problems_from_validation", "suggest"]
 
-_EXPECTED = {
-    "float": "a number",
-    "int": "a whole number",
-    "bool": "true or false",
-    "string": "text",
-    "str": "text",
-    "list": "a list",
-    "tuple": "a list",
-    "dict": "a mapping",
-    "model": "a mapping",
-    "date": "a date (YYYY-MM-DD)",
-}
+_EXPECTED = {"float": "float", "int": "int", "bool": "bool", "string": "str", "str": "str",
+             "list": "list", "tuple": "list", "dict": "dict", "model": "dict", "date": "date"}
+"""A pydantic type name -> the catalogue's ``expected.<name>``, what a value must be."""
 
 
 
@@ -121,16 +112,17 @@ def _value_type(tp: Any) -> Any:
     return None
 
 
-def _describe(value: object) -> str:
+def _describe(value: object) -> Term:
+    """What a value was, said in each language: ``boolean True``, ``number 3``, ``a list``."""
     if isinstance(value, bool):
-        return f"boolean {value}"
+        return Term("got.boolean", value=value)
     if isinstance(value, (int, float)):
-        return f"number {show_value(value)}"
+        return Term("got.number", value=show_value(value))
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return Term("got.dict" if isinstance(value, dict) else "got.list")
     if value is None:
-        return "nothing"
-    return show_value(value)
+        return Term("got.nothing")
+    return Term("got.value", value=show_value(value))
 
 
 def _missing(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
@@ -166,7 +158,8 @@ def _not_text(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMo
         return doc.problem(loc, in_every_language("problem.yaml-boolean", raw=raw, value=value),
                            "yaml-boolean", shown=shown)
     quote = f": \"{raw}\"" if len(raw) <= 60 else ""
-    return doc.problem(loc, f"expected text, got {_describe(value)}; quote it{quote}",
+    return doc.problem(loc, in_every_language("problem.expected-text", got=_describe(value),
+                                              quote=quote),
                        "wrong-type", shown=shown)
 
 
@@ -176,7 +169,7 @@ def _literal(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMod
     expected = str(err.get("ctx", {}).get("expected", ""))
     options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
     hint = suggest(str(value), [o for o in options if o]) if isinstance(value, str) else ""
-    return doc.problem(loc, f"must be {expected} (got {_describe(value)}){hint}",
+    return doc.problem(loc, f"must be {expected} (got {_describe(value).get('en')}){hint}",
                        "invalid-value", shown=shown)
 
 
@@ -222,11 +215,13 @@ _HANDLERS: dict[str, _Handler] = {
 def _generic(err: ErrorDetails, loc: KeyPath, doc: Document, shown: str) -> Problem:
     kind, value = err["type"], err.get("input")
     if kind.endswith(("_type", "_parsing")) and kind.split("_")[0] in _EXPECTED:
-        return doc.problem(loc, f"must be {_EXPECTED[kind.split('_')[0]]} (got "
-                           f"{_describe(value)})", "wrong-type", shown=shown)
+        return doc.problem(loc, in_every_language(
+            "problem.must-be", expected=Term(f"expected.{_EXPECTED[kind.split('_')[0]]}"),
+            got=_describe(value)), "wrong-type", shown=shown)
     message = err["msg"]
     message = message[0].lower() + message[1:] if message else kind
-    return doc.problem(loc, f"{message} (got {_describe(value)})", "invalid-value", shown=shown)
+    return doc.problem(loc, f"{message} (got {_describe(value).get('en')})", "invalid-value",
+                       shown=shown)
 
 
 def problems_from_validation(exc: ValidationError, doc: Document,

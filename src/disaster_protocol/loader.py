@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import _reading
 from ._checks import control_characters, may_hold_controls, profile_problems, protocol_problems
-from ._i18n import translate_data
+from ._i18n import in_every_language, translate_data
 from ._plain import paused_gc
 from ._reading import Document
 from ._table import parse_csv
@@ -465,10 +465,10 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
             continue
         path = ("actions", action_id, "level")
         written = doc.plain_scalars.get(path, doc.plain_scalars.get(path[:-1], level))
-        shown = show_value(level) if not isinstance(level, bool) else \
-            f"{show_value(written)}, read by YAML as {level}"
-        yield doc.problem(path, f"must be 0-4, n/a or unknown (got {shown})", "invalid-level",
-                          shown=f"actions.{action_id}.level")
+        said = (in_every_language("problem.invalid-level.boolean", written=show_value(written),
+                                  value=level) if isinstance(level, bool) else
+                in_every_language("problem.invalid-level", got=show_value(level)))
+        yield doc.problem(path, said, "invalid-level", shown=f"actions.{action_id}.level")
 
 
 # ----------------------------------------------------------------------------- shared stages
