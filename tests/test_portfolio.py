@@ -169,7 +169,8 @@ def test_batch_writes_the_summary_and_exits_2_for_a_broken_file(region: Path,
     assert out == ""
     assert len(target.read_text(encoding="utf-8").splitlines()) == N + 2
     assert err.splitlines() == [
-        f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: debe ser 0-4, n/a o unknown (se obtuvo 9) "
+        f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: debe ser 0-4, n/a o unknown "
+        "(se obtuvo 9) "
         "[invalid-level]",
         f"disaster-protocol batch: 1 de {N + 1} perfiles no se pudieron leer; todos los demás "
         "se puntuaron"]
