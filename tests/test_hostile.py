@@ -386,7 +386,10 @@ def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -
     assert [s["source"] for s in json.loads(out)["summaries"]] == [str(tmp_path / "a.yaml")]
     assert (f"{tmp_path / 'b.yaml'}: assessed_on: institution 'x' is also assessed on "
             f"2026-01-01 in {tmp_path / 'a.yaml'}; keep one profile per institution and date "
-            "[duplicate-id]") in err
+            "[duplicate-id]") in run("batch", str(tmp_path), "--lang", "en")[2]
+    assert (f"{tmp_path / 'b.yaml'}: assessed_on: la institución 'x' también se evalúa el "
+            f"2026-01-01 en {tmp_path / 'a.yaml'}; deje un perfil por institución y fecha "
+            "[duplicate-id]") in err  # the default language
 
 
 def test_a_folder_or_file_given_twice_is_counted_once(tmp_path: Path) -> None:

@@ -25,7 +25,13 @@ from pydantic import Field, ValidationError
 
 from . import _reading
 from ._frozen import Frozen, FrozenDict, Id, ReadOnly
-from ._i18n import Lang, in_every_language, translate_data
+from ._i18n import (
+    Lang,
+    in_every_language,
+    problem_said,
+    said_in_every_language,
+    translate_data,
+)
 from ._reading import Document
 from ._validation import problems_from_validation, suggest
 from .errors import MigrationError, Problem, ProfileError
@@ -235,9 +241,10 @@ def _chain(protocol_id: str, start: str, end: str, folder: Path | None) -> list[
     while at != end:
         nxt = steps.get(at)
         if nxt is None or len(files) > len(steps):
-            raise MigrationError([Problem(file=str(where), code="invalid-value", message=(
-                f"no migration leads from {protocol_id} {start} to {end}; the folder has "
-                f"{', '.join(sorted(f'{a}->{b}' for a, b in steps.items())) or 'none'}"))])
+            have = ", ".join(sorted(f"{a}->{b}" for a, b in steps.items())) or "-"
+            raise MigrationError([Problem(file=str(where), code="invalid-value", **problem_said(
+                ("problem.no-migration", {"protocol": protocol_id, "start": start, "end": end,
+                                          "steps": have})))])
         files.append(migration_path(at, nxt, where))
         at = nxt
     return files
@@ -331,6 +338,15 @@ def _inform(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
             yield _note("revised", revision.action, "revised", what=revision.what)
 
 
+def _after_migrating(p: Problem, source: str, to: str) -> Problem:
+    """A problem of the rewritten profile, told against the file the user gave."""
+    said = dict(p.said)
+    prefix = said_in_every_language(("problem.after-migrating", {"to": to}))
+    return Problem(file=source, code=p.code, message=prefix["en"] + p.message,
+                   said=tuple((lang, words + said.get(lang, p.message))
+                              for lang, words in prefix.items() if lang != "en"))
+
+
 def _carry_references(data: dict[str, Any], m: Migration,
                       clean: dict[str, str]) -> Iterator[MigrationNote]:
     """Waivers follow cleanly renamed actions only: a waiver is a decision about one action,
@@ -391,9 +407,9 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
     protocol_id = named.get("id", target.id)  # a profile that names none answers this one
     start = named.get("version", MIGRATED_FROM)
     if (target.id, target.version) != (protocol_id, to):
-        raise MigrationError([Problem(file=doc.source, code="invalid-value", message=(
-            f"asked for {protocol_id} {to}, but the protocol given is {target.id} "
-            f"{target.version}; pass that version or that protocol"))])
+        raise MigrationError([Problem(file=doc.source, code="invalid-value", **problem_said((
+            "problem.migrate-other-target", {"protocol": protocol_id, "to": to,
+                                             "given": f"{target.id} {target.version}"})))])
     notes: list[MigrationNote] = []
     for path in _chain(protocol_id, start, to, folder):
         step = load_migration(path, target if path.stem.endswith(f"-{to}") else None)
@@ -415,8 +431,7 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
         profile = loads_profile(text, target, source=f"{doc.source} (migrated)",
                                 format="json" if as_json else "yaml")
     except ProfileError as exc:  # the rewrite is never shown: say where it went wrong
-        raise ProfileError([Problem(file=doc.source, code=p.code, message=(
-            f"after migrating to {to}: {p.message}")) for p in exc.problems]) from None
+        raise ProfileError([_after_migrating(p, doc.source, to) for p in exc.problems]) from None
     return MigrationResult(profile, text, start, to, tuple(notes))
 
 
