@@ -44,8 +44,23 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-from disaster_protocol._i18n import data_paths  # noqa: E402  (the same paths the loader uses)
+
+
+def _load_data_paths() -> Any:
+    """``disaster_protocol._datapaths.data_paths``, loaded by path: the same keys the loader
+    uses, without importing the package (whose compiled files this script may be repairing)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_datapaths", ROOT / "src" / "disaster_protocol" / "_datapaths.py")
+    if spec is None or spec.loader is None:
+        raise ImportError("src/disaster_protocol/_datapaths.py not found")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.data_paths
+
+
+data_paths = _load_data_paths()
 
 LOCALE = ROOT / "locale"
 COMPILED = ROOT / "src" / "disaster_protocol" / "_locale"

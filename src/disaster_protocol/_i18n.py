@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
+from ._datapaths import data_paths
 from .errors import TranslationWarning
 
 __all__ = [
@@ -243,34 +244,6 @@ def ntext(key: str, lang: Lang, n: int, /, **params: object) -> str:
 
 
 # --- the texts of the bundled data ---------------------------------------------------------
-
-def _ident(item: object, index: int) -> str:
-    if isinstance(item, dict):
-        for key in ("id", "level", "letter", "action"):
-            if key in item and not isinstance(item[key], dict):
-                return str(item[key])
-        if "node" in item and "code" in item:
-            return f"{item['node']}>{item['code']}"
-        if "code" in item:
-            return str(item["code"])
-    return str(index)
-
-
-def data_paths(node: object, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every ``{es, en}`` text of a plain YAML document, with its path: mapping keys joined
-    by ``/``, list items named by their ``id`` (``level``, ``letter``, ``action``), a
-    crosswalk row by ``node>code``, else by index. ``scripts/i18n.py`` keys the data POT so."""
-    if isinstance(node, dict):
-        if {"es", "en"} <= set(node) and isinstance(node["es"], str) \
-                and isinstance(node["en"], str):
-            yield path, node
-            return
-        for key, value in node.items():
-            yield from data_paths(value, f"{path}/{key}" if path else str(key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from data_paths(item, f"{path}/{_ident(item, index)}")
-
 
 def translate_data(data: object, name: str | None = None) -> None:
     """Add, in place, every other language's text to the ``{es, en}`` texts of a plain
