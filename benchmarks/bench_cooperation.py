@@ -1,15 +1,19 @@
-"""Matching a region of 60, 500 and 2,000 institutions, beside a bare loop over the same data.
+"""Planning a region of 60, 500, 2,000 and 5,000 institutions (the whole ``match`` call: round
+1 and the roadmap of later rounds, default budget), beside a bare loop over the same data.
 
 The floor reads every action result of every assessment once: what any matcher must at least
-look at. Reported: the ratio of ``match`` to it at each size, and how ``match`` grows per
-doubling of institutions (CPU time, steadier than wall time on a shared machine). The target
-(issue 12): 60 institutions in under 1 s here. Under ``--benchmark-disable`` (CI) only 60 run,
+look at. Reported: the ratio of ``match`` to it at each size, how ``match`` grows per doubling
+of institutions (CPU time, steadier than wall time on a shared machine), and the peak memory
+``match`` allocates at 5,000 (tracemalloc). Targets (issue 28): 5,000 institutions in at most
+10 s and 400 MB, at most 2.1x per doubling. Under ``--benchmark-disable`` (CI) only 60 run,
 once.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
+import tracemalloc
 from functools import cache, partial
 from typing import Any
 
@@ -20,7 +24,8 @@ from disaster_protocol import cooperation
 
 from .conftest import cpu_time, per_doubling
 
-SIZES = (60, 500, 2000)
+SIZES = (60, 500, 2000, 5000)
+DOUBLINGS = (625, 1250, 2500, 5000)
 LANGUAGES = ("es", "es", "es", "en", "pt", "fr")
 SUBREGIONS = ("andean", "central", "caribbean", "southern", "north")
 TYPES = ("health", "pensions", "work-injury", "mixed")
@@ -68,9 +73,9 @@ def test_match_vs_bare_loop(n: int, benchmark: Any) -> None:
     plan = benchmark.pedantic(cooperation.match, args=(portfolio,), rounds=1, iterations=1)
     floor = min(cpu_time(lambda: bare_loop(portfolio)) for _ in range(3))
     spent = cpu_time(lambda: cooperation.match(portfolio))
-    print(f"\n{n} institutions: match {spent:.3f} s CPU, {spent / floor:.0f}x the bare loop; "
-          f"{len(plan.matches)} matches, {len(plan.workshops)} workshops, "
-          f"{len(plan.unmet)} unmet of {len(plan.demands)}")
+    print(f"\n{n} institutions: match {spent:.3f} s CPU, {spent / floor:.0f}x the bare loop "
+          f"({floor:.3f} s); {len(plan.roadmap)} rounds, {len(plan.matches)} matches, "
+          f"{len(plan.workshops)} workshops, {len(plan.unmet)} unmet of {len(plan.demands)}")
     assert plan.members
 
 
@@ -78,13 +83,28 @@ def test_match_growth_per_doubling(benchmark: Any) -> None:
     if benchmark.disabled:
         pytest.skip("growth is measured by hand")
     times = {n: min(cpu_time(partial(cooperation.match, region(n))) for _ in range(2))
-             for n in SIZES}
-    bilateral = {n: cpu_time(partial(cooperation.match, region(n), min_group=10**6))
-                 for n in SIZES[:2]}  # 2,000 bilateral only takes minutes (README.md)
+             for n in DOUBLINGS}
+    floors = {n: min(cpu_time(partial(bare_loop, region(n))) for _ in range(3))
+              for n in DOUBLINGS}
     benchmark.extra_info.update({f"match_{n}": t for n, t in times.items()})
-    print(f"\nmatch: {per_doubling(times, 60, 500):.2f}x per doubling from 60 to 500, "
-          f"{per_doubling(times, 500, 2000):.2f}x from 500 to 2,000 ("
-          + ", ".join(f"{n}: {t:.2f} s" for n, t in times.items())
-          + f"); bilateral only (no workshops): {per_doubling(bilateral, 60, 500):.2f}x from "
-          f"60 to 500 (" + ", ".join(f"{n}: {t:.2f} s" for n, t in bilateral.items()) + ")")
+    steps = [per_doubling(times, a, b) for a, b in itertools.pairwise(DOUBLINGS)]
+    print("\nmatch per doubling: " + ", ".join(f"{x:.2f}x" for x in steps)
+          + f" (bare loop {per_doubling(floors, DOUBLINGS[0], DOUBLINGS[-1]):.2f}x); "
+          + ", ".join(f"{n}: {t:.2f} s ({t / floors[n]:.0f}x the loop)"
+                      for n, t in times.items()))
+    benchmark(lambda: None)
+
+
+def test_match_memory_at_5000(benchmark: Any) -> None:
+    if benchmark.disabled:
+        pytest.skip("memory is measured by hand")
+    portfolio = region(5000)
+    tracemalloc.start()
+    try:
+        cooperation.match(portfolio)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    benchmark.extra_info["peak_mb"] = peak / 1e6
+    print(f"\nmatch at 5,000 institutions: peak {peak / 1e6:.0f} MB allocated (tracemalloc)")
     benchmark(lambda: None)

@@ -42,12 +42,13 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("markdown", "The findings and the plan, as DataFrames (titles in English):"),
         ("code", 'assessment.to_frame("findings", lang="en").head(10)'),
         ("code", 'assessment.to_frame("plan", lang="en").head(5)'),
-        ("markdown", "Scores by Sendai priority and by phase:"),
-        ("code", "fig, (left, right) = plt.subplots(1, 2, subplot_kw={'projection': 'polar'},\n"
-                 "                              figsize=(11, 4.5))\n"
-                 'plots.radar(assessment, by="priority", lang="en", ax=left)\n'
-                 'plots.radar(assessment, by="phase", lang="en", ax=right)\n'
-                 "fig.tight_layout()"),
+        ("markdown", "Scores by Sendai priority and by phase (each figure sized for its "
+                     "labels):"),
+        ("code", 'plots.radar(assessment, by="priority", lang="en");'),
+        ("code", 'plots.radar(assessment, by="phase", lang="en");'),
+        ("markdown", "What the critical actions wait for, phase by phase "
+                     '(`scope="all"` draws all of them):'),
+        ("code", 'plots.dependency_graph(protocol, lang="en");'),
         ("markdown", "The report, as a director would read it (its styles stay inside it):"),
         ("code", "from IPython.display import HTML\n\nHTML(assessment._repr_html_())"),
     ],
@@ -60,7 +61,12 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  "keep_assessments=True)\nregion"),
         ("code", "region.to_frame().sort_values('score').head()"),
         ("code", 'summary = region.summary("subregion", k=3)\nsummary'),
-        ("code", 'plots.heatmap(region, by="country", columns="priority", lang="en");'),
+        ("markdown", "Scores by subregion and Sendai priority, best first. By country "
+                     "every group has fewer than three institutions and would be suppressed "
+                     "(the figure says so); by subregion every group is large enough:"),
+        ("code", 'plots.heatmap(region, by="subregion", columns="priority", lang="en");'),
+        ("markdown", "Every institution by phase (each cell its score):"),
+        ("code", 'plots.heatmap(region, lang="en");'),
         ("markdown", "The weakest Sendai priorities across the region (mean score):"),
         ("code", 'groups = region.to_frame("groups")\n'
                  'groups[groups["family"] == "priority"].groupby("group")["score"].mean()'
@@ -75,14 +81,19 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     ],
     "03_cooperation.ipynb": [
         ("markdown", "# A cooperation round\n\nOffers and demands of the invented region, "
-                     "the plan (matches, workshops, unmet demands), its network, and the "
+                     "the plan (round 1 under the default budget, the roadmap of later "
+                     "rounds, unmet demands), who gives to whom in round 1, and the "
                      "evaluation of the later round: an association, not proof of cause."),
         ("code", SETUP),
         ("code", 'region = dp.assess_many(protocol, ["examples/region/2026"], '
                  "keep_assessments=True)\nplan = dp.cooperation.match(region)\nplan"),
-        ("code", 'frame = plan.to_frame("en")\nframe["kind"].value_counts()'),
+        ("code", 'frame = plan.to_frame(lang="en")\n'
+                 'frame.groupby("round")["kind"].value_counts().unstack(fill_value=0)'),
         ("code", "plan.only_give, plan.only_receive"),
-        ("code", "fig, ax = plt.subplots(figsize=(8, 8))\nplots.cooperation_network(plan, ax=ax);"),
+        ("markdown", "Round 1 as a matrix: a row per workshop (its action and host; a dot "
+                     "per participant), then a row per provider of bilateral exchanges:"),
+        ("code", 'plots.cooperation_matrix(plan, lang="en");'),
+        ("code", 'plan.to_frame("workshops", lang="en")'),
         ("code", 'later = dp.assess_many(protocol, ["examples/region/2027"], '
                  "keep_assessments=True)\n"
                  "evaluation = dp.cooperation.evaluate(plan, region, later)\n"

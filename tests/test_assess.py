@@ -458,3 +458,21 @@ def test_every_group_says_how_much_of_it_is_known(profile: Profile) -> None:
                 assert group.score_range is not None
                 low, high = group.score_range
                 assert low == group.score <= high <= 100.0
+
+
+def test_a_group_s_range_never_tops_out_below_its_score() -> None:
+    # Found by the property above: RECO-13 claimed at 4 without evidence, its prerequisites
+    # unassessed. The best case fills them in at 3, which caps RECO-13 at 3; a group holding
+    # RECO-13 but not its prerequisites would have shown a range of (100, 75).
+    profile = dp.profile_from_dict({
+        "schema_version": 1, "institution": {"id": "x", "name": "X", "country": "MX"},
+        "assessed_on": "2026-06-30",
+        "actions": {"RECO-13": {"level": 4, "last_exercised": "2025-01-01"},
+                    "GOV-01": 0, "KNOW-05": 0}}, BUNDLED)
+    result = dp.assess(BUNDLED, profile)
+    ranges = [g.score_range for family in result.groups.values() for g in family.values()
+              if g.score_range is not None]
+    assert ranges
+    assert all(low <= high for low, high in ranges)
+    assert (100.0, 100.0) in ranges  # the group that holds RECO-13 alone
+    assert result.score_range[0] <= result.score_range[1]

@@ -598,8 +598,22 @@ def test_cooperate_writes_the_plan_of_the_profiles_given(bundled: dp.Protocol) -
     code, out, _ = run("cooperate", str(EXAMPLES), "--capacity", "0", "--min-offer-level",
                        "3", "--lang", "en")
     assert code == ExitCode.OK
-    assert "Bilateral exchanges (0)" in out
-    assert "Offers from level 3; default capacity 0 exchanges" in out
+    assert "Bilateral exchanges of round 1 (0)" in out
+    assert "Offers from level 3;" in out
+    assert "and 0 exchanges per host" in out
+    code, out, _ = run("cooperate", str(EXAMPLES), "--workshops", "0", "--bilateral", "1",
+                       "--rounds", "2", "--format", "json")
+    plan = json.loads(out)
+    assert (code, plan["settings"]["bilateral"], plan["settings"]["rounds"]) == (
+        ExitCode.OK, 1, 2)
+    assert [r["bilateral"] for r in plan["roadmap"]] == [1, 1]
+    assert plan["workshops"] == []
+
+
+def test_cooperate_refuses_a_workshop_smaller_than_its_minimum_group() -> None:
+    code, _, err = run("cooperate", str(EXAMPLES), "--participants", "2", "--min-group", "3")
+    assert code == ExitCode.BAD_INPUT
+    assert "--participants (2) must be at least --min-group (3)" in err
 
 
 def test_cooperate_reports_a_broken_profile_and_plans_with_the_others(tmp_path: Path) -> None:

@@ -91,8 +91,9 @@ def region(protocol: dp.Protocol, *profiles: dp.Profile) -> dp.Portfolio:
     return dp.assess_many(protocol, list(profiles))
 
 
-def pairs(plan: cooperation.CooperationPlan) -> set[tuple[str, str, str]]:
-    return {(m.provider, m.recipient, m.action) for m in plan.matches}
+def pairs(plan: cooperation.CooperationPlan, round_: int = 1) -> set[tuple[str, str, str]]:
+    """Who helps whom on what in one round of the roadmap."""
+    return {(m.provider, m.recipient, m.action) for m in plan.round(round_)[1]}
 
 
 def three(small: dp.Protocol, p_capacity: int | None = None) -> dp.Portfolio:
@@ -197,6 +198,74 @@ def test_an_action_many_members_need_becomes_one_workshop(small: dp.Protocol) ->
         *(member(small, f"m{i}", {"A1": i}) for i in range(3))), min_group=4).workshops == ()
 
 
+# ----------------------------------------------------------------------------- budget
+# One host h (A1 tested, es) and five members needing A1: m0, m1 at level 0, m2, m3 at 1,
+# m4 at 2 (the lower the level, the larger the uplift, the more urgent).
+
+def five(small: dp.Protocol) -> dp.Portfolio:
+    return region(small, member(small, "h", {"A1": 4}, language="es"),
+                  *(member(small, f"m{i}", {"A1": level}, language="es")
+                    for i, level in enumerate((0, 0, 1, 1, 2))))
+
+
+def test_a_round_keeps_its_budget_and_the_rest_waits_for_the_next(small: dp.Protocol) -> None:
+    plan = cooperation.match(five(small), workshops=1, participants=2, min_group=2,
+                             bilateral=1)
+    # round 1: a workshop seats the two most urgent (m0, m1); the one bilateral exchange
+    # goes to the next (m2). Round 2: m3 and m4 are two, a workshop again.
+    (w1, w2) = plan.workshops
+    assert (w1.round, w1.id, w1.host, w1.participants) == (1, "W1.1", "h", ("m0", "m1"))
+    assert (w2.round, w2.id, w2.participants) == (2, "W2.1", ("m3", "m4"))
+    assert pairs(plan) == {("h", "m0", "A1"), ("h", "m1", "A1"), ("h", "m2", "A1")}
+    assert [(m.recipient, m.workshop) for m in plan.round(1)[1] if m.workshop is None] == [
+        ("m2", None)]
+    assert [(r.round, r.workshops, r.bilateral, r.demands) for r in plan.roadmap] == [
+        (1, 1, 1, 3), (2, 1, 0, 2)]
+    assert plan.unmet == ()
+    h = next(m for m in plan.members if m.institution.id == "h")
+    assert (h.gives, h.receives) == (2, 0)  # round 1: a workshop and an exchange
+    assert {m.institution.id: m.later for m in plan.members}["m4"] == 1
+
+
+def test_what_the_roadmap_cannot_reach_is_unmet_with_the_reason(small: dp.Protocol) -> None:
+    one = cooperation.match(five(small), workshops=1, participants=2, min_group=2,
+                            bilateral=1, rounds=1)
+    assert {(u.institution, u.reason) for u in one.unmet} == {("m3", "beyond-roadmap"),
+                                                               ("m4", "beyond-roadmap")}
+    none = cooperation.match(five(small), workshops=0, bilateral=0)
+    assert none.matches == ()
+    assert none.roadmap == ()
+    assert {u.reason for u in none.unmet} == {"no-capacity"}
+
+
+def test_a_workshop_seats_those_who_share_the_host_s_language_or_flags_interpretation(
+        small: dp.Protocol) -> None:
+    needing = [member(small, "e0", {"A1": 0}, language="es"),
+               member(small, "e1", {"A1": 0}, language="es"),
+               member(small, "x", {"A1": 1}, language="en")]
+    host = member(small, "h", {"A1": 4}, language="es")
+    alone = cooperation.match(region(small, host, *needing), min_group=2, bilateral=0)
+    (w,) = alone.workshops  # nobody offering A1 speaks English: x is seated, flagged
+    assert (w.language, w.participants, w.interpretation) == ("es", ("e0", "e1", "x"),
+                                                              ("x",))
+    g = member(small, "g", {"A1": 4}, language="en")
+    both = cooperation.match(region(small, host, g, *needing), min_group=2)
+    (w,) = both.workshops  # g speaks English: x waits for g and meets it bilaterally
+    assert (w.host, w.participants, w.interpretation) == ("h", ("e0", "e1"), ())
+    assert ("g", "x", "A1") in pairs(both)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"workshops": -1}, "workshops must be"), ({"participants": 1}, "participants must be"),
+    ({"bilateral": True}, "bilateral must be"), ({"rounds": 0}, "rounds must be"),
+    ({"participants": 2, "min_group": 3}, "must be at least min_group"),
+])
+def test_a_budget_out_of_range_is_refused(small: dp.Protocol, kwargs: dict[str, object],
+                                          message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        cooperation.match(five(small), **kwargs)  # type: ignore[arg-type]
+
+
 def test_stated_demands_come_first_and_stated_offers_count_at_level_3(
         small: dp.Protocol) -> None:
     plan = cooperation.match(region(
@@ -245,19 +314,28 @@ def test_a_portfolio_without_assessments_is_refused_with_what_to_do() -> None:
 def test_the_plan_renders_in_both_languages_and_every_format(small: dp.Protocol) -> None:
     plan = cooperation.match(three(small))
     assert json.loads(plan.to_json()) == plan.to_dict()
+    assert plan.to_dict()["format_version"] == 2
     rows = list(csv.reader(io.StringIO(plan.to_csv())))
-    assert rows[0][:4] == ["kind", "provider", "recipient", "action"]
+    assert rows[0][:5] == ["kind", "round", "provider", "recipient", "action"]
+    assert ["match", "1", "p", "q", "A2"] in [row[:5] for row in rows]
     assert len(rows) == 1 + len(plan.matches) + len(plan.unmet)
-    assert "Bilateral exchanges (4)" in plan.to_text("en")
-    assert "Intercambios bilaterales (4)" in plan.to_text("es")
+    text = plan.to_text("en")
+    # the headline: 3 of the 4 blocking demands met (A2 of Q and R; A3 of both is offered
+    # by nobody), the roadmap in a sentence
+    assert ("Round 1: 0 workshops and 4 bilateral exchanges among 3 institutions; they meet "
+            "2 of the 4 blocking demands (50%).") in text
+    assert "Roadmap: 1 rounds schedule 4 of 6 demands; 0 would come after" in text
+    assert "Bilateral exchanges of round 1 (4)" in text
+    assert "Intercambios bilaterales de la ronda 1 (4)" in plan.to_text("es")
     # the unmet demands once per action: A3, needed by Q and R, blocking for both
     assert "## No member offers it: candidates for cooperation beyond the region" in \
         plan.to_markdown("en")
-    assert "| A3 Pagar prestaciones | 2 | 2 | q, r |" in plan.to_markdown("es")
+    assert "| A3 Pagar prestaciones | 2 | 2 | q, r | - |" in plan.to_markdown("es")
     page = plan.to_html("en")
     assert page.startswith("<!DOCTYPE html>")
     assert "Ningún miembro lo ofrece" in plan.to_html("es")
-    assert repr(plan) == "CooperationPlan(3 members: 4 matches, 0 workshops, 2 unmet of 6 demands)"
+    assert repr(plan) == ("CooperationPlan(3 members, round 1: 0 workshops, 4 bilateral "
+                          "exchanges; 1 rounds schedule 4 of 6 demands)")
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -304,13 +382,15 @@ def test_an_action_the_later_round_does_not_assess_is_not_read_as_a_fall(
 
 
 def test_a_workshop_goes_to_a_host_that_is_nobody_s_only_provider(small: dp.Protocol) -> None:
-    # h (capacity 1) is the cheapest host for the A4 workshop but the only provider of A3,
-    # which x asks for; g hosts the workshop instead and every demand is met.
+    # h (capacity 1) is the cheapest host for the A4 workshop (same subregion) but the only
+    # provider of A3, which x asks for; g hosts the workshop instead and every demand is met
+    # in round 1.
     plan = cooperation.match(region(
         small,
         member(small, "h", {"A1": 4, "A2": 4, "A3": 4, "A4": 4}, language="es",
                cooperation={"capacity": 1}),
-        member(small, "g", {"A1": 4, "A2": 4, "A3": 3, "A4": 4}, language="en"),
+        member(small, "g", {"A1": 4, "A2": 4, "A3": 3, "A4": 4}, language="es",
+               subregion="andean"),
         *(member(small, f"w{i}", {"A1": 4, "A2": 4, "A3": 3, "A4": 1}, language="es")
           for i in range(3)),
         member(small, "x", {"A1": 4, "A2": 4, "A3": 1, "A4": 3}, language="es",
@@ -318,6 +398,7 @@ def test_a_workshop_goes_to_a_host_that_is_nobody_s_only_provider(small: dp.Prot
     assert [(w.action, w.host) for w in plan.workshops] == [("A4", "g")]
     assert ("h", "x", "A3") in pairs(plan)
     assert plan.unmet == ()
+    assert [r.round for r in plan.roadmap] == [1]
 
 
 def test_a_recipient_missing_from_the_later_round_is_listed_not_guessed(
@@ -370,14 +451,52 @@ def test_the_region_plans_and_evaluates_across_languages_and_subregions() -> Non
     assert len(evaluation.recipients) > 10
 
 
-def test_the_plan_page_charts_the_share_of_demands_met_by_phase(small: dp.Protocol) -> None:
-    plan = cooperation.match(three(small))
-    page = plan.to_html("en")
-    assert "<figcaption>Demands met by phase (%)</figcaption>" in page
+def test_the_example_region_s_plan_is_one_a_secretariat_can_run() -> None:
+    # issue 21's "done when", through the command line, the files given in both orders
+    from disaster_protocol.cli import main
+
+    files = sorted(str(p) for p in (ROOT / "examples" / "region" / "2026").glob("*.yaml"))
+    outputs = []
+    for order in (files, files[::-1]):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["cooperate", *order, "--format", "json"], stdout=out, stderr=err) == 0
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    plan = json.loads(outputs[0])
+    settings = plan["settings"]
+    round1 = [m for m in plan["matches"] if m["round"] == 1]
+    assert sum(m["workshop"] is None for m in round1) >= 1  # bilateral exchanges
+    languages = {}
+    for path in files:
+        profile = dp.load_profile(path)
+        stated = profile.cooperation.languages if profile.cooperation else ()
+        languages[profile.institution.id] = {profile.institution.language, *stated}
+    for w in plan["workshops"]:
+        assert len(w["participants"]) <= settings["participants"]
+        host = languages[w["host"]]
+        silent = {p for p in w["participants"] if not host & languages[p]}
+        assert silent == set(w["interpretation"]), w
+    assert len(plan["roadmap"]) > 1
+    text = cooperation.match(dp.assess_many(
+        dp.load_protocol(), [ROOT / "examples" / "region" / "2026"],
+        keep_assessments=True)).to_text("en")
+    assert "After the roadmap: demands no round schedules" in text
+    after = text.split("After the roadmap")[1].split("\n\n")[0].splitlines()[2:]
+    assert len({line.split()[0] for line in after}) == len(after)  # one row per action
+
+
+def test_the_plan_page_charts_the_blocking_demands_scheduled_round_by_round(
+        small: dp.Protocol) -> None:
+    plan = cooperation.match(five(small), workshops=1, participants=2, min_group=2,
+                             bilateral=1)
+    page = plan.to_html("en")  # A1 blocks nobody's grade: the chart counts every demand
+    assert "<figcaption>Demands scheduled by the end of each round (%)</figcaption>" in page
     assert page.count("<svg class=chart") == 1
-    # 4 of the 6 demands are met (A3 nowhere): one bar per phase that has demands
-    asked = {d.phase for d in plan.demands}
-    assert page.count("class=bar-value") == len(asked)
+    assert page.count("class=bar-value") == len(plan.roadmap) == 2  # one bar per round
+    assert "width='186.0'" in page
+    assert "width='310.0'" in page
+    blocking = cooperation.match(three(small)).to_html("en")
+    assert "<figcaption>Blocking demands scheduled by the end" in blocking
 
 
 def test_left_out_and_unknown_give_the_same_demands(small: dp.Protocol) -> None:

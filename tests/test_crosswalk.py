@@ -29,7 +29,7 @@ EXAMPLE = ROOT / "examples" / "profiles" / "caja_intermedia.yaml"
 HEAD = """schema_version: 1
 id: t
 title: {es: Prueba, en: Test}
-protocol: {id: sendai_ciss, version: "1.1.0"}
+protocol: {id: sendai_ciss, version: "1.2.0"}
 framework:
   name: {es: Marco, en: Framework}
   jurisdiction: XX
@@ -58,8 +58,8 @@ def _write(tmp_path: Path, rows: str) -> Path:
 
 def test_every_bundled_crosswalk_loads_and_covers_each_of_its_codes(bundled: dp.Protocol) -> None:
     names = crosswalk_names()
-    assert set(names) == {"co-ley-1523", "cr-plan-nacional", "ec-comites", "issa-cor",
-                          "pe-sinagerd"}
+    assert set(names) == {"br-lei-12608", "co-ley-1523", "cr-plan-nacional", "ec-ley-grd",
+                          "issa-cor", "pe-sinagerd"}
     for name in names:
         cw = load_crosswalk(name, bundled)
         assert cw.id == name
@@ -68,6 +68,34 @@ def test_every_bundled_crosswalk_loads_and_covers_each_of_its_codes(bundled: dp.
         unread = [s for s in cw.framework.sources if s.note and "not read" in s.note.lower()]
         for source in unread:  # a framework whose text was not read says so, with no URL
             assert source.url is None, (name, source.id)
+
+
+def test_the_1_1_0_review_of_the_crosswalks_is_carried_out(bundled: dp.Protocol) -> None:
+    def rows(name: str) -> dict[tuple[str, str], str]:
+        return {(r.node, r.code): r.relationship for r in load_crosswalk(name, bundled).rows}
+
+    assert rows("pe-sinagerd")[("PREP", "PRP")] == "intersect"  # it only overlaps
+    assert rows("issa-cor")[("PREP", "B")] == "intersect"
+    issa = {c.code: c.title for c in load_crosswalk("issa-cor", bundled).codes}
+    assert issa["B"].es == "Capacidad y resiliencia institucional para hacer frente a las crisis"
+    assert issa["D"].es == "Ejecución de las medidas de respuesta"
+    assert issa["E"].es == "Consideraciones específicas de cada rama"
+    ecuador = load_crosswalk("ec-ley-grd", bundled)
+    law = "Ley Orgánica para la Gestión Integral del Riesgo de Desastres"
+    assert law in ecuador.framework.name.es
+    codes = {c.code for c in ecuador.codes}
+    assert {"CGR-COE", "MTT", "UGR"} <= codes
+    assert not {"CGR", "COE"} & codes  # one structure, not two committees
+    assert rows("ec-ley-grd")[("GOV-03", "UGR")] == "equal"
+    colombia = load_crosswalk("co-ley-1523", bundled)
+    assert "4(11)" not in " ".join(r.rationale.en for r in colombia.rows)
+    assert rows("co-ley-1523")[("GOV-05", "PGRDEPP")] == "subset"
+    costa_rica = load_crosswalk("cr-plan-nacional", bundled)
+    assert {s.id for s in costa_rica.framework.sources} == {"CR-PNGR", "CR-8488"}
+    assert "2016-2020" in costa_rica.framework.sources[0].title
+    brazil = load_crosswalk("br-lei-12608", bundled)
+    assert [c.code for c in brazil.codes] == ["PRV", "MIT", "PRP", "RES", "REC"]
+    assert brazil.framework.jurisdiction == "BR"
 
 
 def test_partial_relationships_give_the_stated_partial_credit(bundled: dp.Protocol,
@@ -132,7 +160,7 @@ def test_a_superset_node_gives_full_credit_and_intersections_partial(bundled: dp
 def test_a_crosswalk_of_another_version_is_refused_until_checked(bundled: dp.Protocol,
                                                                  tmp_path: Path) -> None:
     path = _write(tmp_path, _row("GOV", "ONE", "equal"))
-    path.write_text(path.read_text(encoding="utf-8").replace('"1.1.0"', '"9.9.9"'),
+    path.write_text(path.read_text(encoding="utf-8").replace('"1.2.0"', '"9.9.9"'),
                     encoding="utf-8")
     with pytest.raises(CrosswalkError) as info:
         load_crosswalk(path, bundled)
@@ -178,7 +206,7 @@ def test_an_unknown_crosswalk_name_lists_the_bundled_ones() -> None:
 def test_crosswalk_command_lists_shows_and_scores(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["crosswalk", "--list"], stdout=out) == 0
-    assert out.getvalue().count("\n") == 5
+    assert out.getvalue().count("\n") == 6
     out = io.StringIO()
     assert main(["crosswalk", "issa-cor", "--format", "csv"], stdout=out) == 0
     assert out.getvalue().splitlines()[0].startswith("node,code,relationship,reverse")

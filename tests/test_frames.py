@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from .conftest import ROOT
 pd = pytest.importorskip("pandas")
 
 CASES = ROOT / "tests" / "cases"
+EXAMPLES = ROOT / "examples" / "profiles"
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +87,11 @@ def test_comparison_plan_and_protocol_frames(bundled: dp.Protocol, small: dp.Pro
     portfolio = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"],
                                keep_assessments=True)
     plan = cooperation.match(portfolio)
-    frame = plan.to_frame("en")
+    frame = plan.to_frame(lang="en")
     assert len(frame) == len(plan.matches) + len(plan.unmet)
     assert (frame["kind"] == "unmet").sum() == len(plan.unmet)
-    protocol = bundled.to_frame("en")
+    assert frame.loc[frame["kind"] != "unmet", "round"].max() == len(plan.roadmap)
+    protocol = bundled.to_frame(lang="en")
     assert len(protocol) == len(bundled.actions)
     assert set(protocol["provenance"]) <= {"verified", "derived", "proposed"}
     by_id = protocol.set_index("action")
@@ -124,7 +127,7 @@ def test_breakdown_and_evaluation_frames(small: dp.Protocol, bundled: dp.Protoco
                            keep_assessments=True)
     breakdown = first.summary("subregion")
     frame = breakdown.to_frame()
-    assert list(frame["group"]) == [g.group for g in breakdown.groups] + [breakdown.total.group]
+    assert list(frame["group"]) == [g.group for g in breakdown.groups] + ["Total"]
     assert int(frame["institutions"].iloc[-1]) == 20
     plan = cooperation.match(first)
     evaluation = cooperation.evaluate(plan, first, later).to_frame()
@@ -134,3 +137,132 @@ def test_breakdown_and_evaluation_frames(small: dp.Protocol, bundled: dp.Protoco
     assert evaluation["claimed_change"].dtype == "Int64"
     assert set(evaluation["status"]) <= {"measured", "unassessed-before", "unassessed-after",
                                          "unassessed-both", "not-applicable"}
+
+
+def _values(bundled: dp.Protocol) -> dict[str, object]:
+    """One value of every type that has ``to_frame``."""
+    first = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"],
+                           keep_assessments=True)
+    later = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2027"],
+                           keep_assessments=True)
+    plan = cooperation.match(first)
+    a, b = first.assessments[0], later.assessments[0]
+    return {"Assessment": a, "Portfolio": first, "Breakdown": first.summary("subregion"),
+            "Comparison": dp.compare(a, b), "Trend": dp.trend([a, b, b.model_copy(update={
+                "as_of": b.as_of.replace(year=b.as_of.year + 1)})]),
+            "CooperationPlan": plan, "Evaluation": cooperation.evaluate(plan, first, later),
+            "Protocol": bundled}
+
+
+def test_every_value_has_one_to_frame_signature(bundled: dp.Protocol) -> None:
+    import inspect
+
+    from disaster_protocol.frames import KINDS
+
+    values = _values(bundled)
+    assert set(values) == set(KINDS)
+    for name, value in values.items():
+        signature = inspect.signature(type(value).to_frame)  # type: ignore[attr-defined]
+        params = list(signature.parameters.values())
+        assert [p.name for p in params] == ["self", "kind", "lang"], name
+        assert params[1].default is None
+        assert params[1].kind is params[1].POSITIONAL_OR_KEYWORD
+        assert params[2].default == "es"
+        assert params[2].kind is params[2].KEYWORD_ONLY
+        for kind in KINDS[name]:
+            frame = value.to_frame(kind, lang="en")  # type: ignore[attr-defined]
+            assert isinstance(frame, pd.DataFrame), (name, kind)
+        default = value.to_frame()  # type: ignore[attr-defined]
+        assert list(default.columns) == list(
+            value.to_frame(KINDS[name][0]).columns)  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match=f"unknown frame kind 'colours' of a {name}"):
+            value.to_frame("colours")  # type: ignore[attr-defined]
+        with pytest.raises(ValueError, match="language"):
+            value.to_frame(lang="xx")  # type: ignore[attr-defined]
+
+
+def test_a_language_where_the_kind_goes_still_works_with_a_warning(
+        bundled: dp.Protocol) -> None:
+    with pytest.warns(DeprecationWarning, match=r"to_frame\(lang='en'\)") as caught:
+        frame = bundled.to_frame("en")  # type: ignore[arg-type]
+    assert caught[0].filename == __file__  # the warning names the caller's line
+    assert frame.loc[0, "title"] == bundled.actions[0].title.en
+
+
+def _ordered(column: Any) -> list[str] | None:
+    """The categories of an ordered categorical column, None for any other column."""
+    dtype = column.dtype
+    return list(dtype.categories) if getattr(dtype, "ordered", False) else None
+
+
+def test_phase_grade_priority_and_reliability_are_ordered_categoricals(
+        bundled: dp.Protocol) -> None:
+    portfolio = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"],
+                               keep_assessments=True)
+    institutions = portfolio.to_frame()
+    assert _ordered(institutions["grade"]) == ["C", "B", "A"]
+    assert _ordered(institutions["reliability"]) == ["low", "medium", "high"]
+    phases = [p.id for p in bundled.phases]
+    actions = portfolio.to_frame("actions")
+    assert _ordered(actions["phase"]) == phases
+    # groupby follows the protocol's order, not the alphabet (GOV is not first)
+    by_phase = actions.groupby("phase", observed=True)["effective"].mean()
+    assert list(by_phase.index) == phases != sorted(phases)
+    protocol = bundled.to_frame()
+    assert _ordered(protocol["priority"]) == ["P1", "P2", "P3", "P4"]
+    assert protocol["phase"].isna().sum() == 0  # no phase fell outside the categories
+    assessment = portfolio.assessments[0].to_frame("plan")
+    assert _ordered(assessment["phase"]) == phases
+
+
+def test_a_trend_frame_has_a_row_per_date(bundled: dp.Protocol) -> None:
+    a, b = (dp.assess(bundled, dp.load_profile(EXAMPLES / n, bundled))
+            for n in ("caja_intermedia.yaml", "instituto_avanzado.yaml"))
+    late = b.model_copy(update={"as_of": b.as_of.replace(year=b.as_of.year + 1)})
+    trend = dp.trend([a, b.model_copy(update={"institution": a.institution}),
+                      late.model_copy(update={"institution": a.institution})])
+    frame = trend.to_frame()
+    assert list(frame["score"]) == [p.score for p in trend.points]
+    assert list(frame["grade"].astype(str)) == [p.grade for p in trend.points]
+    assert str(frame["as_of"].dtype).startswith("datetime64")
+    groups = trend.to_frame("groups")
+    assert len(groups) == 3 * (len(a.by_phase) + len(a.by_priority))
+    assert repr(trend).startswith(f"Trend({a.institution.id}: 3 dates, ")
+    assert len(repr(trend)) < 120
+
+
+def test_the_total_row_says_total_and_reprs_are_short(bundled: dp.Protocol) -> None:
+    portfolio = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"])
+    breakdown = portfolio.summary("country")
+    frame = breakdown.to_frame(lang="en")
+    assert frame["group"].iloc[-1] == "Total"
+    assert int(frame["institutions"].iloc[-1]) == 20
+    suppressed = sum(g.suppressed for g in breakdown.groups)
+    assert repr(breakdown) == (
+        f"Breakdown(by country: {len(breakdown.groups)} groups, "
+        f"{len(breakdown.groups) - suppressed} shown, {suppressed} suppressed under k=3; "
+        f"20 institutions, mean score {breakdown.total.mean_score:.1f})")
+    for value in (breakdown, breakdown.total, *breakdown.groups, portfolio.summaries[0]):
+        assert len(repr(value)) < 160, repr(value)[:200]
+
+
+def test_the_parts_of_results_print_one_short_line(bundled: dp.Protocol) -> None:
+    region = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2026"],
+                            keep_assessments=True)
+    later = dp.assess_many(bundled, [ROOT / "examples" / "region" / "2027"],
+                           keep_assessments=True)
+    a = region.assessments[0]
+    plan = cooperation.match(region)
+    evaluation = cooperation.evaluate(plan, region, later)
+    parts = [a.actions[0], a.findings[0], a.plan[0], plan.members[0], plan.workshops[0],
+             evaluation.recipients[0], bundled.actions[0]]
+    for part in parts:
+        line = repr(part)
+        assert line.startswith(f"{type(part).__name__}("), line
+        assert "\n" not in line
+        assert len(line) < 120, line
+    assert repr(plan.workshops[0]) == (
+        f"Workshop({plan.workshops[0].id} {plan.workshops[0].action}, host "
+        f"{plan.workshops[0].host}: {len(plan.workshops[0].participants)} participants)")
+    step = a.plan[0]
+    assert repr(step).startswith(f"PlanStep(1. {step.action} ({step.phase}, lead {step.lead}")

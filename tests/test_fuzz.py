@@ -12,7 +12,7 @@ import pytest
 
 import disaster_protocol as dp
 
-from .fuzz.harness import mutate, run, run_protocols, run_side_files
+from .fuzz.harness import mutate, run, run_protocols, run_side_files, run_wide_tables
 
 
 @pytest.mark.slow
@@ -40,6 +40,14 @@ def test_three_hundred_mutated_protocols_are_loaded_or_refused() -> None:
 def test_mutated_crosswalks_migrations_and_stored_profiles_are_read_or_refused(
         tmp_path: Path) -> None:
     outcome = run_side_files(400, seed=2026, where=tmp_path)
+    assert outcome.crashes == [], outcome.summary()
+    assert outcome.rejected > 0
+    assert outcome.accepted > 0
+
+
+@pytest.mark.slow
+def test_mutated_wide_tables_are_read_or_refused(tmp_path: Path) -> None:
+    outcome = run_wide_tables(400, seed=2026, where=tmp_path)
     assert outcome.crashes == [], outcome.summary()
     assert outcome.rejected > 0
     assert outcome.accepted > 0

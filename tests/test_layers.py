@@ -44,7 +44,8 @@ LAYERS: dict[str, int] = {
     "model": 1, "profile": 1, "assessment": 1,
     # 2: loading
     "_reading": 2, "_plain": 2, "_validation": 2, "_table": 2, "_checks": 2, "loader": 2,
-    "migration": 2, "partners": 2,
+    "migration": 2, "partners": 2, "_sheet": 2, "_wide_names": 2,
+    "collection": 2, "renewal": 2,
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,
     # 4: scoring
@@ -83,6 +84,13 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     ("migration", "_reading"): "reads migration files",
     ("migration", "_validation"): "validates migration files",
     ("migration", "loader"): "reads the profile it migrates",
+    ("_sheet", "_reading"): "reads a table's text with the size limit and text checks",
+    ("collection", "_sheet"): "reads the cells of a wide table",
+    ("collection", "_wide_names"): "the columns and words of wide tables",
+    ("collection", "_reading"): "a row as a Document with the cells' positions",
+    ("collection", "loader"): "checks each row as a profile file is checked",
+    ("renewal", "loader"): "reads the profile it renews",
+    ("renewal", "migration"): "migrates a profile of an older protocol version first",
     ("partners", "_reading"): "reads partners files",
     ("partners", "_validation"): "validates partners files",
     ("partners", "_checks"): "control-character warnings",
@@ -111,6 +119,9 @@ DELEGATIONS: dict[tuple[str, str], str] = {
     ("model", "graph"): "Protocol.graph, built on first use",
     ("model", "_index"): "Protocol.index, compiled on first use",
     ("model", "frames"): "Protocol.to_frame",
+    ("model", "report"): "Protocol._repr_html_",
+    ("profile", "report"): "Profile._repr_html_",
+    ("graph", "report"): "Playbook._repr_html_",
     ("assessment", "report"): "Assessment.to_json/to_markdown/to_html/to_csv/_repr_html_",
     ("assessment", "frames"): "Assessment.to_frame",
     ("portfolio", "report"): "Portfolio.to_json/to_markdown/to_html/to_csv/_repr_html_",
@@ -357,12 +368,12 @@ def test_a_new_same_layer_cycle_fails_twice() -> None:
 def test_a_delegation_no_longer_used_is_stale() -> None:
     found = stale(replaced("model.py", "from ._frozen import Frozen\n"))
     assert found == ["DELEGATIONS ('model', '_index')", "DELEGATIONS ('model', 'frames')",
-                     "DELEGATIONS ('model', 'graph')"]
+                     "DELEGATIONS ('model', 'graph')", "DELEGATIONS ('model', 'report')"]
 
 
 def test_a_same_layer_import_no_longer_used_is_stale() -> None:
     assert stale(replaced("graph.py", "from .model import Protocol\n")) == [
-        "SAME_LAYER ('graph', '_index')"]
+        "SAME_LAYER ('graph', '_index')", "DELEGATIONS ('graph', 'report')"]
 
 
 def test_the_checker_reads_a_package_from_disk(tmp_path: Path) -> None:

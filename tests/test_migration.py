@@ -33,13 +33,50 @@ waivers:
 """
 
 
-def test_bundled_migration_leads_from_1_0_0_to_the_bundled_version(bundled: dp.Protocol) -> None:
-    m = load_migration(migration_path("1.0.0", bundled.version), bundled)
-    assert (m.from_version, m.to_version) == ("1.0.0", bundled.version)
-    # every action of 1.1.0 either existed in 1.0.0 or is listed as added
-    assert set(m.added) <= set(bundled.action_index)
-    assert len(bundled.actions) - len(m.added) == 91  # the 1.0.0 count
-    assert set(m.added_roles) == {"AUDIT", "OCCR", "DPO"}
+def test_bundled_migrations_lead_from_1_0_0_to_the_bundled_version(bundled: dp.Protocol) -> None:
+    first = load_migration(migration_path("1.0.0", "1.1.0"))
+    last = load_migration(migration_path("1.1.0", bundled.version), bundled)
+    assert (first.to_version, last.from_version, last.to_version) == (
+        "1.1.0", "1.1.0", bundled.version)
+    # every action of the bundled version either existed in 1.0.0 or is listed as added once
+    added = [*first.added, *last.added]
+    assert len(added) == len(set(added))
+    assert set(added) <= set(bundled.action_index)
+    assert len(bundled.actions) - len(added) == 91  # the 1.0.0 count
+    assert len(last.added) == 8  # the health tasks of the 1.1.0 review (section 2.5)
+    assert set(first.added_roles) == {"AUDIT", "OCCR", "DPO"}
+    assert last.added_roles == ()
+    assert (last.renamed, last.split, last.merged, last.removed) == ({}, {}, (), ())
+
+
+def test_every_stored_version_chains_to_the_bundled_one_and_scores(bundled: dp.Protocol) -> None:
+    """The example profiles, taken back to 1.0.0 (no version named, without the actions added
+    since) and to 1.1.0, migrate to the bundled version with a report, keep every answer, and
+    score as the same answers read directly against the bundled version."""
+    first = load_migration(migration_path("1.0.0", "1.1.0"))
+    last = load_migration(migration_path("1.1.0", bundled.version))
+    line = f'protocol: {{id: sendai_ciss, version: "{bundled.version}"}}\n'
+    for name in ("caja_intermedia.yaml", "instituto_avanzado.yaml"):
+        text = (ROOT / "examples" / "profiles" / name).read_text(encoding="utf-8")
+        assert line in text
+        for start, newer in (("1.1.0", last.added), ("1.0.0", (*first.added, *last.added))):
+            kept = "".join(x for x in text.splitlines(keepends=True)
+                           if not x.strip().startswith(tuple(f"{a}:" for a in newer)))
+            old = kept.replace(line, "" if start == "1.0.0" else line.replace(
+                bundled.version, start))
+            result = migrate_text(old, to=bundled.version, protocol=bundled)
+            assert result.from_version == start
+            kinds = {(n.kind, n.action) for n in result.notes}
+            assert {("added", a) for a in newer} <= kinds
+            assert ("revised", "PREP-13") in kinds  # it now requires GOV-13
+            assert (("role", "DPO") in kinds) == (start == "1.0.0")
+            assert result.not_carried == ()
+            direct = dp.loads_profile(kept.replace(line, ""), bundled)
+            assert result.profile.actions == direct.actions
+            assert set(direct.actions).isdisjoint(newer)
+            again, expected = dp.assess(bundled, result.profile), dp.assess(bundled, direct)
+            assert again.score == expected.score, (name, start)
+            assert again.grade == expected.grade
 
 
 def test_a_profile_without_version_is_carried_as_1_0_0_and_keeps_its_answers(
@@ -67,8 +104,8 @@ def _tiny(tmp_path: Path, body: str) -> Path:
     (folder / "0.9.0-1.0.0.yaml").write_text(
         "schema_version: 1\nprotocol: sendai_ciss\nfrom_version: '0.9.0'\n"
         "to_version: '1.0.0'\n" + body, encoding="utf-8")
-    (folder / "1.0.0-1.1.0.yaml").write_bytes(
-        (ROOT / "protocols" / "migrations" / "1.0.0-1.1.0.yaml").read_bytes())
+    for name in ("1.0.0-1.1.0.yaml", "1.1.0-1.2.0.yaml"):
+        (folder / name).write_bytes((ROOT / "protocols" / "migrations" / name).read_bytes())
     return folder
 
 
@@ -116,8 +153,8 @@ def test_no_chain_to_the_asked_version_is_a_clear_error(bundled: dp.Protocol,
 
 def test_a_migration_naming_ids_the_target_lacks_is_located(bundled: dp.Protocol,
                                                             tmp_path: Path) -> None:
-    bad = tmp_path / "1.0.0-1.1.0.yaml"
-    bad.write_text("schema_version: 1\nprotocol: sendai_ciss\nfrom_version: '1.0.0'\n"
+    bad = tmp_path / f"1.1.0-{bundled.version}.yaml"
+    bad.write_text("schema_version: 1\nprotocol: sendai_ciss\nfrom_version: '1.1.0'\n"
                    f"to_version: '{bundled.version}'\nadded: [GOV-99]\n"
                    "removed: [{action: GOV-01, reason: {es: x, en: x}}]\n", encoding="utf-8")
     with pytest.raises(MigrationError) as info:
@@ -166,7 +203,7 @@ def test_migrate_command_refuses_a_broken_profile_without_writing(tmp_path: Path
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(OLD.replace("GOV-01: 3", "GOV-01: 7"), encoding="utf-8")
     err = io.StringIO()
-    code = main(["migrate", str(old), "--to", "1.1.0", "-o", str(new)], stdout=io.StringIO(),
+    code = main(["migrate", str(old), "--to", "1.2.0", "-o", str(new)], stdout=io.StringIO(),
                 stderr=err)
     assert code == 2
     assert f"{old}:6:" in err.getvalue()
@@ -175,7 +212,7 @@ def test_migrate_command_refuses_a_broken_profile_without_writing(tmp_path: Path
 
 def test_migrate_refuses_csv_profiles_with_the_way_out() -> None:
     with pytest.raises(dp.ProfileError, match="convert it to YAML first"):
-        migrate(ROOT / "examples" / "profiles" / "mutual_inicial.csv", to="1.1.0")
+        migrate(ROOT / "examples" / "profiles" / "mutual_inicial.csv", to="1.2.0")
 
 
 def test_migrating_a_profile_already_of_the_version_changes_nothing(bundled: dp.Protocol) -> None:
@@ -263,12 +300,12 @@ def test_a_migration_file_must_be_consistent_on_its_own(tmp_path: Path, name: st
 def test_a_csv_sidecar_is_not_rewritten_and_its_refusal_says_why(bundled: dp.Protocol,
                                                                  tmp_path: Path) -> None:
     with pytest.raises(dp.ProfileError, match="convert it to YAML first"):
-        migrate(ROOT / "examples" / "profiles" / "mutual_inicial.meta.yaml", to="1.1.0")
+        migrate(ROOT / "examples" / "profiles" / "mutual_inicial.meta.yaml", to="1.2.0")
     for name in ("m.csv", "m.meta.yaml"):
         source = ROOT / "examples" / "profiles" / name.replace("m.", "mutual_inicial.")
         (tmp_path / name).write_bytes(source.read_bytes())
     sidecar = tmp_path / "m.meta.yaml"
-    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('version: "1.1.0"',
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('version: "1.2.0"',
                                                                    'version: "1.0.0"'),
                        encoding="utf-8")
     with pytest.raises(dp.ProfileError, match="to the CSV by hand"):

@@ -314,3 +314,22 @@ def test_portfolio_and_comparison_pages_carry_their_charts(bundled: dp.Protocol)
     change = dp.compare(old, new, allow_other_institution=True).to_html("en")
     assert change.count("<svg class=chart") == 2
     assert f"<figcaption>Before {old.as_of}</figcaption>" in change
+
+
+def test_protocol_profile_and_playbook_display_themselves_in_jupyter(
+        bundled: dp.Protocol) -> None:
+    page = bundled._repr_html_()
+    assert page.startswith('<div class="')
+    assert "<style>" in page
+    assert f"{bundled.title.es} {bundled.version}" in page
+    for phase in bundled.phases:
+        count = sum(a.phase == phase.id for a in bundled.actions)
+        assert f"<td><code>{phase.id}</code></td><td>{phase.title.es}</td><td>{count}</td>" in page
+    profile = dp.load_profile(ROOT / "examples" / "profiles" / "caja_intermedia.yaml", bundled)
+    shown = profile._repr_html_()
+    assert profile.institution.name in shown
+    assert shown.count("<tr>") == len(profile.actions) + 1  # the header and one per action
+    book = dp.graph.playbook(bundled, "earthquake", phase="RESP")
+    listed = book._repr_html_()
+    assert listed.count("<tr>") == len(book.steps) + 1
+    assert f"<td>1</td><td><code>{book.steps[0].action}</code></td>" in listed

@@ -110,7 +110,7 @@ def _later_round(protocol: dp.Protocol, first: dict[str, dict[str, object]],
                  rng: random.Random) -> dict[str, dict[str, object]]:
     loaded = [dp.profile_from_dict(data, protocol) for data in first.values()]
     plan = dp.cooperation.match(dp.assess_many(protocol, loaded))
-    matched = {(m.recipient, m.action) for m in plan.matches}
+    matched = {(m.recipient, m.action) for m in plan.round(1)[1]}  # the round at hand
     info = {m[0]: m for m in MEMBERS}
     later = {}
     for profile in loaded:

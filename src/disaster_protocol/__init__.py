@@ -15,6 +15,7 @@ Examples
 from importlib.metadata import PackageNotFoundError, version
 
 from . import assessment as assessment
+from . import collection as collection
 from . import cooperation as cooperation
 from . import errors as errors
 from . import graph as graph
@@ -23,11 +24,13 @@ from . import model as model
 from . import partners as partners
 from . import portfolio as portfolio
 from . import profile as profile
+from . import renewal as renewal
 from . import report as report
 from ._assess import assess
 from ._compare import Comparison, Trend, compare, trend
 from ._i18n import Lang
 from .assessment import Assessment, Finding, PlanStep
+from .collection import Submission, Submissions, from_frame, read_submissions
 from .errors import (
     CrosswalkError,
     DisasterProtocolError,
@@ -43,7 +46,8 @@ from .errors import (
 from .loader import load_profile, load_protocol, loads_profile, loads_protocol, profile_from_dict
 from .model import Action, Phase, Protocol, Role, Text
 from .portfolio import Portfolio, assess_many
-from .profile import ActionStatus, Institution, Profile
+from .profile import ActionStatus, Institution, Profile, ProfileState
+from .renewal import Renewal, renew
 
 try:
     __version__ = version("disaster-protocol")
@@ -70,9 +74,13 @@ __all__ = [
     "ProblemCode",
     "Profile",
     "ProfileError",
+    "ProfileState",
     "Protocol",
     "ProtocolError",
+    "Renewal",
     "Role",
+    "Submission",
+    "Submissions",
     "Text",
     "TranslationWarning",
     "Trend",
@@ -80,10 +88,13 @@ __all__ = [
     "assess",
     "assess_many",
     "compare",
+    "from_frame",
     "load_profile",
     "load_protocol",
     "loads_profile",
     "loads_protocol",
     "profile_from_dict",
+    "read_submissions",
+    "renew",
     "trend",
 ]

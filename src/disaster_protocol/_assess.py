@@ -187,11 +187,18 @@ def _groups(index: ProtocolIndex, now: tuple[list[int], list[int], list[int]],
                 t, w, k, h = (sum(map(v.__getitem__, blocks))
                               for v in (total, weight, known, best))
             score = _score(t, w, scale) if k else None
-            high = _score(h, w, scale) if k else None
+            high = _top(score, _score(h, w, scale)) if k else None
             scores[key] = _group(score, round(k / w, 4) if w else None,
                                  None if score is None or high is None else (score, high))
         groups[name] = scores
     return groups
+
+
+def _top(score: float | None, best: float | None) -> float | None:
+    """The top of a range: the best case, never below the score itself. Filling in an
+    unassessed prerequisite at 3 can cap a dependant claimed at 4 (without the evidence that
+    would keep it), so a group holding the dependant but not the prerequisite could fall."""
+    return best if score is None or best is None else max(score, best)
 
 
 @lru_cache(maxsize=4096)
@@ -414,7 +421,7 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
         "institution": profile.institution, "as_of": when, "score": score,
         "grade": _grade(score, bool(blocking)),
         "provisional": coverage < min_coverage or bool(needed), "coverage": coverage,
-        "score_range": (score, _score(best[-1], weight, index.scale) or 0.0),
+        "score_range": (score, _top(score, _score(best[-1], weight, index.scale)) or 0.0),
         "reliability": _reliability(statuses, levels, cutoff, coverage, min_coverage),
         **{name: FrozenDict({k: g.score for k, g in family.items()})
            for name, family in groups.items()},

@@ -139,7 +139,7 @@ def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
 
 
 def _provenances(p: Protocol) -> Iterator[tuple[KeyPath, Provenance]]:
-    """Every node that carries a provenance record, with its path."""
+    """Every provenance record (a node's, or a priority's paragraph numbers'), with its path."""
     s = p.sendai
     flat: tuple[tuple[KeyPath, Sequence[Any]], ...] = (
         (("phases",), p.phases), (("roles",), p.roles), (("actions",), p.actions),
@@ -147,21 +147,23 @@ def _provenances(p: Protocol) -> Iterator[tuple[KeyPath, Provenance]]:
         (("sendai", "custom_indicators"), s.custom_indicators))
     for base, nodes in flat:
         for i, node in enumerate(nodes):
-            yield (*base, i), node.provenance
+            yield (*base, i, "provenance"), node.provenance
     for i, prio in enumerate(s.priorities):
-        yield ("sendai", "priorities", i), prio.provenance
+        yield ("sendai", "priorities", i, "provenance"), prio.provenance
+        if prio.paragraph_provenance is not None:
+            yield ("sendai", "priorities", i, "paragraph_provenance"), prio.paragraph_provenance
         for level in ("activities", "regional_activities"):
             for j, activity in enumerate(getattr(prio, level)):
-                yield ("sendai", "priorities", i, level, j), activity.provenance
+                yield ("sendai", "priorities", i, level, j, "provenance"), activity.provenance
     for i, target in enumerate(s.targets):
-        yield ("sendai", "targets", i), target.provenance
+        yield ("sendai", "targets", i, "provenance"), target.provenance
         for j, indicator in enumerate(target.indicators):
-            yield ("sendai", "targets", i, "indicators", j), indicator.provenance
+            yield ("sendai", "targets", i, "indicators", j, "provenance"), indicator.provenance
 
 
 def _provenance_sources(c: ProtocolContext) -> Iterator[Problem]:
     for path, provenance in _provenances(c.protocol):
-        yield from c.refs((*path, "provenance", "sources"), provenance.sources, "source")
+        yield from c.refs((*path, "sources"), provenance.sources, "source")
 
 
 def _maturity_levels(c: ProtocolContext) -> Iterator[Problem]:

@@ -18,7 +18,7 @@ from ._frozen import Frozen, ReadOnly
 from ._i18n import Lang
 from .assessment import Assessment, Finding, FindingKind, ProtocolRef
 from .errors import require_type
-from .profile import Institution
+from .profile import Institution, Profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,13 +72,19 @@ class Comparison(Frozen):
     findings_new: tuple[tuple[FindingKind, str], ...]
     findings_resolved: tuple[tuple[FindingKind, str], ...]
     plan_done: tuple[str, ...]
+    to_review: tuple[str, ...] | None = None
+    """Actions of the later profile still marked ``needs_review`` (carried by ``renew`` and
+    not yet confirmed); ``None`` when the later profile was not given to :func:`compare`."""
+    confirmed: tuple[str, ...] | None = None
+    """Actions the later profile answers and no longer marks for review."""
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, kind: Literal["actions"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per action: before, after, change and how (needs the
         ``analysis`` extra)."""
         from .frames import comparison_frame
 
-        return comparison_frame(self)
+        return comparison_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         return (f"Comparison({self.institution.id}: {self.before} {self.score_before:.1f} -> "
@@ -132,6 +138,12 @@ class TrendPoint(Frozen):
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
 
+    def __repr__(self) -> str:
+        return (f"TrendPoint({self.as_of}: score {self.score:.1f} ({self.grade}), coverage "
+                f"{self.coverage:.0%}, {self.blocking} blocking)")
+
+    __str__ = __repr__
+
 
 class Trend(Frozen):
     """The scores of one institution at three or more dates, oldest first."""
@@ -139,6 +151,21 @@ class Trend(Frozen):
     protocol: ProtocolRef
     institution: Institution
     points: tuple[TrendPoint, ...]
+
+    def to_frame(self, kind: Literal["points", "groups"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per date (the default) or per date and group score
+        (needs the ``analysis`` extra)."""
+        from .frames import trend_frame
+
+        return trend_frame(self, kind, lang)
+
+    def __repr__(self) -> str:
+        first, last = self.points[0], self.points[-1]
+        return (f"Trend({self.institution.id}: {len(self.points)} dates, {first.as_of} "
+                f"{first.score:.1f} -> {last.as_of} {last.score:.1f})")
+
+    __str__ = __repr__
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
@@ -172,8 +199,13 @@ def _check_pair(before: Assessment, after: Assessment, allow_other_institution: 
 
 
 def compare(before: Assessment, after: Assessment, *,
-            allow_other_institution: bool = False) -> Comparison:
+            allow_other_institution: bool = False,
+            after_profile: Profile | None = None) -> Comparison:
     """What changed from ``before`` to ``after``.
+
+    Given ``after_profile`` (the profile ``after`` was scored from), the comparison also tells
+    the actions confirmed from those still marked for review (``to_review``, ``confirmed``):
+    what a round started with ``renew`` has left to check.
 
     Raises
     ------
@@ -233,7 +265,17 @@ def compare(before: Assessment, after: Assessment, *,
         blocking_opened=tuple(a for a in after.blocking if a not in before.blocking),
         findings_new=tuple(k for k in _ordered(after) if k not in findings_old),
         findings_resolved=tuple(k for k in _ordered(before) if k not in findings_new),
-        plan_done=tuple(s.action for s in before.plan if (new.get(s.action) or 0) >= 3))
+        plan_done=tuple(s.action for s in before.plan if (new.get(s.action) or 0) >= 3),
+        **_review(after_profile))
+
+
+def _review(profile: Profile | None) -> dict[str, tuple[str, ...]]:
+    """The actions of ``profile`` still to review and those confirmed (none given: none)."""
+    if profile is None:
+        return {}
+    require_type(profile, Profile, "after_profile", "a Profile (the later one)")
+    return {"to_review": tuple(a for a, s in profile.actions.items() if s.needs_review),
+            "confirmed": tuple(a for a, s in profile.actions.items() if not s.needs_review)}
 
 
 def _ordered(assessment: Assessment) -> list[tuple[FindingKind, str]]:

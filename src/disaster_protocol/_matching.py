@@ -5,36 +5,32 @@
    at level 3 or more; its **demands** are the actions assessed below 3 (an action nobody
    assessed, left out or ``unknown``, only where the member states it), stated
    ones first, then blocking gaps, then by uplift.
-2. **Workshops**: an action demanded by ``min_group`` members or more goes, most demanded
-   first, to the provider with capacity left whose summed cost to the participants is least
-   (a member's first exchange earns the giving bonus), passing over one whose last exchange
-   is the only one left for another needed action; it uses one exchange of its host.
-3. **Bilateral matches**: the other demands go through one minimum-cost flow (networkx
-   network simplex, integer costs). Each demand is one unit that either reaches a provider
-   of its action or stays unmet; each provider passes at most its capacity. Costs:
+2. **Rounds under a budget** (``Settings``): each round has at most ``workshops`` workshops
+   of at most ``participants`` members, at most ``bilateral`` bilateral exchanges, and each
+   member hosts at most its ``capacity`` exchanges (a workshop is one). What does not fit
+   waits for the next round, up to ``rounds`` rounds (the roadmap).
+3. **Workshops**, one at a time: the action whose most urgent waiting demands weigh most
+   (stated 3, blocking 2, other 1, over its first ``participants`` demands), hosted by the
+   provider that seats the most participants at the least summed pair cost. A host seats
+   members that share one of its languages first (then stated, blocking, other, the same
+   subregion, the larger uplift); one that shares none is seated, flagged for
+   interpretation, only where no member offering the action works in its language.
+4. **Bilateral exchanges**: the most urgent waiting demands in turn (stated, blocking, other,
+   then larger uplift), each with its cheapest provider that has capacity left. Pair cost:
+   :data:`PREFERENCE_COSTS` for each preference the two do not share (language, subregion,
+   type, in the order asked), plus ``4 - gap`` for the provider's level lead, less
+   :data:`GIVE_BONUS` for a member's first exchange of the round.
 
-   * a pair: :data:`PREFERENCE_COSTS` for each preference the two do not share (language,
-     subregion, type, in the order asked), plus ``4 - gap`` for the provider's level lead;
-   * a member's first exchange: minus :data:`GIVE_BONUS`, so that every member with an offer
-     tends to give something;
-   * a demand left unmet: :data:`UNMET_COST` per priority tier (stated 3, blocking 2, other 1)
-     plus :data:`UPLIFT_COST` per point of uplift, always more than any pair costs, so a demand
-     with a provider that has capacity is never left unmet.
-
-   Demands and providers enter the network through classes (same action, languages,
-   subregion, type and level): equal members cost the same, so the network stays small and
-   the optimum is unchanged.
+Both steps are greedy and deterministic; docs/cooperation.md states what they guarantee
+and why an exact optimisation was set aside.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
-import networkx as nx
 
 from ._frozen import FrozenDict, trusted
 from ._plan import (
@@ -48,6 +44,7 @@ from ._plan import (
     Offer,
     Preference,
     RecipientOutcome,
+    Round,
     Settings,
     Unmet,
     Withdrawn,
@@ -60,8 +57,6 @@ from .portfolio import Portfolio
 __all__ = [
     "GIVE_BONUS",
     "PREFERENCE_COSTS",
-    "UNMET_COST",
-    "UPLIFT_COST",
     "PairCosts",
     "evaluation",
     "plan",
@@ -70,11 +65,8 @@ __all__ = [
 PREFERENCE_COSTS = (1000, 100, 10)
 """Cost of a pair not sharing the first, second and third preference."""
 GIVE_BONUS = 500
-"""Cost taken off a member's first exchange as provider."""
-UNMET_COST = 10_000
-"""Cost of leaving a demand unmet, per priority tier."""
-UPLIFT_COST = 10
-"""Added to the cost of leaving a demand unmet, per point of uplift (rounded)."""
+"""Cost taken off a member's first exchange of a round as provider (so that every member
+with an offer tends to give something)."""
 
 
 @dataclass
@@ -218,285 +210,289 @@ def _shares(provider: _Member, recipient: _Member, what: Preference) -> bool:
     return mine is not None and mine == getattr(recipient.assessment.institution, what)
 
 
-def _unmet_cost(demand: Demand) -> int:
-    tier = 3 if demand.stated else 2 if demand.blocking else 1
-    return UNMET_COST * tier + UPLIFT_COST * round(demand.uplift)
+def _tier(demand: Demand) -> int:
+    """A demand's priority tier: stated 3, blocking 2, any other gap 1."""
+    return 3 if demand.stated else 2 if demand.blocking else 1
 
 
-@dataclass
-class _Round:
-    """What the matching has decided so far."""
+Host = tuple[_Member, Offer]
 
-    members: dict[str, _Member]
-    settings: Settings
-    left: dict[str, int]
-    gave: set[str] = field(default_factory=set)
-    cost: PairCosts = field(init=False)
-    matches: list[Match] = field(default_factory=list)
-    workshops: list[Workshop] = field(default_factory=list)
-    unmet: list[Unmet] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.cost = PairCosts(self.settings.prefer)
+class _Capacity:
+    """What the members can still host in one round, and who has given in it."""
 
-    def pair(self, provider: _Member, offer: Offer, demand: Demand,
-             workshop: str | None) -> Match:
+    def __init__(self, members: Iterable[_Member]) -> None:
+        self.left = {m.id: m.capacity for m in members}
+        self.gave: set[str] = set()
+        self.able: dict[str, int] = defaultdict(int)
+        """Per action, how many of its providers can still host."""
+        self.offered: dict[str, tuple[str, ...]] = {}
+        for m in members:
+            self.offered[m.id] = tuple(o.action for o in m.offers)
+            if m.capacity > 0:
+                for action in self.offered[m.id]:
+                    self.able[action] += 1
+
+    def use(self, member: _Member) -> None:
+        """One exchange of ``member``'s."""
+        self.left[member.id] -= 1
+        self.gave.add(member.id)
+        if self.left[member.id] == 0:
+            for action in self.offered[member.id]:
+                self.able[action] -= 1
+
+    def bonus(self, member: _Member) -> int:
+        """The giving bonus, on a member's first exchange of the round."""
+        return 0 if member.id in self.gave else GIVE_BONUS
+
+    def scarce(self, member: _Member, action: str, waiting: dict[str, list[Demand]]) -> bool:
+        """Whether ``member``'s last exchange is the only one left for another action some
+        waiting demand needs."""
+        return self.left[member.id] == 1 and any(
+            other != action and self.able[other] == 1 and waiting.get(other)
+            for other in self.offered[member.id])
+
+
+class _Roadmap:
+    """Rounds of the plan, each filled under the budget from the demands still waiting."""
+
+    def __init__(self, members: list[_Member], settings: Settings) -> None:
+        self.members = {m.id: m for m in members}
+        self.settings = settings
+        self.cost = PairCosts(settings.prefer)
+        self.providers: dict[str, list[Host]] = defaultdict(list)
+        for m in members:
+            for o in m.offers:
+                self.providers[o.action].append((m, o))
+        ranked = [(-_tier(d), -d.uplift, m.order, i, d)
+                  for m in members for i, d in enumerate(m.demands)]
+        self.waiting: list[Demand] = [d for *_, d in sorted(ranked)]  # (order, i) unique
+        """Every demand not scheduled yet, most urgent first (stated, blocking, then larger
+        uplift; then by member and the member's own order)."""
+        self.rank = {id(d): i for i, d in enumerate(self.waiting)}
+        self.by_action: dict[str, list[Demand]] = defaultdict(list)
+        for d in self.waiting:
+            self.by_action[d.action].append(d)
+        self.first = {a: i for i, a in enumerate(self.by_action)}
+        self.speaks: dict[str, frozenset[str]] = {
+            a: frozenset().union(*(m.languages for m, _ in hosts if m.capacity > 0))
+            for a, hosts in self.providers.items()}
+        """The languages some member offering the action (with any capacity) works in."""
+        self.done: set[int] = set()
+        self.matches: list[Match] = []
+        self.workshops: list[Workshop] = []
+        self.rounds: list[Round] = []
+
+    def run(self) -> list[Unmet]:
+        """Fill rounds until every demand some member can meet is scheduled, the budget
+        takes no more, or the roadmap has its last round; the rest is unmet."""
+        ended_full = False
+        for number in range(1, self.settings.rounds + 1):
+            if not self._round(number):
+                break
+            ended_full = number == self.settings.rounds
+        return [self._unmet(d, ended_full) for m in self.members.values() for d in m.demands
+                if id(d) not in self.done]
+
+    def _unmet(self, d: Demand, ended_full: bool) -> Unmet:
+        hosts = self.providers.get(d.action, [])
+        reason = "no-offer" if not hosts else "no-capacity"
+        if hosts and ended_full and any(m.capacity > 0 for m, _ in hosts) and (
+                self.settings.bilateral > 0 or (
+                    self.settings.workshops > 0
+                    and len(self.by_action[d.action]) >= self.settings.min_group)):
+            reason = "beyond-roadmap"
+        return trusted(Unmet, {
+            "institution": d.institution, "action": d.action, "phase": d.phase,
+            "level": d.level, "stated": d.stated, "blocking": d.blocking, "reason": reason})
+
+    def _round(self, number: int) -> bool:
+        """Schedule one round; whether it scheduled anything."""
+        capacity = _Capacity(self.members.values())
+        workshops = self._workshops(number, capacity)
+        bilateral = self._bilateral(number, capacity)
+        scheduled = workshops + bilateral
+        if not scheduled:
+            return False
+        self.rounds.append(trusted(Round, {
+            "round": number, "workshops": sum(w.round == number for w in self.workshops),
+            "bilateral": len(bilateral), "demands": len(scheduled),
+            "stated": sum(d.stated for d in scheduled),
+            "blocking": sum(d.blocking for d in scheduled)}))
+        return True
+
+    def _schedule(self, demands: list[Demand]) -> None:
+        """Take ``demands`` off the waiting lists."""
+        self.done.update(id(d) for d in demands)
+        for action in {d.action for d in demands}:
+            self.by_action[action] = [d for d in self.by_action[action]
+                                      if id(d) not in self.done]
+
+    def pair(self, number: int, host: Host, demand: Demand, workshop: str | None) -> Match:
+        provider, offer = host
         recipient = self.members[demand.institution]
         cost, shared = self.cost(provider, recipient, offer.level, demand.level)
         return trusted(Match, {
-            "provider": provider.id, "recipient": demand.institution, "action": demand.action,
-            "phase": demand.phase, "provider_level": offer.level,
+            "round": number, "provider": provider.id, "recipient": demand.institution,
+            "action": demand.action, "phase": demand.phase, "provider_level": offer.level,
             "recipient_level": demand.level, "gap": offer.level - demand.level,
             "uplift": demand.uplift, "shared": shared, "workshop": workshop, "cost": cost})
+
+    # ------------------------------------------------------------------------- workshops
+
+    def _workshops(self, number: int, capacity: _Capacity) -> list[Demand]:
+        """Up to ``settings.workshops`` workshops, one at a time: the action whose most
+        urgent waiting demands weigh most, with the host that seats the most participants
+        at the least cost."""
+        s = self.settings
+        scheduled: list[Demand] = []
+        passed: set[str] = set()
+        made = 0
+        while made < s.workshops:
+            candidates = [a for a, waiting in self.by_action.items()
+                          if len(waiting) >= s.min_group and a not in passed
+                          and capacity.able[a] > 0]
+            if not candidates:
+                break
+            action = min(candidates, key=lambda a: (
+                -sum(_tier(d) for d in self.by_action[a][:s.participants]),
+                -len(self.by_action[a]), self.first[a]))
+            best = self._host(action, capacity)
+            if best is None:
+                passed.add(action)
+                continue
+            (host, offer), seated = best
+            made += 1
+            capacity.use(host)
+            workshop = f"W{number}.{made}"
+            shares = [lang for lang in sorted(host.languages, key=lambda x: (
+                -sum(x in self.members[d.institution].languages for d in seated),
+                x != host.assessment.institution.language, x))]
+            self.workshops.append(trusted(Workshop, {
+                "round": number, "id": workshop, "action": action, "phase": offer.phase,
+                "host": host.id, "host_level": offer.level,
+                "language": shares[0] if shares else None,
+                "participants": tuple(sorted(d.institution for d in seated)),
+                "interpretation": tuple(sorted(
+                    d.institution for d in seated
+                    if not host.languages & self.members[d.institution].languages))}))
+            self.matches += [self.pair(number, (host, offer), d, workshop) for d in seated]
+            self._schedule(seated)
+            scheduled += seated
+        return scheduled
+
+    def _host(self, action: str, capacity: _Capacity) -> tuple[Host, list[Demand]] | None:
+        """The host of a workshop on ``action`` and its participants, or None when no host
+        with capacity left can seat ``min_group`` of them: the one that seats the most,
+        passing over one whose last exchange is the only one left for another action some
+        member waits for, then the least summed cost."""
+        s = self.settings
+        by_seating: dict[tuple[object, ...], list[Host]] = defaultdict(list)
+        for m, o in self.providers[action]:
+            if capacity.left[m.id] > 0:  # whom it seats depends on its languages, subregion
+                by_seating[m.kind[:2]].append((m, o))
+        groups = self._groups(action)
+        best: tuple[tuple[int, bool, int, int], Host, list[Demand]] | None = None
+        for hosts in by_seating.values():
+            seated = self._seats(action, hosts[0][0], groups)
+            if len(seated) < s.min_group:
+                continue
+            for m, o in hosts:
+                cost = sum(self.cost(m, self.members[d.institution], o.level, d.level)[0]
+                           for d in seated) - capacity.bonus(m)
+                key = (-len(seated), capacity.scarce(m, action, self.by_action), cost,
+                       m.order)
+                if best is None or key < best[0]:
+                    best = (key, (m, o), seated)
+        return None if best is None else (best[1], best[2])
+
+    def _groups(self, action: str) -> dict[tuple[object, ...], list[Demand]]:
+        """The action's waiting demands by kind of member and tier, each list in priority
+        order and cut at ``participants`` (no workshop seats more of one group)."""
+        groups: dict[tuple[object, ...], list[Demand]] = defaultdict(list)
+        limit = self.settings.participants
+        for d in self.by_action[action]:
+            group = groups[(self.members[d.institution].kind, _tier(d))]
+            if len(group) < limit:
+                group.append(d)
+        return groups
+
+    def _seats(self, action: str, host: _Member,
+               groups: dict[tuple[object, ...], list[Demand]]) -> list[Demand]:
+        """Who a host of ``action`` seats: members sharing one of its languages first (then
+        the stated, blocking and other demands, the same subregion, the larger uplift); a
+        member that shares none is seated, flagged for interpretation, only when no member
+        offering the action works in its language."""
+        speaks = self.speaks[action]
+        buckets: dict[tuple[bool, int, bool], list[Demand]] = defaultdict(list)
+        for group in groups.values():
+            recipient, tier = self.members[group[0].institution], _tier(group[0])
+            talks = _shares(host, recipient, "language")
+            if not talks and recipient.languages & speaks:
+                continue  # a member offering it speaks its language: wait for that one
+            buckets[(not talks, -tier, not _shares(host, recipient, "subregion"))] += group
+        limit = self.settings.participants
+        seated: list[Demand] = []
+        for bucket in sorted(buckets):
+            seated += sorted(buckets[bucket],
+                             key=lambda d: self.rank[id(d)])[:limit - len(seated)]
+            if len(seated) >= limit:
+                break
+        return seated
+
+    # ------------------------------------------------------------------------- bilateral
+
+    def _bilateral(self, number: int, capacity: _Capacity) -> list[Demand]:
+        """Up to ``settings.bilateral`` exchanges: the most urgent waiting demands, each with
+        its cheapest provider that has capacity left this round; a member receives a second
+        one only when every other member's waiting demands have had their turn."""
+        scheduled: list[Demand] = []
+        if self.settings.bilateral <= 0:
+            return scheduled
+        served: set[str] = set()
+        for spread in (True, False):
+            for d in self.waiting:
+                if len(scheduled) >= self.settings.bilateral:
+                    break
+                if id(d) in self.done or (spread and d.institution in served):
+                    continue
+                host = self._provider(d, capacity)
+                if host is None:
+                    continue
+                capacity.use(host[0])
+                served.add(d.institution)
+                self.matches.append(self.pair(number, host, d, None))
+                self.done.add(id(d))
+                scheduled.append(d)
+        self._schedule(scheduled)
+        return scheduled
+
+    def _provider(self, d: Demand, capacity: _Capacity) -> Host | None:
+        """The cheapest provider of ``d``'s action with capacity left (its first exchange of
+        the round at the giving bonus; ties to the first by institution id)."""
+        if capacity.able[d.action] <= 0:
+            return None
+        recipient = self.members[d.institution]
+        best: tuple[tuple[int, int], Host] | None = None
+        for m, o in self.providers.get(d.action, ()):
+            if capacity.left[m.id] <= 0:
+                continue
+            key = (self.cost(m, recipient, o.level, d.level)[0] - capacity.bonus(m), m.order)
+            if best is None or key < best[0]:
+                best = (key, (m, o))
+        return None if best is None else best[1]
 
 
 def plan(portfolio: Portfolio, settings: Settings) -> CooperationPlan:
     """The cooperation plan of a portfolio (see the module's description)."""
     members = _members(portfolio, settings)
-    by_id = {m.id: m for m in members}
-    providers: dict[str, list[tuple[_Member, Offer]]] = defaultdict(list)
-    for m in members:
-        for o in m.offers:
-            providers[o.action].append((m, o))
-    state = _Round(by_id, settings, {m.id: m.capacity for m in members})
-    demands = [d for m in members for d in m.demands]
-    rest = _workshops(state, demands, providers)
-    _flow(state, rest, providers)
-    return _plan(portfolio, members, state, providers)
+    roadmap = _Roadmap(members, settings)
+    unmet = roadmap.run()
+    return _plan(portfolio, members, roadmap, unmet)
 
 
-def _workshops(state: _Round, demands: list[Demand],
-               providers: dict[str, list[tuple[_Member, Offer]]]) -> list[Demand]:
-    """Form the workshops; return the demands left for bilateral matching."""
-    by_action: dict[str, list[Demand]] = defaultdict(list)
-    for d in demands:
-        by_action[d.action].append(d)
-    order = {a: i for i, a in enumerate(by_action)}
-    taken: set[tuple[str, str]] = set()
-    for action in sorted(by_action, key=lambda a: (-len(by_action[a]), order[a])):
-        group = by_action[action]
-        hosts = [(m, o) for m, o in providers.get(action, []) if state.left[m.id] > 0]
-        if len(group) < state.settings.min_group or not hosts:
-            continue
-        cost = _host_cost(state, group)
-        scarce = _scarce(state, by_action, providers, action) if len(hosts) > 1 else set()
-        host, offer = min(hosts, key=lambda e: (e[0].id in scarce, *cost(e)))
-        state.left[host.id] -= 1
-        state.gave.add(host.id)
-        workshop = f"W{len(state.workshops) + 1}"
-        state.workshops.append(trusted(Workshop, {
-            "id": workshop, "action": action, "phase": offer.phase, "host": host.id,
-            "host_level": offer.level, "participants": tuple(d.institution for d in group)}))
-        state.matches += [state.pair(host, offer, d, workshop) for d in group]
-        taken.update((d.institution, action) for d in group)
-    return [d for d in demands if (d.institution, d.action) not in taken]
-
-
-def _scarce(state: _Round, by_action: dict[str, list[Demand]],
-            providers: dict[str, list[tuple[_Member, Offer]]], action: str) -> set[str]:
-    """Providers whose last exchange is the only one left for another action someone needs:
-    a workshop goes to another host when it can, so as not to leave that need unmet."""
-    scarce: set[str] = set()
-    for other in by_action:
-        if other == action:
-            continue
-        able = [m.id for m, _ in providers.get(other, []) if state.left[m.id] > 0]
-        if len(able) == 1 and state.left[able[0]] == 1:
-            scarce.add(able[0])
-    return scarce
-
-
-Node = tuple[object, ...] | str
-Classes = dict[tuple[object, ...], list[int]]
-Signatures = dict[tuple[object, ...], list[tuple[_Member, Offer]]]
-
-
-def _host_cost(state: _Round, group: list[Demand]
-               ) -> Callable[[tuple[_Member, Offer]], tuple[int, int]]:
-    """How much hosting ``group`` costs a provider (its giving bonus taken off), and its
-    order for ties. Participants alike (kind and level) cost alike, and so do hosts: the
-    sum is worked out once per kind of host and of participant."""
-    classes: dict[tuple[object, ...], list[Any]] = {}
-    for d in group:
-        recipient = state.members[d.institution]
-        entry = classes.setdefault((recipient.kind, d.level), [recipient, d.level, 0])
-        entry[2] += 1
-    sums: dict[tuple[object, ...], int] = {}
-
-    def cost(entry: tuple[_Member, Offer]) -> tuple[int, int]:
-        m, o = entry
-        key = (m.kind, o.level)
-        if key not in sums:
-            sums[key] = sum(n * state.cost(m, r, o.level, level)[0]
-                            for r, level, n in classes.values())
-        return sums[key] - (GIVE_BONUS if m.id not in state.gave else 0), m.order
-
-    return cost
-
-
-def _flow(state: _Round, demands: list[Demand],
-          providers: dict[str, list[tuple[_Member, Offer]]]) -> None:
-    """Match ``demands`` bilaterally by one minimum-cost flow; record matches and unmet.
-
-    The flow runs from the providers' capacity to the demands: a unit of capacity reaches a
-    class of demands at the pair's cost minus what leaving one of them unmet would cost
-    (a gain), or stays idle at no cost. This is the documented objective less the constant
-    cost of leaving every demand unmet, with as many units as there is capacity (far fewer
-    than demands in a large region, which keeps the simplex short).
-    """
-    graph: nx.DiGraph[Node] = nx.DiGraph()
-    signatures = _provider_signatures(state, providers)
-    routed = _contenders(state, demands, signatures)
-    classes = _demand_classes(state, routed, graph)
-    asked = {key[1] for key in classes}
-    signatures = {sig: entries for sig, entries in signatures.items() if sig[1] in asked}
-    supply = _capacity_edges(state, signatures, graph)
-    _pair_edges(state, routed, classes, signatures, graph)
-    graph.add_node("source", demand=-supply)
-    graph.add_node("sink", demand=supply)
-    graph.add_edge("source", "sink", weight=0)  # capacity left idle
-    _, flow = nx.network_simplex(graph)
-    _record(state, demands, _served(routed, classes, signatures, flow), providers)
-
-
-def _contenders(state: _Round, demands: list[Demand], signatures: Signatures) -> list[Demand]:
-    """The demands some optimum may serve, in order; the others stay unmet.
-
-    A demand of an action nobody with capacity left offers cannot be served. Where an
-    action's providers can host ``C`` more exchanges and ``C`` other demands gain at worst
-    (against their costliest provider) at least what this one gains at best, it is never
-    needed: swapping it for one of them, with the same provider, costs no more. This keeps
-    the network to the demands that compete for capacity.
-    """
-    reps: dict[str, list[tuple[_Member, Offer]]] = defaultdict(list)
-    capacity: dict[str, int] = defaultdict(int)
-    for sig, entries in signatures.items():
-        reps[str(sig[1])].append(entries[0])
-        capacity[str(sig[1])] += sum(state.left[m.id] for m, _ in entries)
-    by_action: dict[str, list[Demand]] = defaultdict(list)
-    for d in demands:
-        if d.action in reps:
-            by_action[d.action].append(d)
-    keep: set[int] = set()
-    for action, group in by_action.items():
-        if len(group) <= capacity[action]:
-            keep.update(id(d) for d in group)
-            continue
-        gains = []
-        for d in group:
-            recipient, unmet = state.members[d.institution], _unmet_cost(d)
-            costs = [state.cost(m, recipient, o.level, d.level)[0] for m, o in reps[action]]
-            gains.append((unmet - max(costs), unmet - min(costs), d))
-        threshold = sorted((worst for worst, _, _ in gains), reverse=True)[capacity[action] - 1]
-        keep.update(id(d) for _, best, d in gains if best >= threshold)
-    return [d for d in demands if id(d) in keep]
-
-
-def _demand_classes(state: _Round, demands: list[Demand], graph: nx.DiGraph[Node]) -> Classes:
-    """One node per class of demands (same action, kind of recipient and level), passing a
-    unit to the sink per demand served, at minus the cost of leaving it unmet: one arc per
-    distinct cost, so the flow serves the demands that cost most to leave unmet first."""
-    classes: Classes = defaultdict(list)
-    for i, d in enumerate(demands):
-        key = ("c", d.action, *state.members[d.institution].kind, d.level)
-        classes[key].append(i)
-    for key, indexes in classes.items():
-        costs: dict[int, int] = defaultdict(int)
-        for i in indexes:
-            costs[_unmet_cost(demands[i])] += 1
-        if len(costs) == 1:  # the common case: one arc straight to the sink
-            graph.add_edge(key, "sink", capacity=len(indexes), weight=-next(iter(costs)))
-        for cost, count in sorted(costs.items(), reverse=True) if len(costs) > 1 else ():
-            graph.add_edge(key, ("u", key, cost), capacity=count, weight=-cost)
-            graph.add_edge(("u", key, cost), "sink", capacity=count, weight=0)
-        indexes.sort(key=lambda i: -_unmet_cost(demands[i]))  # served first, then plan order
-    return classes
-
-
-def _provider_signatures(state: _Round,
-                         providers: dict[str, list[tuple[_Member, Offer]]]) -> Signatures:
-    """Providers with capacity left, grouped by action, kind of member and level."""
-    signatures: Signatures = defaultdict(list)
-    for action, offered in providers.items():
-        for m, o in offered:
-            if state.left[m.id] > 0:
-                signature = ("g", action, *m.kind, o.level)
-                signatures[signature].append((m, o))
-    return signatures
-
-
-def _capacity_edges(state: _Round, signatures: Signatures, graph: nx.DiGraph[Node]) -> int:
-    """Source -> each provider up to its capacity left (the first unit of a member that has
-    not given yet at the giving bonus), provider -> its signatures; the units supplied."""
-    supply = 0
-    for sig, entries in signatures.items():
-        for m, _ in entries:
-            graph.add_edge(("p", m.id), sig, weight=0)
-    for m_id, left in state.left.items():
-        node = ("p", m_id)
-        if left <= 0 or not graph.has_node(node):
-            continue
-        supply += left
-        if m_id in state.gave:
-            graph.add_edge("source", node, capacity=left, weight=0)
-            continue
-        graph.add_edge("source", ("f", m_id), capacity=1, weight=-GIVE_BONUS)
-        graph.add_edge(("f", m_id), node, capacity=1, weight=0)
-        if left > 1:
-            graph.add_edge("source", node, capacity=left - 1, weight=0)
-    return supply
-
-
-def _pair_edges(state: _Round, demands: list[Demand], classes: Classes,
-                signatures: Signatures, graph: nx.DiGraph[Node]) -> None:
-    """Signature -> class at the pair's cost, for every class of the same action."""
-    by_action: dict[object, list[tuple[object, ...]]] = defaultdict(list)
-    for key in classes:
-        by_action[key[1]].append(key)
-    for sig, entries in signatures.items():
-        provider, offer = entries[0]
-        for key in by_action.get(sig[1], []):
-            first = demands[classes[key][0]]
-            cost = state.cost(provider, state.members[first.institution], offer.level,
-                              first.level)[0]
-            graph.add_edge(sig, key, weight=cost)
-
-
-def _served(routed: list[Demand], classes: Classes, signatures: Signatures,
-            flow: dict[Node, dict[Node, int]]) -> dict[int, tuple[_Member, Offer]]:
-    """Who serves each demand the flow routed (keyed by ``id`` of the demand): within a class
-    or a signature every member is alike, so units are handed out in order."""
-    served: dict[int, tuple[_Member, Offer]] = {}
-    waiting: dict[Node, Iterator[int]] = {key: iter(ix) for key, ix in classes.items()}
-    for sig, entries in signatures.items():
-        units: list[tuple[_Member, Offer]] = []
-        for m, o in entries:
-            units += [(m, o)] * flow.get(("p", m.id), {}).get(sig, 0)
-        handed = iter(units)
-        for key, count in flow[sig].items():  # in the order the edges were added
-            for _ in range(count):
-                served[id(routed[next(waiting[key])])] = next(handed)
-    return served
-
-
-def _record(state: _Round, demands: list[Demand], served: dict[int, tuple[_Member, Offer]],
-            providers: dict[str, list[tuple[_Member, Offer]]]) -> None:
-    """Every demand, in order, as a match or as unmet (demands of actions that no provider
-    with capacity left offers never entered the network)."""
-    for d in demands:
-        if id(d) in served:
-            provider, offer = served[id(d)]
-            state.matches.append(state.pair(provider, offer, d, None))
-            state.gave.add(provider.id)
-        else:
-            state.unmet.append(trusted(Unmet, {
-                "institution": d.institution, "action": d.action, "phase": d.phase,
-                "level": d.level, "stated": d.stated, "blocking": d.blocking,
-                "reason": "no-capacity" if providers.get(d.action) else "no-offer"}))
-
-
-def _plan(portfolio: Portfolio, members: list[_Member], state: _Round,
-          providers: dict[str, list[tuple[_Member, Offer]]]) -> CooperationPlan:
+def _plan(portfolio: Portfolio, members: list[_Member], roadmap: _Roadmap,
+          unmet: list[Unmet]) -> CooperationPlan:
     first = members[0].assessment if members else None
     phases = tuple(dict.fromkeys(r.phase for r in first.actions)) if first else ()
     titles: dict[str, Text] = {}
@@ -505,32 +501,35 @@ def _plan(portfolio: Portfolio, members: list[_Member], state: _Round,
         titles.update({r.action: r.title for r in first.actions})
     hosted: dict[str, int] = defaultdict(int)
     received: dict[str, int] = defaultdict(int)
-    for w in state.workshops:
-        hosted[w.host] += 1
-    for mt in state.matches:
+    later: dict[str, int] = defaultdict(int)
+    for w in roadmap.workshops:
+        if w.round == 1:
+            hosted[w.host] += 1
+    for mt in roadmap.matches:
+        if mt.round > 1:
+            later[mt.recipient] += 1
+            continue
         received[mt.recipient] += 1
         if mt.workshop is None:
             hosted[mt.provider] += 1
     matrix = FrozenDict({m.id: FrozenDict({
         p: (sum(o.phase == p for o in m.offers), sum(d.phase == p for d in m.demands))
         for p in phases}) for m in members})
-    unmet = {(u.institution, u.action) for u in state.unmet}
-    total = (sum(mt.cost for mt in state.matches)
-             + sum(_unmet_cost(d) for m in members for d in m.demands
-                   if (d.institution, d.action) in unmet)
-             - GIVE_BONUS * len(state.gave))  # every member that hosts or gives
+    order = {w.id: i for i, w in enumerate(roadmap.workshops)}
+    matches = sorted(roadmap.matches, key=lambda mt: (
+        mt.round, mt.workshop is None, order.get(mt.workshop or "", 0)))
     return CooperationPlan(
-        protocol=portfolio.protocol, settings=state.settings, phases=phases,
+        protocol=portfolio.protocol, settings=roadmap.settings, phases=phases,
         titles=FrozenDict(titles),
         members=tuple(trusted(Member, {
             "institution": m.assessment.institution, "capacity": m.capacity,
             "offers": len(m.offers), "demands": len(m.demands), "gives": hosted[m.id],
-            "receives": received[m.id]}) for m in members),
+            "receives": received[m.id], "later": later[m.id]}) for m in members),
         offers=tuple(o for m in members for o in m.offers),
         withdrawn=tuple(x for m in members for x in m.withdrawn),
         demands=tuple(d for m in members for d in m.demands),
-        matches=tuple(state.matches), workshops=tuple(state.workshops),
-        unmet=tuple(state.unmet), matrix=matrix, total_cost=total)
+        matches=tuple(matches), workshops=tuple(roadmap.workshops),
+        unmet=tuple(unmet), roadmap=tuple(roadmap.rounds), matrix=matrix)
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -593,8 +592,9 @@ def evaluation(plan: CooperationPlan, before: Portfolio, after: Portfolio) -> Ev
     earlier = {k: _levels(a) for k, a in _latest(before.assessments).items()}
     later = {k: _levels(a) for k, a in _latest(after.assessments).items()}
     names = {m.institution.id: m.institution.name for m in plan.members}
-    provider = {(m.recipient, m.action): m.provider for m in plan.matches}
-    recipients = list(dict.fromkeys(m.recipient for m in plan.matches))
+    done = plan.round(1)[1]  # the round the two portfolios stand on either side of
+    provider = {(m.recipient, m.action): m.provider for m in done}
+    recipients = sorted({m.recipient for m in done})
     demands: dict[str, list[Demand]] = defaultdict(list)
     for d in plan.demands:
         demands[d.institution].append(d)

@@ -124,8 +124,9 @@ def output_target(path: str | os.PathLike[str]) -> tuple[Path, bool]:
                   "file name", given)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and an atomic rename.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; bytes as they are, for a workbook) to ``path`` through a
+    temporary file and an atomic rename.
 
     Where it writes is :func:`output_target`'s answer: through a symbolic link to its target,
     and straight into a character device or FIFO (``-o /dev/null`` leaves the device a
@@ -144,8 +145,12 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     target, stream = output_target(path)
     if stream:
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            if isinstance(text, bytes):
+                with open(target, "wb") as raw:
+                    raw.write(text)
+            else:
+                with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         return
@@ -156,10 +161,16 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+                raw.flush()
+                os.fsync(raw.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
         if target.exists():  # a replaced report keeps the permissions it was given
             os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)

@@ -21,7 +21,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "BILATERAL",
+    "PARTICIPANTS",
     "PREFERENCES",
+    "ROUNDS",
+    "WORKSHOPS",
     "CooperationPlan",
     "Demand",
     "Evaluation",
@@ -33,11 +37,23 @@ __all__ = [
     "Preference",
     "ProposedPartner",
     "RecipientOutcome",
+    "Round",
     "Settings",
     "Unmet",
     "Withdrawn",
     "Workshop",
 ]
+
+WORKSHOPS = 4
+"""Workshops in a round, by default: the Inter-American Social Protection Network ran a few a
+year."""
+PARTICIPANTS = 12
+"""Participants in a workshop besides its host, by default: with the host, 13 institutions,
+the low end of the 13-15 countries the Network's subregional workshops gathered."""
+BILATERAL = 8
+"""Bilateral exchanges in a round, by default: a handful, as the Network funded."""
+ROUNDS = 10
+"""Rounds the roadmap may take, by default; what comes later is listed, not scheduled."""
 
 Preference = Literal["language", "subregion", "type"]
 PREFERENCES: tuple[Preference, ...] = ("language", "subregion", "type")
@@ -84,10 +100,12 @@ class Demand(Frozen):
 
 
 class Match(Frozen):
-    """One provider helping one recipient on one action (in a workshop when ``workshop``
-    names it). ``shared`` lists what they have in common (language, subregion, type) and
-    ``gap`` how many levels the provider is ahead; ``cost`` is the flow's cost of the pair."""
+    """One provider helping one recipient on one action, in round ``round`` of the roadmap
+    (in a workshop when ``workshop`` names it). ``shared`` lists what they have in common
+    (language, subregion, type) and ``gap`` how many levels the provider is ahead; ``cost``
+    is the pair's cost (docs/cooperation.md)."""
 
+    round: int
     provider: str
     recipient: str
     action: str
@@ -102,20 +120,33 @@ class Match(Frozen):
 
 
 class Workshop(Frozen):
-    """An action several members need, taught by one host to all of them at once."""
+    """An action several members need, taught by one host to all of them at once, in round
+    ``round``. ``language`` is the host's language most participants share;
+    ``interpretation`` names the participants who share none of the host's languages (they
+    need interpretation: no member offering the action works in their language)."""
 
+    round: int
     id: str
     action: str
     phase: str
     host: str
     host_level: int
+    language: str | None
     participants: tuple[str, ...]
+    interpretation: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (f"Workshop({self.id} {self.action}, host {self.host}: "
+                f"{len(self.participants)} participants)")
+
+    __str__ = __repr__
 
 
 class Unmet(Frozen):
-    """A demand no member can meet: no member offers the action (``no-offer``), or every
-    one that does is at capacity (``no-capacity``). Candidates for cooperation beyond the
-    region."""
+    """A demand the roadmap does not schedule: no member offers the action (``no-offer``:
+    a candidate for cooperation beyond the region), the members that offer it can host no
+    exchange under the budget (``no-capacity``), or it would come after the roadmap's last
+    round (``beyond-roadmap``)."""
 
     institution: str
     action: str
@@ -123,7 +154,7 @@ class Unmet(Frozen):
     level: int
     stated: bool
     blocking: bool
-    reason: Literal["no-offer", "no-capacity"]
+    reason: Literal["no-offer", "no-capacity", "beyond-roadmap"]
 
 
 class ProposedPartner(Frozen):
@@ -140,9 +171,22 @@ class ProposedPartner(Frozen):
     source: str | None = None
 
 
+class Round(Frozen):
+    """One round of the roadmap at a glance: its workshops and bilateral exchanges, and the
+    demands they schedule (of them, how many are stated and how many blocking)."""
+
+    round: int
+    workshops: int
+    bilateral: int
+    demands: int
+    stated: int
+    blocking: int
+
+
 class Member(Frozen):
     """What one member brings and takes: its offers and demands, the exchanges it hosts
-    (bilateral matches and workshops) and those it receives."""
+    (bilateral matches and workshops) and those it receives in round 1, and how many of its
+    demands later rounds schedule."""
 
     institution: Institution
     capacity: int
@@ -150,11 +194,18 @@ class Member(Frozen):
     demands: int
     gives: int
     receives: int
+    later: int = 0
+
+    def __repr__(self) -> str:
+        return (f"Member({self.institution.id}: {self.offers} offers, {self.demands} demands; "
+                f"round 1 gives {self.gives}, receives {self.receives}; {self.later} later)")
+
+    __str__ = __repr__
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def role(self) -> Literal["both", "only-gives", "only-receives", "neither"]:
-        """Whether the member gives, receives, both or neither in this plan."""
+        """Whether the member gives, receives, both or neither in round 1."""
         if self.gives and self.receives:
             return "both"
         if self.gives:
@@ -163,23 +214,32 @@ class Member(Frozen):
 
 
 class Settings(Frozen):
-    """How a plan was made (see :func:`match`)."""
+    """How a plan was made (see :func:`match`): the round's budget (``workshops``,
+    ``participants`` per workshop, ``bilateral`` exchanges, each host's ``capacity``), how
+    many ``rounds`` the roadmap may take, and how offers and groups are read."""
 
     capacity: int
     min_offer_level: Literal[3, 4]
     min_group: int
     prefer: tuple[Preference, ...]
+    workshops: int
+    participants: int
+    bilateral: int
+    rounds: int
 
 
 class CooperationPlan(Frozen):
     """The result of :func:`match`.
 
-    ``matrix`` maps each member and phase to its counts of offers and demands; ``members``
-    are sorted by institution id (one per institution, its latest assessment), so the plan
-    is the same, byte for byte, whatever the order the members were given in.
-    ``total_cost`` is the flow's objective, for comparing plans.
+    ``matches`` and ``workshops`` hold every round of the roadmap (each says its ``round``;
+    round 1 is the one at hand, :meth:`round` picks one); ``roadmap`` gives each round at a
+    glance. ``members`` count what each gives and receives in round 1. ``matrix`` maps each
+    member and phase to its counts of offers and demands. Members are sorted by institution
+    id (one per institution, its latest assessment), so the plan is the same, byte for byte,
+    whatever the order the members were given in.
     """
 
+    format_version: Literal[2] = 2
     protocol: ProtocolRef
     settings: Settings
     phases: tuple[str, ...]
@@ -192,20 +252,30 @@ class CooperationPlan(Frozen):
     workshops: tuple[Workshop, ...]
     unmet: tuple[Unmet, ...]
     partners: tuple[ProposedPartner, ...] = ()
+    roadmap: tuple[Round, ...] = ()
     matrix: ReadOnly[str, ReadOnly[str, tuple[int, int]]]
-    total_cost: int
 
-    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
-        """A pandas DataFrame, one row per match and per unmet demand (needs the
-        ``analysis`` extra)."""
+    def round(self, number: int = 1) -> tuple[tuple[Workshop, ...], tuple[Match, ...]]:
+        """The workshops and the matches of one round of the roadmap (round 1 by default)."""
+        return (tuple(w for w in self.workshops if w.round == number),
+                tuple(m for m in self.matches if m.round == number))
+
+    def to_frame(self, kind: Literal["matches", "workshops", "roadmap"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per match and per unmet demand (the default), per
+        workshop or per round of the roadmap (needs the ``analysis`` extra; see
+        :mod:`disaster_protocol.frames`)."""
         from .frames import plan_frame
 
-        return plan_frame(self, lang)
+        return plan_frame(self, kind, lang)
 
     def __repr__(self) -> str:
-        return (f"CooperationPlan({len(self.members)} members: {len(self.matches)} matches, "
-                f"{len(self.workshops)} workshops, {len(self.unmet)} unmet of "
-                f"{len(self.demands)} demands)")
+        workshops, matches = self.round(1)
+        return (f"CooperationPlan({len(self.members)} members, round 1: "
+                f"{len(workshops)} workshops, "
+                f"{sum(m.workshop is None for m in matches)} bilateral exchanges; "
+                f"{len(self.roadmap)} rounds schedule "
+                f"{len(self.demands) - len(self.unmet)} of {len(self.demands)} demands)")
 
     __str__ = __repr__
 
@@ -308,6 +378,13 @@ class RecipientOutcome(Frozen):
     claimed_unmatched_change: float | None
     claimed_difference: float | None
 
+    def __repr__(self) -> str:
+        shown = "n/a" if self.difference is None else f"{self.difference:+.2f}"
+        return (f"RecipientOutcome({self.institution}: {self.matched} matched, "
+                f"{self.unmatched} unmatched, difference {shown})")
+
+    __str__ = __repr__
+
 
 class Evaluation(Frozen):
     """The result of :func:`evaluate`: an association between being matched and improving,
@@ -355,12 +432,13 @@ class Evaluation(Frozen):
 
         return evaluation_json(self)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, kind: Literal["outcomes"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per recipient and demanded action (needs the
         ``analysis`` extra)."""
         from .frames import evaluation_frame
 
-        return evaluation_frame(self)
+        return evaluation_frame(self, kind, lang)
 
     def to_text(self, lang: Lang = "es") -> str:
         """The evaluation for a terminal."""

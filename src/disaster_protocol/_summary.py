@@ -49,6 +49,12 @@ class Summary(Frozen):
     by_phase: ReadOnly[str, float | None]
     by_priority: ReadOnly[str, float | None]
 
+    def __repr__(self) -> str:
+        return (f"Summary({self.institution.id} {self.as_of}: score {self.score:.1f} "
+                f"({self.grade}), coverage {self.coverage:.0%}, {len(self.blocking)} blocking)")
+
+    __str__ = __repr__
+
     @classmethod
     def of(cls, assessment: Assessment, source: str | None = None) -> Summary:
         """The summary row of ``assessment`` (read from ``source``, when it came from a file);
@@ -77,6 +83,15 @@ class GroupStats(Frozen):
     common_blocking: tuple[str, ...] = ()
     weakest_priority: str | None = None
 
+    def __repr__(self) -> str:
+        if self.suppressed:
+            return f"GroupStats({self.group or 'total'}: {self.institutions}, suppressed)"
+        score = "n/a" if self.mean_score is None else f"{self.mean_score:.1f}"
+        return (f"GroupStats({self.group or 'total'}: {self.institutions} institutions, "
+                f"mean score {score})")
+
+    __str__ = __repr__
+
 
 class Breakdown(Frozen):
     """A portfolio summarised by one institution attribute (``country``, ``subregion``...).
@@ -91,12 +106,23 @@ class Breakdown(Frozen):
     groups: tuple[GroupStats, ...]
     total: GroupStats
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, kind: Literal["groups"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per group and the total (needs the ``analysis``
         extra)."""
         from .frames import breakdown_frame
 
-        return breakdown_frame(self)
+        return breakdown_frame(self, kind, lang)
+
+    def __repr__(self) -> str:
+        shown = sum(not g.suppressed for g in self.groups)
+        score = ("n/a" if self.total.mean_score is None
+                 else f"mean score {self.total.mean_score:.1f}")
+        return (f"Breakdown(by {self.by}: {len(self.groups)} groups, {shown} shown, "
+                f"{len(self.groups) - shown} suppressed under k={self.k}; "
+                f"{self.total.institutions} institutions, {score})")
+
+    __str__ = __repr__
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""

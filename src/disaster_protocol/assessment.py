@@ -101,6 +101,12 @@ class Finding(Frozen):
         return Text.model_validate(
             in_every_language(finding_key(self.kind, self.params), **self.params))
 
+    def __repr__(self) -> str:
+        about = self.action or self.role or "-"
+        return f"Finding({self.kind} {about}: {self.text('en')[:60]})"
+
+    __str__ = __repr__
+
 
 class PlanStep(Frozen):
     """A next step: an action below level 3 whose prerequisites are in place."""
@@ -115,6 +121,13 @@ class PlanStep(Frozen):
     weight: float
     uplift: float
     title: Text
+
+    def __repr__(self) -> str:
+        return (f"PlanStep({self.rank}. {self.action} ({self.phase}, lead {self.lead}"
+                f"{', critical' if self.critical else ''}): unlocks {self.unlocks}, "
+                f"uplift {self.uplift:g})")
+
+    __str__ = __repr__
 
 
 class ActionResult(Frozen):
@@ -137,6 +150,12 @@ class ActionResult(Frozen):
     effective: int | None
     waived: bool
     evidence: int
+
+    def __repr__(self) -> str:
+        return (f"ActionResult({self.action} {self.status}: claimed {self.claimed}, effective "
+                f"{self.effective}{', critical' if self.critical else ''})")
+
+    __str__ = __repr__
 
 
 class GroupScore(Frozen):
@@ -234,7 +253,7 @@ class Assessment(Frozen):
     cooperation: Cooperation | None = None
     """What the profile states about cooperation (offers, demands, capacity), passed on."""
 
-    def to_frame(self, kind: Literal["actions", "findings", "plan", "groups"] = "actions",
+    def to_frame(self, kind: Literal["actions", "findings", "plan", "groups"] | None = None, *,
                  lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per action, finding, plan step or group score
         (needs the ``analysis`` extra; see :mod:`disaster_protocol.frames`)."""

@@ -5,9 +5,10 @@ demand: every member has experience to offer and needs to state, members with th
 meet in a workshop hosted by one that has solved it, and cooperation is evaluated afterwards.
 
 * :func:`match` reads a :class:`~disaster_protocol.Portfolio` (built with
-  ``keep_assessments=True``) and returns a :class:`CooperationPlan`: the offers and demands, the
-  bilateral matches (a minimum-cost flow, see :mod:`._matching`), the workshops, the demands no
-  member can meet, what each member gives and receives, and a supply-demand matrix.
+  ``keep_assessments=True``) and returns a :class:`CooperationPlan`: the offers and demands,
+  round 1 under a budget (a few workshops, a few bilateral exchanges, see :mod:`._matching`),
+  the roadmap of later rounds, the demands no member can meet, what each member gives and
+  receives, and a supply-demand matrix.
 * :func:`evaluate` compares a later round with the plan: how the matched gaps moved beside
   the unmatched ones (a difference of differences, an association and not proof of cause).
 
@@ -22,7 +23,11 @@ from collections.abc import Sequence
 from . import _matching
 from ._frozen import trusted
 from ._plan import (
+    BILATERAL,
+    PARTICIPANTS,
     PREFERENCES,
+    ROUNDS,
+    WORKSHOPS,
     CooperationPlan,
     Demand,
     Evaluation,
@@ -32,6 +37,7 @@ from ._plan import (
     Offer,
     ProposedPartner,
     RecipientOutcome,
+    Round,
     Settings,
     Unmet,
     Withdrawn,
@@ -43,7 +49,11 @@ from .portfolio import Portfolio
 from .profile import DEFAULT_CAPACITY
 
 __all__ = [
+    "BILATERAL",
+    "PARTICIPANTS",
     "PREFERENCES",
+    "ROUNDS",
+    "WORKSHOPS",
     "CooperationPlan",
     "Demand",
     "Evaluation",
@@ -53,6 +63,7 @@ __all__ = [
     "Offer",
     "ProposedPartner",
     "RecipientOutcome",
+    "Round",
     "Settings",
     "Unmet",
     "Withdrawn",
@@ -64,8 +75,13 @@ __all__ = [
 
 def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level: int = 4,
           min_group: int = 3, prefer: Sequence[str] = PREFERENCES,
-          partners: Partners | None = None) -> CooperationPlan:
-    """Match every member's gaps to its peers' strengths.
+          partners: Partners | None = None, workshops: int = WORKSHOPS,
+          participants: int = PARTICIPANTS, bilateral: int = BILATERAL,
+          rounds: int = ROUNDS) -> CooperationPlan:
+    """Match every member's gaps to its peers' strengths, a round at a time, under a budget.
+
+    Round 1 is the round at hand; what does not fit goes to round 2, 3, ... (the roadmap)
+    until every demand some member can meet is scheduled, or ``rounds`` rounds are full.
 
     Parameters
     ----------
@@ -73,7 +89,7 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
         Built with ``keep_assessments=True`` (or from profiles in memory). An institution
         assessed more than once takes part with its latest assessment.
     capacity : int, optional
-        Exchanges a member hosts in the round when its profile states none (default 3). A
+        Exchanges a member hosts in a round when its profile states none (default 3). A
         workshop is one exchange for its host.
     min_offer_level : {4, 3}
         4: only tested capabilities are offered (and what members state at level 3 or more);
@@ -88,6 +104,15 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
         Organisations outside the membership (:func:`~disaster_protocol.partners.load_partners`):
         the plan proposes, in the file's order, those that list an action no member offers
         (``plan.partners``), with how many members need what each could support.
+    workshops : int
+        Workshops in a round (default 4; 0 for none).
+    participants : int
+        Members a workshop seats besides its host (default 12; at least ``min_group``).
+    bilateral : int
+        Bilateral exchanges in a round (default 8; 0 for none).
+    rounds : int
+        Rounds the roadmap may take (default 10); the demands that would come later are
+        unmet with the reason ``beyond-roadmap``.
 
     Returns
     -------
@@ -97,7 +122,7 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
     ------
     ValueError
         If the portfolio was built without its assessments (an empty portfolio gives an
-        empty plan), or a setting is out of range.
+        empty plan), or a setting is out of range (``participants`` below ``min_group``).
     TypeError
         If ``portfolio`` is not a Portfolio.
     """
@@ -112,6 +137,14 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
         raise ValueError(f"min_offer_level must be 3 or 4 (got {min_offer_level!r})")
     if isinstance(min_group, bool) or not isinstance(min_group, int) or min_group < 2:
         raise ValueError(f"min_group must be a whole number of 2 or more (got {min_group!r})")
+    for name, value, least in (("workshops", workshops, 0), ("participants", participants, 2),
+                               ("bilateral", bilateral, 0), ("rounds", rounds, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{name} must be a whole number of {least} or more "
+                             f"(got {value!r})")
+    if participants < min_group:
+        raise ValueError(f"participants ({participants}) must be at least min_group "
+                         f"({min_group}): no workshop could be formed")
     chosen = tuple(prefer)
     if any(p not in PREFERENCES for p in chosen) or len(set(chosen)) != len(chosen):
         raise ValueError(f"prefer takes each of {', '.join(PREFERENCES)} at most once "
@@ -120,7 +153,9 @@ def match(portfolio: Portfolio, *, capacity: int | None = None, min_offer_level:
         require_type(partners, Partners, "partners", "Partners (from load_partners)")
     settings = Settings.model_validate({
         "capacity": DEFAULT_CAPACITY if capacity is None else capacity,
-        "min_offer_level": min_offer_level, "min_group": min_group, "prefer": chosen})
+        "min_offer_level": min_offer_level, "min_group": min_group, "prefer": chosen,
+        "workshops": workshops, "participants": participants, "bilateral": bilateral,
+        "rounds": rounds})
     plan = _matching.plan(portfolio, settings)
     return plan if partners is None else _propose(plan, partners)
 
@@ -155,8 +190,9 @@ def _by_partner(partners: Partners, needed: dict[str, set[str]]
 def evaluate(plan: CooperationPlan, before: Portfolio, after: Portfolio) -> Evaluation:
     """How the recipients' matched gaps moved between two rounds, beside their unmatched gaps.
 
-    For every recipient: the mean change in effective level on the actions it was matched
-    for, and on its demands that stayed unmet, and the difference of the two (a difference
+    For every recipient of round 1: the mean change in effective level on the actions it was
+    matched for in round 1, and on its other demands (later rounds or unmet), and the
+    difference of the two (a difference
     of differences); the same pooled over all recipients. It is an association: members
     that were matched may differ from the others in ways the plan does not see.
 

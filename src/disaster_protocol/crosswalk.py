@@ -18,7 +18,7 @@ a code that one subset node touches gets half that node's score.
 
 >>> cw = load_crosswalk("co-ley-1523")
 >>> [c.code for c in cw.codes]
-['CON', 'RED', 'MAN']
+['CON', 'RED', 'MAN', 'PGRDEPP']
 >>> [(r.node, r.relationship) for r in cw.reverse("MAN")][:2]
 [('PREP', 'intersect'), ('RESP', 'superset')]
 """

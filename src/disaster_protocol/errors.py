@@ -55,11 +55,11 @@ ProblemCode = Literal[
     "duplicate-id", "unknown-reference", "unknown-sendai-code", "missing-priority", "cycle",
     "later-phase-prerequisite", "phase-without-actions", "unused-role", "unused-hazard",
     "unknown-action", "unknown-role", "missing-justification", "invalid-date",
-    "other-protocol", "other-protocol-version",
+    "other-protocol", "other-protocol-version", "ambiguous-date",
     # a bug in disaster-protocol met while reading one file of many
     "internal-error",
     # warnings: read, but worth a look
-    "control-character",
+    "control-character", "extra-column",
 ]
 """Every stable reason code a :class:`Problem` can carry (documented in docs/errors.md)."""
 

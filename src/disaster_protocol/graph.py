@@ -194,7 +194,7 @@ def actions_aligned_to(protocol: Protocol, code: str) -> list[Action]:
     --------
     >>> from disaster_protocol import load_protocol
     >>> [a.id for a in actions_aligned_to(load_protocol(), "G-3")]
-    ['KNOW-08', 'PREP-22', 'RESP-01', 'RESP-20']
+    ['KNOW-08']
     """
     return _related(protocol, code, "aligns_to")
 
@@ -372,6 +372,11 @@ class Playbook:
         scope = f", phase {self.phase}" if self.phase else ""
         return f"Playbook({self.hazard}{scope}: {len(self.steps)} steps)"
 
+    def _repr_html_(self) -> str:
+        from .report.display import playbook_fragment
+
+        return playbook_fragment(self, "es")
+
     def to_dict(self, lang: Lang = "es") -> dict[str, object]:
         """Plain data for JSON: ``{"hazard", "phase", "steps": [...]}`` in execution order."""
         return {
@@ -400,7 +405,7 @@ def playbook(protocol: Protocol, hazard: str, phase: str | None = None) -> Playb
     >>> from disaster_protocol import load_protocol
     >>> book = playbook(load_protocol(), "earthquake", phase="RESP")
     >>> book.steps[0].action, book.steps[0].lead
-    ('RESP-02', 'DRMC')
+    ('RESP-01', 'EOC')
     """
     if hazard not in {h.id for h in protocol.hazards}:
         raise KeyError(hazard)

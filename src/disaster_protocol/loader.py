@@ -39,12 +39,14 @@ from .profile import LEVELS, Institution, Profile, ProfileActions, ProfileMeta
 __all__ = [
     "ProfileFormat",
     "bundled_folder",
+    "bundled_protocol",
     "bundled_protocol_path",
     "load_profile",
     "load_protocol",
     "loads_profile",
     "loads_protocol",
     "profile_from_dict",
+    "profile_from_document",
     "read_profile_document",
 ]
 
@@ -342,6 +344,20 @@ def _profile_from_text(text: str, protocol: Protocol, source: str,
            _reading.parse_text(text, source, error=ProfileError, max_values=budget, what="profile"))
     profile = _profile_from_document(doc, protocol)
     _warn_controls(text, doc)
+    return profile
+
+
+def bundled_protocol() -> Protocol:
+    """The bundled protocol, read once per process and shared."""
+    return _bundled_protocol()
+
+
+def profile_from_document(doc: Document, protocol: Protocol) -> Profile:
+    """A profile checked from plain data with positions (a row of a wide table): every stage
+    of a file's checks, problems located through ``doc``; text holding control characters
+    is warned about (:class:`InputWarning`) as in a file."""
+    profile = _profile_from_document(doc, protocol)
+    _warn_controls(None, doc, stacklevel=5)
     return profile
 
 

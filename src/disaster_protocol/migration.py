@@ -6,9 +6,9 @@ asks. :func:`migrate` rewrites a profile along a chain of such files and reports
 not carry over, so that an institution sees which answers to look at again.
 
 >>> result = migrate_text("schema_version: 1\\ninstitution: {id: x, name: X, country: MX}\\n"
-...                       "assessed_on: 2026-01-31\\nactions: {GOV-01: 3}\\n", to="1.1.0")
+...                       "assessed_on: 2026-01-31\\nactions: {GOV-01: 3}\\n", to="1.2.0")
 >>> result.from_version, result.to_version, result.profile.actions["GOV-01"].level
-('1.0.0', '1.1.0', 3)
+('1.0.0', '1.2.0', 3)
 """
 
 from __future__ import annotations

@@ -162,7 +162,11 @@ class KeyActivity(_Frozen):
 class Priority(_Frozen):
     """A Sendai priority for action, with its national/local key activities (``paragraph``,
     ``activities``) and, where actions need them, its global and regional ones
-    (``regional_paragraph``, ``regional_activities``)."""
+    (``regional_paragraph``, ``regional_activities``).
+
+    ``provenance`` is the title's; ``paragraph_provenance``, where given, is that of the
+    paragraph numbers, so that a title read in the official text does not vouch for paragraph
+    numbers that were not (none given: the numbers share the title's provenance)."""
 
     id: Id
     paragraph: Annotated[int, Field(ge=1, le=9999)]
@@ -171,6 +175,7 @@ class Priority(_Frozen):
     regional_paragraph: Annotated[int, Field(ge=1, le=9999)] | None = None
     regional_activities: tuple[KeyActivity, ...] = ()
     provenance: Provenance
+    paragraph_provenance: Provenance | None = None
 
 
 class Indicator(_Frozen):
@@ -291,6 +296,12 @@ class Action(_Frozen):
     evidence: tuple[Text, ...] = ()
     provenance: Provenance
 
+    def __repr__(self) -> str:
+        return (f"Action({self.id} {self.phase}, lead {self.lead}"
+                f"{', critical' if self.critical else ''}: {self.title.en[:50]})")
+
+    __str__ = __repr__
+
 
 class Protocol(_Frozen):
     """A whole protocol: reference data, phases, roles and actions.
@@ -311,17 +322,24 @@ class Protocol(_Frozen):
     roles: tuple[Role, ...]
     actions: tuple[Action, ...]
 
-    def to_frame(self, lang: Lang = "es") -> pd.DataFrame:
-        """A pandas DataFrame, one row per action (needs the ``analysis`` extra)."""
+    def to_frame(self, kind: Literal["actions"] | None = None, *,
+                 lang: Lang = "es") -> pd.DataFrame:
+        """A pandas DataFrame, one row per action (needs the ``analysis`` extra; see
+        :mod:`disaster_protocol.frames`)."""
         from .frames import protocol_frame
 
-        return protocol_frame(self, lang)
+        return protocol_frame(self, kind, lang)
 
     def __repr__(self) -> str:
         return (f"Protocol({self.id} {self.version}: {len(self.phases)} phases, "
                 f"{len(self.actions)} actions, {len(self.roles)} roles)")
 
     __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from .report.display import protocol_fragment
+
+        return protocol_fragment(self, "es")
 
     @cached_property
     def action_index(self) -> Mapping[str, Action]:

@@ -69,7 +69,7 @@ class Portfolio(Frozen):
     failures: tuple[Failure, ...]
     assessments: tuple[Assessment, ...] = ()
 
-    def to_frame(self, kind: Literal["institutions", "groups", "actions"] = "institutions",
+    def to_frame(self, kind: Literal["institutions", "groups", "actions"] | None = None, *,
                  lang: Lang = "es") -> pd.DataFrame:
         """A pandas DataFrame, one row per institution, or long per institution and group
         score or action (needs the ``analysis`` extra; see :mod:`disaster_protocol.frames`)."""

@@ -33,6 +33,8 @@ __all__ = [
     "Level",
     "Profile",
     "ProfileMeta",
+    "ProfileState",
+    "ProfileStatus",
     "ProtocolVersion",
     "RoleAssignment",
     "Version",
@@ -101,6 +103,9 @@ class ActionStatus(Frozen):
     last_exercised: ProfileDate | None = None
     justification: Prose | None = None
     note: Prose | None = None
+    needs_review: bool = False
+    """Carried from an earlier round by ``renew`` and not yet confirmed: remove the flag (or
+    set it false) once the answer is checked."""
 
 
 class Waiver(Frozen):
@@ -147,6 +152,20 @@ class ProtocolVersion(Frozen):
     version: Version
 
 
+ProfileStatus = Literal["draft", "submitted", "validated"]
+"""Where a profile stands in a collection round: being filled, handed in, or checked by the
+coordinator."""
+
+
+class ProfileState(Frozen):
+    """Where a profile stands (``draft``, ``submitted``, ``validated``), who put it there and
+    when."""
+
+    status: ProfileStatus
+    by: Name | None = None
+    on: ProfileDate | None = None
+
+
 class ProfileMeta(Frozen):
     """Everything in a profile but the actions (the content of a CSV sidecar)."""
 
@@ -157,6 +176,7 @@ class ProfileMeta(Frozen):
     roles: ReadOnly[Id, RoleAssignment] = Field(default_factory=FrozenDict)
     waivers: tuple[Waiver, ...] = ()
     cooperation: Cooperation | None = None
+    state: ProfileState | None = None
 
 
 class ProfileActions(Frozen):
@@ -180,3 +200,8 @@ class Profile(ProfileMeta):
                 f"actions, {len(self.roles)} roles, {len(self.waivers)} waivers)")
 
     __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from .report.display import profile_fragment
+
+        return profile_fragment(self, "es")

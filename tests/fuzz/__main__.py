@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .harness import run, run_protocols, run_side_files
+from .harness import run, run_protocols, run_side_files, run_wide_tables
 
 
 def main() -> int:
@@ -21,6 +21,8 @@ def main() -> int:
     parser.add_argument("--side", type=int, default=0,
                         help="how many crosswalk, migration and migrate inputs (default: a "
                              "fifth of --inputs)")
+    parser.add_argument("--wide", type=int, default=0,
+                        help="how many wide-table inputs (default: a fifth of --inputs)")
     parser.add_argument("--show", type=int, default=3, help="crashes to print in full")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -34,7 +36,11 @@ def main() -> int:
         side = run_side_files(args.side or max(1, args.inputs // 5), args.seed, Path(where))
     print(f"crosswalks, migrations, migrate: {side.summary()}\n"
           f"({time.perf_counter() - start:.0f} s)")
-    crashes = profiles.crashes + protocols.crashes + side.crashes
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as where:
+        wide = run_wide_tables(args.wide or max(1, args.inputs // 5), args.seed, Path(where))
+    print(f"wide tables: {wide.summary()}\n({time.perf_counter() - start:.0f} s)")
+    crashes = profiles.crashes + protocols.crashes + side.crashes + wide.crashes
     for kind, text, trace in crashes[:args.show]:
         print(f"\n--- {kind}\n{text[:2000]!r}\n{trace}")
     return 1 if crashes else 0

@@ -207,3 +207,40 @@ def run_side_files(inputs: int, seed: int, where: Path) -> Outcome:
             text, attempt = mutate(rng.choice(profiles), rng), migrate
         outcome.record(partial(attempt, text), text, dp.DisasterProtocolError)
     return outcome
+
+
+WIDE_SEED = (
+    "institution_id;Nombre;País;Fecha evaluación;date_format;role_rmu;gov-01;GOV-01 Evidencia;"
+    "GOV-02;gov-02_justificacion;PREP-07;prep-07_last_exercised;state;comentarios\n"
+    "caja-norte;Caja del Norte;MX;15/10/2026;DD/MM/YYYY;Riesgos;3,0;acta.pdf;N/A;Sin consejo;"
+    "4;02/09/2026;validated;ok\n"
+    "instituto-sur;Instituto del Sur;CL;2026-10-20;;;2;;no aplica;La ley;unknown;;draft;\n")
+"""A spreadsheet as people write it (issue 24): the seed of the wide-table campaign."""
+
+
+def run_wide_tables(inputs: int, seed: int, where: Path) -> Outcome:
+    """Mutate a wide table (a spreadsheet with the quirks people write, and the example
+    round): each read, its profiles scored and written as a portfolio CSV, or refused with
+    the library's own error. A row that cannot be read is part of a result, not a crash."""
+    protocol = dp.load_protocol()
+    seeds = [WIDE_SEED, (ROOT / "examples" / "field" / "round_2026.csv").read_text("utf-8")]
+    rng = random.Random(seed)
+    outcome = Outcome()
+    target = where / "fuzz.csv"
+
+    def wide(text: str) -> None:
+        target.write_text(text, encoding="utf-8", errors="surrogatepass")
+        round_ = dp.read_submissions(target, protocol, dates="day-first")
+        for row in round_:
+            if (row.profile is None) != bool(row.problems):
+                raise AssertionError(f"row {row.line}: a profile and problems, or neither")
+        portfolio = dp.assess_many(protocol, list(round_.profiles), strict=True)
+        for cells in csv.reader(io.StringIO(portfolio.to_csv())):
+            for value in cells:
+                if CONTROL_CHARACTERS.search(value) or value.startswith(("=", "+", "@")):
+                    raise AssertionError(f"unsafe portfolio cell {value!r}")
+
+    for _ in range(inputs):
+        text = mutate(rng.choice(seeds), rng)
+        outcome.record(partial(wide, text), text, dp.ProfileError)
+    return outcome

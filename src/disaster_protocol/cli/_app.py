@@ -13,7 +13,7 @@ from typing import TextIO
 from .. import __version__
 from .._i18n import TranslationWarning
 from ..errors import DisasterProtocolError, InputWarning
-from . import explore, many, score
+from . import explore, field, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
 
 __all__ = ["build_parser", "main"]
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     explore.register(sub)
     score.register(sub)
     many.register(sub)
+    field.register(sub)
     for command in sub.choices.values():
         add_debug(command)
     return parser
@@ -116,6 +117,11 @@ def _run(func: Callable[[argparse.Namespace, TextIO, TextIO], int], args: argpar
         else:
             message = _os_error(exc) if isinstance(exc, OSError) else str(exc)
             print(f"disaster-protocol {args.command}: error: {message}", file=err)
+        return ExitCode.BAD_INPUT
+    except ImportError as exc:  # an optional extra that is not installed: the message names it
+        if args.debug:
+            raise
+        print(f"disaster-protocol {args.command}: error: {exc}", file=err)
         return ExitCode.BAD_INPUT
     except Exception as exc:  # a bug: say so in one line, never share exit 1 or 2
         if args.debug:

@@ -13,11 +13,20 @@ from .._compare import compare
 from .._i18n import Lang, ntext, text
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
-from ..cooperation import CooperationPlan, Evaluation, evaluate, match
+from ..cooperation import (
+    BILATERAL,
+    PARTICIPANTS,
+    ROUNDS,
+    WORKSHOPS,
+    CooperationPlan,
+    Evaluation,
+    evaluate,
+    match,
+)
 from ..errors import ProfileError
 from ..loader import load_profile, loads_profile
 from ..model import Protocol
-from ..partners import load_partners
+from ..partners import Partners, load_partners
 from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
 from ..report import (
@@ -49,6 +58,7 @@ from ._common import (
     protocol_of,
     whole,
 )
+from .field import add_wide_options, only_validated, wide_entries, with_sources, workbooks
 
 __all__ = ["register"]
 
@@ -87,7 +97,12 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
     """The portfolio of the paths given (a progress bar on terminals), and how many profiles
     were named."""
     protocol = protocol_of(args)
-    entries, piped = _batch_entries(args, protocol)
+    entries, piped, sources = _batch_entries(args, protocol)
+    if getattr(args, "only_validated", False):
+        entries, unread, left_out = only_validated(entries, protocol)
+        piped += unread
+        print(f"disaster-protocol {args.command}: {left_out} profile(s) left out (not "
+              "validated); scoring the validated ones alone", file=err)
     bar = tqdm(total=len(entries), unit="profile", file=err, disable=not _is_terminal(err),
                leave=False)
 
@@ -100,6 +115,7 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
                                 min_coverage=args.min_coverage / 100)
     if args.debug:
         _raise_first_bug(portfolio, protocol, args)
+    portfolio = with_sources(portfolio, sources)
     if piped:
         portfolio = portfolio.model_copy(update={"failures": (*piped, *portfolio.failures)})
     return portfolio, len(entries) + len(piped)
@@ -116,13 +132,52 @@ def _raise_first_bug(portfolio: Portfolio, protocol: Protocol, args: argparse.Na
 
 
 def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _check_budget(args)
     partners = load_partners(args.partners, protocol_of(args)) if args.partners else None
     portfolio, total = _scored(args, err, keep=True)
-    plan = match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
-                 min_group=args.min_group, partners=partners)
+    plan = _plan(portfolio, args, partners)
     emit(_rendered(plan, args), args.output, out)
     failed = _failures(portfolio, total, "cooperate", err, args.lang)
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
+
+
+def _check_budget(args: argparse.Namespace) -> None:
+    """Refuse, before any profile is read, a workshop smaller than its minimum group."""
+    if args.participants < args.min_group:
+        raise UsageError(f"--participants ({args.participants}) must be at least --min-group "
+                         f"({args.min_group}): no workshop could be formed")
+
+
+def _plan(portfolio: Portfolio, args: argparse.Namespace,
+          partners: Partners | None = None) -> CooperationPlan:
+    """The cooperation plan with the options of ``cooperate`` (shared by ``evaluate``)."""
+    return match(portfolio, capacity=args.capacity, min_offer_level=args.min_offer_level,
+                 min_group=args.min_group, partners=partners, workshops=args.workshops,
+                 participants=args.participants, bilateral=args.bilateral,
+                 rounds=args.rounds)
+
+
+def _add_plan_options(p: argparse.ArgumentParser, *, shared: bool = False) -> None:
+    """The options that shape a plan: the round's budget, offers and workshops."""
+    again = "as in cooperate: " if shared else ""
+    p.add_argument("--workshops", type=whole, default=WORKSHOPS, metavar="N",
+                   help=f"{again}workshops in a round (default: {WORKSHOPS})")
+    p.add_argument("--participants", type=at_least_two, default=PARTICIPANTS, metavar="N",
+                   help=f"{again}members a workshop seats besides its host (default: "
+                        f"{PARTICIPANTS})")
+    p.add_argument("--bilateral", type=whole, default=BILATERAL, metavar="N",
+                   help=f"{again}bilateral exchanges in a round (default: {BILATERAL})")
+    p.add_argument("--rounds", type=positive, default=ROUNDS, metavar="N",
+                   help=f"{again}rounds the roadmap may take (default: {ROUNDS})")
+    p.add_argument("--capacity", type=whole, metavar="N",
+                   help=f"{again}exchanges a member hosts in a round when its profile states "
+                        "none (default: 3)")
+    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
+                   help=f"{again}4 (default) offers tested actions; 3 also implemented ones "
+                        "with evidence")
+    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
+                   help=f"{again}an action this many members need can become a workshop "
+                        "(default: 3)")
 
 
 def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> str:
@@ -136,38 +191,44 @@ def _rendered(value: CooperationPlan | Evaluation, args: argparse.Namespace) -> 
 
 
 def _batch_entries(args: argparse.Namespace, protocol: Protocol
-                   ) -> tuple[list[Profile | str], list[Failure]]:
-    """The files under the paths given, in order, with the profile piped in for ``-`` (or
-    its failure: it is reported like a broken file, and the others are still scored)."""
+                   ) -> tuple[list[Profile | str], list[Failure], dict[str, str]]:
+    """The files under the paths given, in order (the rows of wide tables as profiles), with
+    the profile piped in for ``-`` (or its failure: it is reported like a broken file, and
+    the others are still scored), and the source of each row of a wide table."""
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
+    if "-" in args.paths and args.input_format not in (None, "yaml", "json"):
+        raise UsageError("the profile on standard input (-) is yaml or json; read a csv or "
+                         "wide table from a file")
+    given = [g for g in args.paths if g != "-"]
+    files = [str(p) for p in profile_files(given, recursive=args.recursive)]
+    files += workbooks(given, recursive=args.recursive)
+    read, piped, sources = wide_entries(args, protocol, files)
     entries: list[Profile | str] = []
-    piped: list[Failure] = []
-    files = [str(p) for p in profile_files([g for g in args.paths if g != "-"],
-                                           recursive=args.recursive)]
     for given in args.paths:
         if given != "-":
-            entries += files  # every file once, all at the first path's place
-            files = []
+            entries += read  # every file once, all at the first path's place
+            read = []
             continue
         try:
             entries.append(loads_profile(args.stdin.read(DEFAULT_MAX_BYTES + 1), protocol,
-                                         source="<stdin>", format=args.input_format))
+                                         source="<stdin>", format=args.input_format or "yaml"))
         except ProfileError as exc:
             piped.append(Failure(source="<stdin>", problems=exc.problems))
         except Exception as exc:
             if args.debug:
                 raise
             piped.append(internal_failure("<stdin>", exc))
-    return entries, piped
+    return entries, piped, sources
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    before, after = (assess(protocol, load_profile(path, protocol), strict=args.strict)
-                     for path in (args.old, args.new))
+    old, new = (load_profile(path, protocol) for path in (args.old, args.new))
+    before, after = (assess(protocol, profile, strict=args.strict) for profile in (old, new))
     try:
-        change = compare(before, after, allow_other_institution=args.allow_other_institution)
+        change = compare(before, after, allow_other_institution=args.allow_other_institution,
+                         after_profile=new)
     except ValueError as exc:
         raise UsageError(str(exc).replace("allow_other_institution=True",
                                           "--allow-other-institution")) from None
@@ -188,11 +249,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if "-" in (args.before, args.after):
         raise UsageError("evaluate reads two rounds of profile files or folders; standard "
                          "input (-) cannot be one")
+    _check_budget(args)
     rounds = [_scored(argparse.Namespace(**{**vars(args), "paths": [given]}), err, keep=True)
               for given in (args.before, args.after)]
     (before, _), (after, _) = rounds
-    plan = match(before, capacity=args.capacity, min_offer_level=args.min_offer_level,
-                 min_group=args.min_group)
+    plan = _plan(before, args)
     result = evaluate(plan, before, after)
     emit(_rendered(result, args), args.output, out)
     failed = [_failures(portfolio, total, "evaluate", err, args.lang)
@@ -224,10 +285,10 @@ def _is_terminal(stream: TextIO) -> bool:
 def _add_many_inputs(p: argparse.ArgumentParser) -> None:
     """The profiles to read and how to score them: shared by batch and cooperate."""
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="profile files (.yaml, .json, .csv) and folders of them; - reads one "
-                        "more profile from stdin")
-    p.add_argument("--input-format", choices=("yaml", "json"), default="yaml",
-                   help="how the profile on stdin is written (default: yaml)")
+                   help="profile files (.yaml, .json, .csv) and folders of them, and wide "
+                        "tables (.csv, .xlsx: a KoboToolbox/ODK export or a spreadsheet with "
+                        "one institution per row); - reads one more profile from stdin")
+    add_wide_options(p)
     p.add_argument("--recursive", action="store_true", help="search folders recursively")
     add_protocol(p)
     p.add_argument("--workers", type=positive, metavar="N",
@@ -253,6 +314,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--fail-on-blocking", action="store_true",
                    help="exit 1 if any institution has a documented blocking gap")
     add_coverage(p, "any institution's")
+    p.add_argument("--only-validated", action="store_true",
+                   help="score only the profiles whose state is validated and say how many "
+                        "were left out (reads every file in this process)")
     p.add_argument("--by", choices=GROUP_KEYS,
                    help="write a summary by this institution attribute instead of one row per "
                         "institution")
@@ -263,10 +327,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("cooperate", help="match members' gaps to their peers' strengths",
                        description="Score every profile under the files and folders given and "
-                                   "plan cooperation among them: each member's gaps (below "
-                                   "level 3) matched to peers that have tested the action, "
-                                   "workshops for actions many need, and the demands no "
-                                   "member can meet (docs/cooperation.md). A broken profile "
+                                   "plan cooperation among them, a round at a time under a "
+                                   "budget: each member's gaps (below level 3) matched to "
+                                   "peers that have tested the action, in a few workshops "
+                                   "for actions many need and a few bilateral exchanges; "
+                                   "what does not fit goes to a roadmap of later rounds; "
+                                   "the demands no member can meet are listed apart "
+                                   "(docs/cooperation.md). A broken profile "
                                    "is reported and the others still take part. Exit 0; 2 "
                                    "when any profile could not be read (after the plan is "
                                    "written).")
@@ -275,13 +342,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                "text (default), md, html, json or csv (one row per match and unmet demand)")
     add_output(p)
     add_lang(p, "the plan")
-    p.add_argument("--capacity", type=whole, metavar="N",
-                   help="exchanges a member hosts when its profile states none (default: 3)")
-    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
-                   help="4 (default): offer tested actions; 3: also implemented ones with "
-                        "evidence")
-    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
-                   help="an action this many members need becomes a workshop (default: 3)")
+    _add_plan_options(p)
     p.add_argument("--partners", metavar="FILE",
                    help="organisations outside the membership and the actions they can "
                         "support (docs/partners.md): proposed for what no member offers")
@@ -291,7 +352,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="Score two profiles of one institution (an earlier and a "
                                    "later one) and report what changed: score and grade, group "
                                    "scores, actions that rose and fell, blocking gaps closed "
-                                   "and opened, findings new and resolved, plan steps done.")
+                                   "and opened, findings new and resolved, plan steps done; and "
+                                   "the actions NEW still marks needs_review (a round started "
+                                   "with renew) beside those confirmed.")
     p.add_argument("old", metavar="OLD", help="the earlier profile")
     p.add_argument("new", metavar="NEW", help="the later profile")
     add_protocol(p)
@@ -331,14 +394,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                "action)")
     add_output(p)
     add_lang(p, "the evaluation")
-    p.add_argument("--capacity", type=whole, metavar="N",
-                   help="as in cooperate: exchanges a member hosts when its profile states "
-                        "none (default: 3)")
-    p.add_argument("--min-offer-level", type=int, choices=(3, 4), default=4,
-                   help="as in cooperate: 4 (default) offers tested actions; 3 also "
-                        "implemented ones with evidence")
-    p.add_argument("--min-group", type=at_least_two, default=3, metavar="N",
-                   help="as in cooperate: an action this many members need becomes a "
-                        "workshop (default: 3)")
+    _add_plan_options(p, shared=True)
     p.set_defaults(func=_evaluate, min_coverage=100 * MIN_COVERAGE, as_of=None,
-                   input_format="yaml")  # each profile judged at its own date; no stdin
+                   input_format=None, dates="iso")  # each profile judged at its own date; no stdin

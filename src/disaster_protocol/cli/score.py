@@ -10,7 +10,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from .._assess import assess
-from .._i18n import ntext
+from .._i18n import LANGS, ntext
 from .._i18n import text as say
 from .._output import write_atomic
 from .._reading import DEFAULT_MAX_BYTES
@@ -171,7 +171,14 @@ def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    emit(json_schema(args.kind), args.output, out)
+    if args.for_form is not None and args.kind != "profile":
+        raise UsageError("--for-form makes a form's schema, which is a profile's: "
+                         "schema profile --for-form es")
+    if args.for_form is None:
+        emit(json_schema(args.kind), args.output, out)
+    else:
+        emit(json_schema(args.kind, protocol=protocol_of(args), lang=args.for_form),
+             args.output, out)
     return ExitCode.OK
 
 
@@ -269,5 +276,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="JSON Schema of a profile, a protocol, a crosswalk or "
                                    "migration file, or the JSON an assessment is written as.")
     p.add_argument("kind", choices=SCHEMA_KINDS, help="which schema")
+    p.add_argument("--for-form", choices=LANGS, default=None, metavar="LANG",
+                   help="with profile: a schema that drives a form, in this language: every "
+                        "action and role of the protocol with its title and description, the "
+                        "levels with their meanings")
+    add_protocol(p)
     add_output(p)
     p.set_defaults(func=_schema)

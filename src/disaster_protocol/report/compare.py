@@ -52,7 +52,10 @@ def _moves(changes: tuple[ActionChange, ...], w: Callable[[str], str]) -> str:
 def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
     """(heading, content) pairs every text format shows."""
     c, w = comparison, words(lang)
-    return [
+    review = [] if c.to_review is None or c.confirmed is None else [
+        (w("to_review"), f"{len(c.to_review)}: " + (", ".join(c.to_review) or w("none"))),
+        (w("confirmed"), f"{len(c.confirmed)}: " + (", ".join(c.confirmed) or w("none")))]
+    lines = [
         (w("score"), f"{c.score_before:.1f} → {c.score_after:.1f} ({c.score_change:+.1f}); "
                      f"{w('grade')} {c.grade_before} → {c.grade_after}"),
         (w("rose"), _moves(c.rose, w)),
@@ -71,6 +74,7 @@ def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
         (w("by_phase"), "  ".join(f"{k} {fmt(g.before)}→{fmt(g.after)}"
                                   for k, g in c.groups["by_phase"].items())),
     ]
+    return lines[:1] + review + lines[1:]
 
 
 def _title(comparison: Comparison, lang: Lang) -> str:

@@ -8,7 +8,7 @@ import io
 from .._i18n import Lang, ntext, text
 from .._output import CellWriter, json_text
 from ..cooperation import CooperationPlan, Evaluation, Match, MatchOutcome
-from ._common import cell, plain, words
+from ._common import cell, heading, plain, words
 from .html import page, table
 from .svg import bars_svg
 
@@ -26,18 +26,20 @@ def plan_json(plan: CooperationPlan) -> str:
 
 
 def plan_csv(plan: CooperationPlan) -> str:
-    """One row per match (workshop participations marked), then one per unmet demand."""
+    """One row per match of every round (workshop participations marked), then one per
+    unmet demand."""
     buffer = io.StringIO()
     writer = CellWriter(buffer)
-    writer.writerow(["kind", "provider", "recipient", "action", "phase", "provider_level",
-                     "recipient_level", "uplift", "shared", "workshop", "reason"])
+    writer.writerow(["kind", "round", "provider", "recipient", "action", "phase",
+                     "provider_level", "recipient_level", "uplift", "shared", "workshop",
+                     "reason"])
     for m in plan.matches:
-        writer.writerow(["workshop" if m.workshop else "match", m.provider, m.recipient,
-                         m.action, m.phase, m.provider_level, m.recipient_level,
+        writer.writerow(["workshop" if m.workshop else "match", m.round, m.provider,
+                         m.recipient, m.action, m.phase, m.provider_level, m.recipient_level,
                          f"{m.uplift:g}", ";".join(m.shared), m.workshop or "", ""])
     for u in plan.unmet:
-        writer.writerow(["unmet", "", u.institution, u.action, u.phase, "", u.level, "", "",
-                         "", u.reason])
+        writer.writerow(["unmet", "", "", u.institution, u.action, u.phase, "", u.level, "",
+                         "", "", u.reason])
     return buffer.getvalue()
 
 
@@ -45,14 +47,32 @@ def _title(plan: CooperationPlan, lang: Lang) -> str:
     return f"{text('coop.title', lang)}: {plan.protocol.id} {plan.protocol.version}"
 
 
+def _percent(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
 def _summary(plan: CooperationPlan, lang: Lang) -> list[str]:
+    """The round at a glance, the roadmap in one sentence, and the budget."""
     s = plan.settings
+    held, matches = plan.round(1)
+    urgent = {(d.institution, d.action) for d in plan.demands if d.blocking}
+    blocking = len(urgent)
+    met = sum((m.recipient, m.action) in urgent for m in matches)
+    reasons = {r: sum(u.reason == r for u in plan.unmet)
+               for r in ("no-offer", "no-capacity", "beyond-roadmap")}
     prefer = ", ".join(text(f"coop.shared.{p}", lang) for p in s.prefer) or "-"
-    return [text("coop.summary", lang, members=len(plan.members), matches=len(plan.matches),
-                 workshops=len(plan.workshops), unmet=len(plan.unmet),
-                 demands=len(plan.demands)),
-            text("coop.settings", lang, level=s.min_offer_level, capacity=s.capacity,
-                 group=s.min_group, prefer=prefer)]
+    return [
+        text("coop.headline", lang, workshops=len(held),
+             bilateral=sum(m.workshop is None for m in matches), members=len(plan.members),
+             met=met, blocking=blocking, share=_percent(met, blocking)),
+        text("coop.roadmap.line", lang, rounds=len(plan.roadmap),
+             scheduled=len(plan.demands) - len(plan.unmet), demands=len(plan.demands),
+             beyond=reasons["beyond-roadmap"], no_capacity=reasons["no-capacity"],
+             no_offer=reasons["no-offer"]),
+        text("coop.budget", lang, workshops=s.workshops, participants=s.participants,
+             bilateral=s.bilateral, capacity=s.capacity, rounds=s.rounds),
+        text("coop.settings", lang, level=s.min_offer_level, group=s.min_group,
+             prefer=prefer)]
 
 
 def _title_of(plan: CooperationPlan, key: str, lang: Lang) -> str:
@@ -62,97 +82,145 @@ def _title_of(plan: CooperationPlan, key: str, lang: Lang) -> str:
 
 def _why(m: Match, lang: Lang) -> str:
     parts = [text(f"coop.shared.{p}", lang) for p in m.shared]
+    if "language" not in m.shared:
+        parts.append(text("coop.interpretation.needed", lang))
     return ", ".join([*parts, ntext("coop.gap", lang, m.gap, gap=m.gap)])
 
 
-def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
-    """Every table the text formats show, in order."""
+def _first_screen(plan: CooperationPlan, lang: Lang) -> list[Table]:
+    """Round 1: its workshops, its bilateral exchanges, and what each member gives and
+    receives in it."""
     w = words(lang)
     names = {m.institution.id: m.institution.name for m in plan.members}
 
     def who(institution: str) -> str:
         return f"{names.get(institution, institution)} ({institution})"
 
+    held, matches = plan.round(1)
+    workshops = [[x.id, _title_of(plan, x.action, lang), who(x.host), x.language or "-",
+                  f"{len(x.participants)}: {', '.join(x.participants)}",
+                  text("coop.interpretation.for", lang, who=", ".join(x.interpretation))
+                  if x.interpretation else "-"] for x in held]
     bilateral = [[who(m.provider), who(m.recipient), _title_of(plan, m.action, lang),
-                  f"{m.provider_level} → {m.recipient_level}", f"+{m.uplift:.2f}", _why(m, lang)]
-                 for m in plan.matches if m.workshop is None]
-    workshops = [[w_.id, _title_of(plan, w_.action, lang), who(w_.host),
-                  ", ".join(w_.participants)] for w_ in plan.workshops]
-    beyond, later = _unmet_by_action(plan, "no-offer", lang), \
-        _unmet_by_action(plan, "no-capacity", lang)
+                  f"{m.provider_level} → {m.recipient_level}", f"+{m.uplift:.2f}",
+                  _why(m, lang)] for m in matches if m.workshop is None]
+    members = [[who(m.institution.id), str(m.gives), str(m.receives), str(m.later),
+                str(m.offers), str(m.demands), w(f"coop.role.{m.role}")]
+               for m in plan.members]
+    return [
+        (w("coop.round1.workshops"), ["id", w("action"), w("coop.host"), w("coop.language"),
+                                      w("coop.participants"), w("coop.interpretation")],
+         workshops),
+        (w("coop.round1.matches"), [w("coop.provider"), w("coop.recipient"), w("action"),
+                                    w("coop.levels"), w("coop.uplift"), w("coop.why")],
+         bilateral),
+        (w("coop.round1.members"), ["", heading(w, "coop.gives"), heading(w, "coop.receives"),
+                                    heading(w, "coop.later"), heading(w, "coop.offers"),
+                                    heading(w, "coop.demands"), heading(w, "coop.role")],
+         members),
+    ]
+
+
+def _roadmap(plan: CooperationPlan, lang: Lang) -> Table:
+    """One row per round: its workshops (action and host), bilateral exchanges and the
+    demands it schedules."""
+    w = words(lang)
+    rows = []
+    for r in plan.roadmap:
+        held = plan.round(r.round)[0]
+        rows.append([str(r.round), ", ".join(f"{x.action} ({x.host})" for x in held) or "-",
+                     str(r.bilateral), str(r.demands), str(r.blocking), str(r.stated)])
+    return (w("coop.roadmap"), [w("coop.round"), w("coop.workshops"), w("coop.bilateral"),
+                                w("coop.scheduled"), heading(w, "coop.blocking"),
+                                heading(w, "coop.stated")], rows)
+
+
+def _rest(plan: CooperationPlan, lang: Lang) -> list[Table]:
+    """Beyond the region (with partners), after the roadmap, withdrawn offers, and the
+    matrix of offers and demands."""
+    w = words(lang)
+    names = {m.institution.id: m.institution.name for m in plan.members}
     supporters: dict[str, list[str]] = {}
     for p in plan.partners:
         for action in p.actions:
             supporters.setdefault(action, []).append(p.name)
     beyond = [[*row, "; ".join(supporters.get(action, [])) or "-"]
-              for row, action in zip(beyond, _unmet_actions(plan, "no-offer"), strict=True)]
+              for row, action in _unmet_by_action(plan, ("no-offer",), lang)]
     partners = [[p.name, p.kind, ", ".join(p.languages), ", ".join(p.actions), str(p.members),
                  p.source or "-"] for p in plan.partners]
-    withdrawn = [[who(x.institution), _title_of(plan, x.action, lang),
+    later = [[*row, w(f"coop.reason.{reason}")] for (row, _), reason in zip(
+        _unmet_by_action(plan, ("beyond-roadmap", "no-capacity"), lang),
+        _reasons(plan, ("beyond-roadmap", "no-capacity")), strict=True)]
+    withdrawn = [[f"{names.get(x.institution, x.institution)} ({x.institution})",
+                  _title_of(plan, x.action, lang),
                   "-" if x.claimed is None else str(x.claimed),
                   "-" if x.level is None else str(x.level), w(f"coop.withdrawn.{x.reason}")]
                  for x in plan.withdrawn]
-    members = [[who(m.institution.id), str(m.capacity), str(m.offers), str(m.demands),
-                str(m.gives), str(m.receives), w(f"coop.role.{m.role}")] for m in plan.members]
     matrix = [[m.institution.id, *(f"{plan.matrix[m.institution.id][p][0]} / "
                                    f"{plan.matrix[m.institution.id][p][1]}"
                                    for p in plan.phases)] for m in plan.members]
+    need = [w("action"), w("coop.members_needing"), w("coop.blocking_for"), w("coop.who")]
     return [
-        (w("coop.matches"), [w("coop.provider"), w("coop.recipient"), w("action"),
-                             w("coop.levels"), w("coop.uplift"), w("coop.why")], bilateral),
-        (w("coop.workshops"), ["id", w("action"), w("coop.host"), w("coop.participants")],
-         workshops),
-        (w("coop.beyond"), [w("action"), w("coop.members_needing"), w("coop.blocking_for"),
-                            w("coop.who"), w("coop.partners")], beyond),
+        (w("coop.beyond"), [*need, w("coop.partners")], beyond),
         (w("coop.partners.title"), [w("coop.partner"), w("kind"), w("coop.languages"),
                                     w("actions"), w("coop.members_needing"),
                                     w("crosswalk.source")], partners),
-        (w("coop.no_capacity"), [w("action"), w("coop.members_needing"),
-                                 w("coop.blocking_for"), w("coop.who")], later),
+        (w("coop.after_roadmap"), [*need, w("coop.reason")], later),
         (w("coop.withdrawn"), [w("institution"), w("action"), w("claimed"), w("coop.level"),
                                w("coop.reason")], withdrawn),
-        (w("coop.members"), ["", w("coop.capacity"), w("coop.offers"), w("coop.demands"),
-                             w("coop.gives"), w("coop.receives"), w("coop.role")], members),
         (w("coop.matrix"), ["", *plan.phases], matrix),
     ]
+
+
+def _sections(plan: CooperationPlan, lang: Lang) -> list[Table]:
+    """Every table the text formats show, in order."""
+    return [*_first_screen(plan, lang), _roadmap(plan, lang), *_rest(plan, lang)]
 
 
 SHOWN_MEMBERS = 8
 """Members named in a row of the unmet tables; the rest are counted."""
 
 
-def _unmet_actions(plan: CooperationPlan, reason: str) -> list[str]:
-    """The actions of :func:`_unmet_by_action`'s rows, in the same order."""
-    count: dict[str, int] = {}
+def _groups(plan: CooperationPlan, reasons: tuple[str, ...]
+            ) -> list[tuple[str, str, list[tuple[str, bool]]]]:
+    """The unmet demands of ``reasons``, one group per action and reason: the most members
+    first."""
+    by: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     for u in plan.unmet:
-        if u.reason == reason:
-            count[u.action] = count.get(u.action, 0) + 1
-    return sorted(count, key=lambda a: (-count[a], a))
+        if u.reason in reasons:
+            by.setdefault((u.action, u.reason), []).append((u.institution, u.blocking))
+    return [(action, reason, needs) for (action, reason), needs in
+            sorted(by.items(), key=lambda kv: (-len(kv[1]), reasons.index(kv[0][1]),
+                                               kv[0][0]))]
 
 
-def _unmet_by_action(plan: CooperationPlan, reason: str, lang: Lang) -> list[list[str]]:
-    """The unmet demands of one reason, one row per action (most members first): how many
-    members need it, for how many it blocks the grade, and who (the first few named)."""
-    by_action: dict[str, list[tuple[str, bool]]] = {}
-    for u in plan.unmet:
-        if u.reason == reason:
-            by_action.setdefault(u.action, []).append((u.institution, u.blocking))
+def _reasons(plan: CooperationPlan, reasons: tuple[str, ...]) -> list[str]:
+    """The reason of each row of :func:`_unmet_by_action`, in the same order."""
+    return [reason for _, reason, _ in _groups(plan, reasons)]
+
+
+def _unmet_by_action(plan: CooperationPlan, reasons: tuple[str, ...], lang: Lang
+                     ) -> list[tuple[list[str], str]]:
+    """The unmet demands of ``reasons``, one row per action (most members first): how many
+    members need it, for how many it blocks the grade, and who (the first few named); each
+    row beside its action."""
     rows = []
-    for action, needs in sorted(by_action.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for action, _, needs in _groups(plan, reasons):
         names = sorted(i for i, _ in needs)
         more = len(names) - SHOWN_MEMBERS
-        rows.append([_title_of(plan, action, lang), str(len(needs)),
-                     str(sum(b for _, b in needs)),
-                     ", ".join(names[:SHOWN_MEMBERS])
-                     + (f" {text('coop.and_more', lang, n=more)}" if more > 0 else "")])
+        rows.append(([_title_of(plan, action, lang), str(len(needs)),
+                      str(sum(b for _, b in needs)),
+                      ", ".join(names[:SHOWN_MEMBERS])
+                      + (f" {text('coop.and_more', lang, n=more)}" if more > 0 else "")],
+                     action))
     return rows
 
 
 def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
     """The plan for a terminal (what ``disaster-protocol cooperate`` prints)."""
     out = [plain(_title(plan, lang)), *(plain(line) for line in _summary(plan, lang))]
-    for heading, head, rows in _sections(plan, lang):
-        out += ["", f"{heading} ({len(rows)})"]
+    for title, head, rows in _sections(plan, lang):
+        out += ["", f"{title} ({len(rows)})"]
         widths = [max(len(plain(r[i])) for r in [head, *rows]) for i in range(len(head))]
         for row in [head, *rows] if rows else []:
             line = "  ".join(plain(c).ljust(n) for c, n in zip(row, widths, strict=True))
@@ -162,42 +230,72 @@ def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
 
 def plan_markdown(plan: CooperationPlan, lang: Lang = "es") -> str:
     """The plan as Markdown."""
-    out = [f"# {cell(_title(plan, lang))}", "", *(cell(line) for line in _summary(plan, lang))]
-    for heading, head, rows in _sections(plan, lang):
-        out += ["", f"## {cell(heading)}", ""]
+    out = [f"# {cell(_title(plan, lang))}", ""]
+    for line in _summary(plan, lang):
+        out += [cell(line), ""]
+    for title, head, rows in _sections(plan, lang):
+        out += [f"## {cell(title)}", ""]
         if not rows:
-            out.append(f"_{cell(text('none', lang))}_")
+            out += [f"_{cell(text('none', lang))}_", ""]
             continue
         out += ["| " + " | ".join(cell(h) for h in head) + " |",
                 "|" + "---|" * len(head)]
         out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(out) + "\n"
+        out.append("")
+    return "\n".join(out[:-1]) + "\n"
 
 
-def _met_by_phase(plan: CooperationPlan) -> list[float | None]:
-    """The share of each phase's demands that the plan meets, in percent."""
-    met = {(m.recipient, m.action) for m in plan.matches}
+def _scheduled_by_round(plan: CooperationPlan) -> tuple[str, list[float | None]]:
+    """The share of the blocking demands (of every demand, where none blocks) scheduled by
+    the end of each round, in percent, and the caption's key."""
+    blocking = sum(d.blocking for d in plan.demands)
+    whole, key = ((blocking, "coop.scheduled_by_round") if blocking
+                  else (len(plan.demands), "coop.scheduled_by_round.all"))
     shares: list[float | None] = []
-    for phase in plan.phases:
-        asked = [d for d in plan.demands if d.phase == phase]
-        shares.append(100 * sum((d.institution, d.action) in met for d in asked) / len(asked)
-                      if asked else None)
-    return shares
+    done = 0
+    for r in plan.roadmap:
+        done += r.blocking if blocking else r.demands
+        shares.append(100 * done / whole)
+    return key, shares
+
+
+def _html_table(head: list[str], rows: list[list[str]], lang: Lang) -> str:
+    e = html.escape
+    return table(head, ([e(c) for c in row] for row in rows)) if rows else \
+        f"<p><em>{e(text('none', lang))}</em></p>"
+
+
+FOLDED = 12
+"""Tables longer than this fold under their heading on the page (opened with a click)."""
 
 
 def _html_body(plan: CooperationPlan, lang: Lang) -> str:
+    """The page: the round at a glance on the first screen (headline, workshops, bilateral
+    exchanges, what each member gives and receives); then the roadmap with its chart, and
+    the lists beyond it, long ones folded."""
     e = html.escape
-    caption = text("coop.met_by_phase", lang)
+    headline, roadmap_line, *budget = _summary(plan, lang)
     out = [f"<h1>{e(_title(plan, lang))}</h1>",
-           *(f"<p>{e(line)}</p>" for line in _summary(plan, lang)),
-           f"<figure><figcaption>{e(caption)}</figcaption>"
-           f"{bars_svg(list(plan.phases), _met_by_phase(plan), title=caption)}</figure>"]
-    for heading, head, rows in _sections(plan, lang):
-        out.append(f"<h2>{e(heading)}</h2>")
-        if not rows:
-            out.append(f"<p><em>{e(text('none', lang))}</em></p>")
-            continue
-        out.append(table(head, ([e(c) for c in row] for row in rows)))
+           f"<p><strong>{e(headline)}</strong></p>",
+           f"<p>{e(roadmap_line)}</p>",
+           *(f"<p class=meta>{e(line)}</p>" for line in budget)]
+    for title, head, rows in _first_screen(plan, lang):
+        out += [f"<h2>{e(title)}</h2>", _html_table(head, rows, lang)]
+    title, head, rows = _roadmap(plan, lang)
+    out.append(f"<h2>{e(title)}</h2>")
+    if plan.roadmap:
+        key, shares = _scheduled_by_round(plan)
+        caption = text(key, lang)
+        out.append(f"<div class=charts><figure><figcaption>{e(caption)}</figcaption>"
+                   + bars_svg([f"{text('coop.round', lang)} {r.round}" for r in plan.roadmap],
+                              shares, title=caption, width=420) + "</figure></div>")
+    out.append(_html_table(head, rows, lang))
+    for title, head, rows in _rest(plan, lang):
+        if len(rows) > FOLDED:
+            out.append(f"<details><summary><strong>{e(title)}</strong> ({len(rows)})"
+                       f"</summary>{_html_table(head, rows, lang)}</details>")
+        else:
+            out += [f"<h2>{e(title)}</h2>", _html_table(head, rows, lang)]
     return "\n".join(out)
 
 
@@ -315,8 +413,8 @@ def evaluation_text(evaluation: Evaluation, lang: Lang = "es") -> str:
     per recipient and one per demanded action."""
     out = [plain(_evaluation_title(lang)),
            *(plain(x) for x in _evaluation_intro(evaluation, lang))]
-    for i, (heading, head, rows) in enumerate(_evaluation_tables(evaluation, lang)):
-        out += ["", f"{heading} ({len(rows)})" if i else heading]  # the means: no count
+    for i, (title, head, rows) in enumerate(_evaluation_tables(evaluation, lang)):
+        out += ["", f"{title} ({len(rows)})" if i else title]  # the means: no count
         widths = [max(len(plain(r[i])) for r in [head, *rows]) for i in range(len(head))]
         for row in [head, *rows] if rows else []:
             line = "  ".join(plain(c).ljust(n) for c, n in zip(row, widths, strict=True))
@@ -329,8 +427,8 @@ def evaluation_markdown(evaluation: Evaluation, lang: Lang = "es") -> str:
     out = [f"# {cell(_evaluation_title(lang))}", ""]
     for line in _evaluation_intro(evaluation, lang):
         out += [cell(line), ""]
-    for heading, head, rows in _evaluation_tables(evaluation, lang):
-        out += [f"## {cell(heading)}", ""]
+    for title, head, rows in _evaluation_tables(evaluation, lang):
+        out += [f"## {cell(title)}", ""]
         if not rows:
             out += [f"_{cell(text('none', lang))}_", ""]
             continue
