@@ -680,3 +680,37 @@ def test_evaluate_reports_a_broken_profile_of_either_round_and_refuses_stdin(
     code, out, err = run("evaluate", "-", str(after))
     assert (code, out) == (ExitCode.BAD_INPUT, "")
     assert "standard input (-) cannot be one" in err
+
+
+_HEAVY = ("pandas", "matplotlib", "networkx")
+
+
+def _modules_after(script: str) -> set[str]:
+    """The top-level modules a fresh interpreter holds after ``script``."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"{script}\nimport sys\nprint(' '.join(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(done.stdout.split())
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """Start-up is most of a one-profile check: the command line imports the graph library
+    (and never pandas or matplotlib) only for a command that needs it (issue 28)."""
+    loaded = _modules_after("import disaster_protocol.cli")
+    assert not loaded & set(_HEAVY)
+    checked = _modules_after(
+        "from disaster_protocol.cli import main\n"
+        "assert main(['check', 'examples/profiles/caja_intermedia.yaml', '-o', '/dev/null']) "
+        "in (0, 1)")
+    assert not checked & set(_HEAVY)
+    graphed = _modules_after(
+        "from disaster_protocol.cli import main\n"
+        "assert main(['graph', '--format', 'dot', '-o', '/dev/null']) == 0")
+    assert "networkx" in graphed  # the graph is built only where it is asked for
+    assert not graphed & {"pandas", "matplotlib"}
+
+
+def test_the_version_is_read_when_asked_for() -> None:
+    out = io.StringIO()
+    assert main(["--version"], stdout=out) == ExitCode.OK
+    assert out.getvalue() == f"disaster-protocol {dp.__version__}\n"

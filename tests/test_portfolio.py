@@ -301,6 +301,61 @@ def test_the_same_work_maps_over_a_dask_bag(region: Path, bundled: dp.Protocol) 
     assert [r for r in results if isinstance(r, Failure)] == list(portfolio.failures)
 
 
+def test_assess_bag_on_a_local_cluster_equals_the_serial_run(region: Path,
+                                                               bundled: dp.Protocol) -> None:
+    """Two worker processes of a ``dask.distributed`` cluster, files and profiles in memory
+    in one bag: the same rows and failures as ``assess_many`` in this process."""
+    distributed = pytest.importorskip("distributed")
+    bag = pytest.importorskip("dask.bag")
+    from disaster_protocol.portfolio import assess_bag, ranked
+
+    paths = [str(p) for p in profile_files([region])]
+    in_memory = [dp.load_profile(p, bundled) for p in paths[-6:]]
+    serial = dp.assess_many(bundled, [*paths, *in_memory], as_of=date(2026, 12, 1))
+    items = bag.from_sequence([*paths, *in_memory], npartitions=4)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        scored = assess_bag(bundled, items, as_of=date(2026, 12, 1))
+        results = scored.compute()  # type: ignore[no-untyped-call]
+        assert len(client.scheduler_info()["workers"]) == 2
+    rows = [r for r in results if isinstance(r, Summary)]
+    assert len(results) == len(paths) + len(in_memory)
+    assert ranked(rows) == serial.summaries
+    assert [r for r in results if isinstance(r, Failure)] == list(serial.failures)
+
+
+def test_assess_bag_keeps_assessments_and_sends_the_protocol_once(
+        region: Path, bundled: dp.Protocol) -> None:
+    bag = pytest.importorskip("dask.bag")
+    from disaster_protocol.portfolio import assess_bag
+
+    paths = sorted(str(p) for p in region.glob("inst-00*.yaml"))
+    scored = assess_bag(bundled, bag.from_sequence(paths, npartitions=3),
+                        keep_assessments=True, strict=True)
+    graph = dict(scored.__dask_graph__())
+    shipped = [k for k, v in graph.items() if v is bundled or getattr(v, "value", None)
+               is bundled]
+    assert len(shipped) == 1  # one task holds the protocol; every partition depends on it
+    results = scored.compute(scheduler="synchronous")  # type: ignore[no-untyped-call]
+    assert results == [dp.assess(bundled, dp.load_profile(p, bundled), strict=True)
+                       for p in paths]
+    with pytest.raises(TypeError, match=r"dask\.bag\.Bag"):
+        assess_bag(bundled, paths)  # type: ignore[arg-type]
+
+
+def test_dask_names_values_by_their_content(bundled: dp.Protocol) -> None:
+    """``from_sequence`` names a bag by hashing its items: equal values, equal names."""
+    base = pytest.importorskip("dask.base")
+    one = dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+    again = dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+    other = dp.load_profile(EXAMPLES / "instituto_avanzado.yaml", bundled)
+    assert base.tokenize(one) == base.tokenize(again)
+    assert base.tokenize(one) != base.tokenize(other)
+    assert one.__dask_tokenize__() == ("disaster_protocol.profile.Profile",
+                                       one.model_dump_json())
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

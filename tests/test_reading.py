@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -144,7 +145,12 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "a: &x [1]\nb: *x\n",  # anchors and aliases
+    "a: &x [1, &y 2]\nb: *x\n",  # an anchor inside an anchored value
+    "a: &x [1, *x]\n",  # an alias inside its own anchor (recursive)
+    "a: &x 1\n*x : 2\n",  # an alias as a key
+    "a: &x {b: 1}\nc: {<<: *x}\n",  # a merge
+    "a: *x\n",  # an alias to nothing
+    "a: &x 1\nb: &x 2\nc: *x\n",  # an anchor given twice
     "a: !!str 1\n",  # an explicit tag
     "a: 1\na: 2\n",  # a key given twice
     "? [1, 2]\n: x\n",  # a key that is not plain text
@@ -156,6 +162,39 @@ def test_both_readers_make_the_same_data(tree: object) -> None:
 def test_the_plain_reader_leaves_the_unusual_to_the_careful_one(text: str) -> None:
     with pytest.raises(_plain._NeedsCareError):
         _plain._read_plain(text, 1_000_000)
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x [1]\nb: *x\n",
+    "a: &x {b: 1, c: [1, 2, {d: no}]}\nd: *x\ne: [*x, *x]\n",
+    "a: &s text\nb: [*s, *s, *s]\n",
+    "- &x 2026-01-31\n- *x\n",
+])
+def test_the_plain_reader_expands_aliases_as_the_careful_one_does(text: str) -> None:
+    plain = _plain._read_plain(text, 1_000_000, _reading.DEFAULT_MAX_ALIAS_NODES)
+    careful = _reading._read_carefully(text, "<t>", ProtocolError,
+                                       _reading.DEFAULT_MAX_ALIAS_NODES)[0]
+    assert plain == careful == yaml.safe_load(text)
+
+
+def test_each_alias_the_plain_reader_expands_is_a_value_of_its_own() -> None:
+    data = _plain._read_plain("a: &x {b: [1]}\nc: *x\n", 100, 100)
+    assert isinstance(data, dict)
+    assert data["a"] == data["c"]
+    assert data["a"] is not data["c"]
+    assert data["a"]["b"] is not data["c"]["b"]
+
+
+def test_the_plain_reader_charges_aliases_as_the_careful_one_does() -> None:
+    text = "a: &x [1, 2, 3]\nb: [*x, *x]\n"  # the list is 4 nodes: 8 charged
+    assert _plain._read_plain(text, 100, 8) == {"a": [1, 2, 3], "b": [[1, 2, 3], [1, 2, 3]]}
+    with pytest.raises(_plain._NeedsCareError):
+        _plain._read_plain(text, 100, 7)  # the careful reader then locates the refusal
+    with pytest.raises(ProtocolError) as info:
+        _reading.parse_text(text, "<t>", error=ProtocolError, max_alias_nodes=7)
+    assert info.value.codes == ("alias-limit",)
+    assert _reading.parse_text(text, "<t>", error=ProtocolError, max_alias_nodes=8).data == {
+        "a": [1, 2, 3], "b": [[1, 2, 3], [1, 2, 3]]}
 
 
 def test_the_careful_reader_takes_anchors_in_valid_files() -> None:

@@ -297,10 +297,14 @@ def _unlocks(index: ProtocolIndex, candidates: list[int], pending: list[bool]
     Small protocols keep every action's dependants as a bitset; larger ones sweep the graph
     once in reverse execution order, keeping only the bitsets still needed.
     """
-    below = _mask(pending)
     closure = index.closure
     if closure is not None:
+        below = _mask(pending)
         return {s: (closure[s] & below).bit_count() for s in candidates}
+    # Bit ``last - d`` stands for slot ``d``: dependants mostly sit after their prerequisites
+    # in the file, so the sets of the late slots, swept first, stay short integers.
+    last = len(pending) - 1
+    below = _mask(pending[::-1])
     wanted = set(candidates)
     waiting = [len(r) for r in index.requires]  # prerequisites yet to read each bitset
     sets: dict[int, int] = {}
@@ -308,12 +312,15 @@ def _unlocks(index: ProtocolIndex, candidates: list[int], pending: list[bool]
     for s in reversed(index.sequence):
         bits = 0
         for d in index.needed_by[s]:
-            bits |= sets[d] | (1 << d)
+            bits |= sets[d] | (1 << (last - d))
             waiting[d] -= 1
             if waiting[d] == 0:
                 del sets[d]
         if s in wanted:
             counts[s] = (bits & below).bit_count()
+            wanted.discard(s)
+            if not wanted:
+                break  # every candidate counted: what precedes them all is not needed
         if waiting[s]:
             sets[s] = bits
     return counts

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import networkx as nx
-
 from ._i18n import in_every_language, said_in_every_language
 from ._reading import Document, KeyPath, display_path
 from ._validation import suggest, suggestion
 from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode, escaped
-from .model import Protocol, Provenance
+from .model import Action, Protocol, Provenance
 from .profile import Profile
 
 __all__ = ["PROFILE_CHECKS", "PROTOCOL_CHECKS", "profile_problems", "protocol_problems"]
@@ -226,6 +224,10 @@ def _sendai_alignment(c: ProtocolContext) -> Iterator[Problem]:
 def _cycles(c: ProtocolContext) -> Iterator[Problem]:
     """Each cycle in ``requires``, printed as the chain of "requires" that closes it."""
     index = {a.id: i for i, a in enumerate(c.protocol.actions)}
+    if _acyclic(c.protocol.actions, index):
+        return  # the usual case, told without the graph library
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(index)
     for a in c.protocol.actions:
@@ -240,6 +242,31 @@ def _cycles(c: ProtocolContext) -> Iterator[Problem]:
         chain = " -> ".join(reversed(names))
         yield c.at(("actions", index[names[0]], "requires"),
                    f"prerequisites form a cycle: {chain}; break one link", "cycle")
+
+
+def _acyclic(actions: Sequence[Action], index: Mapping[str, int]) -> bool:
+    """Whether the ``requires`` links among ``actions`` form no cycle (Kahn's method); with a
+    duplicate id it does not say (False), and the graph library looks."""
+    if len(index) != len(actions):
+        return False
+    waiting = [0] * len(actions)
+    dependants: list[list[int]] = [[] for _ in actions]
+    for i, a in enumerate(actions):
+        for req in set(a.requires):
+            r = index.get(req)
+            if r is not None and req != a.id:
+                waiting[i] += 1
+                dependants[r].append(i)
+    ready = [i for i, n in enumerate(waiting) if n == 0]
+    done = 0
+    while ready:
+        i = ready.pop()
+        done += 1
+        for d in dependants[i]:
+            waiting[d] -= 1
+            if waiting[d] == 0:
+                ready.append(d)
+    return done == len(actions)
 
 
 def _later_phase_prerequisites(c: ProtocolContext) -> Iterator[Problem]:

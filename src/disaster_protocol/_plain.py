@@ -93,18 +93,22 @@ def count_values(text: str, limit: int) -> None:
         loader.dispose()
 
 
-def _read_plain(text: str, max_values: int) -> object:
+def _read_plain(text: str, max_values: int, max_alias_nodes: int = 0) -> object:
     """Build the data of a plain document straight from the parser's events.
 
     No node tree is kept (it weighs about twenty times the text) and no position is noted.
-    Anything out of the ordinary (an anchor or alias, an explicit tag, a key given twice, a
-    key that is not a scalar, deep nesting, several documents, a value that does not read)
-    raises :class:`_NeedsCareError`, and the careful reader decides. The data is the same as
-    the careful reader's. More than ``max_values`` values raise :class:`TooManyValuesError`.
+    An anchored value is kept as its events, and each alias to it is built again from them,
+    charged like the careful reader charges it against ``max_alias_nodes`` (the bundled
+    protocol shares one provenance this way). Anything out of the ordinary (an anchor inside
+    an anchored value, an alias inside one or as a key or a merge, an alias over the budget,
+    an explicit tag, a key given twice, a key that is not a scalar, deep nesting, several
+    documents, a value that does not read) raises :class:`_NeedsCareError`, and the careful
+    reader decides. The data is the same as the careful reader's. More than ``max_values``
+    values raise :class:`TooManyValuesError`.
     """
     loader = _Loader(text)
     try:
-        return _PlainBuilder(max_values).run(loader.get_event)
+        return _PlainBuilder(max_values, max_alias_nodes).run(loader.get_event)
     finally:
         loader.dispose()
 
@@ -112,28 +116,80 @@ def _read_plain(text: str, max_values: int) -> object:
 class _PlainBuilder:
     """Data from events: a stack of open collections, and for each the key awaiting a value."""
 
-    def __init__(self, max_values: int) -> None:
+    def __init__(self, max_values: int, max_alias_nodes: int = 0) -> None:
         self.limit = self.budget = max_values
+        self.alias_budget = max_alias_nodes
         self.stack: list[list[object] | dict[str, object]] = []
         self.keys: list[str | None] = []
         self.root: object = _NOTHING
         self.documents = 0
-
-    def run(self, next_event: Callable[[], yaml.Event]) -> object:
-        handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
+        self.anchored: dict[str, tuple[list[yaml.Event], int]] = {}  # events, expanded size
+        self.recording: tuple[str, int, list[yaml.Event]] | None = None  # name, depth, events
+        self.replaying = False
+        self.handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
             yaml.ScalarEvent: self._scalar, yaml.MappingStartEvent: self._start,
             yaml.SequenceStartEvent: self._start, yaml.MappingEndEvent: self._end,
             yaml.SequenceEndEvent: self._end, yaml.DocumentStartEvent: self._document,
             yaml.StreamStartEvent: _ignore, yaml.DocumentEndEvent: _ignore}
+
+    def run(self, next_event: Callable[[], yaml.Event]) -> object:
+        handlers = self.handlers
         while True:
             event = next_event()
             handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-            elif type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
-                return self.root
-            else:  # an alias, or an empty file: the careful reader decides
-                raise _NeedsCareError
+            if handler is None:
+                if type(event) is yaml.AliasEvent:
+                    self._alias(event)
+                    continue
+                if type(event) is yaml.StreamEndEvent and self.root is not _NOTHING:
+                    return self.root
+                raise _NeedsCareError  # an empty file: the careful reader decides
+            handler(event)
+            if self.recording is not None:
+                self._keep(event)
+
+    def _open(self, event: yaml.NodeEvent) -> None:
+        """An anchored value starts: keep its events, to build it again for each alias."""
+        if self.replaying:
+            return
+        stack, keys = self.stack, self.keys
+        is_key = bool(stack) and keys[-1] is None and isinstance(stack[-1], dict)
+        if self.recording is not None or is_key or event.anchor in self.anchored:
+            raise _NeedsCareError  # nested, on a key, or an anchor given again
+        self.recording = (event.anchor or "", len(stack), [])
+
+    def _keep(self, event: yaml.Event) -> None:
+        assert self.recording is not None
+        self.recording[2].append(event)
+        if len(self.stack) == self.recording[1]:
+            self._close()
+
+    def _close(self) -> None:
+        assert self.recording is not None
+        name, _, events = self.recording
+        size = sum(1 + len(e.value) // 1024 if type(e) is yaml.ScalarEvent else 1
+                   for e in events if type(e) in _VALUE_EVENTS)
+        self.anchored[name] = (events, size)  # sized as the careful reader sizes a node
+        self.recording = None
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        """Build the anchored value again, charged to the alias budget (values: one)."""
+        stack, keys = self.stack, self.keys
+        known = self.anchored.get(event.anchor or "")
+        if (known is None or self.recording is not None or not stack
+                or (isinstance(stack[-1], dict) and keys[-1] in (None, "<<"))):
+            raise _NeedsCareError  # undefined or open, inside an anchor, a key, a merge
+        events, size = known
+        self.alias_budget -= size
+        self.budget -= 1
+        if self.alias_budget < 0 or self.budget < 0:
+            raise _NeedsCareError  # the careful reader locates the refusal
+        budget = self.budget
+        self.replaying = True
+        for e in events:
+            self.handlers[type(e)](e)
+        self.replaying = False
+        self.budget = budget
 
     def _document(self, event: yaml.DocumentStartEvent) -> None:
         self.documents += 1
@@ -147,9 +203,10 @@ class _PlainBuilder:
         self.budget -= 1
         if self.budget < 0:
             raise self._over(event)
-        if event.anchor is not None or (event.tag is not None and event.tag != "!") \
-                or len(self.stack) >= MAX_DEPTH:
+        if (event.tag is not None and event.tag != "!") or len(self.stack) >= MAX_DEPTH:
             raise _NeedsCareError
+        if event.anchor is not None:
+            self._open(event)
         self.stack.append({} if type(event) is yaml.MappingStartEvent else [])
         self.keys.append(None)
 
@@ -168,6 +225,8 @@ class _PlainBuilder:
                 raise _NeedsCareError  # the careful reader names both lines
             keys[-1] = name
         else:
+            if event.anchor is not None:
+                self._open(event)
             self._place(_plain_scalar(event))
 
     def _place(self, value: object) -> None:
@@ -194,17 +253,33 @@ def _ignore(event: yaml.Event) -> None:
     pass
 
 
+_SEEN: dict[tuple[str, tuple[bool, bool]], object] = {}
+"""Scalars already read, by text and implicitness: their values are immutable (text, numbers,
+booleans, null, dates), and profiles repeat the same few ("level", 3, a date) endlessly."""
+_MAX_SEEN = 4096
+
+
 def _plain_scalar(event: yaml.ScalarEvent) -> object:
-    if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+    if event.tag is not None and event.tag != "!":
         raise _NeedsCareError
+    key = (event.value, event.implicit)
+    value = _SEEN.get(key, _NOTHING)
+    if value is not _NOTHING:
+        return value
     tag = _resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag == _STR_TAG:
-        return event.value
-    construct = _SCALAR_TAGS.get(tag)
-    if construct is None:
-        raise _NeedsCareError
-    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
-    try:
-        return construct(_CONSTRUCTOR, node)
-    except (yaml.YAMLError, ValueError):
-        raise _NeedsCareError from None
+        value = event.value
+    else:
+        construct = _SCALAR_TAGS.get(tag)
+        if construct is None:
+            raise _NeedsCareError
+        node = yaml.ScalarNode(tag, event.value, None, None, event.style)
+        try:
+            value = construct(_CONSTRUCTOR, node)
+        except (yaml.YAMLError, ValueError):
+            raise _NeedsCareError from None
+    if len(_SEEN) >= _MAX_SEEN:
+        _SEEN.clear()  # bounded: a file of distinct values gains nothing and keeps nothing
+    if len(event.value) <= 64:
+        _SEEN[key] = value
+    return value

@@ -244,7 +244,7 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
     """
     try:
         with paused_gc():
-            data = _read_plain(text, max_values)
+            data = _read_plain(text, max_values, max_alias_nodes)
     except TooManyValuesError as exc:
         raise error([_too_many(exc, source, what)]) from None
     except UnicodeEncodeError as exc:  # a lone surrogate: text no file could have held

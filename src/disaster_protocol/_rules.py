@@ -13,10 +13,12 @@ in :data:`RULES`.
 from __future__ import annotations
 
 import calendar
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 
 from ._frozen import FrozenDict, trusted
 from ._index import ProtocolIndex
@@ -128,8 +130,11 @@ def _shared(ctx: Context, s: int, kind: FindingKind, *varying: Hashable,
     """:func:`_about` the action in slot ``s``, for findings whose ``params`` depend only on
     the slot and the ``varying`` values: made once per protocol and shared by every
     assessment that reaches the same ones."""
-    return ctx.index.interned((kind, s, *varying),
-                              lambda: _about(ctx.protocol.actions[s], kind, **params))
+    key = (kind, s, *varying)
+    found = ctx.index.memo.get(key)
+    if found is not None:  # the usual case in a batch: made by an earlier assessment
+        return found  # type: ignore[return-value]  # interned() stores Findings under these keys
+    return ctx.index.interned(key, lambda: _about(ctx.protocol.actions[s], kind, **params))
 
 
 def blocking(ctx: Context) -> Iterator[int]:
@@ -199,17 +204,15 @@ def _rule_stale(ctx: Context) -> Iterator[Finding]:
 
 def _rule_dependency(ctx: Context) -> Iterator[Finding]:
     effective, requires, ids = ctx.effective, ctx.index.requires, ctx.index.ids
-    phase_of, assessed = ctx.index.phase_of, ctx.assessed
-    for s, supported in enumerate(ctx.supported):
-        level = effective[s]
+    phase_of, assessed, supported_at = ctx.index.phase_of, ctx.assessed, ctx.supported
+    # Held back by the foundations rule: assessed, with a level, and capped (see _propagate).
+    for s in compress(range(len(ctx.held)), ctx.held):
+        level, supported = effective[s], supported_at[s]
         if supported is None or level is None or not assessed[s]:
             continue
-        if not ctx.held[s]:
-            continue
-        below = [r for r in requires[s] if assessed[r]]
         # The prerequisite that holds it back: the lowest, then the first by phase and file.
-        low_level, _, low = min((at, phase_of[r], r) for r in below
-                                if (at := effective[r]) is not None)
+        low_level, _, low = min((at, phase_of[r], r) for r in requires[s]
+                                if assessed[r] and (at := effective[r]) is not None)
         status = ctx.statuses[s]
         if ctx.shown[s] and status is not None and status.last_exercised is not None:
             yield _about(ctx.protocol.actions[s], "dependency-inconsistency",
@@ -259,7 +262,9 @@ def _rule_roles(ctx: Context) -> Iterator[Finding]:
 
 def _rule_unassessed(ctx: Context) -> Iterator[Finding]:
     needed = set(evidence_needed(ctx))
-    for s, status in enumerate(ctx.statuses):
+    statuses = ctx.statuses
+    for s in compress(range(len(statuses)), map(operator.not_, ctx.assessed)):
+        status = statuses[s]  # not assessed: left out (None) or ``unknown``
         if s in needed:
             continue
         if status is None:

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ._i18n import LANGS, Lang
 from ._index import ordered_actions
 from .model import Action, Protocol, Text
+
+if TYPE_CHECKING:  # imported where a graph is built: scoring and reading never need it
+    import networkx as nx
 
 __all__ = [
     "Coverage",
@@ -72,6 +74,8 @@ def build_graph(protocol: Protocol) -> nx.DiGraph[str]:
     >>> g.nodes["GOV-01"]["kind"], g.edges["GOV-02", "GOV-01"]["relation"]
     ('action', 'requires')
     """
+    import networkx as nx
+
     g: nx.DiGraph[str] = nx.DiGraph(protocol=protocol.id, version=protocol.version)
     _add_organisation(g, protocol)
     _add_sendai(g, protocol)

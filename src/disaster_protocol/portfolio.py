@@ -8,8 +8,9 @@ batch: it is reported and every other profile is still scored.
 Profiles are independent, so a batch of files runs on a process pool (``workers``): each
 worker reads the protocol once, reads and scores its files, and sends back the compact summary
 (an assessment pickles to tens of kilobytes; a summary to a few hundred bytes). The same work
-maps over a Dask bag or a Spark RDD unchanged: :func:`score_file` is a pure function of a path
-and a protocol (see the "Scale" section of docs/portfolio.md).
+maps over a Dask bag (:func:`assess_bag`, which sends the protocol once to each worker) or a
+Spark RDD unchanged: :func:`score_file` is a pure function of a path and a protocol (see the
+"Scale" section of docs/portfolio.md).
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from .profile import EARLIEST_DATE, Profile
 
 if TYPE_CHECKING:
     import pandas as pd
+    from dask.bag import Bag
 
-__all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_many",
-           "internal_failure", "profile_files", "ranked", "score_file"]
+__all__ = ["Breakdown", "Failure", "GroupStats", "Portfolio", "Summary", "assess_bag",
+           "assess_many", "internal_failure", "profile_files", "ranked", "score_file"]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 """The files a folder is searched for (``*.meta.yaml`` sidecars are not profiles)."""
@@ -294,6 +296,90 @@ def assess_many(protocol: Protocol, profiles: Iterable[Profile | str | os.PathLi
     return _portfolio(protocol, results, one_per_date=as_of is None)
 
 
+def assess_bag(protocol: Protocol, bag: Bag, *, as_of: date | None = None,
+               strict: bool = False, keep_assessments: bool = False,
+               min_coverage: float = MIN_COVERAGE) -> Bag:
+    """Score a Dask bag of profiles or profile files, lazily, partition by partition.
+
+    The protocol travels once to each worker (one task every partition depends on) rather
+    than with every partition, and each profile comes back as its compact :class:`Summary`
+    row (about a kilobyte; an assessment is tens of kilobytes) or as the :class:`Failure` of
+    a file that could not be read. Rows carry no rank until the whole list is in:
+    :func:`ranked` sets each row's rank interval, as :func:`assess_many` does.
+
+    Parameters
+    ----------
+    protocol : Protocol
+        Every profile is checked against it.
+    bag : dask.bag.Bag
+        Of :class:`~disaster_protocol.Profile` values or paths of profile files (``str`` or
+        ``os.PathLike``), in any mix.
+    as_of, strict, min_coverage
+        As for :func:`~disaster_protocol.assess`.
+    keep_assessments : bool
+        Send back whole assessments instead of summary rows.
+
+    Returns
+    -------
+    dask.bag.Bag
+        Of :class:`Summary` (or :class:`~disaster_protocol.Assessment`) and
+        :class:`Failure`, one per element, in the bag's order; compute it with any scheduler
+        (a ``dask.distributed`` cluster included).
+
+    Raises
+    ------
+    ImportError
+        Without Dask (``pip install 'disaster-protocol[dask]'``).
+    TypeError
+        If ``protocol`` is not a Protocol or ``bag`` not a Dask bag.
+
+    Examples
+    --------
+    >>> import dask.bag
+    >>> import disaster_protocol as dp
+    >>> from disaster_protocol.portfolio import assess_bag, ranked
+    >>> paths = dask.bag.from_sequence(["examples/profiles/caja_intermedia.yaml"])
+    >>> rows = assess_bag(dp.load_protocol(), paths).compute(scheduler="synchronous")
+    >>> [(r.institution.id, r.grade) for r in ranked(rows)]
+    [('caja-ejemplo-b', 'C')]
+    """
+    try:
+        from dask.bag import Bag
+        from dask.delayed import delayed
+    except ImportError as exc:  # pragma: no cover - the dask extra is in the dev extra
+        raise ImportError("assess_bag needs Dask: pip install 'disaster-protocol[dask]'"
+                          ) from exc
+    require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
+    require_type(bag, Bag, "bag", "a dask.bag.Bag of Profiles or paths")
+    if as_of is not None:
+        require_type(as_of, date, "as_of", "a datetime.date or None")
+    # Named, so that Dask does not hash the whole protocol to name it; one task, so that a
+    # cluster sends it to each worker once and every partition there shares it.
+    shipped = delayed(protocol, name=f"protocol-{protocol.id}-{protocol.version}-"
+                           f"{id(protocol):x}", traverse=False)
+    options = _Options(as_of, strict, keep_assessments, min_coverage)
+    scored: Bag = bag.map_partitions(  # type: ignore[no-untyped-call]
+        _score_partition, shipped, options)
+    return scored
+
+
+def _score_partition(items: Iterable[Profile | str | os.PathLike[str]], protocol: Protocol,
+                     options: _Options) -> list[Summary | Assessment | Failure]:
+    """One partition of :func:`assess_bag`: each profile or file scored, in order."""
+    out: list[Summary | Assessment | Failure] = []
+    with paused_gc():
+        for item in items:
+            if isinstance(item, Profile):
+                result = _score_profile(protocol, item, options)
+                out.append(result if options.keep or isinstance(result, Failure)
+                           else Summary.of(result))
+            else:
+                out.append(score_file(item, protocol, as_of=options.as_of,
+                                      strict=options.strict, keep_assessment=options.keep,
+                                      min_coverage=options.min_coverage))
+    return out
+
+
 def _score_profile(protocol: Protocol, profile: Profile, options: _Options
                    ) -> Assessment | Failure:
     try:
@@ -314,7 +400,8 @@ def _score_files(protocol: Protocol, paths: Sequence[str], workers: int | None,
         out = []
         for path in paths:
             out.append(score_file(path, protocol, as_of=options.as_of, strict=options.strict,
-                                  keep_assessment=options.keep))
+                                  keep_assessment=options.keep,
+                                  min_coverage=options.min_coverage))
             tick(1)
         return out
     workers = min(workers, len(paths), os.cpu_count() or 1) or 1

@@ -10,13 +10,23 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from .. import __version__
 from .._i18n import TranslationWarning
 from ..errors import DisasterProtocolError, InputWarning
 from . import explore, field, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
 
 __all__ = ["build_parser", "main"]
+
+
+class _Version(argparse.Action):
+    """``--version``: the package metadata is read only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from .. import __version__
+
+        print(f"{parser.prog} {__version__}", file=sys.stdout)  # where argparse prints it
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="The CISS Disaster Protocol for social security institutions, aligned "
                     "to the Sendai Framework: validate, explore and document it, and score "
                     "readiness profiles against it.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show program's version number and exit")
     add_debug(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     explore.register(sub)

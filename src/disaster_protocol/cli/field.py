@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .._i18n import LANGS, text
 from .._output import write_atomic
-from .._sheet import read_table
-from ..collection import is_wide, read_submissions
 from ..errors import ProfileError
-from ..loader import load_profile
-from ..model import Protocol
-from ..portfolio import Failure, Portfolio
-from ..profile import Profile
-from ..renewal import renew
-from ..report.form import xlsform
-from ..report.text import migration_text
 from ._common import ExitCode, UsageError, add_lang, add_protocol, emit, iso_date, protocol_of
+
+if TYPE_CHECKING:  # the commands import what they use when they run (start-up stays short)
+    from ..model import Protocol
+    from ..portfolio import Failure, Portfolio
+    from ..profile import Profile
 
 __all__ = ["add_wide_options", "only_validated", "register", "wide_entries", "with_sources",
            "workbooks"]
@@ -28,6 +24,8 @@ WIDE_SUFFIXES = (".csv", ".xlsx")
 
 
 def _form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.form import xlsform
+
     protocol = protocol_of(args)
     if not args.output.lower().endswith(".xlsx"):
         raise UsageError(f"{args.output!r}: an XLSForm is a workbook; name it .xlsx")
@@ -39,6 +37,9 @@ def _form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _renew(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..renewal import renew
+    from ..report.text import migration_text
+
     protocol = protocol_of(args)
     try:
         result = renew(args.profile, as_of=args.as_of, protocol=protocol, by=args.by)
@@ -59,6 +60,9 @@ def _renew(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _wide(path: str, protocol: Protocol, given: str | None) -> bool:
     """Whether ``path`` is read as a wide table: ``--input-format`` says so, or its header."""
+    from .._sheet import read_table
+    from ..collection import is_wide
+
     suffix = Path(path).suffix.lower()
     if given is not None:
         return given == "wide" and suffix in WIDE_SUFFIXES
@@ -89,6 +93,9 @@ def wide_entries(args: argparse.Namespace, protocol: Protocol, files: list[str]
                  ) -> tuple[list[Profile | str], list[Failure], dict[str, str]]:
     """The files given, wide tables read into their profiles; the rows that could not be
     read, as failures; and each row's source by institution id (and date)."""
+    from ..collection import read_submissions
+    from ..portfolio import Failure
+
     entries: list[Profile | str] = []
     failures: list[Failure] = []
     sources: dict[str, str] = {}
@@ -132,6 +139,9 @@ def only_validated(entries: list[Profile | str], protocol: Protocol
                    ) -> tuple[list[Profile | str], list[Failure], int]:
     """The validated profiles alone (files are read here to see their state), the files that
     could not be read, and how many profiles were left out."""
+    from ..loader import load_profile
+    from ..portfolio import Failure
+
     kept: list[Profile | str] = []
     failures: list[Failure] = []
     left_out = 0

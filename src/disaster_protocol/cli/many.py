@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from tqdm import tqdm
-
 from .._assess import assess
 from .._breakdown import GROUP_KEYS
-from .._compare import compare
 from .._i18n import Lang, ntext, text
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
@@ -29,17 +26,6 @@ from ..model import Protocol
 from ..partners import Partners, load_partners
 from ..portfolio import Failure, Portfolio, assess_many, internal_failure, profile_files
 from ..profile import Profile
-from ..report import (
-    comparison_csv,
-    comparison_html,
-    comparison_json,
-    comparison_markdown,
-    comparison_text,
-    portfolio_csv,
-    portfolio_html,
-    portfolio_json,
-    portfolio_markdown,
-)
 from ._common import (
     ExitCode,
     ThresholdError,
@@ -96,6 +82,8 @@ def _scored(args: argparse.Namespace, err: TextIO, *, keep: bool = False
             ) -> tuple[Portfolio, int]:
     """The portfolio of the paths given (a progress bar on terminals), and how many profiles
     were named."""
+    from tqdm import tqdm  # the progress bar loads only for the commands that show it
+
     protocol = protocol_of(args)
     entries, piped, sources = _batch_entries(args, protocol)
     if getattr(args, "only_validated", False):
@@ -223,6 +211,15 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .._compare import compare
+    from ..report.compare import (
+        comparison_csv,
+        comparison_html,
+        comparison_json,
+        comparison_markdown,
+        comparison_text,
+    )
+
     protocol = protocol_of(args)
     old, new = (load_profile(path, protocol) for path in (args.old, args.new))
     before, after = (assess(protocol, profile, strict=args.strict) for profile in (old, new))
@@ -262,6 +259,13 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
+    from ..report.portfolio import (
+        portfolio_csv,
+        portfolio_html,
+        portfolio_json,
+        portfolio_markdown,
+    )
+
     if args.by is None:
         if args.format == "json":
             return portfolio_json(portfolio)

@@ -15,32 +15,9 @@ from .._i18n import text as say
 from .._output import write_atomic
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE, Assessment
-from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
 from ..loader import load_profile, loads_profile
-from ..migration import migrate
 from ..profile import Institution
-from ..report import (
-    SCHEMA_KINDS,
-    assessment_csv,
-    assessment_html,
-    assessment_json,
-    assessment_markdown,
-    assessment_text,
-    crosswalk_csv,
-    crosswalk_json,
-    crosswalk_markdown,
-    crosswalk_text,
-    framework_csv,
-    framework_json,
-    framework_markdown,
-    framework_text,
-    json_schema,
-    migration_text,
-    plan_text,
-    profile_sidecar_template,
-    profile_template_csv,
-    profile_template_yaml,
-)
+from ..report.schema import SCHEMA_KINDS
 from ._common import (
     ExitCode,
     ThresholdError,
@@ -90,6 +67,14 @@ def _assessment(args: argparse.Namespace) -> Assessment:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report import (
+        assessment_csv,
+        assessment_html,
+        assessment_json,
+        assessment_markdown,
+        assessment_text,
+    )
+
     result = _assessment(args)
     if args.format == "json":
         text = assessment_json(result)
@@ -114,11 +99,19 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.text import plan_text
+
     out.write(plan_text(_assessment(args), args.lang, args.top))
     return ExitCode.OK
 
 
 def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.templates import (
+        profile_sidecar_template,
+        profile_template_csv,
+        profile_template_yaml,
+    )
+
     protocol = protocol_of(args)
     if args.format == "csv":
         if args.output:  # both files or neither: check the sidecar's place before writing
@@ -138,6 +131,9 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..migration import migrate
+    from ..report.text import migration_text
+
     result = migrate(args.profile, to=args.to, protocol=protocol_of(args))
     emit(result.text, args.output, out)
     report = err if not args.output else out
@@ -146,6 +142,18 @@ def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..crosswalk import by_framework, crosswalk_names, load_crosswalk
+    from ..report.crosswalk import (
+        crosswalk_csv,
+        crosswalk_json,
+        crosswalk_markdown,
+        crosswalk_text,
+        framework_csv,
+        framework_json,
+        framework_markdown,
+        framework_text,
+    )
+
     if args.list or not args.name:
         for name in crosswalk_names():
             cw = load_crosswalk(name, protocol_of(args))
@@ -171,6 +179,8 @@ def _crosswalk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..report.schema import json_schema
+
     if args.for_form is not None and args.kind != "profile":
         raise UsageError("--for-form makes a form's schema, which is a profile's: "
                          "schema profile --for-form es")

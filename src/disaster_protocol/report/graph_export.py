@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-import networkx as nx
-
 from .._i18n import Lang, check_lang
 from .._output import json_text
 from ..model import Protocol
@@ -36,6 +34,7 @@ def export_graph(protocol: Protocol, fmt: ExportFormat, *, lang: Lang = "es") ->
     """
     check_lang(lang)
     g = protocol.graph
+    import networkx as nx
     if fmt == "json":
         data = nx.node_link_data(g, edges="edges")
         return json_text(data, indent=1, sort_keys=True)

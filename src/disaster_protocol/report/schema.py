@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._i18n import Lang, check_lang, text
 from .._output import json_text
-from ..assessment import Assessment
-from ..crosswalk import Crosswalk
-from ..migration import Migration
-from ..model import Protocol
-from ..partners import Partners
-from ..profile import Profile
+
+if TYPE_CHECKING:  # the models load when a schema is asked for, not for SCHEMA_KINDS
+    from ..model import Protocol
 
 __all__ = ["SCHEMA_KINDS", "json_schema"]
 
@@ -41,6 +36,15 @@ def json_schema(kind: SchemaKind, *, protocol: Protocol | None = None,
     """
     if (protocol is None) != (lang is None) or (lang is not None and kind != "profile"):
         raise ValueError("a form's schema needs both protocol and lang, and is a profile's")
+    from pydantic import BaseModel
+
+    from ..assessment import Assessment
+    from ..crosswalk import Crosswalk
+    from ..migration import Migration
+    from ..model import Protocol
+    from ..partners import Partners
+    from ..profile import Profile
+
     models: dict[str, type[BaseModel]] = {"profile": Profile, "protocol": Protocol,
                                           "assessment": Assessment, "crosswalk": Crosswalk,
                                           "migration": Migration, "partners": Partners}

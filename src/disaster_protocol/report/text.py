@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .._i18n import Lang, ntext, text, translation_source
 from ..assessment import Assessment
 from ..graph import Playbook
-from ..migration import MigrationResult
 from ..model import Action, Protocol
+
+if TYPE_CHECKING:
+    from ..migration import MigrationResult
 from ._common import (
     grade_text,
     group_range,
