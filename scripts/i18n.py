@@ -28,6 +28,7 @@ Commands (run from the repository root)::
     python scripts/i18n.py check            # exit 1 if anything is stale or missing
     python scripts/i18n.py add KEY ES EN [pt=TEXT fr=TEXT]  # a new message
     python scripts/i18n.py carry FILE.py    # es/en tuples of an old-style _i18n.py, carried over
+    python scripts/i18n.py remove KEY...    # messages no longer used, out of every file
 """
 
 from __future__ import annotations
@@ -457,6 +458,17 @@ def cmd_add(key: str, es: str, en: str, *translations: str) -> int:
     return 0
 
 
+def cmd_remove(*keys: str) -> int:
+    """``remove KEY...``: messages the code no longer uses, out of the template and every
+    language's catalogue."""
+    gone = set(keys)
+    for path in [LOCALE / "catalogue.pot", *(LOCALE / lang / "catalogue.po"
+                                             for lang in languages()[1:])]:
+        po = read_po(path)
+        write_po(path, Po(po.headers, [e for e in po.entries if e.ctx not in gone]))
+    return 0
+
+
 def old_catalogue(source: str) -> dict[str, tuple[str, str]]:
     """The ``CATALOGUE = {key: (es, en)}`` of an old-style ``_i18n.py``."""
     target: ast.expr
@@ -473,16 +485,41 @@ def old_catalogue(source: str) -> dict[str, tuple[str, str]]:
     raise ValueError("no CATALOGUE = {...} found")
 
 
+def _reword(theirs: dict[str, tuple[str, str]]) -> list[str]:
+    """Take the branch's Spanish and English of the messages it reworded; the other
+    languages then translate an older Spanish, which ``missing`` and ``update`` show."""
+    pot = read_po(LOCALE / "catalogue.pot")
+    english = read_po(LOCALE / "en" / "catalogue.po")
+    ours, en_ours = pot.by_ctx(), english.by_ctx()
+    changed = [k for k, (es, en) in theirs.items()
+               if k in ours and (ours[k].msgid, en_ours[k].msgstr) != (es, en)]
+    for k in changed:
+        es, en = theirs[k]
+        ours[k].msgid, ours[k].comments = es, [f"en: {line}" for line in en.split("\n")]
+        en_ours[k].msgid, en_ours[k].msgstr = es, en
+    write_po(LOCALE / "catalogue.pot", pot)
+    write_po(LOCALE / "en" / "catalogue.po", english)
+    return changed
+
+
 def cmd_carry(file: str) -> int:
     """Carry over the es/en entries another branch added to the old tuples."""
-    added = [k for k, (es, en) in old_catalogue(Path(file).read_text(encoding="utf-8")).items()
-             if add_message(k, es, en)]
+    theirs = old_catalogue(Path(file).read_text(encoding="utf-8"))
+    added = [k for k, (es, en) in theirs.items() if add_message(k, es, en)]
     print("\n".join(added) or "nothing new")
+    changed = _reword(theirs)
+    if changed:
+        print("reworded (run update for each language): " + " ".join(changed))
+    absent = [e.ctx for e in read_po(LOCALE / "catalogue.pot").entries if e.ctx not in theirs]
+    if absent:
+        print(f"not in {file} (removed there? then: python scripts/i18n.py remove "
+              f"{' '.join(absent)})", file=sys.stderr)
     return 0
 
 
 COMMANDS = {"extract": cmd_extract, "update": cmd_update, "missing": cmd_missing,
-            "compile": cmd_compile, "check": cmd_check, "add": cmd_add, "carry": cmd_carry}
+            "compile": cmd_compile, "check": cmd_check, "add": cmd_add, "carry": cmd_carry,
+            "remove": cmd_remove}
 
 
 def main(argv: list[str]) -> int:

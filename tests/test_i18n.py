@@ -505,3 +505,15 @@ def test_no_bundled_translation_claims_to_be_official_without_a_source() -> None
     lines = [line for line in out.getvalue().splitlines() if "procedência" in line]
     assert lines
     assert all(line.endswith("· tradução de trabalho") for line in lines)
+
+
+def test_a_reworded_message_is_carried_and_a_dropped_one_removed(locale: Path) -> None:
+    reworded = {"score": ("Puntuación", "Score")}
+    assert I18N._reword(reworded) == ["score"]
+    assert I18N.read_po(locale / "catalogue.pot").by_ctx()["score"].msgid == "Puntuación"
+    assert [e.ctx for e in I18N.missing("pt")] == ["score"]  # translated from older Spanish
+    I18N.cmd_update("pt")
+    assert I18N.read_po(locale / "pt" / "catalogue.po").by_ctx()["score"].fuzzy
+    assert I18N.cmd_remove("score") == 0
+    for path in (locale / "catalogue.pot", locale / "fr" / "catalogue.po"):
+        assert "score" not in I18N.read_po(path).by_ctx()
