@@ -23,7 +23,7 @@ def words(lang: Lang) -> Callable[[str], str]:
     Raises
     ------
     ValueError
-        If ``lang`` is not ``"es"`` or ``"en"``.
+        If ``lang`` is not one of the package's languages.
     """
     checked = check_lang(lang)
 

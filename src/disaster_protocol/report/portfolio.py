@@ -113,7 +113,8 @@ def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es") -> str:
         out += ["", cell(_rank_note(portfolio, lang)).replace("*", "\\*", 1)]
     if portfolio.failures:
         out += ["", f"## {w('unreadable')} ({len(portfolio.failures)})", ""]
-        out += [f"- {cell(str(problem))}" for f in portfolio.failures for problem in f.problems]
+        out += [f"- {cell(problem.line_in(lang))}" for f in portfolio.failures
+                for problem in f.problems]
     return "\n".join(out) + "\n"
 
 
@@ -138,7 +139,7 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
     if portfolio.summaries:
         parts.append(f"<p class=meta>{e(_rank_note(portfolio, lang))}</p>")
     if portfolio.failures:
-        items = "".join(f"<li><code>{e(str(problem))}</code></li>"
+        items = "".join(f"<li><code>{e(problem.line_in(lang))}</code></li>"
                         for f in portfolio.failures for problem in f.problems)
         parts.append(f"<h2>{e(w('unreadable'))} ({len(portfolio.failures)})</h2><ul>{items}</ul>")
     return page(f"{w('portfolio')}: {portfolio.protocol.id}", "\n".join(parts), lang,
