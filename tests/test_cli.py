@@ -423,7 +423,7 @@ def test_output_into_a_missing_directory_names_the_file_given(tmp_path: Path) ->
 @pytest.mark.parametrize("flag", ["--as-of", "--assessed-on"])
 @pytest.mark.parametrize("day", ["0001-06-01", "3000-01-01"])
 def test_out_of_range_date_options_exit_2_with_a_message(flag: str, day: str) -> None:
-    code, out, err = run("check", str(EXAMPLES / "caja_intermedia.yaml"), flag, day)
+    code, out, err = run("check", str(EXAMPLES / "caja_intermedia.yaml"), flag, day, "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert f"{day} is out of range; give a date from 1900-01-01 to 2999-12-31" in err
@@ -434,7 +434,7 @@ def test_out_of_range_profile_date_exits_2_with_its_position(tmp_path: Path) -> 
     path = tmp_path / "p.yaml"
     path.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
                     "assessed_on: 0002-01-01\n", encoding="utf-8")
-    code, out, err = run("check", str(path))
+    code, out, err = run("check", str(path), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert err == f"{path}:3:14: assessed_on: must be a date from 1900-01-01 to 2999-12-31 " \
@@ -582,7 +582,7 @@ def test_check_prints_input_warnings_and_escapes_the_text_it_shows(tmp_path: Pat
     path.write_text("schema_version: 1\ninstitution: {id: x, name: \"Caja \\e[31mRoja\", "
                     "country: MX}\nassessed_on: 2026-01-01\nactions: {GOV-01: 3}\n",
                     encoding="utf-8")
-    code, out, err = run("check", str(path))
+    code, out, err = run("check", str(path), "--lang", "en")
     assert code == ExitCode.OK
     assert err == (f"warning: {path}:2:28: institution.name: holds the control character "
                    "\\x1b; reports show it escaped: remove it [control-character]\n")
@@ -631,13 +631,13 @@ def test_cooperate_reports_a_broken_profile_and_plans_with_the_others(tmp_path: 
 
 
 def test_cooperate_refuses_a_capacity_that_is_not_a_whole_number() -> None:
-    code, _, err = run("cooperate", str(EXAMPLES), "--capacity", "-2")
+    code, _, err = run("cooperate", str(EXAMPLES), "--capacity", "-2", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "is not a whole number of 0 or more" in err
 
 
 def test_cooperate_refuses_a_workshop_of_one() -> None:
-    code, _, err = run("cooperate", str(EXAMPLES), "--min-group", "1")
+    code, _, err = run("cooperate", str(EXAMPLES), "--min-group", "1", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "is not a whole number of at least 2" in err
 

@@ -722,8 +722,8 @@ def test_cooperate_takes_a_partners_file_and_refuses_a_broken_one(
     assert (code, err.getvalue()) == (0, "")
     assert "Organización Panamericana" in out.getvalue()
     out, err = io.StringIO(), io.StringIO()
-    code = main(["cooperate", str(folder), *case, "--partners", str(bad)], stdout=out,
-                stderr=err)
+    code = main(["cooperate", str(folder), *case, "--partners", str(bad), "--lang", "en"],
+                stdout=out, stderr=err)
     assert code == 2
     assert f"{bad}:5:" in err.getvalue()
     assert "unknown action 'A9'" in err.getvalue()

@@ -221,5 +221,5 @@ def test_crosswalk_command_lists_shows_and_scores(tmp_path: Path) -> None:
                 stdout=out) == 0
     assert "Partial credit (proposed)" in out.getvalue()
     err = io.StringIO()
-    assert main(["crosswalk", "nowhere"], stdout=io.StringIO(), stderr=err) == 2
+    assert main(["crosswalk", "nowhere", "--lang", "en"], stdout=io.StringIO(), stderr=err) == 2
     assert "the bundled ones are" in err.getvalue()

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ._i18n import in_every_language, said_in_every_language
+from ._i18n import Term, in_every_language, said_in_every_language
 from ._reading import Document, KeyPath, display_path
-from ._validation import suggest, suggestion
+from ._validation import said_suggesting, suggestion
 from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode, escaped
 from .model import Action, Protocol, Provenance
 from .profile import Profile
@@ -32,8 +32,8 @@ class ProtocolContext:
     protocol: Protocol
     doc: Document
 
-    def at(self, path: KeyPath, message: str, code: ProblemCode) -> Problem:
-        """A problem located at ``path`` of the document."""
+    def at(self, path: KeyPath, message: str | Mapping[str, str], code: ProblemCode) -> Problem:
+        """A problem located at ``path`` of the document; ``message`` by language."""
         return self.doc.problem(path, message, code, shown=display_path(self.doc.data, path))
 
     @cached_property
@@ -63,13 +63,20 @@ class ProtocolContext:
         """A problem if ``value`` is not an id of kind ``what``."""
         known = self.pools[what]
         if value not in known:
-            yield self.at(path, f"unknown {what} {value!r}{suggest(value, sorted(known))}", code)
+            yield self.at(path, said_suggesting(
+                "problem.unknown-ref", value, sorted(known), value=value,
+                what=Term(f"ref.{_slug(what)}")), code)
 
     def refs(self, path: KeyPath, values: Iterable[str], what: str,
              code: ProblemCode = "unknown-reference") -> Iterator[Problem]:
         """:meth:`ref` for every item of a list at ``path``."""
         for j, value in enumerate(values):
             yield from self.ref((*path, j), value, what, code)
+
+
+def _slug(kind: str) -> str:
+    """A kind of id as its catalogue term's suffix: ``Sendai priority`` -> ``sendai-priority``."""
+    return kind.lower().replace(" ", "-")
 
 
 def _unique_ids(c: ProtocolContext) -> Iterator[Problem]:
@@ -91,8 +98,8 @@ def _unique_ids(c: ProtocolContext) -> Iterator[Problem]:
         for i, ident in enumerate(ids):
             if ident in seen:
                 first = c.doc.where((*base, seen[ident], key))[0]
-                yield c.at((*base, i, key), f"duplicate {key} {ident!r} (first defined on line "
-                           f"{first}); each {key} must be unique", "duplicate-id")
+                yield c.at((*base, i, key), in_every_language(
+                    "problem.duplicate-id", key=key, ident=ident, first=first), "duplicate-id")
             else:
                 seen[ident] = i
 
@@ -103,8 +110,8 @@ def _unique_indicators(c: ProtocolContext) -> Iterator[Problem]:
         for ii, indicator in enumerate(target.indicators):
             if indicator.id in seen:
                 yield c.at(("sendai", "targets", ti, "indicators", ii, "id"),
-                           f"duplicate indicator id {indicator.id!r}; ids must be unique",
-                           "duplicate-id")
+                           in_every_language("problem.duplicate-indicator",
+                                             ident=indicator.id), "duplicate-id")
             seen.add(indicator.id)
 
 
@@ -130,10 +137,10 @@ def _shared_ids(c: ProtocolContext) -> Iterator[Problem]:
             path = (*base, i, "id")
             owner_kind, first = owners.setdefault(ident, (kind, path))
             if owner_kind != kind:
-                yield c.at(path, f"id {ident!r} of this {kind} is already used by "
-                           f"{'an' if owner_kind[0] in 'aeiou' else 'a'} {owner_kind} "
-                           f"on line {c.doc.where(first)[0]}; ids must be unique across phases, "
-                           "roles, hazards, actions and Sendai codes", "duplicate-id")
+                yield c.at(path, in_every_language(
+                    "problem.shared-id", ident=ident, kind=Term(f"ref.{_slug(kind)}"),
+                    owner=Term(f"ref.a.{_slug(owner_kind)}"), line=c.doc.where(first)[0]),
+                    "duplicate-id")
 
 
 def _provenances(p: Protocol) -> Iterator[tuple[KeyPath, Provenance]]:
@@ -167,7 +174,7 @@ def _provenance_sources(c: ProtocolContext) -> Iterator[Problem]:
 def _maturity_levels(c: ProtocolContext) -> Iterator[Problem]:
     levels = sorted(m.level for m in c.protocol.maturity_levels)
     if levels and levels != list(range(len(levels))):
-        yield c.at(("maturity_levels",), "maturity levels must run 0, 1, 2, ... without gaps",
+        yield c.at(("maturity_levels",), in_every_language("problem.level-gaps"),
                    "invalid-value")
 
 
@@ -186,13 +193,14 @@ def _action_rules(c: ProtocolContext) -> Iterator[Problem]:
         base: KeyPath = ("actions", i)
         for j, role in enumerate(a.support):
             if role == a.lead:
-                yield c.at((*base, "support", j), f"role {role!r} is already the lead; remove "
-                           "it from support", "invalid-value")
+                yield c.at((*base, "support", j), in_every_language(
+                    "problem.support-is-lead", role=role), "invalid-value")
         for j, req in enumerate(a.requires):
             if req == a.id:
-                yield c.at((*base, "requires", j), "an action cannot require itself", "cycle")
+                yield c.at((*base, "requires", j), in_every_language("problem.requires-itself"),
+                           "cycle")
         if a.critical and a.critical_reason is None:
-            yield c.at(base, "a critical action must say why in critical_reason",
+            yield c.at(base, in_every_language("problem.critical-reason"),
                        "missing-field")
 
 
@@ -201,7 +209,7 @@ def _sendai_alignment(c: ProtocolContext) -> Iterator[Problem]:
     for i, a in enumerate(c.protocol.actions):
         s, sp = a.sendai, ("actions", i, "sendai")
         if s.priority is None:
-            yield c.at(sp, "action has no Sendai priority; add sendai.priority",
+            yield c.at(sp, in_every_language("problem.no-priority"),
                        "missing-priority")
         else:
             yield from c.ref((*sp, "priority"), s.priority, "Sendai priority",
@@ -213,8 +221,8 @@ def _sendai_alignment(c: ProtocolContext) -> Iterator[Problem]:
                           "unknown-sendai-code")
         for j, ind in enumerate(s.indicators):
             if ind in owner and owner[ind] not in s.targets:
-                yield c.at((*sp, "indicators", j), f"indicator {ind!r} belongs to target "
-                           f"{owner[ind]!r}, which is not in sendai.targets", "invalid-value")
+                yield c.at((*sp, "indicators", j), in_every_language(
+                    "problem.indicator-target", ind=ind, target=owner[ind]), "invalid-value")
         yield from c.refs((*sp, "custom_indicators"), s.custom_indicators,
                           "Sendai custom indicator", "unknown-sendai-code")
         yield from c.refs((*sp, "principles"), s.principles, "Sendai guiding principle",
@@ -241,7 +249,7 @@ def _cycles(c: ProtocolContext) -> Iterator[Problem]:
         # Edges run prerequisite -> dependant; print the chain of "requires" instead.
         chain = " -> ".join(reversed(names))
         yield c.at(("actions", index[names[0]], "requires"),
-                   f"prerequisites form a cycle: {chain}; break one link", "cycle")
+                   in_every_language("problem.cycle", chain=chain), "cycle")
 
 
 def _acyclic(actions: Sequence[Action], index: Mapping[str, int]) -> bool:
@@ -279,8 +287,8 @@ def _later_phase_prerequisites(c: ProtocolContext) -> Iterator[Problem]:
             other = p.action_index.get(req)
             if other is not None and order.get(other.phase, -1) > order[a.phase]:
                 yield c.at(("actions", i, "requires", j),
-                           f"prerequisite {req!r} is in the later phase {other.phase!r}; say why "
-                           "in requires_note or move one of them", "later-phase-prerequisite")
+                           in_every_language("problem.later-phase", req=req, phase=other.phase),
+                           "later-phase-prerequisite")
 
 
 def _unused_nodes(c: ProtocolContext) -> Iterator[Problem]:
@@ -290,15 +298,15 @@ def _unused_nodes(c: ProtocolContext) -> Iterator[Problem]:
     hazards = {h for a in p.actions for h in a.hazards}
     for i, phase in enumerate(p.phases):
         if phase.id not in phases:
-            yield c.at(("phases", i), f"phase {phase.id!r} has no actions",
+            yield c.at(("phases", i), in_every_language("problem.phase-unused", phase=phase.id),
                        "phase-without-actions")
     for i, role in enumerate(p.roles):
         if role.id not in roles:
-            yield c.at(("roles", i), f"role {role.id!r} neither leads nor supports any action; "
-                       "assign it or remove it", "unused-role")
+            yield c.at(("roles", i), in_every_language("problem.role-unused", role=role.id),
+                       "unused-role")
     for i, hazard in enumerate(p.hazards):
         if hazard.id not in hazards:
-            yield c.at(("hazards", i), f"hazard {hazard.id!r} is not used by any action",
+            yield c.at(("hazards", i), in_every_language("problem.hazard-unused", hazard=hazard.id),
                        "unused-hazard")
 
 
@@ -491,9 +499,9 @@ def control_characters(doc: Document) -> list[Problem]:
         if isinstance(value, str):
             match = CONTROL_CHARACTERS.search(value)
             if match is not None:
-                found.append(doc.problem(path, f"holds the control character "
-                                         f"{escaped(match.group())}; reports show it escaped: "
-                                         "remove it", "control-character",
+                found.append(doc.problem(path, in_every_language(
+                    "problem.control-character", char=escaped(match.group())),
+                    "control-character",
                                          shown=display_path(doc.data, path)))
         elif isinstance(value, dict):
             todo += [((*path, key), item) for key, item in value.items()]

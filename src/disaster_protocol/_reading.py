@@ -26,7 +26,7 @@ from pathlib import Path as FsPath
 
 import yaml
 
-from ._i18n import problem_said
+from ._i18n import Term, problem_said
 from ._plain import (
     _MAP_TAG,
     _SCALAR_TAGS,
@@ -267,8 +267,14 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
 
 def _too_many(exc: TooManyValuesError, source: str, what: str) -> Problem:
     return Problem(file=source, line=exc.line, column=exc.column, code="too-many-values",
-                   message=f"holds more than {exc.limit:,} values (reading stopped here); no "
-                   f"{what} is this large: look for repeated or generated entries")
+                   **problem_said(("problem.too-many-values",
+                                   {"limit": f"{exc.limit:,}", "what": _what(what)})))
+
+
+def _what(what: str) -> Term:
+    """What a document is (``profile``, ``partners file``), as the catalogue term that says it
+    in each language (``doc.profile``, ``doc.partners-file``)."""
+    return Term(f"doc.{what.replace(' ', '-')}")
 
 
 def _read_carefully(text: str, source: str, error: type[DisasterProtocolError],
@@ -280,13 +286,14 @@ def _read_carefully(text: str, source: str, error: type[DisasterProtocolError],
     if builder.duplicates:
         shown = builder.duplicates[:MAX_LISTED]
         problems = [Problem(file=source, line=line, column=column, path=display_path(data, path),
-                            message=message, code="duplicate-key")
-                    for path, line, column, message in shown]
+                            code="duplicate-key", **problem_said(("problem.duplicate-key", {
+                                "name": name, "first": first})))
+                    for path, line, column, name, first in shown]
         if len(builder.duplicates) > MAX_LISTED:
             line, column = shown[-1][1:3]
             problems.append(Problem(file=source, line=line, column=column, code="duplicate-key",
-                                    message=f"and {len(builder.duplicates) - len(shown):,} more "
-                                    "duplicate keys; is the file generated twice over?"))
+                                    **problem_said(("problem.more-duplicate-keys", {
+                                        "n": f"{len(builder.duplicates) - len(shown):,}"}))))
         raise error(problems)
     return data, (builder.positions, builder.key_positions, builder.plain_scalars)
 
@@ -371,8 +378,8 @@ def parse_json(text: str, source: str, *, error: type[DisasterProtocolError],
                              message=f"JSON syntax error: {exc.msg}",
                              code="syntax-error")]) from None
     except RecursionError:
-        raise error([Problem(file=source, message="JSON nested too deeply",
-                             code="too-deep")]) from None
+        raise error([Problem(file=source, code="too-deep",
+                             **problem_said(("problem.json-too-deep", {})))]) from None
     except ValueError:  # a number longer than Python reads (4,300 digits)
         raise error([Problem(file=source, message="holds a number too long to read; write "
                              "numbers of at most a few digits", code="wrong-type")]) from None
@@ -402,9 +409,9 @@ def _json_alone(data: object, refusal: DisasterProtocolError, duplicates: list[s
             Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
                     code="duplicate-key")]) from None
     if _count_data(data, max_values) > max_values:
-        raise error([Problem(file=source, code="too-many-values", message=(
-            f"holds more than {max_values:,} values; no {what} is this large: look for "
-            "repeated or generated entries"))]) from None
+        raise error([Problem(file=source, code="too-many-values", **problem_said((
+            "problem.too-many-values.whole",
+            {"limit": f"{max_values:,}", "what": _what(what)})))]) from None
     return Document(data, source)
 
 
@@ -433,15 +440,19 @@ class _Builder:
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.key_positions: dict[KeyPath, tuple[int, int]] = {}
         self.plain_scalars: dict[KeyPath, str] = {}
-        self.duplicates: list[tuple[KeyPath, int, int, str]] = []
+        self.duplicates: list[tuple[KeyPath, int, int, str, int]] = []
         self._built: set[int] = set()
         self._sizes: dict[int, int] = {}
         self._constructor = yaml.constructor.SafeConstructor()
 
-    def _fatal(self, node: yaml.Node, message: str, code: ProblemCode) -> DisasterProtocolError:
+    def _fatal(self, node: yaml.Node, message: str | tuple[str, Mapping[str, object]],
+               code: ProblemCode) -> DisasterProtocolError:
+        """The refusal at ``node``: ``message`` in English, or a catalogue ``(key, params)``
+        said in every language."""
         mark = node.start_mark
+        said = {"message": message} if isinstance(message, str) else problem_said(message)
         return self.error([Problem(file=self.source, line=mark.line + 1,
-                                   column=mark.column + 1, message=message, code=code)])
+                                   column=mark.column + 1, code=code, **said)])
 
     def _size(self, node: yaml.Node, active: set[int]) -> int:
         """Nodes under ``node`` once every alias is expanded (memoised); text counts one node
@@ -450,8 +461,7 @@ class _Builder:
         if key in self._sizes:
             return self._sizes[key]
         if key in active:
-            raise self._fatal(node, "an alias refers to a node that contains it "
-                              "(recursive structure); remove the recursion", "alias-limit")
+            raise self._fatal(node, ("problem.alias-recursive", {}), "alias-limit")
         active.add(key)
         total = 1
         if isinstance(node, yaml.ScalarNode):
@@ -468,7 +478,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: KeyPath, depth: int, charged: bool = False) -> object:
         if depth > MAX_DEPTH:
-            raise self._fatal(node, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+            raise self._fatal(node, ("problem.too-deep", {"depth": MAX_DEPTH}), "too-deep")
         key = id(node)
         if not charged and key in self._built:
             charged = self._charge(node)
@@ -492,9 +502,7 @@ class _Builder:
         """A second visit to the same node is an alias: charge its whole expansion once."""
         self.alias_budget -= self._size(node, set())
         if self.alias_budget < 0:
-            raise self._fatal(node, "aliases expand to too many nodes (possible 'billion "
-                              "laughs' attack); write the data out without anchors and "
-                              "aliases", "alias-limit")
+            raise self._fatal(node, ("problem.alias-limit", {}), "alias-limit")
         return True
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> object:
@@ -528,8 +536,7 @@ class _Builder:
             if name in result:
                 self.duplicates.append((
                     child, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    f"duplicate key {name!r} (first given on line {first_line[name]}); "
-                    "keep one of them"))
+                    name, first_line[name]))
                 continue
             first_line[name] = key_node.start_mark.line + 1
             self.key_positions[child] = (key_node.start_mark.line + 1,

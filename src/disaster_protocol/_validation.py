@@ -18,13 +18,13 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ._i18n import Term, in_every_language, said_in_every_language
+from ._i18n import Lang, Term, in_every_language, said_in_every_language
 from ._reading import Document, KeyPath, display_path
 from .errors import DisasterProtocolError, Problem, show_value
 from .model import SCHEMA_VERSION
 from .profile import EARLIEST_DATE, LATEST_DATE
 
-__all__ = ["check_version", "problems_from_validation", "suggest"]
+__all__ = ["check_version", "problems_from_validation", "said_suggesting", "suggest"]
 
 _EXPECTED = {"float": "float", "int": "int", "bool": "bool", "string": "str", "str": "str",
              "list": "list", "tuple": "list", "dict": "dict", "model": "dict", "date": "date"}
@@ -54,6 +54,15 @@ def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:
     """
     match = suggestion(word, candidates)
     return f" (did you mean {match!r}?)" if match else ""
+
+
+def said_suggesting(key: str, word: str, candidates: Sequence[str] | Iterator[str], /,
+                    **params: object) -> dict[Lang, str]:
+    """The catalogue message ``key`` in every language, followed by :func:`suggest`'s hint
+    (``problem.did-you-mean``) when a candidate is close to ``word``."""
+    match = suggestion(word, candidates)
+    hint = [("problem.did-you-mean", {"match": match})] if match else []
+    return said_in_every_language((key, params), *hint)
 
 
 def suggestion(word: str, candidates: Sequence[str] | Iterator[str]) -> str | None:
@@ -168,9 +177,13 @@ def _literal(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMod
     value = err.get("input")
     expected = str(err.get("ctx", {}).get("expected", ""))
     options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
-    hint = suggest(str(value), [o for o in options if o]) if isinstance(value, str) else ""
-    return doc.problem(loc, f"must be {expected} (got {_describe(value).get('en')}){hint}",
-                       "invalid-value", shown=shown)
+    head, _, last = expected.rpartition(" or ")
+    choices: object = Term("list.or", head=head, last=last) if head else expected
+    match = suggestion(str(value), [o for o in options if o]) if isinstance(value, str) else None
+    hint = [("problem.did-you-mean", {"match": match})] if match else []
+    return doc.problem(loc, said_in_every_language(
+        ("problem.must-be", {"expected": choices, "got": _describe(value)}), *hint),
+        "invalid-value", shown=shown)
 
 
 def _date_range(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
@@ -180,8 +193,9 @@ def _date_range(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[Base
         date.fromisoformat(str(ctx.get("ge", ctx.get("le"))))
     except ValueError:
         return None  # a number out of range: the generic message says it
-    return doc.problem(loc, f"must be a date from {EARLIEST_DATE} to {LATEST_DATE} (got "
-                       f"{err.get('input')})", "invalid-date", shown=shown)
+    return doc.problem(loc, in_every_language(
+        "problem.date-range", start=EARLIEST_DATE, end=LATEST_DATE, got=err.get("input")),
+        "invalid-date", shown=shown)
 
 
 def _too_long(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
@@ -189,11 +203,12 @@ def _too_long(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMo
     value = err.get("input")
     limit = int(err.get("ctx", {}).get("max_length", 0))
     if isinstance(value, str):
-        return doc.problem(loc, f"is {len(value):,} characters long; at most {limit:,} are "
-                           "read here: shorten it", "invalid-value", shown=shown)
-    count = len(value) if isinstance(value, (list, tuple)) else "too many"
-    return doc.problem(loc, f"has {count:,} items; at most {limit:,} are read here: point to "
-                       "an index document instead", "invalid-value", shown=shown)
+        return doc.problem(loc, in_every_language(
+            "problem.text-too-long", n=f"{len(value):,}", limit=f"{limit:,}"),
+            "invalid-value", shown=shown)
+    count = f"{len(value):,}" if isinstance(value, (list, tuple)) else "too many"
+    return doc.problem(loc, in_every_language(
+        "problem.too-many-items", n=count, limit=f"{limit:,}"), "invalid-value", shown=shown)
 
 
 _Handler = Callable[[ErrorDetails, KeyPath, Document, type[BaseModel], str], Problem | None]

@@ -35,9 +35,9 @@ from pydantic import Field, ValidationError
 
 from . import _reading
 from ._frozen import Frozen, Id
-from ._i18n import translate_data
+from ._i18n import Term, in_every_language, said_in_every_language, translate_data
 from ._reading import Document
-from ._validation import problems_from_validation, suggest
+from ._validation import problems_from_validation, said_suggesting, suggestion
 from .assessment import Assessment
 from .errors import CrosswalkError, Problem, require_type
 from .loader import bundled_folder, load_protocol
@@ -137,9 +137,13 @@ def load_crosswalk(name: str | os.PathLike[str], protocol: Protocol | None = Non
     if path.suffix.lower() not in (".yaml", ".yml"):
         known = crosswalk_names()
         if str(name) not in known:
-            raise CrosswalkError([Problem(file=str(name), code="unknown-reference", message=(
-                f"no crosswalk named {str(name)!r}{suggest(str(name), list(known))}; the "
-                f"bundled ones are {', '.join(known) or 'none'}"))])
+            match = suggestion(str(name), list(known))
+            said = said_in_every_language(
+                ("problem.no-crosswalk", {"name": str(name)}),
+                *[("problem.did-you-mean", {"match": match})] if match else [],
+                ("problem.bundled-crosswalks", {"known": ", ".join(known) or "-"}))
+            raise CrosswalkError([Problem(file=str(name), code="unknown-reference",
+                                          message=said["en"], said=_others(said))])
         path = bundled_folder("crosswalks") / f"{name}.yaml"
     text = _reading.read_text(path, error=CrosswalkError)
     doc = _reading.parse_text(text, str(name), error=CrosswalkError, what="crosswalk")
@@ -154,47 +158,53 @@ def load_crosswalk(name: str | os.PathLike[str], protocol: Protocol | None = Non
     return crosswalk
 
 
+def _others(said: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A problem's ``said``: its message in every language but English."""
+    return tuple((lang, text) for lang, text in said.items() if lang != "en")
+
+
 def _problems(cw: Crosswalk, protocol: Protocol, doc: Document) -> Iterator[Problem]:
     if cw.protocol.id != protocol.id:
-        yield doc.problem(("protocol", "id"), f"this crosswalk is for protocol "
-                          f"{cw.protocol.id!r}, not {protocol.id!r}", "unknown-reference")
+        yield doc.problem(("protocol", "id"), in_every_language(
+            "problem.crosswalk-other-protocol", named=cw.protocol.id, protocol=protocol.id),
+            "unknown-reference")
         return
     if cw.protocol.version != protocol.version:
-        yield doc.problem(("protocol", "version"), f"this crosswalk was written for "
-                          f"{cw.protocol.id} {cw.protocol.version}, and the protocol is "
-                          f"{protocol.version}: check its rows against {protocol.version} "
-                          "(protocols/CHANGELOG.md) and update protocol.version",
-                          "other-protocol-version")
+        yield doc.problem(("protocol", "version"), in_every_language(
+            "problem.crosswalk-other-version", named=cw.protocol.id,
+            version=cw.protocol.version, current=protocol.version), "other-protocol-version")
     seen_codes: set[str] = set()
     for i, c in enumerate(cw.codes):
         if c.code in seen_codes:
-            yield doc.problem(("codes", i, "code"), f"duplicate code {c.code!r}",
-                              "duplicate-id")
+            yield doc.problem(("codes", i, "code"), in_every_language(
+                "problem.duplicate-code", code=c.code), "duplicate-id")
         seen_codes.add(c.code)
     yield from _row_problems(cw, protocol, doc)
     sources = [s.id for s in cw.framework.sources]
     for i, source in enumerate(cw.provenance.sources):
         if source not in sources:
-            yield doc.problem(("provenance", "sources", i), f"unknown source {source!r}",
-                              "unknown-reference")
+            yield doc.problem(("provenance", "sources", i), in_every_language(
+                "problem.unknown-ref", what=Term("ref.source"), value=source),
+                "unknown-reference")
 
 
 def _row_problems(cw: Crosswalk, protocol: Protocol, doc: Document) -> Iterator[Problem]:
     known = {"node": [p.id for p in protocol.phases] + list(protocol.action_index),
              "code": [c.code for c in cw.codes], "source": [s.id for s in cw.framework.sources]}
-    what = {"node": "protocol phase or action", "code": "code", "source": "source"}
+    what = {"node": "protocol-phase-or-action", "code": "code", "source": "source"}
     pairs: dict[tuple[str, str], int] = {}
     for i, row in enumerate(cw.rows):
         for key in ("node", "code", "source"):
             value = getattr(row, key)
             if value not in known[key]:
-                yield doc.problem(("rows", i, key), f"unknown {what[key]} {value!r}"
-                                  f"{suggest(value, known[key])}", "unknown-reference")
+                yield doc.problem(("rows", i, key), said_suggesting(
+                    "problem.unknown-ref", value, known[key], value=value,
+                    what=Term(f"ref.{what[key]}")), "unknown-reference")
         first = pairs.setdefault((row.node, row.code), i)
         if first != i:
-            yield doc.problem(("rows", i), f"{row.node} -> {row.code} is already stated on "
-                              f"line {doc.where(('rows', first))[0]}; state each pair once",
-                              "duplicate-id")
+            yield doc.problem(("rows", i), in_every_language(
+                "problem.pair-twice", node=row.node, code=row.code,
+                line=doc.where(("rows", first))[0]), "duplicate-id")
 
 
 # ----------------------------------------------------------------------------- scores

@@ -33,7 +33,7 @@ from ._i18n import (
     translate_data,
 )
 from ._reading import Document
-from ._validation import problems_from_validation, suggest
+from ._validation import problems_from_validation, said_suggesting
 from .errors import MigrationError, Problem, ProfileError
 from .loader import (
     _profile_shape,
@@ -166,9 +166,8 @@ def _structure(m: Migration, path: Path, doc: Document) -> Iterator[Problem]:
     """What a migration must be on its own: named ``<from>-<to>.yaml`` after its versions, each
     old id given one fate, and no rename onto an id that is itself renamed."""
     if path.stem != f"{m.from_version}-{m.to_version}":
-        yield doc.problem(("from_version",), f"the file says {m.from_version} -> "
-                          f"{m.to_version}; name it {m.from_version}-{m.to_version}.yaml",
-                          "invalid-value")
+        yield doc.problem(("from_version",), in_every_language(
+            "problem.migration-name", start=m.from_version, end=m.to_version), "invalid-value")
     fates: dict[str, tuple[str | int, ...]] = {}
     olds: list[tuple[str, tuple[str | int, ...]]] = [
         *((old, ("renamed", old)) for old in m.renamed),
@@ -177,23 +176,24 @@ def _structure(m: Migration, path: Path, doc: Document) -> Iterator[Problem]:
         *((r.action, ("removed", i, "action")) for i, r in enumerate(m.removed))]
     for ident, where in olds:
         if ident in fates:
-            yield doc.problem(where, f"action {ident!r} is given two fates (also at line "
-                              f"{doc.where(fates[ident])[0]}); give it one", "duplicate-id")
+            yield doc.problem(where, in_every_language(
+                "problem.two-fates", action=ident, line=doc.where(fates[ident])[0]),
+                "duplicate-id")
         fates.setdefault(ident, where)
     for old, new in m.renamed.items():
         if new in m.renamed:
-            yield doc.problem(("renamed", old), f"{old} is renamed {new}, which is itself "
-                              f"renamed {m.renamed[new]}: rename {old} to the final id",
-                              "invalid-value")
+            yield doc.problem(("renamed", old), in_every_language(
+                "problem.renamed-twice", old=old, new=new, newer=m.renamed[new]),
+                "invalid-value")
 
 
 def _against(m: Migration, protocol: Protocol, doc: Document) -> Iterator[Problem]:
     """Problems of a migration read against the protocol version it leads to."""
     known = protocol.action_index
     if (m.protocol, m.to_version) != (protocol.id, protocol.version):
-        yield doc.problem(("to_version",), f"this migration leads to {m.protocol} "
-                          f"{m.to_version}, not to {protocol.id} {protocol.version}",
-                          "invalid-value")
+        yield doc.problem(("to_version",), in_every_language(
+            "problem.migration-leads-elsewhere", named=m.protocol, to=m.to_version,
+            protocol=protocol.id, version=protocol.version), "invalid-value")
         return
     new: list[tuple[tuple[str | int, ...], str]] = [
         *((("renamed", old), new) for old, new in m.renamed.items()),
@@ -204,16 +204,18 @@ def _against(m: Migration, protocol: Protocol, doc: Document) -> Iterator[Proble
         *((("revised", i, "action"), r.action) for i, r in enumerate(m.revised))]
     for path, ident in new:
         if ident not in known:
-            yield doc.problem(path, f"action {ident!r} is not in {protocol.id} "
-                              f"{protocol.version}{suggest(ident, list(known))}",
-                              "unknown-action")
+            yield doc.problem(path, said_suggesting(
+                "problem.action-not-in", ident, list(known), action=ident,
+                protocol=protocol.id, version=protocol.version), "unknown-action")
     for ident in sorted(m.gone() & known.keys()):
-        yield doc.problem(_where_gone(m, ident), f"action {ident!r} is listed as gone but "
-                          f"{protocol.id} {protocol.version} still has it", "invalid-value")
+        yield doc.problem(_where_gone(m, ident), in_every_language(
+            "problem.gone-but-present", action=ident, protocol=protocol.id,
+            version=protocol.version), "invalid-value")
     for i, role in enumerate(m.added_roles):
         if role not in protocol.role_index:
-            yield doc.problem(("added_roles", i), f"role {role!r} is not in {protocol.id} "
-                              f"{protocol.version}", "unknown-role")
+            yield doc.problem(("added_roles", i), in_every_language(
+                "problem.role-not-in", role=role, protocol=protocol.id,
+                version=protocol.version), "unknown-role")
 
 
 def _where_gone(m: Migration, ident: str) -> tuple[str | int, ...]:
@@ -234,8 +236,9 @@ def _chain(protocol_id: str, start: str, end: str, folder: Path | None) -> list[
     for f in sorted(where.glob("*-*.yaml")) if where.is_dir() else []:
         a, _, b = f.stem.partition("-")
         if steps.setdefault(a, b) != b:
-            raise MigrationError([Problem(file=str(f), code="duplicate-id", message=(
-                f"two migrations start at {a} ({a}-{steps[a]}.yaml and {f.name}); keep one"))])
+            raise MigrationError([Problem(file=str(f), code="duplicate-id", **problem_said((
+                "problem.two-migrations",
+                {"start": a, "first": f"{a}-{steps[a]}.yaml", "second": f.name})))])
     files: list[Path] = []
     at = start
     while at != end:
@@ -414,8 +417,9 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
     for path in _chain(protocol_id, start, to, folder):
         step = load_migration(path, target if path.stem.endswith(f"-{to}") else None)
         if step.protocol != protocol_id:
-            raise MigrationError([Problem(file=str(path), code="invalid-value", message=(
-                f"this migration is for protocol {step.protocol!r}, not {protocol_id!r}"))])
+            raise MigrationError([Problem(file=str(path), code="invalid-value", **problem_said((
+                "problem.migration-other-protocol",
+                {"named": step.protocol, "protocol": protocol_id})))])
         notes += _step(data, step)
     data = {"schema_version": data.get("schema_version", 1),
             "protocol": {"id": protocol_id, "version": to},

@@ -28,8 +28,9 @@ from pydantic import Field, ValidationError
 from . import _reading
 from ._checks import control_characters, may_hold_controls
 from ._frozen import Frozen, Id
+from ._i18n import in_every_language, problem_said
 from ._reading import Document, KeyPath, display_path
-from ._validation import check_version, problems_from_validation, suggest
+from ._validation import check_version, problems_from_validation, said_suggesting
 from .errors import MAX_LISTED, InputWarning, PartnersError, Problem, ProblemCode, require_type
 from .loader import load_protocol
 from .model import Protocol
@@ -153,9 +154,8 @@ unknown action 'GOV-1' (did you mean 'GOV-01'?) [unknown-action]
     require_type(text, str, "text", "the partners file's YAML text (str)")
     require_type(source, str, "source", "a name for messages (str)")
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise PartnersError([Problem(file=source, code="file-too-large", message=(
-            f"text is larger than the {max_bytes:,} byte limit; split it or raise the limit "
-            "explicitly"))])
+        raise PartnersError([Problem(file=source, code="file-too-large", **problem_said((
+            "problem.text-too-large", {"limit": f"{max_bytes:,}"})))])
     return _from_text(text, _protocol(protocol), source)
 
 
@@ -232,10 +232,8 @@ def _structure(exc: ValidationError, doc: Document) -> Iterator[Problem]:
                             problems_from_validation(exc, doc, Partners), strict=True):
         loc = tuple(err["loc"])
         if err["type"] == "too_short" and len(loc) == 3 and loc[2] in ("actions", "languages"):
-            what = ("names no action: list the protocol actions this partner can support"
-                    if loc[2] == "actions" else
-                    "names no language: list those it works in (es, en, pt, fr)")
-            yield _at(doc, loc, what, "invalid-value")
+            key = "action" if loc[2] == "actions" else "language"
+            yield _at(doc, loc, in_every_language(f"problem.partner-no-{key}"), "invalid-value")
         else:
             yield problem
 
@@ -284,7 +282,7 @@ def _valid(model: type[_M], data: object) -> _M | None:
         return None
 
 
-def _at(doc: Document, path: KeyPath, message: str, code: ProblemCode) -> Problem:
+def _at(doc: Document, path: KeyPath, message: dict[str, str], code: ProblemCode) -> Problem:
     return doc.problem(path, message, code, shown=display_path(doc.data, path))
 
 
@@ -294,23 +292,23 @@ def _meaning(named: ProtocolVersion | None, partners: list[_Read],
              protocol: Protocol, doc: Document) -> Iterator[Problem]:
     """Every check of meaning: the protocol named, unique partner ids, known actions."""
     if named is not None and named.id != protocol.id:
-        yield _at(doc, ("protocol", "id"), f"this partners file is for protocol {named.id!r}, "
-                  f"not {protocol.id!r}: load it against that protocol", "other-protocol")
+        yield _at(doc, ("protocol", "id"), in_every_language(
+            "problem.partners-other-protocol", named=named.id, protocol=protocol.id),
+            "other-protocol")
         return  # its action ids mean nothing here
     if named is not None and named.version != protocol.version:
-        yield _at(doc, ("protocol", "version"), f"this partners file was written for "
-                  f"{named.id} {named.version}, and the protocol is {protocol.version}: check "
-                  f"its action ids against {protocol.version} (protocols/CHANGELOG.md) and "
-                  "update protocol.version", "other-protocol-version")
+        yield _at(doc, ("protocol", "version"), in_every_language(
+            "problem.partners-other-version", named=named.id, version=named.version,
+            current=protocol.version), "other-protocol-version")
     first: dict[str, int] = {}
     unknown, beyond = 0, None
     for partner in partners:
         i = partner.index
         seen = first.setdefault(partner.id, i) if partner.id is not None else i
         if seen != i:
-            yield _at(doc, ("partners", i, "id"), f"duplicate partner id {partner.id!r}: "
-                      f"already used on line {doc.where(('partners', seen, 'id'))[0]}",
-                      "duplicate-id")
+            yield _at(doc, ("partners", i, "id"), in_every_language(
+                "problem.duplicate-partner", id=partner.id,
+                line=doc.where(("partners", seen, "id"))[0]), "duplicate-id")
         for problem in _action_problems(partner, protocol, doc):
             unknown += problem.code == "unknown-action"
             if unknown <= MAX_LISTED or problem.code != "unknown-action":
@@ -319,9 +317,9 @@ def _meaning(named: ProtocolVersion | None, partners: list[_Read],
                 beyond = problem
     if beyond is not None:
         yield Problem(file=beyond.file, line=beyond.line, column=beyond.column,
-                      path=beyond.path, code="unknown-action", message=(
-                          f"and {unknown - MAX_LISTED:,} more unknown actions from here; is "
-                          "this file written for another protocol?"))
+                      path=beyond.path, code="unknown-action", **problem_said((
+                          "problem.more-unknown-from-here",
+                          {"n": f"{unknown - MAX_LISTED:,}"})))
 
 
 def _action_problems(partner: _Read, protocol: Protocol, doc: Document) -> Iterator[Problem]:
@@ -330,10 +328,11 @@ def _action_problems(partner: _Read, protocol: Protocol, doc: Document) -> Itera
     for j, action in enumerate(partner.actions):
         path = ("partners", i, "actions", j)
         if action not in known:
-            yield _at(doc, path, f"unknown action {action!r}{suggest(action, sorted(known))}",
-                      "unknown-action")
+            yield _at(doc, path, said_suggesting(
+                "problem.unknown-action", action, sorted(known), action=action),
+                "unknown-action")
         seen = listed.setdefault(action, j)
         if seen != j:
-            yield _at(doc, path, f"{action} is already listed on line "
-                      f"{doc.where(('partners', i, 'actions', seen))[0]}; list each action once",
-                      "duplicate-id")
+            yield _at(doc, path, in_every_language(
+                "problem.action-listed-before", action=action,
+                line=doc.where(("partners", i, "actions", seen))[0]), "duplicate-id")

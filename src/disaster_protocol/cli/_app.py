@@ -13,7 +13,14 @@ from typing import TextIO
 from .._i18n import TranslationWarning
 from ..errors import DisasterProtocolError, InputWarning
 from . import explore, field, many, score
-from ._common import ExitCode, ThresholdError, UsageError, add_debug
+from ._common import (
+    ExitCode,
+    ThresholdError,
+    UsageError,
+    add_debug,
+    usage_lang,
+    usage_language,
+)
 from ._config import configured
 
 __all__ = ["build_parser", "main"]
@@ -85,7 +92,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return ExitCode.BAD_INPUT
     try:
         # argparse prints usage errors, --help and --version itself: to the streams given.
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        argv = list(sys.argv[1:] if argv is None else argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                usage_language(usage_lang(parser, argv)):
             args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.BAD_INPUT
@@ -97,16 +106,18 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         try:
             return _run(func, args, out, err)
         finally:
-            _show_warnings(caught, err)
+            _show_warnings(caught, err, getattr(args, "lang", "en"))
 
 
-def _show_warnings(caught: list[warnings.WarningMessage], err: TextIO) -> None:
-    """Input and translation warnings as ``warning: <what>`` lines, once each; others as
-    Python shows them."""
+def _show_warnings(caught: list[warnings.WarningMessage], err: TextIO, lang: str) -> None:
+    """Input and translation warnings as ``warning: <what>`` lines, once each (an input
+    warning's problem in ``lang``); others as Python shows them."""
     seen: set[str] = set()
     for item in caught:
         if isinstance(item.message, (InputWarning, TranslationWarning)):
-            line = f"warning: {item.message}"
+            said = (item.message.problem.line_in(lang)
+                    if isinstance(item.message, InputWarning) else str(item.message))
+            line = f"warning: {said}"
             if line not in seen:
                 seen.add(line)
                 print(line, file=err)

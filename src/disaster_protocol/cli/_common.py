@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import contextvars
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from enum import IntEnum
 from typing import TextIO
@@ -34,6 +36,8 @@ __all__ = [
     "percent",
     "positive",
     "protocol_of",
+    "usage_lang",
+    "usage_language",
 ]
 
 
@@ -114,36 +118,77 @@ def add_format(p: argparse.ArgumentParser, choices: Sequence[str], help: str) ->
 
 # ----------------------------------------------------------------------------- value types
 
+_USAGE_LANG: contextvars.ContextVar[Lang] = contextvars.ContextVar("usage_lang", default="en")
+"""The language the option types below refuse a value in, set by :func:`usage_language`."""
+
+
+def usage_lang(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Lang:
+    """The language a command line asks for, read before argparse parses it (the option types
+    run while it parses): the last ``--lang`` given, else the command's default ``--lang``,
+    else English (a command without ``--lang``)."""
+    given: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            given = argv[i + 1]
+        elif arg.startswith("--lang="):
+            given = arg.partition("=")[2]
+    if given in LANGS:
+        return given
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            command = next((a for a in argv if a in action.choices), None)
+            if command is not None:
+                default = action.choices[command].get_default("lang")
+                return default if default in LANGS else "en"
+    return "en"
+
+
+@contextmanager
+def usage_language(lang: Lang) -> Iterator[None]:
+    """Within the block, the option types refuse a value in ``lang``."""
+    token = _USAGE_LANG.set(lang)
+    try:
+        yield
+    finally:
+        _USAGE_LANG.reset(token)
+
+
+def _refuse(key: str, **params: object) -> argparse.ArgumentTypeError:
+    """An option type's refusal, in the command line's language (argparse prefixes it with
+    ``argument --x:``, in English)."""
+    return argparse.ArgumentTypeError(text(key, _USAGE_LANG.get(), **params))
+
+
 def iso_date(text: str) -> date:
     """A ``YYYY-MM-DD`` option in the range profiles accept."""
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+        raise _refuse("cli.not-a-date", value=text) from None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; give a date from "
-                                         f"{EARLIEST_DATE} to {LATEST_DATE}")
+        raise _refuse("cli.date-out-of-range", value=text, start=EARLIEST_DATE,
+                      end=LATEST_DATE)
     return day
 
 
 def positive(text: str) -> int:
     """A whole number of at least 1."""
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+        raise _refuse("cli.not-at-least", value=text, least=1)
     return int(text)
 
 
 def whole(text: str) -> int:
     """A whole number of 0 or more."""
     if not text.isascii() or not text.isdigit() or len(text) > 6:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+        raise _refuse("cli.not-whole", value=text, least=0)
     return int(text)
 
 
 def at_least_two(text: str) -> int:
     """A whole number of at least 2 (a workshop has two members or more)."""
     if not text.isascii() or not text.isdigit() or len(text) > 6 or int(text) < 2:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 2")
+        raise _refuse("cli.not-at-least", value=text, least=2)
     return int(text)
 
 
@@ -154,7 +199,7 @@ def percent(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 100")
+        raise _refuse("cli.not-a-score", value=text)
     return value
 
 
