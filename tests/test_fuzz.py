@@ -51,3 +51,29 @@ def test_mutated_wide_tables_are_read_or_refused(tmp_path: Path) -> None:
     assert outcome.crashes == [], outcome.summary()
     assert outcome.rejected > 0
     assert outcome.accepted > 0
+
+
+def test_the_harness_renders_and_refuses_in_every_language(bundled: dp.Protocol,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from disaster_protocol._i18n import LANGS
+
+    rendered: list[str] = []
+    refused: list[str] = []
+    to_html, lines_in = dp.Assessment.to_html, dp.DisasterProtocolError.lines_in
+
+    def spy_html(self: dp.Assessment, lang: str = "es") -> str:
+        rendered.append(lang)
+        return to_html(self, lang)
+
+    def spy_lines(self: dp.DisasterProtocolError, lang: str) -> str:
+        refused.append(lang)
+        return lines_in(self, lang)
+
+    monkeypatch.setattr(dp.Assessment, "to_html", spy_html)
+    monkeypatch.setattr(dp.DisasterProtocolError, "lines_in", spy_lines)
+    outcome = run(30, seed=2026, protocol=bundled)
+    assert outcome.crashes == [], outcome.summary()
+    assert outcome.accepted > 0
+    assert outcome.rejected > 0
+    assert sorted(set(rendered)) == sorted(set(refused)) == sorted(LANGS) == ["en", "es", "fr",
+                                                                              "pt"]

@@ -16,7 +16,8 @@ from functools import partial
 from pathlib import Path
 
 import disaster_protocol as dp
-from disaster_protocol.errors import CONTROL_CHARACTERS
+from disaster_protocol._i18n import LANGS
+from disaster_protocol.errors import CONTROL_CHARACTERS, printable
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "profiles"
@@ -34,6 +35,20 @@ TOKENS = [
     "\x9b31m", "<<: {a: 1}\n", "[" * 70 + "]" * 70, "{\"a\": " * 70 + "1" + "}" * 70,
     "[" + ", ".join(["1"] * 5000) + "]", ",".join(f"x{i}" for i in range(3000)),
 ]
+
+
+def _said_everywhere(exc: dp.DisasterProtocolError) -> None:
+    """Say a refusal in every language, as ``--lang`` would: each line holds no control
+    character, and each problem's translation keeps the file, position and code."""
+    for lang in LANGS:
+        said = exc.lines_in(lang).split("\n")
+        raw = CONTROL_CHARACTERS.search("".join(said))
+        if raw:
+            raise AssertionError(f"raw {raw.group()!r} in a {lang} problem")
+        for problem, line in zip(exc.problems, said, strict=True):
+            place = printable(problem.file)
+            if not line.endswith(f" [{problem.code}]") or not line.startswith(place):
+                raise AssertionError(f"{lang} line {line!r} lost its place or code")
 
 
 @dataclass
@@ -65,12 +80,20 @@ class Outcome:
                                          f"{shown!r}")
             self.accepted += 1
         except refused as exc:
+            try:
+                _said_everywhere(exc)
+            except Exception as inner:  # a refusal that cannot be said is a crash too
+                self._crash(inner, text)
+                return
             self.rejected += 1
             self.unlocated.update(p.code for p in exc.problems if not p.line)
         except Exception as exc:  # a crash is what the campaign looks for
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
-            self.crashes.append((kind, text, traceback.format_exc()))
+            self._crash(exc, text)
+
+    def _crash(self, exc: Exception, text: str) -> None:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        kind = f"{type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
+        self.crashes.append((kind, text, traceback.format_exc()))
 
     def summary(self) -> str:
         kinds = Counter(kind for kind, _, _ in self.crashes)
@@ -125,7 +148,7 @@ def _exercise(protocol: dp.Protocol, fmt: str, text: str, sidecar: str | None) -
                                sidecar=sidecar)
     result = dp.assess(protocol, profile, strict=True)
     outputs = [result.to_json(), result.to_csv()]
-    for lang in ("es", "en"):
+    for lang in LANGS:  # every language the package has, not only es and en
         outputs += [result.to_markdown(lang), result.to_html(lang)]
     for text in outputs:  # issue 27: no raw control or bidi character in any output
         raw = CONTROL_CHARACTERS.search(text)

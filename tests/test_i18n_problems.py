@@ -1,0 +1,172 @@
+"""Problems about broken inputs said in Portuguese and French (issue 23, docs/errors.md): one
+case per family the catalogue took over last — the protocol's own checks, crosswalks, partners
+files, migrations, hostile-input limits, choices and ranges, the command line's option types
+and input warnings. Each expected line was read and checked by hand; ``str(error)`` stays
+English and the codes never change."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+import disaster_protocol as dp
+from disaster_protocol.cli import main
+from disaster_protocol.migration import load_migration
+
+ROOT = Path(__file__).resolve().parent.parent
+INVALID = ROOT / "tests" / "invalid"
+REGION = ROOT / "examples" / "region"
+EXAMPLE = ROOT / "examples" / "profiles" / "caja_intermedia.yaml"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(("name", "lang", "said"), [
+    ("unused_role", "pt", "roles[RMU]: o papel 'RMU' não lidera nem apoia nenhuma ação; "
+                          "atribua-o ou remova-o [unused-role]"),
+    ("unknown_reference", "fr", "actions[P-1].support[0]: référence inconnue : rôle 'RMX' "
+                                "(vouliez-vous dire 'RMU' ?) [unknown-reference]"),
+    ("cycle", "fr", "actions[K-1].requires: les prérequis forment un cycle : K-1 -> P-2 -> P-1 "
+                    "-> K-1 ; rompez un maillon [cycle]"),
+    ("cycle", "pt", "actions[K-1].requires: os pré-requisitos formam um ciclo: K-1 -> P-2 -> "
+                    "P-1 -> K-1; quebre um elo [cycle]"),
+    ("phase_without_actions", "fr", "phases[KNOW]: la phase 'KNOW' n'a aucune action "
+                                    "[phase-without-actions]"),
+])
+def test_the_protocols_own_checks_speak_the_language(name: str, lang: str, said: str) -> None:
+    path = INVALID / f"{name}.yaml"
+    code, out, err = run("validate", str(path), "--lang", lang)
+    assert code == 2
+    assert out == ""
+    assert f"{path}:" in err
+    assert err.rstrip("\n").endswith(said)
+
+
+def test_a_crosswalk_problem_in_portuguese_and_french() -> None:
+    bundled = "br-lei-12608, co-ley-1523, cr-plan-nacional, ec-ley-grd, issa-cor, pe-sinagerd"
+    assert run("crosswalk", "nowhere", "--lang", "pt")[2] == (
+        "nowhere: não há nenhuma tabela de correspondência chamada 'nowhere'; as incluídas são "
+        f"{bundled} [unknown-reference]\n")
+    assert run("crosswalk", "co-ley-152", "--lang", "fr")[2] == (
+        "co-ley-152: aucune table de correspondance ne s'appelle 'co-ley-152' (vouliez-vous "
+        f"dire 'co-ley-1523' ?) ; celles fournies sont {bundled} [unknown-reference]\n")
+    english = run("crosswalk", "nowhere", "--lang", "en")[2]
+    assert english.startswith("nowhere: no crosswalk named 'nowhere'; the bundled ones are ")
+
+
+def test_a_partners_file_problem_in_portuguese(tmp_path: Path) -> None:
+    text = (REGION / "partners.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "partners.yaml"
+    broken.write_text(text.replace("actions: [KNOW-06, PREP-04", "actions: [KNOW-6, PREP-04")
+                      .replace("- id: ilo", "- id: paho"), encoding="utf-8")
+    code, _, err = run("cooperate", str(REGION / "2026"), "--partners", str(broken),
+                       "--lang", "pt")
+    assert code == 2
+    assert err == (
+        f"{broken}:15:13: partners[paho].actions[0]: ação desconhecida 'KNOW-6' (você quis "
+        "dizer 'KNOW-06'?) [unknown-action]\n"
+        f"{broken}:19:7: partners[paho].id: id de parceiro repetido 'paho': já usado na linha 11 "
+        "[duplicate-id]\n")
+
+
+def test_a_migration_problem_in_french(tmp_path: Path) -> None:
+    # The command line reads only the bundled migrations: a broken one is read in Python.
+    path = tmp_path / "1.1.0-1.3.0.yaml"
+    shutil.copy(ROOT / "protocols" / "migrations" / "1.1.0-1.2.0.yaml", path)
+    with pytest.raises(dp.MigrationError) as info:
+        load_migration(path)
+    assert info.value.lines_in("fr") == (
+        f"{path}:7:15: le fichier dit 1.1.0 -> 1.2.0 ; nommez-le 1.1.0-1.2.0.yaml "
+        "[invalid-value]")
+    assert info.value.lines_in("pt") == (
+        f"{path}:7:15: o arquivo diz 1.1.0 -> 1.2.0; chame-o 1.1.0-1.2.0.yaml [invalid-value]")
+    assert str(info.value) == (
+        f"{path}:7:15: the file says 1.1.0 -> 1.2.0; name it 1.1.0-1.2.0.yaml [invalid-value]")
+
+
+def test_hostile_input_limits_in_portuguese_and_french(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX}\n"
+                    "assessed_on: 2026-01-01\nactions: " + "[" * 70 + "]" * 70 + "\n",
+                    encoding="utf-8")
+    assert run("check", str(deep), "--lang", "pt")[2] == (
+        f"{deep}:4:74: aninhamento com mais de 64 níveis [too-deep]\n")
+    many = tmp_path / "many.yaml"
+    many.write_text("schema_version: 1\nactions: [" + ", ".join(["1"] * 100_001) + "]\n",
+                    encoding="utf-8")
+    assert run("check", str(many), "--lang", "fr")[2] == (
+        f"{many}:2:299996: contient plus de 100,000 valeurs (lecture arrêtée ici) ; c'est trop "
+        "pour un profil : cherchez des entrées répétées ou générées [too-many-values]\n")
+    assert run("check", str(many), "--lang", "pt")[2] == (
+        f"{many}:2:299996: tem mais de 100,000 valores (a leitura parou aqui); é demais para um "
+        "perfil: procure entradas repetidas ou geradas [too-many-values]\n")
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("schema_version: 1\nschema_version: 1\n", encoding="utf-8")
+    assert run("check", str(twice), "--lang", "pt")[2] == (
+        f"{twice}:2:1: schema_version: chave repetida 'schema_version' (dada antes na linha 1); "
+        "mantenha uma delas [duplicate-key]\n")
+
+
+def test_choices_ranges_and_lengths_in_french_and_portuguese(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX, type: nope}\n"
+                    "assessed_on: 0002-01-01\n", encoding="utf-8")
+    assert run("check", str(path), "--lang", "fr")[2] == (
+        f"{path}:2:50: institution.type: doit être 'health', 'pensions', 'work-injury' ou "
+        "'mixed' (reçu 'nope') [invalid-value]\n"
+        f"{path}:3:14: assessed_on: doit être une date du 1900-01-01 au 2999-12-31 (reçu "
+        "0002-01-01) [invalid-date]\n")
+    path.write_text("schema_version: 1\ninstitution: {id: x, name: X, country: MX, type: helth}\n"
+                    "assessed_on: 2026-01-01\n", encoding="utf-8")
+    assert run("check", str(path), "--lang", "pt")[2] == (
+        f"{path}:2:50: institution.type: deve ser 'health', 'pensions', 'work-injury' ou "
+        "'mixed' (veio 'helth') (você quis dizer 'health'?) [invalid-value]\n")
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (("batch", str(EXAMPLE), "--workers", "0", "--lang", "pt"),
+     "disaster-protocol batch: error: argument --workers: '0' não é um número inteiro de pelo "
+     "menos 1\n"),
+    (("cooperate", str(REGION / "2026"), "--min-group", "1", "--lang", "fr"),
+     "disaster-protocol cooperate: error: argument --min-group: '1' n'est pas un nombre entier "
+     "d'au moins 2\n"),
+    (("cooperate", str(REGION / "2026"), "--lang=fr", "--capacity", "x"),
+     "disaster-protocol cooperate: error: argument --capacity: 'x' n'est pas un nombre entier "
+     "de 0 ou plus\n"),
+    (("check", str(EXAMPLE), "--as-of", "0001-01-01", "--lang", "fr"),
+     "disaster-protocol check: error: argument --as-of: 0001-01-01 est hors limites ; donnez "
+     "une date du 1900-01-01 au 2999-12-31\n"),
+    (("check", str(EXAMPLE), "--lang", "pt", "--as-of", "ontem"),
+     "disaster-protocol check: error: argument --as-of: 'ontem' não é uma data; escreva "
+     "AAAA-MM-DD\n"),
+    (("batch", str(EXAMPLE), "--fail-under", "101", "--lang", "fr"),
+     "disaster-protocol batch: error: argument --fail-under: '101' n'est pas un score entre 0 "
+     "et 100\n"),
+    (("check", str(EXAMPLE), "--as-of", "nope"),  # no --lang: the command's default, Spanish
+     "disaster-protocol check: error: argument --as-of: 'nope' no es una fecha; escriba "
+     "AAAA-MM-DD\n"),
+])
+def test_option_types_refuse_in_the_asked_language(argv: tuple[str, ...], said: str) -> None:
+    code, out, err = run(*argv)
+    assert code == 2
+    assert out == ""
+    assert err.endswith(said)  # after argparse's usage lines, which stay English
+    assert err.startswith("usage: ")
+
+
+def test_an_input_warning_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text('schema_version: 1\ninstitution: {id: x, name: "Caja \\e[31mRoja", '
+                    "country: MX}\nassessed_on: 2026-01-01\nactions: {}\n", encoding="utf-8")
+    code, _, err = run("check", str(path), "--lang", "fr")
+    assert code == 0
+    assert err == (f"warning: {path}:2:28: institution.name: contient le caractère de contrôle "
+                   "\\x1b ; les rapports l'affichent échappé : supprimez-le "
+                   "[control-character]\n")
