@@ -170,3 +170,26 @@ def test_an_input_warning_in_french(tmp_path: Path) -> None:
     assert err == (f"warning: {path}:2:28: institution.name: contient le caractère de contrôle "
                    "\\x1b ; les rapports l'affichent échappé : supprimez-le "
                    "[control-character]\n")
+
+
+def test_what_the_reader_refuses_in_french_and_portuguese(tmp_path: Path) -> None:
+    tag = tmp_path / "tag.yaml"
+    tag.write_text("schema_version: !!python/object:os.system 1\n", encoding="utf-8")
+    assert run("check", str(tag), "--lang", "fr")[2] == (
+        f"{tag}:1:17: balise YAML non prise en charge 'tag:yaml.org,2002:python/object:os.system'"
+        " ; seules les données YAML simples sont acceptées : retirez la balise [unsafe-tag]\n")
+    merge = tmp_path / "merge.yaml"
+    merge.write_text("a: &x {b: 1}\nc: {<<: *x}\n", encoding="utf-8")
+    assert run("check", str(merge), "--lang", "pt")[2] == (
+        f"{merge}:2:5: as chaves de fusão (<<) não são suportadas; escreva as chaves por extenso "
+        "[unsafe-tag]\n")
+    listed = tmp_path / "list.yaml"
+    listed.write_text("[1, 2]\n", encoding="utf-8")
+    assert run("validate", str(listed), "--lang", "fr")[2] == (
+        f"{listed}:1:1: attendu : un protocole, une table de clés et de valeurs (reçu list) "
+        "[wrong-type]\n")
+    assert run("check", str(listed), "--lang", "pt")[2] == (
+        f"{listed}:1:1: esperava-se um perfil: um mapeamento de chaves para valores (veio list) "
+        "[wrong-type]\n")
+    assert run("check", str(listed), "--lang", "en")[2] == (
+        f"{listed}:1:1: a profile must be a mapping of keys to values (got list) [wrong-type]\n")

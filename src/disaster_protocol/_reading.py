@@ -250,9 +250,8 @@ def parse_text(text: str, source: str, *, error: type[DisasterProtocolError],
     except UnicodeEncodeError as exc:  # a lone surrogate: text no file could have held
         line = text.count("\n", 0, exc.start) + 1
         column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
-        raise error([Problem(file=source, line=line, column=column, message=(
-            "is not valid Unicode text (a lone surrogate); give UTF-8 text"),
-            code="not-text")]) from None
+        raise error([Problem(file=source, line=line, column=column, code="not-text",
+                             **problem_said(("problem.lone-surrogate", {})))]) from None
     except (_NeedsCareError, yaml.YAMLError):
         try:  # the node tree is built whole: count first, so its size is bounded
             count_values(text, max_values)
@@ -312,11 +311,11 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
     except yaml.reader.ReaderError as exc:  # a character YAML refuses: located by offset
         line, column = _line_column(text, exc.position)
         raise error([Problem(file=source, line=line, column=column, code="syntax-error",
-                             message=f"holds the character \\x{exc.character:02x}, which YAML "
-                             "does not allow (a control character): remove it")]) from None
+                             **problem_said(("problem.yaml-character",
+                                             {"char": f"\\x{exc.character:02x}"})))]) from None
     except yaml.YAMLError as exc:
-        raise error([Problem(file=source, message=f"YAML error: {exc}",
-                             code="syntax-error")]) from None
+        raise error([Problem(file=source, code="syntax-error",
+                             **problem_said(("problem.yaml-error", {"what": exc})))]) from None
     if root is None:
         raise error([Problem(file=source, line=1, column=1, code="empty-file",
                              **problem_said(("problem.empty-file", {})))])
@@ -375,14 +374,14 @@ def parse_json(text: str, source: str, *, error: type[DisasterProtocolError],
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise error([Problem(file=source, line=exc.lineno, column=exc.colno,
-                             message=f"JSON syntax error: {exc.msg}",
-                             code="syntax-error")]) from None
+                             code="syntax-error",
+                             **problem_said(("problem.json-syntax", {"what": exc.msg})))]) from None
     except RecursionError:
         raise error([Problem(file=source, code="too-deep",
                              **problem_said(("problem.json-too-deep", {})))]) from None
     except ValueError:  # a number longer than Python reads (4,300 digits)
-        raise error([Problem(file=source, message="holds a number too long to read; write "
-                             "numbers of at most a few digits", code="wrong-type")]) from None
+        raise error([Problem(file=source, code="wrong-type",
+                             **problem_said(("problem.number-too-long", {})))]) from None
     try:
         doc = parse_text(text, source, error=error, max_values=max_values, what=what)
     except DisasterProtocolError as exc:
@@ -406,8 +405,8 @@ def _json_alone(data: object, refusal: DisasterProtocolError, duplicates: list[s
         raise refusal  # located where the limit was met, as for YAML
     if duplicates:
         raise error([p for p in refusal.problems if p.code == "duplicate-key"] or [
-            Problem(file=source, message=f"duplicate key {duplicates[0]!r}",
-                    code="duplicate-key")]) from None
+            Problem(file=source, code="duplicate-key", **problem_said((
+                "problem.duplicate-key.json", {"name": duplicates[0]})))]) from None
     if _count_data(data, max_values) > max_values:
         raise error([Problem(file=source, code="too-many-values", **problem_said((
             "problem.too-many-values.whole",
@@ -516,8 +515,8 @@ class _Builder:
         except Exception:  # PyYAML's constructors raise whatever a bad value makes them
             shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
             kind = node.tag.rsplit(":", 1)[-1]
-            raise self._fatal(node, f"cannot read {shown!r} as {kind}; write the value "
-                              "plainly (quote it if it is text)", "wrong-type") from None
+            raise self._fatal(node, ("problem.cannot-read-as", {"shown": shown, "kind": kind}),
+                              "wrong-type") from None
         if not node.style:  # unquoted text that YAML turned into a bool, number, date or null
             self.plain_scalars[path] = node.value
         return value
@@ -528,7 +527,7 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fatal(key_node, "mapping keys must be plain text", "wrong-type")
+                raise self._fatal(key_node, ("problem.key-not-text", {}), "wrong-type")
             if key_node.tag != _STR_TAG and key_node.tag not in _SCALAR_TAGS:
                 raise self._fatal(key_node, _unsafe(key_node.tag), "unsafe-tag")
             name = str(key_node.value)
@@ -569,7 +568,7 @@ def display_path(data: object, path: KeyPath) -> str:
     return out
 
 
-def _unsafe(tag: str) -> str:
+def _unsafe(tag: str) -> tuple[str, Mapping[str, object]]:
     if tag == "tag:yaml.org,2002:merge":
-        return "merge keys (<<) are not supported; write the keys out"
-    return f"unsupported YAML tag {tag!r}; only plain YAML data is accepted, remove the tag"
+        return "problem.merge-key", {}
+    return "problem.unsafe-tag", {"tag": tag}

@@ -263,8 +263,9 @@ def check_version(doc: Document, error: type[DisasterProtocolError], what: str) 
     """
     data = doc.data
     if not isinstance(data, dict):
-        raise error([doc.problem((), f"a {what} must be a mapping of keys to values "
-                                 f"(got {type(data).__name__})", "wrong-type")])
+        raise error([doc.problem((), in_every_language(
+            "problem.not-a-mapping", what=Term(f"doc.{what.replace(' ', '-')}"),
+            type=type(data).__name__), "wrong-type")])
     if "schema_version" not in data:
         raise error([doc.problem((), in_every_language(
             "problem.schema-version-missing", version=SCHEMA_VERSION), "missing-field",
