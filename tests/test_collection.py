@@ -347,9 +347,10 @@ def test_a_spreadsheet_from_a_frame_reads_as_its_file(tmp_path: Path, bundled: d
 def test_an_xlsx_that_is_not_a_workbook_is_a_located_error(tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    code, _out, err = run("batch", str(path))
+    code, _out, err = run("batch", str(path), "--lang", "pt")
     assert code == ExitCode.BAD_INPUT
-    assert f"{path}: is not a readable XLSX workbook" in err
+    assert f"{path}: não é uma pasta de trabalho XLSX legível (BadZipFile); salve-a de novo " \
+           "como Excel (.xlsx) ou exporte-a como CSV [syntax-error]" in err
     assert "Traceback" not in err
 
 

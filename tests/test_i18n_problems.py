@@ -193,3 +193,25 @@ def test_what_the_reader_refuses_in_french_and_portuguese(tmp_path: Path) -> Non
         "[wrong-type]\n")
     assert run("check", str(listed), "--lang", "en")[2] == (
         f"{listed}:1:1: a profile must be a mapping of keys to values (got list) [wrong-type]\n")
+
+
+def test_a_wide_tables_problems_in_french(tmp_path: Path) -> None:
+    twice = tmp_path / "twice.csv"
+    twice.write_text("institution_id;institution_name;country;assessed_on;gov-01;gov-01\n"
+                     "caja;Caja;MX;2026-04-03;3;1\n", encoding="utf-8")
+    code, _, err = run("batch", str(twice), "--lang", "fr", "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert (f"{twice}:1:6: la colonne 'gov-01' dit ce que dit déjà la colonne 5 ; gardez-en une "
+            "[duplicate-key]\n") in err
+    assert "filas" not in err  # what -o wrote is said in French too, not in Spanish
+    row = tmp_path / "row.csv"
+    row.write_text("institution_id;institution_name;country;assessed_on;gov-01\n"
+                   "caja;Caja;MX;03/04/2026;7\n", encoding="utf-8")
+    code, _, err = run("batch", str(row), "--lang", "fr", "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert (
+        f"{row}:2:4: assessed_on: '03/04/2026' peut être jour/mois ou mois/jour ; écrivez "
+        "AAAA-MM-JJ, ou indiquez l'ordre (--dates day-first, ou une colonne date_format comme "
+        "DD/MM/YYYY) [ambiguous-date]\n"
+        f"{row}:2:5: actions.GOV-01.level: doit être 0-4, n/a ou unknown (reçu '7') "
+        "[invalid-level]\n") in err

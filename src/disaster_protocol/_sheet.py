@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _reading
+from ._i18n import problem_said
 from .errors import Problem, ProfileError
 
 __all__ = ["FORMS_EXTRA", "Cell", "Table", "read_table", "table_from_text"]
@@ -73,30 +74,30 @@ def table_from_text(text: str, source: str) -> Table:
                 raise _too_many(source, reader.line_num)
             rows.append((reader.line_num, tuple(row)))
     except csv.Error as exc:
-        raise ProfileError([Problem(file=source, line=reader.line_num, column=1, message=(
-            f"the CSV cannot be read here ({exc}); check the quoting of this line"),
-            code="syntax-error")]) from None
+        raise ProfileError([Problem(file=source, line=reader.line_num, column=1,
+                                    code="syntax-error",
+                                    **problem_said(("problem.table-csv", {"what": exc})))]
+                           ) from None
     return _table(source, header, rows)
 
 
 def _table(source: str, header: list[str] | None,
            rows: list[tuple[int, tuple[Cell, ...]]]) -> Table:
     if not header or not any(str(c).strip() for c in header):
-        raise ProfileError([Problem(file=source, line=1, column=1, code="empty-file", message=(
-            "the table is empty; its first row must name the columns"))])
+        raise ProfileError([Problem(file=source, line=1, column=1, code="empty-file",
+                                    **problem_said(("problem.table-empty", {})))])
     return Table(source, tuple(str(c).strip() for c in header), tuple(rows))
 
 
 def _unreadable(source: str, exc: Exception) -> ProfileError:
-    return ProfileError([Problem(file=source, code="syntax-error", message=(
-        f"is not a readable XLSX workbook ({type(exc).__name__}); save it again as Excel "
-        "(.xlsx) or export it as CSV"))])
+    return ProfileError([Problem(file=source, code="syntax-error", **problem_said((
+        "problem.xlsx-unreadable", {"what": type(exc).__name__})))])
 
 
 def _too_many(source: str, line: int) -> ProfileError:
     return ProfileError([Problem(file=source, line=line, column=1, code="too-many-values",
-                                 message=f"holds more than {MAX_CELLS:,} cells (reading stopped "
-                                 "here); split the round into several files")])
+                                 **problem_said(("problem.too-many-cells",
+                                                 {"limit": f"{MAX_CELLS:,}"})))])
 
 
 def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
@@ -108,12 +109,11 @@ def _xlsx(target: Path, source: str, max_bytes: int) -> Table:
     try:
         size = target.stat().st_size
     except OSError as exc:
-        raise ProfileError([Problem(file=source, code="unreadable-file", message=(
-            f"cannot be read ({exc.strerror or exc})"))]) from None
+        raise ProfileError([Problem(file=source, code="unreadable-file", **problem_said((
+            "problem.cannot-read-file", {"what": exc.strerror or exc})))]) from None
     if size > max_bytes:
-        raise ProfileError([Problem(file=source, code="file-too-large", message=(
-            f"is larger than the {max_bytes:,} byte limit; split it or raise the limit "
-            "explicitly"))])
+        raise ProfileError([Problem(file=source, code="file-too-large", **problem_said((
+            "problem.workbook-too-large", {"limit": f"{max_bytes:,}"})))])
     _check_unpacked(target, source, max_bytes)
     header, rows = _workbook_rows(openpyxl, target, source)
     return _table(source, [_text(v) for v in header] if header else None,
@@ -166,9 +166,9 @@ def _check_unpacked(target: Path, source: str, max_bytes: int) -> None:
     except Exception as exc:  # a damaged archive raises almost anything
         raise _unreadable(source, exc) from None
     if unpacked > UNPACKED_RATIO * max_bytes:
-        raise ProfileError([Problem(file=source, code="file-too-large", message=(
-            f"unpacks to {unpacked:,} bytes, more than {UNPACKED_RATIO} times the "
-            f"{max_bytes:,} byte limit; split it or export it as CSV"))])
+        raise ProfileError([Problem(file=source, code="file-too-large", **problem_said((
+            "problem.unpacks-too-large", {"size": f"{unpacked:,}", "ratio": UNPACKED_RATIO,
+                                          "limit": f"{max_bytes:,}"})))])
 
 
 def _cell(value: object) -> Cell:

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Literal
 
 from . import _reading
+from ._i18n import Term, in_every_language, problem_said
 from ._reading import Document, KeyPath
 from ._sheet import Cell, Table, read_table
 from ._wide_names import (
@@ -252,21 +253,20 @@ def _layout(table: Table, protocol: Protocol) -> _Layout:
             continue
         if target in first:
             problems.append(Problem(file=table.source, line=1, column=col, code="duplicate-key",
-                                    message=f"column {cell!r} says what column {first[target]} "
-                                    "already says; keep one of them"))
+                                    **problem_said(("problem.column-twice",
+                                                    {"cell": cell, "first": first[target]}))))
             continue
         first[target] = col
         columns[col] = target
-    problems += [Problem(file=table.source, line=1, column=1, code="missing-field", message=(
-        f"the table has no {'.'.join(t)} column; every row needs one (docs/collection.md)"))
-        for t in REQUIRED if t not in first]
+    problems += [Problem(file=table.source, line=1, column=1, code="missing-field",
+                         **problem_said(("problem.column-missing", {"column": ".".join(t)})))
+                 for t in REQUIRED if t not in first]
     if problems:
         raise ProfileError(problems)
     for col, cell in extra.items():
         warnings.warn(InputWarning(Problem(
-            file=table.source, line=1, column=col, code="extra-column", message=(
-                f"column {cell!r} is not part of a profile: its values are kept aside "
-                "(Submission.extra), not scored"))), stacklevel=4)
+            file=table.source, line=1, column=col, code="extra-column",
+            **problem_said(("problem.column-extra", {"cell": cell})))), stacklevel=4)
     return _Layout(columns, extra, len(table.header))
 
 
@@ -295,9 +295,12 @@ class _Row:
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, col: int, path: str, message: str, code: str) -> None:
+    def problem(self, col: int, path: str, message: Mapping[str, str], code: str) -> None:
+        """A problem of this row, its ``message`` by language."""
+        said = tuple((lang, text) for lang, text in message.items() if lang != "en")
         self.problems.append(Problem(file=self.source, line=self.line, column=col, path=path,
-                                     message=message, code=code))  # type: ignore[arg-type]
+                                     message=message["en"], said=said,
+                                     code=code))  # type: ignore[arg-type]
 
     def put(self, target: Target, value: object, col: int) -> None:
         node = self.data
@@ -314,9 +317,8 @@ def _row(source: str, line: int, cells: tuple[Cell, ...], layout: _Layout, proto
          dates: DateOrder, export: bool, review: int | None) -> Submission:
     row = _Row(source, line, _row_dates(cells, layout, dates))
     if any(isinstance(c, date) or c.strip() for c in cells[layout.width:]):
-        row.problem(layout.width + 1, "", f"this row has {len(cells)} cells but the header "
-                    f"names {layout.width} columns; a value holding the separator (3,0 in a "
-                    "comma-separated file) must be quoted", "wrong-type")
+        row.problem(layout.width + 1, "", in_every_language(
+            "problem.row-cells", n=len(cells), width=layout.width), "wrong-type")
         return Submission(f"{source}:{line}", line, None, tuple(row.problems))
     row.data["schema_version"] = 1
     for col, target in layout.columns.items():
@@ -407,7 +409,7 @@ def _value(row: _Row, target: Target, cell: Cell, col: int) -> object:
         level = _level(text)
         if level is not None and not isinstance(level, int) and level not in ("n/a",
                                                                                "unknown"):
-            row.problem(col, ".".join(target), f"must be 0-4, n/a or unknown (got {text!r})",
+            row.problem(col, ".".join(target), in_every_language("problem.row-level", got=text),
                         "invalid-level")
             return "unknown"  # reported: the row's other checks still run
         return level
@@ -443,22 +445,23 @@ def _date(row: _Row, text: str, col: int, path: str) -> str | None:
         try:
             return date.fromisoformat(head).isoformat()  # ISO, or a timestamp's date
         except ValueError:
-            row.problem(col, path, f"{text!r} is not a date", "invalid-date")
+            row.problem(col, path, in_every_language("problem.row-not-date", value=text),
+                        "invalid-date")
             return None
     match = SLASHED.match(text)
     if match is None:
-        row.problem(col, path, f"{text!r} is not a date; write YYYY-MM-DD", "invalid-date")
+        row.problem(col, path, in_every_language("cli.not-a-date", value=text), "invalid-date")
         return None
     if row.dates == "iso":
-        row.problem(col, path, f"{text!r} could be day/month or month/day; write YYYY-MM-DD, "
-                    "or say the order (--dates day-first, or a date_format column such as "
-                    "DD/MM/YYYY)", "ambiguous-date")
+        row.problem(col, path, in_every_language("problem.row-ambiguous-date", value=text),
+                    "ambiguous-date")
         return None
     first, second, year = (int(g) for g in match.groups())
     day, month = (first, second) if row.dates == "day-first" else (second, first)
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        order = "day/month/year" if row.dates == "day-first" else "month/day/year"
-        row.problem(col, path, f"{text!r} is not a date read as {order}", "invalid-date")
+        order = Term("order.day-first" if row.dates == "day-first" else "order.month-first")
+        row.problem(col, path, in_every_language("problem.row-date-order", value=text,
+                                                 order=order), "invalid-date")
         return None

@@ -489,9 +489,8 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
 def _check_size(text: str, source: str, max_bytes: int,
                 error: type[ProtocolError] | type[ProfileError]) -> None:
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise error([Problem(file=source, message=f"text is larger than the {max_bytes:,} byte "
-                             "limit; split it or raise the limit explicitly",
-                             code="file-too-large")])
+        raise error([Problem(file=source, code="file-too-large", **problem_said((
+            "problem.text-too-large", {"limit": f"{max_bytes:,}"})))])
 
 
 def _validated(model: type[_M], doc: Document,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
+from .._i18n import Lang
 from .._i18n import text as _text
 from .._output import output_target
 from ._common import emit
@@ -23,16 +24,17 @@ def add_quiet(p: argparse.ArgumentParser) -> None:
                         "progress bar, no line saying what -o wrote)")
 
 
-def wrote(text: str, path: str, fmt: str, lang: str) -> str:
-    """The line that says what ``-o`` wrote: rows for a CSV, test cases for JUnit XML."""
+def wrote(text: str, path: str, fmt: str, lang: Lang) -> str:
+    """The line that says what ``-o`` wrote, in ``lang``: rows for a CSV, test cases for
+    JUnit XML."""
     if fmt == "csv":
         count = max(text.count("\n") - 1, 0)  # the rows under the header
     elif fmt == "junit":
         count = text.count("<testcase ")
     else:
-        return _text("cli.wrote_file", "en" if lang == "en" else "es", path=path)
+        return _text("cli.wrote_file", lang, path=path)
     key = "cli.wrote_cases" if fmt == "junit" else "cli.wrote"
-    return _text(key, "en" if lang == "en" else "es", count=count, path=path)
+    return _text(key, lang, count=count, path=path)
 
 
 def emit_report(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
