@@ -469,7 +469,7 @@ def test_usage_errors_go_to_the_stream_given() -> None:
 
 def test_template_csv_writes_neither_file_when_the_sidecar_cannot_be(tmp_path: Path) -> None:
     (tmp_path / "x.meta.yaml").mkdir()
-    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "x.csv"))
+    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "x.csv"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "x.meta.yaml: is a directory" in err
     assert not (tmp_path / "x.csv").exists()
@@ -517,7 +517,8 @@ def test_a_replaced_report_keeps_its_permissions(tmp_path: Path) -> None:
 def test_template_csv_does_not_replace_a_sidecar_without_force(tmp_path: Path) -> None:
     sidecar = tmp_path / "mine.meta.yaml"
     sidecar.write_text("institution: mine\n", encoding="utf-8")
-    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "mine.csv"))
+    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "mine.csv"),
+                       "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "pass --force to replace it" in err
     assert sidecar.read_text(encoding="utf-8") == "institution: mine\n"
@@ -572,7 +573,7 @@ def test_batch_reports_a_broken_profile_on_stdin_and_scores_the_rest() -> None:
 
 
 def test_batch_refuses_stdin_given_twice() -> None:
-    code, _, err = run("batch", "-", "-")
+    code, _, err = run("batch", "-", "-", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "standard input (-) can be given once" in err
 
@@ -611,7 +612,8 @@ def test_cooperate_writes_the_plan_of_the_profiles_given(bundled: dp.Protocol) -
 
 
 def test_cooperate_refuses_a_workshop_smaller_than_its_minimum_group() -> None:
-    code, _, err = run("cooperate", str(EXAMPLES), "--participants", "2", "--min-group", "3")
+    code, _, err = run("cooperate", str(EXAMPLES), "--participants", "2", "--min-group", "3",
+                       "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "--participants (2) must be at least --min-group (3)" in err
 
@@ -677,7 +679,7 @@ def test_evaluate_reports_a_broken_profile_of_either_round_and_refuses_stdin(
     assert "broken.yaml:2:19: actions.GOV-01.level: debe ser 0-4" in err
     assert "1 de 3 perfiles no se pudieron leer" in err
     assert target.read_text(encoding="utf-8").startswith("recipient,action,provider,")
-    code, out, err = run("evaluate", "-", str(after))
+    code, out, err = run("evaluate", "-", str(after), "--lang", "en")
     assert (code, out) == (ExitCode.BAD_INPUT, "")
     assert "standard input (-) cannot be one" in err
 

@@ -95,7 +95,8 @@ def test_check_junit_and_by_refuses_it() -> None:
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None
     assert suite.get("failures") == str(len(out.split("<failure ")) - 1)
-    code, _, err = run("batch", str(REGION / "2026"), "--format", "junit", "--by", "country")
+    code, _, err = run("batch", str(REGION / "2026"), "--format", "junit", "--by", "country",
+                       "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "leave out --by" in err
 

@@ -248,7 +248,7 @@ def test_input_format_overrides_the_guess(export_csv: Path) -> None:
     code, _, err = run("batch", str(export_csv), "--input-format", "csv", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "is not a column" in err  # read as a one-row-per-action profile
-    code, _, err = run("batch", "-", "--input-format", "wide", stdin="x")
+    code, _, err = run("batch", "-", "--input-format", "wide", "--lang", "en", stdin="x")
     assert code == ExitCode.BAD_INPUT
     assert "standard input" in err
 

@@ -203,7 +203,8 @@ def test_a_wide_tables_problems_in_french(tmp_path: Path) -> None:
     assert code == 2
     assert (f"{twice}:1:6: la colonne 'gov-01' dit ce que dit déjà la colonne 5 ; gardez-en une "
             "[duplicate-key]\n") in err
-    assert "filas" not in err  # what -o wrote is said in French too, not in Spanish
+    # what -o wrote is said in French too (it was Spanish), with French's singular for 1
+    assert f"1 ligne écrite dans {tmp_path / 'out.csv'}\n" in err
     row = tmp_path / "row.csv"
     row.write_text("institution_id;institution_name;country;assessed_on;gov-01\n"
                    "caja;Caja;MX;03/04/2026;7\n", encoding="utf-8")
@@ -215,3 +216,12 @@ def test_a_wide_tables_problems_in_french(tmp_path: Path) -> None:
         "DD/MM/YYYY) [ambiguous-date]\n"
         f"{row}:2:5: actions.GOV-01.level: doit être 0-4, n/a ou unknown (reçu '7') "
         "[invalid-level]\n") in err
+
+
+def test_usage_errors_in_portuguese_and_french() -> None:
+    assert run("batch", "-", "-", "--lang", "pt") == (
+        2, "", "disaster-protocol batch: error: a entrada padrão (-) pode ser dada uma só vez\n")
+    assert run("cooperate", str(REGION / "2026"), "--participants", "2", "--min-group", "3",
+               "--lang", "fr") == (
+        2, "", "disaster-protocol cooperate: error: --participants (2) doit valoir au moins "
+               "--min-group (3) : aucun atelier ne pourrait être formé\n")

@@ -36,6 +36,7 @@ __all__ = [
     "percent",
     "positive",
     "protocol_of",
+    "refused",
     "usage_lang",
     "usage_language",
 ]
@@ -208,6 +209,11 @@ def percent(text: str) -> float:
 def protocol_of(args: argparse.Namespace) -> Protocol:
     """The protocol named by ``--protocol`` (the bundled one by default)."""
     return load_protocol(args.protocol)
+
+
+def refused(args: argparse.Namespace, key: str, /, **params: object) -> UsageError:
+    """A usage error said in the command's ``--lang`` (English for a command without one)."""
+    return UsageError(text(key, getattr(args, "lang", "en"), **params))
 
 
 def check_ids(protocol: Protocol, lang: Lang = "en", **given: str | None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
-from .._i18n import Lang
+from .._i18n import Lang, ntext
 from .._i18n import text as _text
 from .._output import output_target
 from ._common import emit
@@ -34,7 +34,7 @@ def wrote(text: str, path: str, fmt: str, lang: Lang) -> str:
     else:
         return _text("cli.wrote_file", lang, path=path)
     key = "cli.wrote_cases" if fmt == "junit" else "cli.wrote"
-    return _text(key, lang, count=count, path=path)
+    return ntext(key, lang, count, count=count, path=path)
 
 
 def emit_report(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:

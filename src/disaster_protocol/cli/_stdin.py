@@ -9,7 +9,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from ..profile import Institution
-from ._common import UsageError, iso_date
+from ._common import UsageError, iso_date, refused
 
 __all__ = ["add_stdin_institution", "assessed_on", "institution_of", "no_profile"]
 
@@ -33,7 +33,7 @@ def institution_of(args: argparse.Namespace) -> Institution | None:
         return None
     ident, name, country = given
     if ident is None or name is None or country is None:
-        raise UsageError("--institution-id, --institution-name and --country go together")
+        raise refused(args, "cli.institution-together")
     try:
         return Institution(id=ident, name=name, country=country)
     except ValidationError as exc:

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, TextIO
 from .._i18n import LANGS, text
 from .._output import write_atomic
 from ..errors import ProfileError
-from ._common import ExitCode, UsageError, add_lang, add_protocol, emit, iso_date, protocol_of
+from ._common import (
+    ExitCode,
+    UsageError,
+    add_lang,
+    add_protocol,
+    emit,
+    iso_date,
+    protocol_of,
+    refused,
+)
 
 if TYPE_CHECKING:  # the commands import what they use when they run (start-up stays short)
     from ..model import Protocol
@@ -28,7 +37,7 @@ def _form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     protocol = protocol_of(args)
     if not args.output.lower().endswith(".xlsx"):
-        raise UsageError(f"{args.output!r}: an XLSForm is a workbook; name it .xlsx")
+        raise refused(args, "cli.xlsform-name", output=args.output)
     write_atomic(args.output, xlsform(protocol))
     print(text("form.written", args.lang, path=args.output, protocol=protocol.id,
                version=protocol.version, actions=len(protocol.actions),

@@ -40,6 +40,7 @@ from ._common import (
     percent,
     positive,
     protocol_of,
+    refused,
     whole,
 )
 from ._emit import add_quiet, emit_report, thresholds
@@ -135,8 +136,7 @@ def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _check_budget(args: argparse.Namespace) -> None:
     """Refuse, before any profile is read, a workshop smaller than its minimum group."""
     if args.participants < args.min_group:
-        raise UsageError(f"--participants ({args.participants}) must be at least --min-group "
-                         f"({args.min_group}): no workshop could be formed")
+        raise refused(args, "cli.budget", participants=args.participants, group=args.min_group)
 
 
 def _plan(portfolio: Portfolio, args: argparse.Namespace,
@@ -177,10 +177,9 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
     the profile piped in for ``-`` (or its failure: it is reported like a broken file, and
     the others are still scored), and the source of each row of a wide table."""
     if args.paths.count("-") > 1:
-        raise UsageError("standard input (-) can be given once")
+        raise refused(args, "cli.stdin-once")
     if "-" in args.paths and args.input_format == "wide":
-        raise UsageError("the profile on standard input (-) is yaml, json or csv; read a "
-                         "wide table from a file")
+        raise refused(args, "cli.stdin-wide")
     given = [g for g in args.paths if g != "-"]
     no_profile(given, args.recursive)
     files = [str(p) for p in profile_files(given, recursive=args.recursive)]
@@ -228,8 +227,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..report.registry import render
 
     if "-" in (args.before, args.after):
-        raise UsageError("evaluate reads two rounds of profile files or folders; standard "
-                         "input (-) cannot be one")
+        raise refused(args, "cli.evaluate-stdin")
     _check_budget(args)
     rounds = [_scored(argparse.Namespace(**{**vars(args), "paths": [given]}), err, keep=True)
               for given in (args.before, args.after)]
@@ -250,7 +248,7 @@ def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
                                    if args.format == "junit" else {})
         return render(portfolio, args.format, lang=args.lang, **options)
     if args.format == "junit":
-        raise UsageError("--format junit writes a test suite per institution; leave out --by")
+        raise refused(args, "cli.junit-by")
     return render(portfolio.summary(args.by, k=args.suppress_under), args.format,
                   lang=args.lang)
 

@@ -18,7 +18,6 @@ from ..report.schema import SCHEMA_KINDS
 from ._common import (
     ExitCode,
     ThresholdError,
-    UsageError,
     add_as_of,
     add_coverage,
     add_format,
@@ -30,6 +29,7 @@ from ._common import (
     percent,
     positive,
     protocol_of,
+    refused,
 )
 from ._emit import add_quiet, emit_report, thresholds
 from ._stdin import add_stdin_institution, institution_of
@@ -91,11 +91,9 @@ def _template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.output:  # both files or neither: check the sidecar's place before writing
             sidecar = Path(args.output).with_name(Path(args.output).stem + ".meta.yaml")
             if sidecar.is_dir():
-                raise UsageError(f"{sidecar}: is a directory; the sidecar of {args.output} "
-                                 "goes there, so give another file name")
+                raise refused(args, "cli.sidecar-dir", sidecar=sidecar, output=args.output)
             if sidecar.exists() and not args.force:
-                raise UsageError(f"{sidecar} exists and may hold an institution's data; pass "
-                                 "--force to replace it")
+                raise refused(args, "cli.sidecar-exists", sidecar=sidecar)
         emit(profile_template_csv(protocol, args.lang), args.output, out)
         if args.output:
             write_atomic(sidecar, profile_sidecar_template(args.lang))
@@ -141,8 +139,7 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..report.schema import json_schema
 
     if args.for_form is not None and args.kind != "profile":
-        raise UsageError("--for-form makes a form's schema, which is a profile's: "
-                         "schema profile --for-form es")
+        raise refused(args, "cli.for-form")
     if args.for_form is None:
         emit(json_schema(args.kind), args.output, out)
     else:
