@@ -605,6 +605,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.wrote_cases": ("{count} casos de prueba escritos en {path}",
                         "wrote {count} test cases to {path}"),
     "cli.wrote_file": ("escrito {path}", "wrote {path}"),
+    # --- pages (issue 25): attribute names, subregions, Sendai priorities' short names
+    "by.country": ("país", "country"),
+    "by.subregion": ("subregión", "subregion"),
+    "by.type": ("tipo de institución", "institution type"),
+    "by.language": ("idioma", "language"),
+    "subregion.andean": ("Andina", "Andean"),
+    "subregion.caribbean": ("Caribe", "Caribbean"),
+    "subregion.central": ("Centroamérica", "Central America"),
+    "subregion.southern": ("Cono Sur", "Southern Cone"),
+    "priority.short.P1": ("Comprender el riesgo", "Understanding risk"),
+    "priority.short.P2": ("Gobernanza del riesgo", "Risk governance"),
+    "priority.short.P3": ("Invertir en resiliencia", "Investing in resilience"),
+    "priority.short.P4": ("Preparación y reconstrucción", "Preparedness and recovery"),
+    "coverage_by_institution": ("Cobertura por institución", "Coverage by institution"),
+    "score_change": ("Cambio de puntaje", "Score change"),
+    "scale.radar": ("Escala 0-100; anillos cada 25", "Scale 0-100; rings every 25"),
 }
 """Message id -> (Spanish, English). Templates use ``str.format`` fields named by parameter."""
 

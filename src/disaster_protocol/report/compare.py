@@ -9,8 +9,8 @@ from collections.abc import Callable
 from .._compare import ActionChange, Comparison, Trend
 from .._i18n import Lang
 from .._output import CellWriter, json_text
-from ._common import cell, fmt, plain, words
-from .html import page
+from ._common import action_titles, cell, fmt, plain, words
+from .html import grade_cell, page
 from .svg import bars_svg
 
 __all__ = ["comparison_csv", "comparison_html", "comparison_json", "comparison_markdown",
@@ -67,9 +67,10 @@ def _lines(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
                                             for x in c.no_longer_assessed) or w("none")),
         (w("blocking_closed"), ", ".join(c.blocking_closed) or w("none")),
         (w("blocking_opened"), ", ".join(c.blocking_opened) or w("none")),
-        (w("findings_new"), ", ".join(f"{k} {a}" for k, a in c.findings_new) or w("none")),
-        (w("findings_resolved"), ", ".join(f"{k} {a}" for k, a in c.findings_resolved)
+        (w("findings_new"), ", ".join(f"{w('kind.' + k)} {a}" for k, a in c.findings_new)
          or w("none")),
+        (w("findings_resolved"), ", ".join(f"{w('kind.' + k)} {a}"
+                                           for k, a in c.findings_resolved) or w("none")),
         (w("plan_done"), ", ".join(c.plan_done) or w("none")),
         (w("by_phase"), "  ".join(f"{k} {fmt(g.before)}→{fmt(g.after)}"
                                   for k, g in c.groups["by_phase"].items())),
@@ -98,12 +99,59 @@ def comparison_markdown(comparison: Comparison, lang: Lang = "es") -> str:
     return "\n".join(out) + "\n"
 
 
+def _html_rows(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
+    """(heading, HTML) pairs: each action with its title beside its id, a long list of
+    confirmed actions folded."""
+    c, w, e = comparison, words(lang), html.escape
+    titles = action_titles(c.protocol.id, lang)
+
+    def named(action: str, extra: str = "") -> str:
+        return (f"<li><code>{e(action)}</code> {e(titles.get(action, ''))}"
+                f"{' <span class=meta>(' + e(extra) + ')</span>' if extra else ''}</li>")
+
+    def listed(items: list[str]) -> str:
+        return f"<ul class=ids>{''.join(items)}</ul>" if items else e(w("none"))
+
+    def moves(changes: tuple[ActionChange, ...]) -> str:
+        return listed([named(x.action, f"{_level(x.before)} → {_level(x.after)}")
+                       for x in changes])
+
+    def ids(actions: tuple[str, ...]) -> str:
+        return listed([named(a) for a in actions])
+
+    def kinds(found: tuple[tuple[str, str], ...]) -> str:
+        return listed([named(a, w("kind." + k)) for k, a in found])
+
+    review = [] if c.to_review is None or c.confirmed is None else [
+        (w("to_review"), f"{len(c.to_review)}" + (ids(c.to_review) if c.to_review else "")),
+        (w("confirmed"), f"<details><summary>{len(c.confirmed)}</summary>{ids(c.confirmed)}"
+                         "</details>" if c.confirmed else "0")]
+    phases = "".join(f"<li><code>{e(k)}</code> {fmt(g.before)} → {fmt(g.after)}</li>"
+                     for k, g in c.groups["by_phase"].items())
+    return [
+        *review,
+        (w("rose"), moves(c.rose)), (w("fell"), moves(c.fell)),
+        (w("rescoped"), moves(c.rescoped)),
+        (w("newly_assessed"), listed([named(x.action, _level(x.after))
+                                      for x in c.newly_assessed])),
+        (w("no_longer_assessed"), listed([named(x.action, _level(x.before))
+                                          for x in c.no_longer_assessed])),
+        (w("blocking_closed"), ids(c.blocking_closed)),
+        (w("blocking_opened"), ids(c.blocking_opened)),
+        (w("findings_new"), kinds(c.findings_new)),
+        (w("findings_resolved"), kinds(c.findings_resolved)),
+        (w("plan_done"), ids(c.plan_done)),
+        (w("by_phase"), f"<ul class=ids>{phases}</ul>"),
+    ]
+
+
 def comparison_html(comparison: Comparison, lang: Lang = "es", *,
                     fragment: bool = False) -> str:
-    """A self-contained HTML page of the changes (or a fragment for Jupyter)."""
-    e, w = html.escape, words(lang)
-    rows = "".join(f"<tr><th>{e(head)}</th><td>{e(body)}</td></tr>"
-                   for head, body in _lines(comparison, lang))  # a header column, not a row
+    """A self-contained HTML page of the changes (or a fragment for Jupyter): the score
+    change first, then the grades and the charts, then each list of actions with titles."""
+    c, e, w = comparison, html.escape, words(lang)
+    rows = "".join(f"<tr><th>{e(head)}</th><td>{body}</td></tr>"
+                   for head, body in _html_rows(comparison, lang))  # a header column
     title = _title(comparison, lang)
     phases = comparison.groups["by_phase"]
     charts = "".join(
@@ -111,7 +159,14 @@ def comparison_html(comparison: Comparison, lang: Lang = "es", *,
         + bars_svg(list(phases), [getattr(g, side) for g in phases.values()],
                    title=f"{w(side)} {when}") + "</figure>"
         for side, when in (("before", comparison.before), ("after", comparison.after)))
-    return page(title, f"<h1>{e(title)}</h1><div class=charts>{charts}</div>"
+    trend = "up" if c.score_change > 0 else "down" if c.score_change < 0 else ""
+    headline = (f"<p class=headline><span class='delta {trend}' title='{e(w('score_change'))}'>"
+                f"{c.score_change:+.1f}</span> {e(w('score'))} {c.score_before:.1f} → "
+                f"{c.score_after:.1f} · {e(w('grade'))} {grade_cell(c.grade_before)} → "
+                f"{grade_cell(c.grade_after)}</p>")
+    ident = e(c.institution.id)  # an id is not broken at its hyphens
+    heading = e(title).replace(f"({ident})", f"(<span class=id>{ident}</span>)", 1)
+    return page(title, f"<h1>{heading}</h1>{headline}<div class=charts>{charts}</div>"
                        f"<div class=scroll><table>{rows}</table></div>", lang, fragment=fragment)
 
 
