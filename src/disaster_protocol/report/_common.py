@@ -12,9 +12,10 @@ from ..errors import printable
 from ..graph import Playbook, PlaybookStep
 from ..model import Protocol
 
-__all__ = ["action_titles", "attribute_value", "cell", "fmt", "grade_text", "group_range",
-           "group_score", "heading", "label", "level_text", "method_text", "phase_names", "plain",
-           "playbook_groups", "priority_name", "reliability_text", "score_tables", "words"]
+__all__ = ["action_titles", "attribute_value", "cell", "fmt", "grade_text", "group_label",
+           "group_range", "group_score", "heading", "label", "level_text", "method_text",
+           "phase_names", "plain", "playbook_groups", "priority_name", "reliability_text",
+           "score_tables", "words"]
 
 
 def words(lang: Lang) -> Callable[[str], str]:
@@ -73,6 +74,13 @@ def label(a: Assessment, key: str, lang: Lang) -> str:
     """A group key with its name: ``GOV — Gobernanza``."""
     name = a.labels.get(key)
     return f"{key} — {name.get(lang)}" if name is not None else key
+
+
+def group_label(a: Assessment, family: str, key: str, lang: Lang) -> str:
+    """A group's name in a score table: ``GOV — Gobernanza``; a hazard by its name alone,
+    its key being an English word (``drought_heat``)."""
+    name = a.labels.get(key)
+    return name.get(lang) if family == "by_hazard" and name is not None else label(a, key, lang)
 
 
 def score_tables(a: Assessment) -> list[tuple[str, dict[str, GroupScore]]]:

@@ -9,9 +9,9 @@ from .._i18n import Lang
 from .._output import sanitise
 from ..assessment import Assessment
 from ._common import (
+    group_label,
     group_score,
     heading,
-    label,
     level_text,
     method_text,
     priority_name,
@@ -183,8 +183,7 @@ def _first_screen(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[st
 def _scores(a: Assessment, w: Callable[[str], str], lang: Lang) -> list[str]:
     parts = []
     for key, groups in score_tables(a):
-        rows = [[html.escape(a.labels[k].get(lang) if key == "by_hazard" and k in a.labels
-                             else label(a, k, lang)), html.escape(group_score(g, w)),
+        rows = [[html.escape(group_label(a, key, k, lang)), html.escape(group_score(g, w)),
                  "-" if g.coverage is None else f"{g.coverage:.0%}",
                  "-" if g.score_range is None else
                  f"{g.score_range[0]:.1f}-{g.score_range[1]:.1f}",

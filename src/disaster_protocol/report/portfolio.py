@@ -296,7 +296,8 @@ def breakdown_html(breakdown: Breakdown, lang: Lang = "es", *, fragment: bool = 
     def html_row(i: int) -> list[str]:  # ids in code, grades in colour, the total in bold
         g, row = groups[i], [e(c) for c in rows[i]]
         if not g.suppressed:
-            row[5] = " ".join(f"{grade_cell(x)} {(g.grades or {}).get(x, 0)}" for x in "ABC")
+            row[5] = " ".join(f"<span class=id>{grade_cell(x)} {(g.grades or {}).get(x, 0)}"
+                              "</span>" for x in "ABC")
             row[6] = "<div class=wide>" + ("<br>".join(
                 f"<code>{e(a)}</code> {e(titles.get(a, ''))}" for a in g.common_blocking)
                 or "-") + "</div>"
