@@ -94,6 +94,9 @@ def test_a_comparison_leads_with_the_score_change(comparison: dp.Comparison) -> 
     assert "dependencia incoherente" in body
     assert "dependency-inconsistency" not in body
     assert "blocking-gap" not in body
+    md = comparison.to_markdown("es").splitlines()
+    assert md[2] == "**+6.4** — Puntaje 53.9 → 60.3; Calificación B → B"  # the change first
+    assert "  - `GOV-07` Definir niveles de alerta, criterios de activación y mando (2 → 3)" in md
     text = dp.render(comparison, "text", lang="es")
     assert "dependency-inconsistency" not in text
     assert "dependencia incoherente" in text

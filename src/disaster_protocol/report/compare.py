@@ -9,7 +9,7 @@ from collections.abc import Callable
 from .._compare import ActionChange, Comparison, Trend
 from .._i18n import Lang
 from .._output import CellWriter, json_text
-from ._common import action_titles, cell, fmt, plain, words
+from ._common import action_titles, cell, fmt, phase_names, plain, words
 from .html import grade_cell, page
 from .svg import bars_svg
 
@@ -93,56 +93,74 @@ def comparison_text(comparison: Comparison, lang: Lang = "es") -> str:
 
 
 def comparison_markdown(comparison: Comparison, lang: Lang = "es") -> str:
-    """A Markdown report of the changes."""
-    out = [f"# {cell(_title(comparison, lang))}", ""]
-    out += [f"- **{head}:** {cell(body)}" for head, body in _lines(comparison, lang)]
+    """A Markdown report of the changes: the score change first, then each list of actions
+    with their titles."""
+    c, w = comparison, words(lang)
+    titles = {**action_titles(c.protocol.id, lang), **phase_names(c.protocol.id, lang)}
+    out = [f"# {cell(_title(comparison, lang))}", "",
+           f"**{c.score_change:+.1f}** — {w('score')} {c.score_before:.1f} → "
+           f"{c.score_after:.1f}; {w('grade')} {c.grade_before} → {c.grade_after}", ""]
+    for head, items in _sections(comparison, lang):
+        if head == w("confirmed"):  # a long list of ids: on one line
+            out.append(f"- **{head}:** {len(items)}: "
+                       + (", ".join(f"`{a}`" for a, _ in items) or w("none")))
+            continue
+        out.append(f"- **{head}:**" + ("" if items else f" {w('none')}"))
+        out += [f"  - `{a}` {cell(titles.get(a, ''))}".rstrip()
+                + (f" ({cell(extra)})" if extra else "") for a, extra in items]
     return "\n".join(out) + "\n"
 
 
-def _html_rows(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
-    """(heading, HTML) pairs: each action with its title beside its id, a long list of
-    confirmed actions folded."""
-    c, w, e = comparison, words(lang), html.escape
-    titles = action_titles(c.protocol.id, lang)
+def _sections(comparison: Comparison, lang: Lang) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(heading, items) of every list the pages show; an item is an action or phase id and
+    what to say beside its title (the levels, the kind of finding, the scores)."""
+    c, w = comparison, words(lang)
 
-    def named(action: str, extra: str = "") -> str:
-        return (f"<li><code>{e(action)}</code> {e(titles.get(action, ''))}"
-                f"{' <span class=meta>(' + e(extra) + ')</span>' if extra else ''}</li>")
+    def moves(changes: tuple[ActionChange, ...]) -> list[tuple[str, str]]:
+        return [(x.action, f"{_level(x.before)} → {_level(x.after)}") for x in changes]
 
-    def listed(items: list[str]) -> str:
-        return f"<ul class=ids>{''.join(items)}</ul>" if items else e(w("none"))
+    def ids(actions: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(a, "") for a in actions]
 
-    def moves(changes: tuple[ActionChange, ...]) -> str:
-        return listed([named(x.action, f"{_level(x.before)} → {_level(x.after)}")
-                       for x in changes])
-
-    def ids(actions: tuple[str, ...]) -> str:
-        return listed([named(a) for a in actions])
-
-    def kinds(found: tuple[tuple[str, str], ...]) -> str:
-        return listed([named(a, w("kind." + k)) for k, a in found])
+    def kinds(found: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        return [(a, w("kind." + k)) for k, a in found]
 
     review = [] if c.to_review is None or c.confirmed is None else [
-        (w("to_review"), f"{len(c.to_review)}" + (ids(c.to_review) if c.to_review else "")),
-        (w("confirmed"), f"<details><summary>{len(c.confirmed)}</summary>{ids(c.confirmed)}"
-                         "</details>" if c.confirmed else "0")]
-    phases = "".join(f"<li><code>{e(k)}</code> {fmt(g.before)} → {fmt(g.after)}</li>"
-                     for k, g in c.groups["by_phase"].items())
+        (w("to_review"), ids(c.to_review)), (w("confirmed"), ids(c.confirmed))]
     return [
         *review,
         (w("rose"), moves(c.rose)), (w("fell"), moves(c.fell)),
         (w("rescoped"), moves(c.rescoped)),
-        (w("newly_assessed"), listed([named(x.action, _level(x.after))
-                                      for x in c.newly_assessed])),
-        (w("no_longer_assessed"), listed([named(x.action, _level(x.before))
-                                          for x in c.no_longer_assessed])),
+        (w("newly_assessed"), [(x.action, _level(x.after)) for x in c.newly_assessed]),
+        (w("no_longer_assessed"), [(x.action, _level(x.before))
+                                   for x in c.no_longer_assessed]),
         (w("blocking_closed"), ids(c.blocking_closed)),
         (w("blocking_opened"), ids(c.blocking_opened)),
         (w("findings_new"), kinds(c.findings_new)),
         (w("findings_resolved"), kinds(c.findings_resolved)),
         (w("plan_done"), ids(c.plan_done)),
-        (w("by_phase"), f"<ul class=ids>{phases}</ul>"),
+        (w("by_phase"), [(k, f"{fmt(g.before)} → {fmt(g.after)}")
+                         for k, g in c.groups["by_phase"].items()]),
     ]
+
+
+def _html_rows(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
+    """(heading, HTML) pairs: each action with its title beside its id, the list of
+    confirmed actions folded."""
+    c, w, e = comparison, words(lang), html.escape
+    titles = {**action_titles(c.protocol.id, lang), **phase_names(c.protocol.id, lang)}
+
+    def listed(items: list[tuple[str, str]]) -> str:
+        if not items:
+            return e(w("none"))
+        return "<ul class=ids>" + "".join(
+            f"<li><code>{e(a)}</code> {e(titles.get(a, ''))}"
+            f"{' <span class=meta>(' + e(extra) + ')</span>' if extra else ''}</li>"
+            for a, extra in items) + "</ul>"
+
+    return [(head, f"<details><summary>{len(items)}</summary>{listed(items)}</details>"
+             if head == w("confirmed") and items else listed(items))
+            for head, items in _sections(comparison, lang)]
 
 
 def comparison_html(comparison: Comparison, lang: Lang = "es", *,
