@@ -115,6 +115,10 @@ def test_the_check_page_names_priorities_and_gaps(region: dp.Portfolio) -> None:
     listed = re.findall(r"<li><code>([^<]+)</code> ([^<]+)</li>", blocking.group(1))
     assert listed == [(i, titles[i]) for i in a.blocking]
     assert len(listed) == 18
+    for kind in {f.kind for f in a.findings}:  # finding kinds in words, never their codes
+        assert f">{kind}<" not in page
+        assert f"| {kind} |" not in a.to_markdown("es")
+    assert "<td>brecha que bloquea</td>" in page
     # the hazards by name (their keys are English words)
     assert "<td>Sequía y calor extremo</td>" in page
     assert "drought_heat" not in page
