@@ -41,6 +41,7 @@ def test_public_names_are_pinned() -> None:
         "Submission",
         "Submissions",
         "Text",
+        "TranslationWarning",
         "Trend",
         "__version__",
         "assess",
@@ -94,7 +95,7 @@ def test_every_error_of_the_package_lives_in_errors_is_exported_and_documented()
     family = _exceptions(dp.errors)
     assert {cls.__name__ for cls in family} == {
         "DisasterProtocolError", "ProtocolError", "ProfileError", "MigrationError",
-        "CrosswalkError", "PartnersError", "InputWarning"}
+        "CrosswalkError", "PartnersError", "InputWarning", "TranslationWarning"}
     modules = [m for m in vars(dp).values() if isinstance(m, type(dp))]
     for module in [*modules, crosswalk, migration]:
         assert _exceptions(module) <= family, module.__name__  # defined nowhere else
@@ -128,11 +129,14 @@ def test_problem_code_is_a_literal_of_every_documented_code() -> None:
     errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in codes:
         assert f"| `{code}` |" in errors_md, code
-    assert dataclasses.fields(dp.Problem)[-1].type == "ProblemCode"
+    assert {f.name: f.type for f in dataclasses.fields(dp.Problem)}["code"] == "ProblemCode"
 
 
-def test_lang_names_the_two_languages() -> None:
-    assert typing.get_args(dp.Lang) == ("es", "en")
+def test_lang_is_a_code_of_the_languages_present() -> None:
+    from disaster_protocol._i18n import LANGS
+
+    assert dp.Lang is str  # a code; check_lang says which (the languages are data)
+    assert LANGS == ("es", "en", "fr", "pt")
 
 
 def test_errors_pickle_with_their_problems() -> None:

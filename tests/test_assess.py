@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import disaster_protocol as dp
+from disaster_protocol._i18n import LANGS
 from disaster_protocol._rules import RULES, months_earlier
 from disaster_protocol.assessment import FINDING_KINDS
 from disaster_protocol.profile import ActionStatus, Institution, Profile
@@ -199,7 +200,7 @@ def test_json_has_the_documented_keys(bundled: dp.Protocol) -> None:
     assert data["protocol"] == {"id": "sendai_ciss", "version": bundled.version}
     finding = data["findings"][0]
     assert set(finding) == {"kind", "action", "role", "params", "message"}
-    assert set(finding["message"]) == {"es", "en"}
+    assert set(finding["message"]) == {"es", "en", "fr", "pt"}  # the bundled protocol: all
     assert finding["params"]["action"] == finding["action"]
     assert set(data["by_phase"]) == {p.id for p in bundled.phases}
 
@@ -279,17 +280,15 @@ def test_earliest_dates_still_assess(cases_protocol: dp.Protocol) -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(profiles, st.booleans())
-def test_every_finding_reads_in_both_languages(profile: Profile, strict: bool) -> None:
+def test_every_finding_reads_in_every_language(profile: Profile, strict: bool) -> None:
     for finding in dp.assess(BUNDLED, profile, strict=strict).findings:
-        es, en = finding.text("es"), finding.text("en")
-        assert es
-        assert en
-        assert es != en
-        assert "{" not in es + en  # every parameter was filled
-        assert finding.message == dp.Text(es=es, en=en)
+        said = {lang: finding.text(lang) for lang in LANGS}
+        assert all(said.values())
+        assert len(set(said.values())) == len(LANGS)
+        assert "{" not in "".join(said.values())  # every parameter was filled
+        assert finding.message == dp.Text.model_validate(said)
         if finding.action:
-            assert finding.action in es
-            assert finding.action in en
+            assert all(finding.action in sentence for sentence in said.values())
 
 
 @functools.cache

@@ -70,15 +70,24 @@ def _pages(protocol: dp.Protocol) -> dict[str, str]:
     other = dp.assess(protocol, dp.load_profile(PROFILES / "instituto_avanzado.yaml", protocol))
     region = dp.assess_many(protocol, [REGION / "2026"], keep_assessments=True)
     later = dp.assess_many(protocol, [REGION / "2027"], keep_assessments=True)
+    plan = cooperation.match(region)
+    evaluation = cooperation.evaluate(plan, region, later)
+    comparison = dp.compare(one, other, allow_other_institution=True)
     return {
         "assessment-es": one.to_html("es"),
         "assessment-en": one.to_html("en"),
+        "assessment-pt": one.to_html("pt"),
+        "assessment-fr": one.to_html("fr"),
         "portfolio": region.to_html("en"),
+        "portfolio-pt": region.to_html("pt"),
         "summary": region.summary("subregion").to_html("es"),
-        "comparison": dp.compare(one, other, allow_other_institution=True).to_html("en"),
-        "cooperation": cooperation.match(region).to_html("es"),
-        "evaluation": cooperation.evaluate(cooperation.match(region), region, later
-                                           ).to_html("en"),
+        "summary-fr": region.summary("subregion").to_html("fr"),
+        "comparison": comparison.to_html("en"),
+        "comparison-fr": comparison.to_html("fr"),
+        "cooperation": plan.to_html("es"),
+        "cooperation-fr": plan.to_html("fr"),
+        "evaluation": evaluation.to_html("en"),
+        "evaluation-pt": evaluation.to_html("pt"),
     }
 
 
@@ -188,8 +197,10 @@ def pages(bundled: dp.Protocol) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", [1280, 500])  # 500: the narrowest headless window
-@pytest.mark.parametrize("name", ["assessment-es", "assessment-en", "portfolio", "summary",
-                                  "comparison", "cooperation", "evaluation"])
+@pytest.mark.parametrize("name", [  # every page, and every language (docs/languages.md)
+    "assessment-es", "assessment-en", "assessment-pt", "assessment-fr", "portfolio",
+    "portfolio-pt", "summary", "summary-fr", "comparison", "comparison-fr", "cooperation",
+    "cooperation-fr", "evaluation", "evaluation-pt"])
 def test_report_page_lays_out_in_a_browser_without_spilling_sideways(
         browser: Chromium, pages: dict[str, str], name: str, width: int,
         tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_validate_bundled_prints_counts_and_provenance(bundled: dp.Protocol) -> None:
-    code, out, err = run("validate")
+    code, out, err = run("validate", "--lang", "en")
     assert code == ExitCode.OK
     assert err == ""
     assert f"{len(bundled.actions)} actions" in out
@@ -57,7 +57,7 @@ def test_validate_non_yaml_files_exit_2(tmp_path: Path, content: bytes) -> None:
 
 
 def test_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
-    code, _, err = run("validate", str(tmp_path / "missing.yaml"))
+    code, _, err = run("validate", str(tmp_path / "missing.yaml"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "file not found" in err
 
@@ -80,7 +80,7 @@ def test_show_filters_by_phase_and_hazard_in_spanish_by_default(bundled: dp.Prot
                 and ("epidemic" in a.hazards or "all" in a.hazards)]
     assert shown == expected
     assert bundled.action(expected[0]).title.es in out
-    assert out.splitlines()[-1] == f"{len(expected)} action(s)"
+    assert out.splitlines()[-1] == f"{len(expected)} acciones"
 
 
 def test_show_role_includes_led_and_supported_actions(bundled: dp.Protocol) -> None:
@@ -113,13 +113,14 @@ def test_show_json_uses_the_yaml_keys_and_values() -> None:
     ("--priority", "P9", None)])
 def test_show_unknown_filter_exits_2_with_suggestion(flag: str, value: str,
                                                      suggestion: str | None) -> None:
-    code, out, err = run("show", flag, value)
+    code, out, err = run("show", flag, value, "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert "unknown" in err
     assert repr(value) in err
     if suggestion:
         assert f"did you mean {suggestion!r}" in err
+    assert "¿quiso decir" in run("show", flag, value)[2] or suggestion is None  # default: es
 
 
 def test_docs_writes_markdown_atomically(tmp_path: Path) -> None:
@@ -139,8 +140,8 @@ def test_docs_into_missing_directory_exits_2_without_a_file(tmp_path: Path) -> N
 
 
 def test_console_script_and_module_entry_points_work() -> None:
-    result = subprocess.run([sys.executable, "-m", "disaster_protocol", "validate"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-m", "disaster_protocol", "validate", "--lang",
+                             "en"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
 
@@ -181,10 +182,10 @@ def test_playbook_text_and_markdown_group_steps_by_phase(fmt: str) -> None:
 
 
 def test_playbook_unknown_hazard_exits_2_with_suggestion() -> None:
-    code, out, err = run("playbook", "--hazard", "eartquake")
+    code, out, err = run("playbook", "--hazard", "eartquake", "--lang", "pt")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
-    assert "did you mean 'earthquake'" in err
+    assert "ameaça desconhecida 'eartquake' (você quis dizer 'earthquake'?)" in err
 
 
 @pytest.mark.parametrize("fmt", ["json", "graphml", "dot", "mermaid"])
@@ -232,11 +233,11 @@ def test_check_thresholds_exit_1_but_still_write_the_report() -> None:
     code, out, err = run("check", path, "--fail-under", "90")
     assert code == ExitCode.THRESHOLD
     assert "Puntaje" in out
-    assert "below --fail-under 90" in err
+    assert "por debajo de --fail-under 90" in err
     assert run("check", path, "--fail-under", "1")[0] == ExitCode.OK
     code, _, err = run("check", path, "--fail-on-blocking")
     assert code == ExitCode.THRESHOLD
-    assert "blocking gap" in err
+    assert "brechas que bloquean" in err
 
 
 def test_evidence_needed_fails_coverage_not_blocking_and_reads_as_not_assessed() -> None:
@@ -251,7 +252,7 @@ def test_evidence_needed_fails_coverage_not_blocking_and_reads_as_not_assessed()
     assert "level 0" not in out
     code, _, err = run("check", path, *case, "--fail-under-coverage", "60")
     assert code == ExitCode.THRESHOLD
-    assert "coverage 50% is below --fail-under-coverage 60" in err
+    assert "cobertura 50% por debajo de --fail-under-coverage 60" in err
     assert run("check", path, *case, "--fail-under-coverage", "50")[0] == ExitCode.OK
     _, out, _ = run("check", path, *case, "--format", "json")
     data = json.loads(out)
@@ -303,7 +304,7 @@ def test_check_broken_profile_exits_2_with_located_message(tmp_path: Path) -> No
     code, out, err = run("check", str(path), "-o", str(tmp_path / "out.html"))
     assert code == ExitCode.BAD_INPUT
     assert out == ""
-    assert err == f"{path}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) " \
+    assert err == f"{path}:4:19: actions.GOV-01.level: debe ser 0-4, n/a o unknown (se obtuvo 9) " \
                   "[invalid-level]\n"
     assert not (tmp_path / "out.html").exists()
 
@@ -397,7 +398,7 @@ def test_debug_is_accepted_before_or_after_the_command(argv: list[str], tmp_path
 
 
 def test_without_debug_the_error_is_a_line_not_a_traceback(tmp_path: Path) -> None:
-    code, _, err = run("validate", str(tmp_path / "missing.yaml"))
+    code, _, err = run("validate", str(tmp_path / "missing.yaml"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert err == f"{tmp_path / 'missing.yaml'}: file not found; check the path " \
                   "[unreadable-file]\n"
@@ -451,7 +452,7 @@ def test_every_command_declares_the_common_options_alike() -> None:
         if "protocol" in options:
             assert options["protocol"].metavar == "PATH", name
         if "lang" in options:
-            assert options["lang"].choices == ("es", "en"), name
+            assert options["lang"].choices == ("es", "en", "fr", "pt"), name
             assert options["lang"].default == "es", name
         if "output" in options:
             assert options["output"].option_strings == ["-o", "--output"], name
@@ -478,7 +479,7 @@ def test_a_csv_sidecar_that_is_a_directory_is_reported(tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text("action_id,level,evidence,last_exercised,justification,"
                                     "note\nGOV-01,1,,,,\n", encoding="utf-8")
     (tmp_path / "p.meta.yaml").mkdir()
-    code, _, err = run("check", str(tmp_path / "p.csv"))
+    code, _, err = run("check", str(tmp_path / "p.csv"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert err == f"{tmp_path / 'p.meta.yaml'}: is a directory, not a file [unreadable-file]\n"
 
@@ -544,7 +545,7 @@ def test_a_broken_profile_on_stdin_is_located_as_stdin() -> None:
     code = main(["check", "-"], stdout=io.StringIO(), stderr=err,
                 stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
     assert code == ExitCode.BAD_INPUT
-    assert err.getvalue().startswith("<stdin>:2:19: actions.GOV-01.level: must be 0-4")
+    assert err.getvalue().startswith("<stdin>:2:19: actions.GOV-01.level: debe ser 0-4")
 
 
 def test_batch_scores_a_profile_from_stdin_beside_the_files(bundled: dp.Protocol) -> None:
@@ -566,8 +567,8 @@ def test_batch_reports_a_broken_profile_on_stdin_and_scores_the_rest() -> None:
                 stdin=io.StringIO("schema_version: 1\nactions: {GOV-01: 9}\n"))
     assert code == ExitCode.BAD_INPUT
     assert len(json.loads(out.getvalue())["summaries"]) == 3
-    assert "<stdin>:2:19: actions.GOV-01.level: must be 0-4" in err.getvalue()
-    assert "1 of 4 profile(s) could not be read" in err.getvalue()
+    assert "<stdin>:2:19: actions.GOV-01.level: debe ser 0-4" in err.getvalue()
+    assert "1 de 4 perfiles no se pudieron leer" in err.getvalue()
 
 
 def test_batch_refuses_stdin_given_twice() -> None:
@@ -624,8 +625,8 @@ def test_cooperate_reports_a_broken_profile_and_plans_with_the_others(tmp_path: 
     target = tmp_path / "plan.md"
     code, _, err = run("cooperate", str(tmp_path), "--format", "md", "-o", str(target))
     assert code == ExitCode.BAD_INPUT
-    assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "broken.yaml:2:19: actions.GOV-01.level: debe ser 0-4" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
     assert "2 instituciones" in target.read_text(encoding="utf-8")
 
 
@@ -673,8 +674,8 @@ def test_evaluate_reports_a_broken_profile_of_either_round_and_refuses_stdin(
     code, _, err = run("evaluate", str(before), str(after), "--format", "csv", "-o",
                        str(target))
     assert code == ExitCode.BAD_INPUT
-    assert "broken.yaml:2:19: actions.GOV-01.level: must be 0-4" in err
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "broken.yaml:2:19: actions.GOV-01.level: debe ser 0-4" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
     assert target.read_text(encoding="utf-8").startswith("recipient,action,provider,")
     code, out, err = run("evaluate", "-", str(after))
     assert (code, out) == (ExitCode.BAD_INPUT, "")

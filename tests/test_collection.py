@@ -223,7 +223,7 @@ def test_batch_reads_an_export_directly(export_csv: Path, export_xlsx: Path,
         data = json.loads(out)
         assert sorted(s["source"] for s in data["summaries"]) == [f"{path}:2", f"{path}:3"]
         assert [f["source"] for f in data["failures"]] == [f"{path}:4"]
-        assert "1 of 3 profile(s) could not be read" in err
+        assert "1 de 3 perfiles no se pudieron leer" in err
         assert f"{path}:4:" in err
         assert "Traceback" not in err
 
@@ -241,11 +241,11 @@ def test_cooperate_reads_an_export_directly(export_csv: Path) -> None:
     assert "caja-a" in out
     assert "caja-b" in out
     assert "caja-c" not in out
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
 
 
 def test_input_format_overrides_the_guess(export_csv: Path) -> None:
-    code, _, err = run("batch", str(export_csv), "--input-format", "csv")
+    code, _, err = run("batch", str(export_csv), "--input-format", "csv", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "is not a column" in err  # read as a one-row-per-action profile
     code, _, err = run("batch", "-", "--input-format", "wide", stdin="x")
@@ -314,7 +314,7 @@ def test_a_broken_spreadsheet_lists_every_problem_in_one_run(tmp_path: Path) -> 
     lines = [line for line in err.splitlines() if line.startswith(str(path))]
     assert [line.split(" ")[0] for line in lines] == [
         f"{path}:2:1:", f"{path}:2:5:", f"{path}:2:6:", f"{path}:3:4:", f"{path}:3:7:"]
-    assert "2 of 3 profile(s) could not be read" in err
+    assert "2 de 3 perfiles no se pudieron leer" in err
     assert "caja-c" in out
 
 
@@ -642,4 +642,4 @@ def test_a_folder_s_workbooks_are_read_beside_its_profiles(tmp_path: Path,
     assert code == ExitCode.BAD_INPUT  # the broken row of the export
     ids = sorted(s["institution"]["id"] for s in json.loads(out)["summaries"])
     assert ids == ["caja-a", "caja-b", "caja-ejemplo-b"]
-    assert "1 of 4 profile(s) could not be read" in err
+    assert "1 de 4 perfiles no se pudieron leer" in err

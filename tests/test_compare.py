@@ -80,7 +80,7 @@ def test_other_protocols_are_refused(protocol: dp.Protocol, bundled: dp.Protocol
 def test_comparison_renders(protocol: dp.Protocol, lang: str) -> None:
     change = dp.compare(scored(protocol, {"A1": 1}, "2025-06-30"),
                         scored(protocol, {"A1": 3, "A2": 2}))
-    md = change.to_markdown(lang)  # type: ignore[arg-type]
+    md = change.to_markdown(lang)
     assert ("Actions that rose" if lang == "en" else "Acciones que subieron") in md
     assert "`A1` (1 → 3)" in md
     rows = list(csv.DictReader(io.StringIO(change.to_csv())))

@@ -120,7 +120,7 @@ def test_batch_with_a_hostile_file_scores_the_others(tmp_path: Path) -> None:
     rows = out_file.read_text(encoding="utf-8").splitlines()
     assert [r.split(",")[0] for r in rows[1:3]] == ["x", "y"]
     assert f"{folder / 'b_huge.yaml'}:4:19: actions.GOV-01.level" in err
-    assert "1 of 3 profile(s) could not be read" in err
+    assert "1 de 3 perfiles no se pudieron leer" in err
 
 
 def _explode_for_y(protocol: dp.Protocol, profile: dp.Profile, **options: object
@@ -337,7 +337,7 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
 def test_a_fifo_given_as_input_is_refused_not_waited_on(tmp_path: Path) -> None:
     fifo = tmp_path / "p.yaml"
     os.mkfifo(fifo)
-    status, _, err = run("check", str(fifo))
+    status, _, err = run("check", str(fifo), "--lang", "en")
     assert status == ExitCode.BAD_INPUT
     assert err == (f"{fifo}: is not a regular file (a FIFO, device or socket); give a file, "
                    "or - to read standard input [unreadable-file]\n")
@@ -367,7 +367,7 @@ def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
     (tmp_path / "loop2.yaml").symlink_to("loop1.yaml")
     (tmp_path / "dir.yaml").mkdir()
     os.mkfifo(tmp_path / "fifo.yaml")
-    status, out, err = run("batch", str(tmp_path), "--format", "json")
+    status, out, err = run("batch", str(tmp_path), "--format", "json", "--lang", "en")
     assert status == ExitCode.BAD_INPUT
     assert [s["institution"]["id"] for s in json.loads(out)["summaries"]] == ["x"]
     for name, said in [("dangling.yaml", "file not found"), ("dir.yaml", "is a directory"),
@@ -375,7 +375,7 @@ def test_batch_reports_what_a_folder_holds_that_is_not_a_readable_profile(
                        ("loop1.yaml", "symbolic links"), ("loop2.yaml", "symbolic links")]:
         assert re.search(rf"^{re.escape(str(tmp_path / name))}: .*{said}.*\[unreadable-file\]$",
                          err, re.M), name
-    assert "5 of 6 profile(s) could not be read" in err
+    assert "5 of 6 profiles could not be read" in err
 
 
 def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -> None:
@@ -386,7 +386,10 @@ def test_two_profiles_of_one_institution_and_date_are_reported(tmp_path: Path) -
     assert [s["source"] for s in json.loads(out)["summaries"]] == [str(tmp_path / "a.yaml")]
     assert (f"{tmp_path / 'b.yaml'}: assessed_on: institution 'x' is also assessed on "
             f"2026-01-01 in {tmp_path / 'a.yaml'}; keep one profile per institution and date "
-            "[duplicate-id]") in err
+            "[duplicate-id]") in run("batch", str(tmp_path), "--lang", "en")[2]
+    assert (f"{tmp_path / 'b.yaml'}: assessed_on: la institución 'x' también se evalúa el "
+            f"2026-01-01 en {tmp_path / 'a.yaml'}; deje un perfil por institución y fecha "
+            "[duplicate-id]") in err  # the default language
 
 
 def test_a_folder_or_file_given_twice_is_counted_once(tmp_path: Path) -> None:
@@ -417,7 +420,7 @@ def test_json_with_a_byte_order_mark_is_read_from_stdin_as_from_a_file(tmp_path:
 def test_utf16_files_are_told_to_be_saved_as_utf8(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "p.yaml"
     path.write_bytes(GOOD.encode(encoding))
-    status, _, err = run("check", str(path))
+    status, _, err = run("check", str(path), "--lang", "en")
     assert status == ExitCode.BAD_INPUT
     assert err == f"{path}: is UTF-16 text; save the file as UTF-8 [not-text]\n"
 

@@ -39,7 +39,7 @@ NAME = "disaster_protocol"
 
 LAYERS: dict[str, int] = {
     # 0: base: errors, words, file output and the frozen base
-    "errors": 0, "_i18n": 0, "_output": 0, "_frozen": 0,
+    "errors": 0, "_i18n": 0, "_datapaths": 0, "_output": 0, "_frozen": 0,
     # 1: values
     "model": 1, "profile": 1, "assessment": 1,
     # 2: loading
@@ -63,6 +63,8 @@ LAYERS: dict[str, int] = {
 SAME_LAYER: dict[tuple[str, str], str] = {
     # base: every output is sanitised with the one definition of the characters to escape
     ("_output", "errors"): "CONTROL_CHARACTERS and escaped",
+    ("_i18n", "errors"): "TranslationWarning, the warning of a text shown in its fallback",
+    ("_i18n", "_datapaths"): "the keys of the bundled texts, shared with scripts/i18n.py",
     # values: an assessment carries the protocol's words and the profile's institution
     ("assessment", "model"): "Text",
     ("assessment", "profile"): "Institution and Cooperation",

@@ -8,6 +8,7 @@ import re
 import pytest
 
 import disaster_protocol as dp
+from disaster_protocol._i18n import LANGS
 from disaster_protocol.report.html import DARK, DARK_HOSTS, LIGHT
 from disaster_protocol.report.portfolio import SORTS, breakdown_markdown, portfolio_html
 
@@ -144,3 +145,18 @@ def test_pages_read_in_a_dark_theme(region: dp.Portfolio) -> None:
     assert ".dp-report svg text{fill:var(--dp-fg)}" in fragment
     assert "color:var(--dp-fg)" in fragment
     assert "#1b1b1b" not in fragment.replace(LIGHT, "")
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
+def test_no_english_group_id_or_finding_code_on_other_pages(region: dp.Portfolio,
+                                                            comparison: dp.Comparison,
+                                                            lang: str) -> None:
+    cells = re.findall(r"<td>([^<]*)</td>", region.summary("subregion").to_html(lang))
+    assert not {"andean", "caribbean", "central", "southern"} & set(cells)
+    types = region.summary("type").to_html(lang)
+    assert "<td>pensions</td>" not in types
+    assert "<td>health</td>" not in types
+    page = comparison.to_html(lang)
+    assert "dependency-inconsistency" not in page
+    assert "blocking-gap" not in page
+    assert "drought_heat" not in region.assessments[0].to_html(lang)

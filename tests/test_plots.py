@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -231,6 +232,23 @@ def test_a_group_not_assessed_is_a_gap_in_the_radar_not_a_zero(bundled: dp.Proto
     html_page = result.to_html("en")
     assert ">not assessed</text>" in html_page  # the phase bars say it inside the bar
     plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["pt", "fr"])
+def test_figures_speak_every_language(two: list[dp.Assessment], bundled: dp.Protocol,
+                                      lang: str, tmp_path: Path) -> None:
+    from disaster_protocol._i18n import text
+
+    radar: Any = plots.radar(two, lang=lang)
+    assert radar.get_title() == text("by_priority", lang)
+    first = " ".join(radar.get_xticklabels()[0].get_text().split())  # wrapped to fit
+    title = bundled.sendai.priorities[0].title.get(lang)
+    assert first.startswith(f"P1 {' '.join(title.split()[:2])}")
+    graph: Any = plots.dependency_graph(bundled, lang=lang)
+    assert " ".join(graph.get_title().split()) == f"{bundled.title.get(lang)} {bundled.version}"
+    graph.figure.savefig(tmp_path / f"graph-{lang}.png")
+    radar.figure.savefig(tmp_path / f"radar-{lang}.png")
+    assert (tmp_path / f"radar-{lang}.png").stat().st_size > 5_000
 
 
 def _drawn_texts(fig: Any) -> list[tuple[str, Any]]:

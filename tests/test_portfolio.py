@@ -124,8 +124,8 @@ def test_csv_has_a_row_per_institution_and_per_unreadable_file(region: Path,
 def test_reports_list_institutions_and_unreadable_files(region: Path, bundled: dp.Protocol,
                                                         lang: str) -> None:
     portfolio = dp.assess_many(bundled, [region])
-    md = portfolio.to_markdown(lang)  # type: ignore[arg-type]
-    page = portfolio.to_html(lang)  # type: ignore[arg-type]
+    md = portfolio.to_markdown(lang)
+    page = portfolio.to_html(lang)
     heading = "Files that could not be read" if lang == "en" else "Archivos que no se pudieron"
     for text in (md, page):
         assert "inst-049" in text
@@ -170,10 +170,11 @@ def test_batch_writes_the_summary_and_exits_2_for_a_broken_file(region: Path,
     assert len(target.read_text(encoding="utf-8").splitlines()) == N + 2
     assert err.splitlines() == [
         f"{N + 1} filas escritas en {target}",
-        f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: must be 0-4, n/a or unknown (got 9) "
+        f"{region / 'broken.yaml'}:4:19: actions.GOV-01.level: debe ser 0-4, n/a o unknown "
+        "(se obtuvo 9) "
         "[invalid-level]",
-        f"disaster-protocol batch: 1 of {N + 1} profile(s) could not be read; every other one "
-        "was scored"]
+        f"disaster-protocol batch: 1 de {N + 1} perfiles no se pudieron leer; todos los demás "
+        "se puntuaron"]
     assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]
 
 
@@ -184,7 +185,7 @@ def test_batch_thresholds_exit_1_and_a_clean_run_exits_0(tmp_path: Path) -> None
     assert len(json.loads(out)["summaries"]) == 4
     code, _, err = run("batch", str(tmp_path), "--fail-on-blocking")
     assert code == ExitCode.THRESHOLD
-    assert "4 institution(s) failed a threshold" in err
+    assert "4 instituciones no alcanzaron un umbral" in err
     assert run("batch", str(tmp_path), "--fail-under", "1")[0] == ExitCode.OK
 
 
@@ -259,7 +260,7 @@ def test_secondary_suppression_hides_the_smallest_shown_group_only() -> None:
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_summary_reports_state_the_rule_and_hide_suppressed_numbers(lang: str) -> None:
     summary = _small_portfolio().summary("subregion", k=3)
-    md = summary.to_markdown(lang)  # type: ignore[arg-type]
+    md = summary.to_markdown(lang)
     rule = "fewer than 3 institutions" if lang == "en" else "menos de 3 instituciones"
     assert rule in md
     assert "67.7" in md
@@ -267,7 +268,7 @@ def test_summary_reports_state_the_rule_and_hide_suppressed_numbers(lang: str) -
     assert [r["group"] for r in rows] == ["Andina", "Norte", "*"]
     assert rows[1]["mean_score"] == ""  # Norte has one institution
     assert json.loads(summary.to_json())["total"]["institutions"] == 4
-    assert "<table>" in summary.to_html(lang)  # type: ignore[arg-type]
+    assert "<table>" in summary.to_html(lang)
 
 
 def test_summary_refuses_an_unknown_attribute_and_a_bad_k() -> None:

@@ -82,7 +82,7 @@ def test_an_unknown_format_names_those_there_are(result: dp.Assessment) -> None:
     with pytest.raises(ValueError, match="no format 'text' for str; choose one of: none"):
         dp.render("a string", "text")
     with pytest.raises(ValueError, match="unknown language"):
-        dp.render(result, "text", lang="de")  # type: ignore[arg-type]
+        dp.render(result, "text", lang="de")
 
 
 def test_a_new_format_is_one_registration(result: dp.Assessment) -> None:

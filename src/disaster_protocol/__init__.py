@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         ProblemCode,
         ProfileError,
         ProtocolError,
+        TranslationWarning,
     )
     from .loader import (
         load_profile,
@@ -89,6 +90,7 @@ __all__ = [
     "Submission",
     "Submissions",
     "Text",
+    "TranslationWarning",
     "Trend",
     "__version__",
     "assess",
@@ -115,7 +117,8 @@ _HOMES = {
     ".assessment": ("Assessment", "Finding", "PlanStep"),
     ".collection": ("Submission", "Submissions", "from_frame", "read_submissions"),
     ".errors": ("CrosswalkError", "DisasterProtocolError", "InputWarning", "MigrationError",
-                "PartnersError", "Problem", "ProblemCode", "ProfileError", "ProtocolError"),
+                "PartnersError", "Problem", "ProblemCode", "ProfileError", "ProtocolError",
+                "TranslationWarning"),
     ".loader": ("load_profile", "load_protocol", "loads_profile", "loads_protocol",
                 "profile_from_dict"),
     ".model": ("Action", "Phase", "Protocol", "Role", "Text"),

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ._i18n import in_every_language, said_in_every_language
 from ._reading import Document, KeyPath, display_path
-from ._validation import suggest
+from ._validation import suggest, suggestion
 from .errors import CONTROL_CHARACTERS, MAX_LISTED, Problem, ProblemCode, escaped
 from .model import Action, Protocol, Provenance
 from .profile import Profile
@@ -338,18 +339,27 @@ class ProfileContext:
     actions_doc: Document
     meta_doc: Document
 
-    def at(self, path: KeyPath, message: str, code: ProblemCode, *,
+    def at(self, path: KeyPath, message: str | Mapping[str, str], code: ProblemCode, *,
            key: bool = False) -> Problem:
-        """A problem located at ``path`` of the document it belongs to."""
+        """A problem located at ``path`` of the document it belongs to; ``message`` in
+        English or by language."""
         doc = self.actions_doc if path[0] == "actions" else self.meta_doc
         return doc.problem(path, message, code, shown=display_path(doc.data, path), key=key)
 
     def unknown_action(self, path: KeyPath, action_id: str, *, key: bool = False) -> Problem:
         """An unknown action id, with the closest one the protocol has."""
         known = list(self.protocol.action_index)
-        return self.at(path, f"unknown action {action_id!r}{suggest(action_id, known)}; the "
-                       f"protocol {self.protocol.id} {self.protocol.version} has no such action",
-                       "unknown-action", key=key)
+        protocol = f"{self.protocol.id} {self.protocol.version}"
+        return self.at(path, said_in_every_language(
+            ("problem.unknown-action", {"action": action_id}),
+            *_did_you_mean(action_id, known), ("problem.no-such-action", {"protocol": protocol})),
+            "unknown-action", key=key)
+
+
+def _did_you_mean(word: str, known: list[str]) -> list[tuple[str, Mapping[str, object]]]:
+    """The catalogue's "did you mean" for the closest of ``known``, if one is close."""
+    match = suggestion(word, known)
+    return [("problem.did-you-mean", {"match": match})] if match else []
 
 
 def _known_actions(c: ProfileContext) -> Iterator[Problem]:
@@ -357,41 +367,43 @@ def _known_actions(c: ProfileContext) -> Iterator[Problem]:
     for action_id in unknown[:MAX_LISTED]:
         yield c.unknown_action(("actions", action_id), action_id, key=True)
     if len(unknown) > MAX_LISTED:
-        yield c.at(("actions",), f"and {len(unknown) - MAX_LISTED:,} more unknown actions; is "
-                   f"this a profile for protocol {c.protocol.id} {c.protocol.version}?",
-                   "unknown-action")
+        yield c.at(("actions",), in_every_language(
+            "problem.more-unknown-actions", n=f"{len(unknown) - MAX_LISTED:,}",
+            protocol=f"{c.protocol.id} {c.protocol.version}"), "unknown-action")
 
 
 def _justified_not_applicable(c: ProfileContext) -> Iterator[Problem]:
     for action_id, status in c.profile.actions.items():
         if status.level == "n/a" and status.justification is None:
-            yield c.at(("actions", action_id), "n/a needs a justification: say why this action "
-                       "does not apply", "missing-justification")
+            yield c.at(("actions", action_id), in_every_language(
+                "problem.missing-justification"), "missing-justification")
 
 
 def _exercise_dates(c: ProfileContext) -> Iterator[Problem]:
     assessed_on = c.profile.assessed_on
     for action_id, status in c.profile.actions.items():
         if status.last_exercised is not None and status.last_exercised > assessed_on:
-            yield c.at(("actions", action_id, "last_exercised"), f"last exercised on "
-                       f"{status.last_exercised}, after the assessment date {assessed_on}; "
-                       "check the date", "invalid-date")
+            yield c.at(("actions", action_id, "last_exercised"), in_every_language(
+                "problem.exercised-after", last=status.last_exercised, assessed=assessed_on),
+                "invalid-date")
 
 
 def _known_roles(c: ProfileContext) -> Iterator[Problem]:
     roles = [r.id for r in c.protocol.roles]
     for role_id in c.profile.roles:
         if role_id not in roles:
-            yield c.at(("roles", role_id), f"unknown role {role_id!r}{suggest(role_id, roles)}",
-                       "unknown-role", key=True)
+            yield c.at(("roles", role_id), said_in_every_language(
+                ("problem.unknown-role", {"role": role_id}), *_did_you_mean(role_id, roles)),
+                "unknown-role", key=True)
 
 
 def _waived_actions(c: ProfileContext) -> Iterator[Problem]:
     for i, waiver in enumerate(c.profile.waivers):
         if waiver.action not in c.protocol.action_index:
             known = list(c.protocol.action_index)
-            yield c.at(("waivers", i, "action"), f"unknown action {waiver.action!r}"
-                       f"{suggest(waiver.action, known)}", "unknown-action")
+            yield c.at(("waivers", i, "action"), said_in_every_language(
+                ("problem.unknown-action", {"action": waiver.action}),
+                *_did_you_mean(waiver.action, known)), "unknown-action")
 
 
 def _cooperation(c: ProfileContext) -> Iterator[Problem]:
@@ -405,22 +417,21 @@ def _cooperation(c: ProfileContext) -> Iterator[Problem]:
             if item.action not in c.protocol.action_index:
                 yield c.unknown_action(path, item.action)
             elif item.action in seen:
-                yield c.at(path, f"{item.action} is listed twice in {kind}; keep one",
-                           "duplicate-id")
+                yield c.at(path, in_every_language("problem.listed-twice", action=item.action,
+                                                   kind=kind), "duplicate-id")
             seen.add(item.action)
     for i, item in enumerate(stated.offers):
         status = c.profile.actions.get(item.action)
         level = status.level if status is not None else "unknown"
         if item.action in c.protocol.action_index and not (isinstance(level, int)
                                                             and level >= 3):
-            what = "is not assessed" if level == "unknown" else f"is at level {level}"
-            yield c.at(("cooperation", "offers", i, "action"), f"offers {item.action}, which "
-                       f"{what}: an institution offers what it has implemented (level 3 or 4)",
-                       "invalid-value")
+            key = "problem.offer-unassessed" if level == "unknown" else "problem.offer-below"
+            yield c.at(("cooperation", "offers", i, "action"), in_every_language(
+                key, action=item.action, level=level), "invalid-value")
     for i, item in enumerate(stated.demands):
         if item.action in {o.action for o in stated.offers}:
-            yield c.at(("cooperation", "demands", i, "action"), f"{item.action} is both "
-                       "offered and asked for; keep one", "invalid-value")
+            yield c.at(("cooperation", "demands", i, "action"), in_every_language(
+                "problem.offered-and-asked", action=item.action), "invalid-value")
 
 
 ProfileCheck = Callable[[ProfileContext], Iterator[Problem]]
@@ -442,18 +453,15 @@ def _protocol_version(c: ProfileContext) -> Iterator[Problem]:
     if named is None:
         return
     if named.id != protocol.id:
-        yield c.at(("protocol", "id"), f"this profile was written for protocol {named.id!r}, "
-                   f"not {protocol.id!r}: load it against that protocol", "other-protocol")
+        yield c.at(("protocol", "id"), in_every_language(
+            "problem.other-protocol", named=named.id, protocol=protocol.id), "other-protocol")
     elif named.version != protocol.version:
         source = c.meta_doc.source
-        how = (f"rewrite it with `disaster-protocol migrate {source} --to {protocol.version} "
-               "-o NEW_FILE`")
-        if c.actions_doc is not c.meta_doc or source.lower().endswith(".meta.yaml"):
-            how = ("apply protocols/migrations/ to the CSV by hand and set the version here "
-                   "(migrate rewrites YAML and JSON profiles only)")
-        yield c.at(("protocol", "version"), f"this profile was written for {named.id} "
-                   f"{named.version}, and the protocol is {protocol.version}: {how}",
-                   "other-protocol-version")
+        csv = c.actions_doc is not c.meta_doc or source.lower().endswith(".meta.yaml")
+        yield c.at(("protocol", "version"), in_every_language(
+            f"problem.other-version.{'csv' if csv else 'migrate'}", named=named.id,
+            version=named.version, current=protocol.version, source=source),
+            "other-protocol-version")
 
 
 def profile_problems(profile: Profile, protocol: Protocol, actions_doc: Document,

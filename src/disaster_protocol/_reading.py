@@ -20,12 +20,13 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path as FsPath
 
 import yaml
 
+from ._i18n import problem_said
 from ._plain import (
     _MAP_TAG,
     _SCALAR_TAGS,
@@ -136,12 +137,18 @@ class Document:
             probe = probe[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: KeyPath, message: str, code: ProblemCode, *, shown: str | None = None,
-                key: bool = False) -> Problem:
-        """Build a :class:`Problem` located at ``path`` in this document."""
+    def problem(self, path: KeyPath, message: str | Mapping[str, str], code: ProblemCode, *,
+                shown: str | None = None, key: bool = False) -> Problem:
+        """Build a :class:`Problem` located at ``path`` in this document; ``message`` is the
+        English sentence or the sentence by language (``en`` among them)."""
         line, column = self.where(path, key=key)
+        said: tuple[tuple[str, str], ...] = ()
+        if not isinstance(message, str):
+            said = tuple((lang, text) for lang, text in message.items() if lang != "en")
+            message = message["en"]
         return Problem(file=self.source, line=line, column=column,
-                       path=shown if shown is not None else "", message=message, code=code)
+                       path=shown if shown is not None else "", message=message, code=code,
+                       said=said)
 
 
 def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
@@ -155,8 +162,8 @@ def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
     """
     name = str(path)
 
-    def fail(message: str, code: ProblemCode) -> DisasterProtocolError:
-        return error([Problem(file=name, message=message, code=code)])
+    def fail(key: str, code: ProblemCode, **params: object) -> DisasterProtocolError:
+        return error([Problem(file=name, code=code, **problem_said((key, params)))])
 
     try:
         # Non-blocking, so that a FIFO is refused below instead of waiting for a writer.
@@ -166,41 +173,37 @@ def read_text(path: str | FsPath, *, error: type[DisasterProtocolError],
             if stat.S_ISDIR(mode):
                 raise IsADirectoryError(path)
             if not stat.S_ISREG(mode):
-                raise fail("is not a regular file (a FIFO, device or socket); give a file, "
-                           "or - to read standard input", "unreadable-file")
+                raise fail("problem.not-a-file", "unreadable-file")
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise fail("file not found; check the path", "unreadable-file") from None
+        raise fail("problem.file-not-found", "unreadable-file") from None
     except IsADirectoryError:
-        raise fail("is a directory, not a file", "unreadable-file") from None
+        raise fail("problem.is-a-directory", "unreadable-file") from None
     except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror or exc})", "unreadable-file") from None
+        raise fail("problem.cannot-read", "unreadable-file",
+                   reason=exc.strerror or exc) from None
     if len(raw) > max_bytes:
-        raise fail(f"file is larger than the {max_bytes:,} byte limit; "
-                   "split it or raise the limit explicitly", "file-too-large")
+        raise fail("problem.too-large", "file-too-large", limit=f"{max_bytes:,}")
     return decode_text(raw, name, error=error)
 
 
 def decode_text(raw: bytes, name: str, *, error: type[DisasterProtocolError]) -> str:
     """Decode bytes as UTF-8 text, refusing binary data with a located message."""
     if _utf16(raw):
-        raise error([Problem(file=name, message="is UTF-16 text; save the file as UTF-8",
-                             code="not-text")])
+        raise error([Problem(file=name, code="not-text", **problem_said(("problem.utf16", {})))])
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-        raise error([Problem(file=name, line=line, column=column,
-                             message="contains a NUL byte: this is a binary file, not YAML text",
-                             code="not-text")])
+        raise error([Problem(file=name, line=line, column=column, code="not-text",
+                             **problem_said(("problem.nul-byte", {})))])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error([Problem(file=name, line=line, column=column,
-                             message="is not valid UTF-8 text; save the file as UTF-8",
-                             code="not-text")]) from None
+        raise error([Problem(file=name, line=line, column=column, code="not-text",
+                             **problem_said(("problem.not-utf8", {})))]) from None
 
 
 def _utf16(raw: bytes) -> bool:
@@ -296,9 +299,9 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        raise error([Problem(file=source, line=line, column=column,
-                             message=f"YAML syntax error: {what}{context}",
-                             code="syntax-error")]) from None
+        raise error([Problem(file=source, line=line, column=column, code="syntax-error",
+                             **problem_said(("problem.yaml-syntax",
+                                             {"what": f"{what}{context}"})))]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses: located by offset
         line, column = _line_column(text, exc.position)
         raise error([Problem(file=source, line=line, column=column, code="syntax-error",
@@ -308,8 +311,8 @@ def _compose(text: str, source: str, error: type[DisasterProtocolError]) -> yaml
         raise error([Problem(file=source, message=f"YAML error: {exc}",
                              code="syntax-error")]) from None
     if root is None:
-        raise error([Problem(file=source, line=1, column=1, message="the file is empty",
-                             code="empty-file")])
+        raise error([Problem(file=source, line=1, column=1, code="empty-file",
+                             **problem_said(("problem.empty-file", {})))])
     return root
 
 

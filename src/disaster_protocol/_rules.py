@@ -23,7 +23,7 @@ from itertools import compress
 from ._frozen import FrozenDict, trusted
 from ._index import ProtocolIndex
 from .assessment import IMPLEMENTED, Finding, FindingKind, ParamValue
-from .model import Action, Protocol, Text
+from .model import Action, Protocol, joined_text
 from .profile import ActionStatus, Profile
 
 __all__ = ["RULES", "Context", "blocking", "evidence_needed", "finding", "foundation_cap",
@@ -182,8 +182,7 @@ def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
         a = actions[s]
         if a.evidence:
             asks = a.evidence[:2]
-            yield _about(a, "unsupported-claim", claimed=claimed, evidence=trusted(Text, {
-                "es": "; ".join(e.es for e in asks), "en": "; ".join(e.en for e in asks)}))
+            yield _about(a, "unsupported-claim", claimed=claimed, evidence=joined_text(asks, "; "))
         else:
             yield _about(a, "unsupported-claim", claimed=claimed, variant="generic")
 

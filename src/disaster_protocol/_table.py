@@ -11,9 +11,11 @@ import _csv
 import csv
 import io
 import unicodedata
+from collections.abc import Mapping
 
+from ._i18n import problem_said
 from ._reading import Document, KeyPath
-from ._validation import suggest
+from ._validation import suggestion
 from .errors import MAX_LISTED, Problem, ProfileError
 from .profile import CSV_COLUMNS
 
@@ -54,9 +56,9 @@ def parse_csv(text: str, source: str, max_values: int) -> tuple[Document, list[P
     try:
         return _rows(reader, source, max_values)
     except csv.Error as exc:  # a field over the csv module's limit, a broken quote
-        raise ProfileError([Problem(file=source, line=reader.line_num, column=1, message=(
-            f"the CSV cannot be read here ({exc}); check the quoting of this line"),
-            code="syntax-error")]) from None
+        raise ProfileError([Problem(file=source, line=reader.line_num, column=1,
+                                    code="syntax-error", **problem_said(
+                                        ("problem.csv-unreadable", {"reason": exc})))]) from None
 
 
 def _rows(reader: _csv.Reader, source: str,
@@ -82,15 +84,16 @@ def _rows(reader: _csv.Reader, source: str,
             unlisted, unlisted_from = unlisted + 1, unlisted_from or line
             continue
         if len(row) < len(columns) or any(c.strip() for c in row[len(columns):]):
-            problems.append(Problem(file=source, line=line, column=1, message=(
-                f"expected {len(columns)} fields, got {len(row)}"), code="wrong-type"))
+            problems.append(Problem(file=source, line=line, column=1, code="wrong-type",
+                                    **problem_said(("problem.csv-fields", {
+                                        "expected": len(columns), "got": len(row)}))))
             continue
         cells = {name: row[i].strip() for i, name in enumerate(columns)}
         action = cells["action_id"]
         if action in first_line:
             problems.append(Problem(file=source, line=line, column=1, path=f"actions.{action}",
-                                    message=f"action {action!r} is listed twice (first on line "
-                                    f"{first_line[action]})", code="duplicate-key"))
+                                    code="duplicate-key", **problem_said(("problem.csv-twice", {
+                                        "action": action, "first": first_line[action]}))))
             continue
         first_line[action] = line
         rows[action] = _entry(cells)
@@ -98,9 +101,9 @@ def _rows(reader: _csv.Reader, source: str,
         for col, key in enumerate(columns, start=1):
             positions[("actions", action, key)] = (line, col)
     if unlisted:
-        problems.append(Problem(file=source, line=unlisted_from, column=1, message=(
-            f"and {unlisted:,} more rows not read after the problems above; fix those first"),
-            code=problems[-1].code))
+        problems.append(Problem(file=source, line=unlisted_from, column=1,
+                                code=problems[-1].code, **problem_said(
+                                    ("problem.csv-more-rows", {"n": f"{unlisted:,}"}))))
     return Document({"actions": rows}, source, (positions, dict(positions), {})), problems
 
 
@@ -110,13 +113,25 @@ def _normal(name: str) -> str:
     return "_".join(bare.strip().lower().split())
 
 
+def _header_problem(name: str | None, shown: str,
+                    cell: str) -> list[tuple[str, Mapping[str, object]]]:
+    """What is wrong with one header cell: given twice, or no column (and the closest)."""
+    columns = {"columns": ",".join(CSV_COLUMNS)}
+    if name:
+        return [("problem.csv-header-twice", {"header": shown, **columns})]
+    match = suggestion(_normal(cell), list(HEADER_NAMES))
+    return [("problem.csv-header-unknown", {"header": shown}),
+            *([("problem.did-you-mean", {"match": match})] if match else []),
+            ("problem.csv-columns", columns)]
+
+
 def _columns(header: list[str] | None, source: str) -> list[str]:
     """The column each header cell names, trailing empty cells left out."""
     canonical = ",".join(CSV_COLUMNS)
     if header is None:
-        raise ProfileError([Problem(file=source, line=1, column=1, message=(
-            f"the CSV is empty; its first line must be the header, e.g. {canonical}"),
-            code="empty-file")])
+        raise ProfileError([Problem(file=source, line=1, column=1, code="empty-file",
+                                    **problem_said(("problem.csv-empty",
+                                                    {"columns": canonical})))])
     while header and not header[-1].strip():
         header = header[:-1]
     problems: list[Problem] = []
@@ -127,22 +142,19 @@ def _columns(header: list[str] | None, source: str) -> list[str]:
         if (name is None or name in columns) and len(problems) >= MAX_LISTED:
             unlisted += 1  # counted, not listed (and no costly suggestion): docs/profile.md
         elif name is None or name in columns:
-            what = "is given twice" if name else \
-                f"is not a column{suggest(_normal(cell), list(HEADER_NAMES))}"
             shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:37] + "..."
-            problems.append(Problem(file=source, line=1, column=i, message=(
-                f"header {shown!r} {what}; the columns are {canonical}"),
-                code="unknown-key"))
+            problems.append(Problem(file=source, line=1, column=i, code="unknown-key",
+                                    **problem_said(*_header_problem(name, shown, cell))))
         columns.append(name or "")
     if unlisted:
-        problems.append(Problem(file=source, line=1, column=1, message=(
-            f"and {unlisted:,} more header cells that are not columns or are given twice"),
-            code="unknown-key"))
+        problems.append(Problem(file=source, line=1, column=1, code="unknown-key",
+                                **problem_said(("problem.csv-more-headers",
+                                                {"n": f"{unlisted:,}"}))))
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        problems.append(Problem(file=source, line=1, column=1, message=(
-            f"the header lacks {' and '.join(missing)}; the columns are {canonical}"),
-            code="missing-field"))
+        problems.append(Problem(file=source, line=1, column=1, code="missing-field",
+                                **problem_said(("problem.csv-lacks", {
+                                    "missing": " and ".join(missing), "columns": canonical}))))
     if problems:
         raise ProfileError(problems)
     return columns

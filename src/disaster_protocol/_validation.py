@@ -18,6 +18,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from ._i18n import Term, in_every_language, said_in_every_language
 from ._reading import Document, KeyPath, display_path
 from .errors import DisasterProtocolError, Problem, show_value
 from .model import SCHEMA_VERSION
@@ -25,20 +26,10 @@ from .profile import EARLIEST_DATE, LATEST_DATE
 
 __all__ = ["check_version", "problems_from_validation", "suggest"]
 
-_EXPECTED = {
-    "float": "a number",
-    "int": "a whole number",
-    "bool": "true or false",
-    "string": "text",
-    "str": "text",
-    "list": "a list",
-    "tuple": "a list",
-    "dict": "a mapping",
-    "model": "a mapping",
-    "date": "a date (YYYY-MM-DD)",
-}
+_EXPECTED = {"float": "float", "int": "int", "bool": "bool", "string": "str", "str": "str",
+             "list": "list", "tuple": "list", "dict": "dict", "model": "dict", "date": "date"}
+"""A pydantic type name -> the catalogue's ``expected.<name>``, what a value must be."""
 
-_LANG_NAMES = {"es": "Spanish", "en": "English"}
 
 
 def _unpadded(word: str) -> str:
@@ -61,12 +52,18 @@ def suggest(word: str, candidates: Sequence[str] | Iterator[str]) -> str:
     >>> suggest("zzz", ["RMU"])
     ''
     """
+    match = suggestion(word, candidates)
+    return f" (did you mean {match!r}?)" if match else ""
+
+
+def suggestion(word: str, candidates: Sequence[str] | Iterator[str]) -> str | None:
+    """The candidate :func:`suggest` names, or ``None``."""
     pool = list(candidates)
     same = _unpadded(word)
     match = [c for c in pool if _unpadded(c) == same][:1]
     if not match:
         match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return match[0] if match else None
 
 
 def _model_at(root: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
@@ -115,27 +112,29 @@ def _value_type(tp: Any) -> Any:
     return None
 
 
-def _describe(value: object) -> str:
+def _describe(value: object) -> Term:
+    """What a value was, said in each language: ``boolean True``, ``number 3``, ``a list``."""
     if isinstance(value, bool):
-        return f"boolean {value}"
+        return Term("got.boolean", value=value)
     if isinstance(value, (int, float)):
-        return f"number {show_value(value)}"
+        return Term("got.number", value=show_value(value))
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return Term("got.dict" if isinstance(value, dict) else "got.list")
     if value is None:
-        return "nothing"
-    return show_value(value)
+        return Term("got.nothing")
+    return Term("got.value", value=show_value(value))
 
 
 def _missing(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
              shown: str) -> Problem:
     name = loc[-1] if loc else ""
     parent = _model_at(model, loc[:-1])
-    if parent is not None and parent.__name__ == "Text" and name in _LANG_NAMES:
-        return doc.problem(loc[:-1], f"the {_LANG_NAMES[str(name)]} text ({name}) is missing; "
-                           "every label needs both es and en", "missing-language", shown=shown)
-    return doc.problem(loc[:-1], f"required field {name!r} is missing", "missing-field",
-                       shown=shown)
+    if parent is not None and parent.__name__ == "Text" and name in ("es", "en"):
+        return doc.problem(loc[:-1], in_every_language(
+            "problem.missing-language", name=Term(f"language.{name}"), code=name),
+            "missing-language", shown=shown)
+    return doc.problem(loc[:-1], in_every_language("problem.missing-field", name=name),
+                       "missing-field", shown=shown)
 
 
 def _extra(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
@@ -143,8 +142,11 @@ def _extra(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel
     name = str(loc[-1]) if loc else ""
     parent = _model_at(model, loc[:-1])
     allowed = sorted(parent.model_fields) if parent is not None else []
-    hint = suggest(name, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-    return doc.problem(loc, f"unknown key {name!r}{hint}", "unknown-key", shown=shown, key=True)
+    match = suggestion(name, allowed)
+    hint = (("problem.did-you-mean", {"match": match}) if match else
+            ("problem.allowed-keys", {"keys": ", ".join(allowed)}) if allowed else None)
+    said = said_in_every_language(("problem.unknown-key", {"name": name}), *[hint] if hint else [])
+    return doc.problem(loc, said, "unknown-key", shown=shown, key=True)
 
 
 def _not_text(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseModel],
@@ -153,10 +155,11 @@ def _not_text(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMo
         return None
     raw, value = doc.plain_scalars[loc], err.get("input")
     if isinstance(value, bool):
-        return doc.problem(loc, f"expected text, got {raw!r} (YAML read this as {value}; "
-                           f"quote it: \"{raw}\")", "yaml-boolean", shown=shown)
+        return doc.problem(loc, in_every_language("problem.yaml-boolean", raw=raw, value=value),
+                           "yaml-boolean", shown=shown)
     quote = f": \"{raw}\"" if len(raw) <= 60 else ""
-    return doc.problem(loc, f"expected text, got {_describe(value)}; quote it{quote}",
+    return doc.problem(loc, in_every_language("problem.expected-text", got=_describe(value),
+                                              quote=quote),
                        "wrong-type", shown=shown)
 
 
@@ -166,7 +169,7 @@ def _literal(err: ErrorDetails, loc: KeyPath, doc: Document, model: type[BaseMod
     expected = str(err.get("ctx", {}).get("expected", ""))
     options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
     hint = suggest(str(value), [o for o in options if o]) if isinstance(value, str) else ""
-    return doc.problem(loc, f"must be {expected} (got {_describe(value)}){hint}",
+    return doc.problem(loc, f"must be {expected} (got {_describe(value).get('en')}){hint}",
                        "invalid-value", shown=shown)
 
 
@@ -212,11 +215,13 @@ _HANDLERS: dict[str, _Handler] = {
 def _generic(err: ErrorDetails, loc: KeyPath, doc: Document, shown: str) -> Problem:
     kind, value = err["type"], err.get("input")
     if kind.endswith(("_type", "_parsing")) and kind.split("_")[0] in _EXPECTED:
-        return doc.problem(loc, f"must be {_EXPECTED[kind.split('_')[0]]} (got "
-                           f"{_describe(value)})", "wrong-type", shown=shown)
+        return doc.problem(loc, in_every_language(
+            "problem.must-be", expected=Term(f"expected.{_EXPECTED[kind.split('_')[0]]}"),
+            got=_describe(value)), "wrong-type", shown=shown)
     message = err["msg"]
     message = message[0].lower() + message[1:] if message else kind
-    return doc.problem(loc, f"{message} (got {_describe(value)})", "invalid-value", shown=shown)
+    return doc.problem(loc, f"{message} (got {_describe(value).get('en')})", "invalid-value",
+                       shown=shown)
 
 
 def problems_from_validation(exc: ValidationError, doc: Document,
@@ -246,17 +251,16 @@ def check_version(doc: Document, error: type[DisasterProtocolError], what: str) 
         raise error([doc.problem((), f"a {what} must be a mapping of keys to values "
                                  f"(got {type(data).__name__})", "wrong-type")])
     if "schema_version" not in data:
-        raise error([doc.problem((), f"schema_version is missing; add 'schema_version: "
-                                 f"{SCHEMA_VERSION}' as the first line", "missing-field",
-                                 shown="schema_version")])
+        raise error([doc.problem((), in_every_language(
+            "problem.schema-version-missing", version=SCHEMA_VERSION), "missing-field",
+            shown="schema_version")])
     version = data["schema_version"]
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        message = (f"version {show_value(version)} is newer than this disaster-protocol reads "
-                   f"({SCHEMA_VERSION}); upgrade disaster-protocol")
+        key = "problem.schema-version-newer"
     elif version != SCHEMA_VERSION or type(version) is not int:
-        message = (f"unsupported version {show_value(version)}; this disaster-protocol reads "
-                   f"version {SCHEMA_VERSION}")
+        key = "problem.schema-version-unsupported"
     else:
         return
+    message = in_every_language(key, got=show_value(version), version=SCHEMA_VERSION)
     raise error([doc.problem(("schema_version",), message, "unsupported-schema-version",
                              shown="schema_version")])

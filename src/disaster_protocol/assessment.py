@@ -2,7 +2,7 @@
 
 An :class:`Assessment` holds the scores, grade, findings, plan and per-action levels. Findings
 carry a ``kind`` and structured ``params``; their sentences come from the word catalogue
-(:mod:`._i18n`) in either language, so every later report, frame and plot says them the same way.
+(:mod:`._i18n`) in any language, so every later report, frame and plot says them the same way.
 Results never print and never read a file; they render through :mod:`disaster_protocol.report`.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import computed_field, model_validator
 
 from ._frozen import Frozen, ReadOnly
-from ._i18n import Lang, finding_key
+from ._i18n import Lang, finding_key, in_every_language
 from ._i18n import text as _text
 from .model import Text
 from .profile import Cooperation, Institution
@@ -72,7 +72,7 @@ class Finding(Frozen):
     """Something to act on: what kind, which action and role (where one applies), and the
     parameters its message is written from.
 
-    ``message`` (both languages) and :meth:`text` (one) are rendered from the word catalogue;
+    ``message`` (every language) and :meth:`text` (one) are rendered from the word catalogue;
     JSON output carries ``message`` for readers that do not have the catalogue.
     """
 
@@ -96,8 +96,10 @@ class Finding(Frozen):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def message(self) -> Text:
-        """The sentence in Spanish and English."""
-        return Text(es=self.text("es"), en=self.text("en"))
+        """The sentence in every language its parameters have (a user-supplied protocol's
+        titles may lack some: that language is left out, not said half in another)."""
+        return Text.model_validate(
+            in_every_language(finding_key(self.kind, self.params), **self.params))
 
     def __repr__(self) -> str:
         about = self.action or self.role or "-"
@@ -213,19 +215,18 @@ class Method(Frozen):
 class Assessment(Frozen):
     """The result of :func:`~disaster_protocol.assess`.
 
-    Render it with ``to_dict``, ``to_json`` (both languages), ``to_markdown``, ``to_html`` or
-    ``to_csv`` (one language, ``lang="es"`` or ``"en"``); in Jupyter it displays itself as HTML.
-    ``labels`` names every phase, Sendai priority, role and hazard id used as a group key, in
-    Spanish and English. ``coverage`` is the share of the applicable weight whose level was
-    assessed (0-4), and ``score_range`` the score as given (every unassessed or ``unknown``
-    action at 0) and in the best case (each of them at level 3), so a thin profile is not read
-    as a weak or a strong institution; ``groups`` holds the same for every group score, and
-    ``reliability`` how far the evidence reaches. ``blocking`` lists the documented gaps
-    (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
+    Render it with ``to_dict``, ``to_json`` (every language), ``to_markdown``, ``to_html`` or
+    ``to_csv`` (one language, ``lang="es"``, ``"en"``, ``"pt"`` or ``"fr"``); in Jupyter it
+    displays itself as HTML. ``labels`` names every phase, Sendai priority, role and hazard id
+    used as a group key, in every language. ``coverage`` is the share of the applicable weight
+    whose level was assessed (0-4), and ``score_range`` the score as given (every unassessed or
+    ``unknown`` action at 0) and in the best case (each of them at level 3), so a thin profile
+    is not read as a weak or a strong institution; ``groups`` holds the same for every group
+    score, and ``reliability`` how far the evidence reaches. ``blocking`` lists the documented
+    gaps (critical actions assessed below level 3, not waived); ``evidence_needed`` the critical
     actions nobody assessed, which do not cap the grade but make it ``provisional``, as a
     coverage below ``method.min_coverage`` does. ``format_version`` is the shape of its JSON
-    (CHANGELOG.md): 2 since groups, reliability and evidence needed were added.
-    """
+    (CHANGELOG.md): 2 since groups, reliability and evidence needed were added. """
 
     format_version: Literal[2] = 2
     protocol: ProtocolRef
@@ -271,11 +272,11 @@ class Assessment(Frozen):
     __str__ = __repr__
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready data; messages and titles carry both languages."""
+        """Plain JSON-ready data; messages and titles carry every language."""
         return self.model_dump(mode="json")
 
     def to_json(self) -> str:
-        """Stable JSON text in both languages (same input, same bytes)."""
+        """Stable JSON text in every language (same input, same bytes)."""
         from .report.data import assessment_json
 
         return assessment_json(self)

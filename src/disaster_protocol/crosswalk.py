@@ -35,6 +35,7 @@ from pydantic import Field, ValidationError
 
 from . import _reading
 from ._frozen import Frozen, Id
+from ._i18n import translate_data
 from ._reading import Document
 from ._validation import problems_from_validation, suggest
 from .assessment import Assessment
@@ -142,6 +143,7 @@ def load_crosswalk(name: str | os.PathLike[str], protocol: Protocol | None = Non
         path = bundled_folder("crosswalks") / f"{name}.yaml"
     text = _reading.read_text(path, error=CrosswalkError)
     doc = _reading.parse_text(text, str(name), error=CrosswalkError, what="crosswalk")
+    translate_data(doc.data)
     try:
         crosswalk = Crosswalk.model_validate(doc.data)
     except ValidationError as exc:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import reprlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "ProblemCode",
     "ProfileError",
     "ProtocolError",
+    "TranslationWarning",
     "escaped",
     "printable",
     "require_type",
@@ -101,10 +102,25 @@ class Problem:
     path: str = ""
     message: str
     code: ProblemCode
+    said: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    """The message in other languages, ``(code, sentence)`` pairs (``message`` is English)."""
 
     def __str__(self) -> str:
+        return self.line_in("en")
+
+    def line_in(self, lang: str) -> str:
+        """The problem's line with its message in ``lang`` (English where the message has no
+        such translation: one built in code by a caller, for one).
+
+        Examples
+        --------
+        >>> Problem(file="p.yaml", message="bad", code="invalid-level",
+        ...         said=(("es", "mal"),)).line_in("es")
+        'p.yaml: mal [invalid-level]'
+        """
+        message = dict(self.said).get(lang, self.message)
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        body = f"{self.path}: {self.message}" if self.path else self.message
+        body = f"{self.path}: {message}" if self.path else message
         return printable(f"{where}: {body} [{self.code}]")
 
 
@@ -213,6 +229,10 @@ class DisasterProtocolError(Exception):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def lines_in(self, lang: str) -> str:
+        """Every problem's line, in ``lang`` where its message has that language."""
+        return "\n".join(p.line_in(lang) for p in self.problems)
+
     def __reduce__(self) -> tuple[type[DisasterProtocolError], tuple[tuple[Problem, ...]]]:
         # Errors travel back from worker processes in a batch: pickle them by their problems.
         return type(self), (self.problems,)
@@ -253,6 +273,12 @@ class InputWarning(UserWarning):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+
+
+class TranslationWarning(UserWarning):
+    """A text shown in another language than the one asked for: a user-supplied label without
+    that language, or a message a language's file does not translate yet. It names the text
+    and the language it fell back to; the command line prints it as ``warning: ...``."""
 
 
 def require_type(value: object, expected: type | tuple[type, ...], name: str,

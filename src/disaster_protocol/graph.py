@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._i18n import Lang
+from ._i18n import LANGS, Lang
 from ._index import ordered_actions
 from .model import Action, Protocol, Text
 
@@ -84,45 +84,48 @@ def build_graph(protocol: Protocol) -> nx.DiGraph[str]:
     return g
 
 
+def _labels(label: Text) -> dict[str, str]:
+    """``label_<lang>`` for every language the label has."""
+    return {f"label_{lang}": value for lang in LANGS
+            if (value := getattr(label, lang)) is not None}
+
+
 def _add_organisation(g: nx.DiGraph[str], protocol: Protocol) -> None:
     """Phases (in order, linked by ``precedes``), roles and hazards."""
     previous = None
     for order, phase in enumerate(protocol.phases):
-        g.add_node(phase.id, kind="phase", order=order, label_en=phase.title.en,
-                   label_es=phase.title.es, provenance=phase.provenance.status)
+        g.add_node(phase.id, kind="phase", order=order, **_labels(phase.title),
+                   provenance=phase.provenance.status)
         if previous is not None:
             g.add_edge(previous, phase.id, relation="precedes")
         previous = phase.id
     for role in protocol.roles:
-        g.add_node(role.id, kind="role", label_en=role.title.en, label_es=role.title.es,
+        g.add_node(role.id, kind="role", **_labels(role.title),
                    provenance=role.provenance.status)
     for hazard in protocol.hazards:
-        g.add_node(hazard.id, kind="hazard", label_en=hazard.label.en, label_es=hazard.label.es)
+        g.add_node(hazard.id, kind="hazard", **_labels(hazard.label))
 
 
 def _add_sendai(g: nx.DiGraph[str], protocol: Protocol) -> None:
     """Sendai priorities, targets with their indicators, and guiding principles."""
     sendai = protocol.sendai
     for prio in sendai.priorities:
-        g.add_node(prio.id, kind="priority", label_en=prio.title.en, label_es=prio.title.es,
+        g.add_node(prio.id, kind="priority", **_labels(prio.title),
                    paragraph=prio.paragraph)
     for target in sendai.targets:
-        g.add_node(target.id, kind="target", label_en=target.title.en,
-                   label_es=target.title.es)
+        g.add_node(target.id, kind="target", **_labels(target.title))
         for ind in target.indicators:
-            g.add_node(ind.id, kind="indicator", label_en=ind.title.en, label_es=ind.title.es)
+            g.add_node(ind.id, kind="indicator", **_labels(ind.title))
             g.add_edge(ind.id, target.id, relation="part_of")
     for principle in sendai.principles:
-        g.add_node(principle.id, kind="principle", label_en=principle.title.en,
-                   label_es=principle.title.es)
+        g.add_node(principle.id, kind="principle", **_labels(principle.title))
     for custom in sendai.custom_indicators:
-        g.add_node(custom.id, kind="custom_indicator", label_en=custom.title.en,
-                   label_es=custom.title.es)
+        g.add_node(custom.id, kind="custom_indicator", **_labels(custom.title))
 
 
 def _add_actions(g: nx.DiGraph[str], protocol: Protocol) -> None:
     """Action nodes and every edge that leaves an action."""
-    g.add_nodes_from((a.id, {"kind": "action", "label_en": a.title.en, "label_es": a.title.es,
+    g.add_nodes_from((a.id, {"kind": "action", **_labels(a.title),
                              "phase": a.phase, "critical": a.critical, "weight": a.weight,
                              "provenance": a.provenance.status}) for a in protocol.actions)
     # Edges are gathered per relation and added in one call each, as plain pairs: on large

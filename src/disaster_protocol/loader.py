@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import _reading
 from ._checks import control_characters, may_hold_controls, profile_problems, protocol_problems
+from ._i18n import in_every_language, problem_said, translate_data
 from ._plain import paused_gc
 from ._reading import Document
 from ._table import parse_csv
@@ -167,6 +168,7 @@ def _protocol_from_text(text: str, source: str, max_bytes: int) -> Protocol:
         doc = _reading.parse_text(text, source, error=ProtocolError, what="protocol",
                                max_values=budget)
         check_version(doc, ProtocolError, "protocol")
+        translate_data(doc.data)
         protocol = _validated(Protocol, doc, ProtocolError)
         _raise_if(protocol_problems(protocol, doc), ProtocolError)
     return protocol
@@ -381,10 +383,8 @@ def read_profile_document(path: str | os.PathLike[str], *,
     (``{level: 3}``)."""
     target = FsPath(path)
     if target.suffix.lower() == ".csv" or target.name.lower().endswith(".meta.yaml"):
-        raise ProfileError([Problem(file=str(path), code="invalid-value", message=(
-            "migrate rewrites YAML and JSON profiles; for a CSV profile (and its .meta.yaml), "
-            "apply the renamed and removed ids of the migration file to the CSV by hand and "
-            "set the version in the sidecar, or convert it to YAML first"))])
+        raise ProfileError([Problem(file=str(path), code="invalid-value",
+                                    **problem_said(("problem.migrate-csv", {})))])
     text = _reading.read_text(target, error=ProfileError, max_bytes=max_bytes)
     parse = _reading.parse_json if target.suffix.lower() == ".json" else _reading.parse_text
     doc = parse(text, str(path), error=ProfileError, max_values=PROFILE_MAX_VALUES,
@@ -405,7 +405,7 @@ def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document
     assert isinstance(meta.data, dict)
     data = _expanded(meta.data)
     if "actions" in data:
-        _raise_if([meta.problem(("actions",), "actions belong in the CSV, not in the sidecar",
+        _raise_if([meta.problem(("actions",), in_every_language("problem.sidecar-actions"),
                                 "unknown-key", shown="actions", key=True)], ProfileError)
     if institution is not None:
         require_type(institution, Institution, "institution", "an Institution")
@@ -413,9 +413,8 @@ def _profile_from_csv(text: str, protocol: Protocol, source: str, meta: Document
     if assessed_on is not None:
         require_type(assessed_on, date, "assessed_on", "a datetime.date")
         data["assessed_on"] = assessed_on
-    _raise_if([Problem(file=meta.source, message=f"{key} is missing: put it in the sidecar "
-                       f"{FsPath(source).stem}.meta.yaml beside the CSV, or pass it as an "
-                       "option", code="missing-field")
+    _raise_if([Problem(file=meta.source, code="missing-field", **problem_said((
+                   "problem.sidecar-missing", {"key": key, "stem": FsPath(source).stem})))
                for key in ("institution", "assessed_on") if key not in data], ProfileError)
     meta = meta.with_data(data)
     head = _validated(ProfileMeta, meta, ProfileError)
@@ -479,10 +478,10 @@ def _level_problems(doc: Document) -> Iterator[Problem]:
             continue
         path = ("actions", action_id, "level")
         written = doc.plain_scalars.get(path, doc.plain_scalars.get(path[:-1], level))
-        shown = show_value(level) if not isinstance(level, bool) else \
-            f"{show_value(written)}, read by YAML as {level}"
-        yield doc.problem(path, f"must be 0-4, n/a or unknown (got {shown})", "invalid-level",
-                          shown=f"actions.{action_id}.level")
+        said = (in_every_language("problem.invalid-level.boolean", written=show_value(written),
+                                  value=level) if isinstance(level, bool) else
+                in_every_language("problem.invalid-level", got=show_value(level)))
+        yield doc.problem(path, said, "invalid-level", shown=f"actions.{action_id}.level")
 
 
 # ----------------------------------------------------------------------------- shared stages

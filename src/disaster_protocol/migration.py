@@ -25,7 +25,13 @@ from pydantic import Field, ValidationError
 
 from . import _reading
 from ._frozen import Frozen, FrozenDict, Id, ReadOnly
-from ._i18n import Lang
+from ._i18n import (
+    Lang,
+    in_every_language,
+    problem_said,
+    said_in_every_language,
+    translate_data,
+)
 from ._reading import Document
 from ._validation import problems_from_validation, suggest
 from .errors import MigrationError, Problem, ProfileError
@@ -143,6 +149,7 @@ def load_migration(path: str | os.PathLike[str], protocol: Protocol | None = Non
     source = str(path)
     text = _reading.read_text(Path(path), error=MigrationError)
     doc = _reading.parse_text(text, source, error=MigrationError, what="migration")
+    translate_data(doc.data, Path(path).stem)
     try:
         migration = Migration.model_validate(doc.data)
     except ValidationError as exc:
@@ -234,9 +241,10 @@ def _chain(protocol_id: str, start: str, end: str, folder: Path | None) -> list[
     while at != end:
         nxt = steps.get(at)
         if nxt is None or len(files) > len(steps):
-            raise MigrationError([Problem(file=str(where), code="invalid-value", message=(
-                f"no migration leads from {protocol_id} {start} to {end}; the folder has "
-                f"{', '.join(sorted(f'{a}->{b}' for a, b in steps.items())) or 'none'}"))])
+            have = ", ".join(sorted(f"{a}->{b}" for a, b in steps.items())) or "-"
+            raise MigrationError([Problem(file=str(where), code="invalid-value", **problem_said(
+                ("problem.no-migration", {"protocol": protocol_id, "start": start, "end": end,
+                                          "steps": have})))])
         files.append(migration_path(at, nxt, where))
         at = nxt
     return files
@@ -244,8 +252,10 @@ def _chain(protocol_id: str, start: str, end: str, folder: Path | None) -> list[
 
 # ----------------------------------------------------------------------------- rewriting
 
-def _note(kind: NoteKind, action: str, es: str, en: str) -> MigrationNote:
-    return MigrationNote(kind, action, Text(es=es, en=en))
+def _note(kind: NoteKind, action: str, key: str, **params: object) -> MigrationNote:
+    """A note whose message is the catalogue's ``migrate.note.<key>`` in every language."""
+    return MigrationNote(kind, action, Text.model_validate(
+        in_every_language(f"migrate.note.{key}", **params)))
 
 
 def _level(status: Any) -> float:
@@ -268,7 +278,7 @@ def _step(data: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
         yield from stage(actions, m)
     for role in m.added_roles:
         if role not in (data.get("roles") or {}):
-            yield _note("role", role, "rol nuevo sin asignar", "new role, not assigned")
+            yield _note("role", role, "role")
     data["actions"] = actions
     yield from _carry_references(data, m, clean)
 
@@ -278,13 +288,11 @@ def _rename(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
         if old not in actions:
             continue
         if new in actions:
-            yield _note("conflict", old, f"renombrada {new}, que el perfil ya tiene: se "
-                        f"conserva {new}", f"renamed {new}, which the profile already has: "
-                        f"{new} is kept")
+            yield _note("conflict", old, "rename-conflict", new=new)
             del actions[old]
         else:
             actions[new] = actions.pop(old)
-            yield _note("renamed", old, f"ahora {new}", f"now {new}")
+            yield _note("renamed", old, "renamed", new=new)
 
 
 def _split(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
@@ -293,14 +301,9 @@ def _split(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
             status = actions.pop(old)
             for new in news:
                 if new in actions:
-                    yield _note("conflict", old, f"dividida en {new}, que el perfil ya tiene: "
-                                f"se conserva {new}", f"split into {new}, which the profile "
-                                f"already has: {new} is kept")
+                    yield _note("conflict", old, "split-conflict", new=new)
                 actions.setdefault(new, status)
-            yield _note("split", old, f"dividida en {', '.join(news)}: el nivel se copió a "
-                        "cada una; revise si la evidencia cubre cada parte",
-                        f"split into {', '.join(news)}: the level was copied to each; check "
-                        "that the evidence covers each part")
+            yield _note("split", old, "split", new=", ".join(news))
 
 
 def _merge(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
@@ -313,35 +316,35 @@ def _merge(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
         for a in present:
             del actions[a]
         if merge.into in actions:
-            yield _note("conflict", ", ".join(present), f"unidas en {merge.into}, que el perfil "
-                        f"ya tiene: se conserva {merge.into}", f"merged into {merge.into}, "
-                        f"which the profile already has: {merge.into} is kept")
+            yield _note("conflict", ", ".join(present), "merge-conflict", into=merge.into)
             continue
         actions[merge.into] = status
-        yield _note("merged", ", ".join(present), f"unidas en {merge.into} con el nivel más "
-                    f"bajo ({lowest})", f"merged into {merge.into} with the lowest level "
-                    f"({lowest})")
+        yield _note("merged", ", ".join(present), "merged", into=merge.into, lowest=lowest)
 
 
 def _remove(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
     for removal in m.removed:
         if removal.action in actions:
             del actions[removal.action]
-            yield _note("removed", removal.action, f"eliminada, no se trasladó: "
-                        f"{removal.reason.es}", f"removed, not carried over: {removal.reason.en}")
+            yield _note("removed", removal.action, "removed", reason=removal.reason)
 
 
 def _inform(actions: dict[str, Any], m: Migration) -> Iterator[MigrationNote]:
     for added in m.added:
         if added not in actions:
-            yield _note("added", added, "acción nueva sin evaluar: no suma al puntaje hasta "
-                        "que se complete", "new action, not assessed: it adds nothing to the "
-                        "score until it is filled in")
+            yield _note("added", added, "added")
     for revision in m.revised:
         if revision.action in actions:
-            yield _note("revised", revision.action, f"ahora pide más ({revision.what.es}): "
-                        "revise el nivel y la evidencia", f"now asks more "
-                        f"({revision.what.en}): review the level and the evidence")
+            yield _note("revised", revision.action, "revised", what=revision.what)
+
+
+def _after_migrating(p: Problem, source: str, to: str) -> Problem:
+    """A problem of the rewritten profile, told against the file the user gave."""
+    said = dict(p.said)
+    prefix = said_in_every_language(("problem.after-migrating", {"to": to}))
+    return Problem(file=source, code=p.code, message=prefix["en"] + p.message,
+                   said=tuple((lang, words + said.get(lang, p.message))
+                              for lang, words in prefix.items() if lang != "en"))
 
 
 def _carry_references(data: dict[str, Any], m: Migration,
@@ -356,9 +359,7 @@ def _carry_references(data: dict[str, Any], m: Migration,
     for waiver in data.get("waivers") or []:
         action = waiver.get("action") if isinstance(waiver, dict) else None
         if action in dropped:
-            yield _note("removed", action, "exención descartada: la acción ya no existe como "
-                        "tal; apruébela de nuevo si sigue vigente", "waiver dropped: the "
-                        "action no longer exists as such; approve it again if it still holds")
+            yield _note("removed", action, "waiver-dropped")
             continue
         waivers.append({**waiver, "action": clean[action]} if action in clean else waiver)
     if "waivers" in data:
@@ -406,9 +407,9 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
     protocol_id = named.get("id", target.id)  # a profile that names none answers this one
     start = named.get("version", MIGRATED_FROM)
     if (target.id, target.version) != (protocol_id, to):
-        raise MigrationError([Problem(file=doc.source, code="invalid-value", message=(
-            f"asked for {protocol_id} {to}, but the protocol given is {target.id} "
-            f"{target.version}; pass that version or that protocol"))])
+        raise MigrationError([Problem(file=doc.source, code="invalid-value", **problem_said((
+            "problem.migrate-other-target", {"protocol": protocol_id, "to": to,
+                                             "given": f"{target.id} {target.version}"})))])
     notes: list[MigrationNote] = []
     for path in _chain(protocol_id, start, to, folder):
         step = load_migration(path, target if path.stem.endswith(f"-{to}") else None)
@@ -430,8 +431,7 @@ def _rewrite(doc: Document, to: str, protocol: Protocol | None, folder: Path | N
         profile = loads_profile(text, target, source=f"{doc.source} (migrated)",
                                 format="json" if as_json else "yaml")
     except ProfileError as exc:  # the rewrite is never shown: say where it went wrong
-        raise ProfileError([Problem(file=doc.source, code=p.code, message=(
-            f"after migrating to {to}: {p.message}")) for p in exc.problems]) from None
+        raise ProfileError([_after_migrating(p, doc.source, to) for p in exc.problems]) from None
     return MigrationResult(profile, text, start, to, tuple(notes))
 
 

@@ -4,12 +4,14 @@ A :class:`Protocol` is the validated form of ``protocols/sendai_ciss.yaml``: Sen
 reference data, hazards, ordered phases, roles and actions. Models only describe the *shape*
 of the data; whether references resolve is checked by :mod:`disaster_protocol.loader`.
 
-Every label an institution reads is a :class:`Text` with Spanish and English.
+Every label an institution reads is a :class:`Text` with Spanish, English and the other
+languages of the package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -17,8 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from ._frozen import Frozen as _Frozen
-from ._frozen import Id, NonEmpty
-from ._i18n import Lang, check_lang
+from ._frozen import Id, NonEmpty, trusted
+from ._i18n import LANGS, Lang, check_lang, fallback_of, language_name
+from .errors import TranslationWarning
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,6 +49,7 @@ __all__ = [
     "Source",
     "Target",
     "Text",
+    "joined_text",
 ]
 
 SCHEMA_VERSION = 1
@@ -55,26 +59,62 @@ ProvenanceStatus = Literal["verified", "derived", "proposed"]
 
 
 class Text(_Frozen):
-    """A label in Spanish and English; both are required.
+    """A label in Spanish and English (both required) and, as optional fields named by their
+    codes, every other language of :data:`~disaster_protocol._i18n.LANGS` (``pt``, ``fr``).
+
+    The bundled protocol, crosswalks and migrations carry every language (merged from the
+    translations at load); a user-supplied file needs ``es`` and ``en`` and may add others.
+    ``text.es`` and ``text.en`` stay as they were; every language by ``text.get(lang)``.
 
     Examples
     --------
     >>> Text(es="Respuesta", en="Response").get("es")
     'Respuesta'
+    >>> Text.model_validate({"es": "Respuesta", "en": "Response", "fr": "Intervention"}).get("fr")
+    'Intervention'
     """
 
-    es: NonEmpty
-    en: NonEmpty
+    es: NonEmpty = Field(title="español")
+    en: NonEmpty = Field(title="English")
+    for _lang in LANGS:  # one optional field per language file present, beyond es and en
+        if _lang not in ("es", "en"):
+            __annotations__[_lang] = "NonEmpty | None"
+            vars()[_lang] = Field(None, title=language_name(_lang))
+    del _lang
 
     def get(self, lang: Lang) -> str:
-        """Return the text in ``lang``.
+        """Return the text in ``lang``. A text without ``lang`` (a user-supplied label) is
+        shown in the language's fallback, with a
+        :class:`~disaster_protocol._i18n.TranslationWarning` naming the text.
 
         Raises
         ------
         ValueError
-            If ``lang`` is not ``"es"`` or ``"en"``.
+            If ``lang`` is not one of :data:`~disaster_protocol._i18n.LANGS`.
         """
-        return self.es if check_lang(lang) == "es" else self.en
+        found: str | None = getattr(self, check_lang(lang))
+        if found is not None:
+            return found
+        fallback = fallback_of(lang)
+        shown: str = getattr(self, fallback)
+        warnings.warn(TranslationWarning(
+            f"the label {self.es!r} has no {lang} text; shown in {fallback}"), stacklevel=2)
+        return shown
+
+
+def joined_text(texts: Sequence[Text], separator: str) -> Text:
+    """The texts joined in each language (a language some text lacks is left out).
+
+    Examples
+    --------
+    >>> joined_text([Text(es="a", en="b"), Text(es="c", en="d")], "; ").en
+    'b; d'
+    """
+    values: dict[str, str | None] = {}
+    for lang in LANGS:
+        parts = [getattr(t, lang) for t in texts]
+        values[lang] = None if None in parts else separator.join(parts)
+    return trusted(Text, values)
 
 
 class Provenance(_Frozen):

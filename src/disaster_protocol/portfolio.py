@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 from ._assess import assess
 from ._breakdown import breakdown
 from ._frozen import Frozen
-from ._i18n import Lang
+from ._i18n import Lang, Term, problem_said
 from ._plain import paused_gc
 from ._ranking import ranked
 from ._summary import Breakdown, GroupStats, Summary
@@ -108,7 +108,7 @@ class Portfolio(Frozen):
                                else None)
 
     def to_json(self) -> str:
-        """Stable JSON text in both languages (same input, same bytes)."""
+        """Stable JSON text in every language (same input, same bytes)."""
         from .report.portfolio import portfolio_json
 
         return portfolio_json(self)
@@ -483,11 +483,11 @@ def _one_per_date(summaries: list[Summary], assessments: list[Assessment]
             kept.append(i)
             continue
         source = s.source or f"<profile of {s.institution.id}>"
+        other: object = known.source or Term("problem.twin.in-memory")
         twins.append(Failure(source=source, problems=(Problem(
-            file=source, path="assessed_on", code="duplicate-id", message=(
-                f"institution {s.institution.id!r} is also assessed on {s.as_of} in "
-                f"{known.source or 'a profile given in memory'}; keep one profile per "
-                "institution and date")),)))
+            file=source, path="assessed_on", code="duplicate-id", **problem_said((
+                "problem.twin", {"institution": s.institution.id, "date": s.as_of,
+                                 "other": other}))),)))
     if len(kept) == len(summaries):
         return summaries, assessments, twins
     return ([summaries[i] for i in kept],

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from .._i18n import TranslationWarning
 from ..errors import DisasterProtocolError, InputWarning
 from . import explore, field, many, score
 from ._common import ExitCode, ThresholdError, UsageError, add_debug
@@ -92,6 +93,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     args.stdin = stdin if stdin is not None else sys.stdin
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
+        warnings.simplefilter("always", TranslationWarning)
         try:
             return _run(func, args, out, err)
         finally:
@@ -99,11 +101,12 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 
 def _show_warnings(caught: list[warnings.WarningMessage], err: TextIO) -> None:
-    """Input warnings as ``warning: <problem>`` lines, once each; others as Python shows them."""
+    """Input and translation warnings as ``warning: <what>`` lines, once each; others as
+    Python shows them."""
     seen: set[str] = set()
     for item in caught:
-        if isinstance(item.message, InputWarning):
-            line = f"warning: {item.message.problem}"
+        if isinstance(item.message, (InputWarning, TranslationWarning)):
+            line = f"warning: {item.message}"
             if line not in seen:
                 seen.add(line)
                 print(line, file=err)
@@ -127,7 +130,7 @@ def _run(func: Callable[[argparse.Namespace, TextIO, TextIO], int], args: argpar
         if args.debug:
             raise
         if isinstance(exc, DisasterProtocolError):
-            print(exc, file=err)
+            print(exc.lines_in(getattr(args, "lang", "en")), file=err)
         else:
             message = _os_error(exc) if isinstance(exc, OSError) else str(exc)
             print(f"disaster-protocol {args.command}: error: {message}", file=err)

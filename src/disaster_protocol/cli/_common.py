@@ -8,8 +8,9 @@ from datetime import date
 from enum import IntEnum
 from typing import TextIO
 
+from .._i18n import LANGS, Lang, text
 from .._output import sanitise, write_atomic
-from .._validation import suggest
+from .._validation import suggestion
 from ..assessment import MIN_COVERAGE
 from ..loader import load_protocol
 from ..model import Protocol
@@ -72,8 +73,8 @@ def add_protocol(p: argparse.ArgumentParser) -> None:
 
 
 def add_lang(p: argparse.ArgumentParser, what: str = "titles") -> None:
-    """``--lang es|en``."""
-    p.add_argument("--lang", choices=("es", "en"), default="es",
+    """``--lang``: one of the package's languages (``es``, ``en``, ``fr``, ``pt``)."""
+    p.add_argument("--lang", choices=LANGS, default="es",
                    help=f"language of {what} (default: es)")
 
 
@@ -164,18 +165,20 @@ def protocol_of(args: argparse.Namespace) -> Protocol:
     return load_protocol(args.protocol)
 
 
-def check_ids(protocol: Protocol, **given: str | None) -> None:
+def check_ids(protocol: Protocol, lang: Lang = "en", **given: str | None) -> None:
     """Refuse an option (``phase``, ``role``, ``priority``, ``hazard``) that names nothing in
-    ``protocol``, with the closest id and the whole list."""
-    pools = {"phase": ("phase", [p.id for p in protocol.phases]),
-             "role": ("role", [r.id for r in protocol.roles]),
-             "priority": ("Sendai priority", [p.id for p in protocol.sendai.priorities]),
-             "hazard": ("hazard", [h.id for h in protocol.hazards])}
+    ``protocol``, with the closest id and the whole list, in ``lang``."""
+    pools = {"phase": [p.id for p in protocol.phases], "role": [r.id for r in protocol.roles],
+             "priority": [p.id for p in protocol.sendai.priorities],
+             "hazard": [h.id for h in protocol.hazards]}
     for option, value in given.items():
-        what, known = pools[option]
+        known = pools[option]
         if value is not None and value not in known:
-            raise UsageError(f"unknown {what} {value!r}{suggest(value, known)}; "
-                             f"choose one of: {', '.join(known)}")
+            match = suggestion(value, known)
+            raise UsageError(
+                text(f"cli.unknown-{option}", lang, value=value)
+                + (text("problem.did-you-mean", lang, match=match) if match else "")
+                + text("cli.choose", lang, known=", ".join(known)))
 
 
 def emit(text: str, output: str | None, out: TextIO) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from .._i18n import ntext
 from ..graph import actions_matching, playbook
 from ..loader import load_protocol
 from ..report import (
@@ -32,28 +33,28 @@ __all__ = ["register"]
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = load_protocol(args.path)
-    name = args.path or "bundled protocol"
-    print(f"{name}: valid — {protocol_summary(protocol)}", file=out)
+    name = f"{args.path or 'sendai_ciss'} ({protocol.id} {protocol.version})"
+    print(protocol_summary(protocol, args.lang, name), file=out)
     return ExitCode.OK
 
 
 def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    check_ids(protocol, phase=args.phase, role=args.role, priority=args.priority,
+    check_ids(protocol, args.lang, phase=args.phase, role=args.role, priority=args.priority,
               hazard=args.hazard)
     selected = actions_matching(protocol, phase=args.phase, role=args.role,
                                 priority=args.priority, hazard=args.hazard)
     if args.format == "json":
         out.write(actions_json(selected))
     else:
-        out.write("".join(action_text(action, args.lang) for action in selected))
-        print(f"{len(selected)} action(s)", file=out)
+        out.write("".join(action_text(action, args.lang, protocol.id) for action in selected))
+        print(ntext("show.count", args.lang, len(selected)), file=out)
     return ExitCode.OK
 
 
 def _playbook(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
-    check_ids(protocol, hazard=args.hazard, phase=args.phase)
+    check_ids(protocol, args.lang, hazard=args.hazard, phase=args.phase)
     book = playbook(protocol, args.hazard, phase=args.phase)
     options: dict[str, Any] = {} if args.format == "json" else {"protocol": protocol}
     emit(render(book, args.format, lang=args.lang, **options), args.output, out)
@@ -76,6 +77,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="Check a protocol file (default: the bundled CISS "
                                    "protocol). Exit 0 if valid, 2 with one line per problem.")
     p.add_argument("path", nargs="?", help="protocol YAML file (default: bundled protocol)")
+    add_lang(p, "the summary")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("show", help="list the protocol's actions, filtered",

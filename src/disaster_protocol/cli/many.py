@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 from .._assess import assess
 from .._breakdown import GROUP_KEYS
+from .._i18n import Lang, ntext, text
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE
 from ..cooperation import (
@@ -51,7 +52,7 @@ __all__ = ["register"]
 def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     portfolio, total = _scored(args, err, keep=args.format == "junit")
     emit_report(_render(portfolio, args), args, out, err)
-    if _failures(portfolio, total, "batch", err):
+    if _failures(portfolio, total, "batch", err, args.lang):
         return ExitCode.BAD_INPUT
     failed = [s for s in portfolio.summaries
               if (args.fail_under is not None and s.score < args.fail_under)
@@ -59,20 +60,21 @@ def _batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               or (args.fail_under_coverage is not None
                   and 100 * s.coverage < args.fail_under_coverage)]
     if failed:
-        raise ThresholdError(f"{len(failed)} institution(s) failed a threshold: "
-                             + ", ".join(s.institution.id for s in failed[:10])
-                             + (" ..." if len(failed) > 10 else ""))
+        ids = ", ".join(s.institution.id for s in failed[:10]) + (
+            " ..." if len(failed) > 10 else "")
+        raise ThresholdError(ntext("threshold.institutions", args.lang, len(failed), ids=ids))
     return ExitCode.OK
 
 
-def _failures(portfolio: Portfolio, total: int, command: str, err: TextIO) -> bool:
+def _failures(portfolio: Portfolio, total: int, command: str, err: TextIO,
+              lang: Lang) -> bool:
     """Print the problems of every profile that could not be read; whether there were any."""
     for failure in portfolio.failures:
         for problem in failure.problems:
-            print(problem, file=err)
+            print(problem.line_in(lang), file=err)
     if portfolio.failures:
-        print(f"disaster-protocol {command}: {len(portfolio.failures)} of {total} profile(s) "
-              "could not be read; every other one was scored", file=err)
+        print(text("batch.unreadable", lang, command=f"disaster-protocol {command}",
+                   failed=len(portfolio.failures), total=total), file=err)
     return bool(portfolio.failures)
 
 
@@ -126,7 +128,8 @@ def _cooperate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     portfolio, total = _scored(args, err, keep=True)
     plan = _plan(portfolio, args, partners)
     emit_report(render(plan, args.format, lang=args.lang), args, out, err)
-    return ExitCode.BAD_INPUT if _failures(portfolio, total, "cooperate", err) else ExitCode.OK
+    failed = _failures(portfolio, total, "cooperate", err, args.lang)
+    return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 
 def _check_budget(args: argparse.Namespace) -> None:
@@ -234,7 +237,8 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     plan = _plan(before, args)
     result = evaluate(plan, before, after)
     emit_report(render(result, args.format, lang=args.lang), args, out, err)
-    failed = [_failures(portfolio, total, "evaluate", err) for portfolio, total in rounds]
+    failed = [_failures(portfolio, total, "evaluate", err, args.lang)
+              for portfolio, total in rounds]
     return ExitCode.BAD_INPUT if any(failed) else ExitCode.OK
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._assess import assess
-from .._i18n import LANGS
+from .._i18n import LANGS, ntext
+from .._i18n import text as say
 from .._output import write_atomic
 from .._reading import DEFAULT_MAX_BYTES
 from ..assessment import MIN_COVERAGE, Assessment
@@ -55,14 +56,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = _assessment(args)
     options: dict[str, Any] = {"thresholds": thresholds(args)} if args.format == "junit" else {}
     emit_report(render(result, args.format, lang=args.lang, **options), args, out, err)
-    failed = []
+    failed, lang = [], args.lang
     if args.fail_under is not None and result.score < args.fail_under:
-        failed.append(f"score {result.score:.1f} is below --fail-under {args.fail_under:g}")
+        failed.append(say("threshold.score", lang, score=f"{result.score:.1f}",
+                           limit=f"{args.fail_under:g}"))
     if args.fail_on_blocking and result.blocking:
-        failed.append(f"{len(result.blocking)} blocking gap(s): {', '.join(result.blocking)}")
+        failed.append(ntext("threshold.blocking", lang, len(result.blocking),
+                            ids=", ".join(result.blocking)))
     if args.fail_under_coverage is not None and 100 * result.coverage < args.fail_under_coverage:
-        failed.append(f"coverage {result.coverage:.0%} is below --fail-under-coverage "
-                      f"{args.fail_under_coverage:g}")
+        failed.append(say("threshold.coverage", lang, coverage=f"{result.coverage:.0%}",
+                           limit=f"{args.fail_under_coverage:g}"))
     if failed:
         raise ThresholdError("; ".join(failed))
     return ExitCode.OK

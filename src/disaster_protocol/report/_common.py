@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from typing import Literal
 
-from .._i18n import CATALOGUE, Lang, check_lang, text
+from .._i18n import Lang, check_lang, messages, text
 from ..assessment import ActionResult, Assessment, GroupScore
 from ..errors import printable
 from ..graph import Playbook, PlaybookStep
@@ -24,7 +24,7 @@ def words(lang: Lang) -> Callable[[str], str]:
     Raises
     ------
     ValueError
-        If ``lang`` is not ``"es"`` or ``"en"``.
+        If ``lang`` is not one of the package's languages.
     """
     checked = check_lang(lang)
 
@@ -171,11 +171,11 @@ def attribute_value(by: str, value: str, lang: Lang) -> str:
     "Salud"; a subregion the catalogue names by its name; anything else as given."""
     key = {"type": f"form.type.{value}", "language": f"form.language.{value}",
            "subregion": f"subregion.{value}"}.get(by)
-    return text(key, lang) if key is not None and key in CATALOGUE else value
+    return text(key, lang) if key is not None and key in messages("es") else value
 
 
 def priority_name(key: str, lang: Lang) -> str:
     """A Sendai priority with its short name, ``P1 Comprender el riesgo``; another key as
     given."""
     entry = f"priority.short.{key}"
-    return f"{key} {text(entry, lang)}" if entry in CATALOGUE else key
+    return f"{key} {text(entry, lang)}" if entry in messages("es") else key

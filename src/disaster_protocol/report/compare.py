@@ -153,10 +153,11 @@ def _html_rows(comparison: Comparison, lang: Lang) -> list[tuple[str, str]]:
     def listed(items: list[tuple[str, str]]) -> str:
         if not items:
             return e(w("none"))
+        said = [f" <span class='meta id'>({e(extra)})</span>" if extra else ""
+                for _, extra in items]  # "(2 → 3)" kept on one line
         return "<ul class=ids>" + "".join(
-            f"<li><code>{e(a)}</code> {e(titles.get(a, ''))}"
-            f"{' <span class=meta>(' + e(extra) + ')</span>' if extra else ''}</li>"
-            for a, extra in items) + "</ul>"
+            f"<li><code>{e(a)}</code> {e(titles.get(a, ''))}{extra}</li>"
+            for (a, _), extra in zip(items, said, strict=True)) + "</ul>"
 
     return [(head, f"<details><summary>{len(items)}</summary>{listed(items)}</details>"
              if head == w("confirmed") and items else listed(items))
@@ -184,6 +185,8 @@ def comparison_html(comparison: Comparison, lang: Lang = "es", *,
                 f"{grade_cell(c.grade_after)}</p>")
     ident = e(c.institution.id)  # an id is not broken at its hyphens
     heading = e(title).replace(f"({ident})", f"(<span class=id>{ident}</span>)", 1)
+    for day in (str(c.before), str(c.after)):  # nor a date at its hyphens
+        heading = heading.replace(day, f"<span class=id>{day}</span>")
     return page(title, f"<h1>{heading}</h1>{headline}<div class=charts>{charts}</div>"
                        f"<div class=scroll><table>{rows}</table></div>", lang, fragment=fragment)
 

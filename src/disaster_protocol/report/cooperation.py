@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import io
 
-from .._i18n import Lang, text
+from .._i18n import Lang, ntext, text
 from .._output import CellWriter, json_text
 from ..cooperation import CooperationPlan, Evaluation, Match, MatchOutcome
 from ._common import cell, heading, plain, words
@@ -84,7 +84,7 @@ def _why(m: Match, lang: Lang) -> str:
     parts = [text(f"coop.shared.{p}", lang) for p in m.shared]
     if "language" not in m.shared:
         parts.append(text("coop.interpretation.needed", lang))
-    return ", ".join([*parts, text("coop.gap", lang, gap=m.gap)])
+    return ", ".join([*parts, ntext("coop.gap", lang, m.gap, gap=m.gap)])
 
 
 def _first_screen(plan: CooperationPlan, lang: Lang) -> list[Table]:

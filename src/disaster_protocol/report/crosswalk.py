@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from .._i18n import Lang
+from .._i18n import LANGS, Lang
 from .._output import CellWriter, json_text
 from ..crosswalk import CREDIT, REVERSE, Crosswalk, FrameworkView
 from ._common import cell, fmt, words
@@ -93,11 +93,11 @@ def crosswalk_csv(cw: Crosswalk) -> str:
     """One row per crosswalk row, with both directions' relationship."""
     buffer = io.StringIO()
     writer = CellWriter(buffer)
-    writer.writerow(["node", "code", "relationship", "reverse_relationship", "rationale_es",
-                     "rationale_en", "source"])
+    writer.writerow(["node", "code", "relationship", "reverse_relationship",
+                     *(f"rationale_{lang}" for lang in LANGS), "source"])
     for r in cw.rows:
         writer.writerow([r.node, r.code, r.relationship, REVERSE[r.relationship],
-                         r.rationale.es, r.rationale.en, r.source])
+                         *(getattr(r.rationale, lang) or "" for lang in LANGS), r.source])
     return buffer.getvalue()
 
 

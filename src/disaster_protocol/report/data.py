@@ -25,7 +25,7 @@ def _json(data: object) -> str:
 
 
 def assessment_json(assessment: Assessment) -> str:
-    """Stable JSON: fixed key order, both languages, the same bytes for the same input."""
+    """Stable JSON: fixed key order, every language, the same bytes for the same input."""
     return _json(assessment.to_dict())
 
 

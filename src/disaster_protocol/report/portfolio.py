@@ -7,7 +7,7 @@ import io
 from collections import Counter
 from collections.abc import Callable
 
-from .._i18n import CATALOGUE, Lang, text
+from .._i18n import Lang, messages, text
 from .._output import CellWriter, json_text
 from ..portfolio import Breakdown, GroupStats, Portfolio, Summary
 from ._common import (
@@ -146,7 +146,8 @@ def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es", *, sort: str = "
         out += ["", cell(_rank_note(portfolio, lang)).replace("*", "\\*", 1)]
     if portfolio.failures:
         out += ["", f"## {w('unreadable')} ({len(portfolio.failures)})", ""]
-        out += [f"- {cell(str(problem))}" for f in portfolio.failures for problem in f.problems]
+        out += [f"- {cell(problem.line_in(lang))}" for f in portfolio.failures
+                for problem in f.problems]
     return "\n".join(out) + "\n"
 
 
@@ -183,7 +184,7 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
     if rows:
         parts.append(f"<p class=meta>{e(_rank_note(portfolio, lang))}</p>")
     if portfolio.failures:
-        items = "".join(f"<li><code>{e(str(problem))}</code></li>"
+        items = "".join(f"<li><code>{e(problem.line_in(lang))}</code></li>"
                         for f in portfolio.failures for problem in f.problems)
         parts.append(f"<h2>{e(w('unreadable'))} ({len(portfolio.failures)})</h2><ul>{items}</ul>")
     return page(f"{w('portfolio')}: {portfolio.protocol.id}", "\n".join(parts), lang,
@@ -251,7 +252,7 @@ def _breakdown_table(breakdown: Breakdown, lang: Lang) -> tuple[list[str], list[
     its title, the weakest priority with its short name, then the total."""
     w = words(lang)
     titles = action_titles(_BUNDLED, lang)
-    head = [heading(w, k) for k in ("by." + breakdown.by if f"by.{breakdown.by}" in CATALOGUE
+    head = [heading(w, k) for k in ("by." + breakdown.by if f"by.{breakdown.by}" in messages("es")
                                     else "group", "count", "mean_score", "median_score",
                                     "coverage", "grades", "common_blocking",
                                     "weakest_priority")]
@@ -268,7 +269,7 @@ _BUNDLED = "sendai_ciss"
 def _breakdown_title(breakdown: Breakdown, lang: Lang) -> str:
     """"Resumen por subregión": the attribute in ``lang`` where the catalogue names it."""
     key = f"by.{breakdown.by}"
-    return text("breakdown", lang, by=text(key, lang) if key in CATALOGUE else breakdown.by)
+    return text("breakdown", lang, by=text(key, lang) if key in messages("es") else breakdown.by)
 
 
 def breakdown_markdown(breakdown: Breakdown, lang: Lang = "es") -> str:

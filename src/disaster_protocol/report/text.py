@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .._i18n import Lang
+from .._i18n import Lang, ntext, text, translation_source
 from ..assessment import Assessment
 from ..graph import Playbook
 from ..model import Action, Protocol
@@ -28,8 +28,9 @@ __all__ = ["action_text", "assessment_text", "migration_text", "plan_text", "pla
            "protocol_summary"]
 
 
-def protocol_summary(protocol: Protocol) -> str:
-    """One line of counts: phases, roles, actions, critical actions and provenance.
+def protocol_summary(protocol: Protocol, lang: Lang = "en", name: str | None = None) -> str:
+    """One line: ``name`` (default: the protocol's id and version), its counts of phases, roles
+    and actions, and the actions' provenance, in ``lang``.
 
     Examples
     --------
@@ -38,15 +39,18 @@ def protocol_summary(protocol: Protocol) -> str:
     True
     """
     status = Counter(a.provenance.status for a in protocol.actions)
-    critical = sum(a.critical for a in protocol.actions)
-    return (f"{protocol.id} {protocol.version}: {len(protocol.phases)} phases, "
-            f"{len(protocol.roles)} roles, {len(protocol.actions)} actions "
-            f"({critical} critical); provenance: {status['verified']} verified, "
-            f"{status['derived']} derived, {status['proposed']} proposed")
+    return text("validate.summary", lang, name=name or f"{protocol.id} {protocol.version}",
+                phases=len(protocol.phases), roles=len(protocol.roles),
+                actions=len(protocol.actions),
+                critical=sum(a.critical for a in protocol.actions),
+                verified=status["verified"], derived=status["derived"],
+                proposed=status["proposed"])
 
 
-def action_text(a: Action, lang: Lang = "es") -> str:
-    """One action as three lines of text (what ``disaster-protocol show`` prints)."""
+def action_text(a: Action, lang: Lang = "es", protocol_id: str = "sendai_ciss") -> str:
+    """One action as three lines of text (what ``disaster-protocol show`` prints); in a
+    language translated from the Spanish, the provenance line says whether the title is an
+    official text or a working translation (``protocol_id`` names its file's entries)."""
     w = words(lang)
     flag = f" [{w('critical')}]" if a.critical else ""
     support = ", ".join(a.support) or "-"
@@ -55,7 +59,17 @@ def action_text(a: Action, lang: Lang = "es") -> str:
             f"    {w('show.phase')} {a.phase} · {w('show.lead')} {a.lead} · "
             f"{w('show.support')} {support} · Sendai {sendai}\n"
             f"    {w('show.requires')}: {', '.join(a.requires) or '-'} · "
-            f"{w('show.provenance')}: {a.provenance.status}\n")
+            f"{w('show.provenance')}: {a.provenance.status}{_translated(a, lang, protocol_id)}\n")
+
+
+def _translated(a: Action, lang: Lang, protocol_id: str) -> str:
+    """How the action's title reads in ``lang``, for a language translated from the Spanish:
+    an official text (and where it is published) or a working translation."""
+    if lang in ("es", "en"):
+        return ""
+    source = translation_source(lang, f"{protocol_id}:actions/{a.id}/title")
+    return " · " + (text("translation.official", lang, source=source) if source
+                    else text("translation.working", lang))
 
 
 def playbook_text(book: Playbook, protocol: Protocol, lang: Lang = "es") -> str:
@@ -129,8 +143,8 @@ def migration_text(result: MigrationResult, lang: Lang = "es") -> str:
     w = words(lang)
     if result.from_version == result.to_version:
         return w("migrate.same").format(new=result.to_version) + "\n"
-    out = [w("migrate.title").format(old=result.from_version, new=result.to_version,
-                                     n=len(result.notes))]
+    out = [ntext("migrate.title", lang, len(result.notes), old=result.from_version,
+                 new=result.to_version)]
     lost = result.not_carried
     if lost:
         out += ["", f"{w('migrate.not_carried')}:", *(f"  - {n.text(lang)}" for n in lost)]
