@@ -223,3 +223,61 @@ def test_assessment_page_draws_its_radar_and_bars(browser: Chromium, pages: dict
     assert isinstance(svgs, list)
     assert len(svgs) >= 2
     assert all(h >= 100 for _, h in svgs[:2])  # radar and bars are drawn at a readable size
+
+
+COLOURS = """JSON.stringify([...document.querySelectorAll(
+    'h1, p, td, th, code, li, svg text')].map(e => {
+  let ground = e, bg = 'rgba(0, 0, 0, 0)';
+  while (ground && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) {
+    bg = getComputedStyle(ground).backgroundColor; ground = ground.parentElement;
+  }
+  const s = getComputedStyle(e);
+  return [e.tagName, e.tagName === 'text' ? s.fill : s.color, bg];
+}))"""
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance (WCAG) of an ``rgb(r, g, b)`` colour."""
+    channels = [int(float(c)) / 255 for c in colour[colour.index("(") + 1:-1].split(",")[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrasts(browser: Chromium, page: str, where: Path, name: str) -> list[float]:
+    _render(browser, page, where, name, 1280)
+    pairs = json.loads(browser.send("Runtime.evaluate", browser._session, returnByValue=True,
+                                    expression=COLOURS)["result"]["value"])
+    assert len(pairs) > 20
+    out = []
+    for _, ink, ground in pairs:
+        light, dark = sorted((_luminance(ink), _luminance(ground)), reverse=True)
+        out.append((light + 0.05) / (dark + 0.05))
+    return out
+
+
+@pytest.mark.parametrize("name", ["assessment-es", "portfolio", "summary", "comparison"])
+def test_pages_read_in_a_dark_system_theme(browser: Chromium, pages: dict[str, str],
+                                           name: str, tmp_path: Path) -> None:
+    browser.send("Emulation.setEmulatedMedia", browser._session, features=[
+        {"name": "prefers-color-scheme", "value": "dark"}])
+    try:
+        contrasts = _contrasts(browser, pages[name], tmp_path, name)
+        body = json.loads(browser.send("Runtime.evaluate", browser._session,
+                                       returnByValue=True, expression=(
+            "JSON.stringify(getComputedStyle(document.body).backgroundColor)"))["result"]
+            ["value"])
+    finally:
+        browser.send("Emulation.setEmulatedMedia", browser._session, features=[])
+    assert _luminance(body) < 0.05, f"{name}: the ground stays light in a dark theme"
+    assert min(contrasts) >= 3, f"{name}: text hard to read on a dark ground"
+
+
+@pytest.mark.parametrize("host", ['data-jp-theme-light="false"', 'class="theme-dark"',
+                                  'class="vscode-dark"'])
+def test_a_fragment_reads_in_a_dark_notebook(browser: Chromium, bundled: dp.Protocol,
+                                             host: str, tmp_path: Path) -> None:
+    one = dp.assess(bundled, dp.load_profile(PROFILES / "caja_intermedia.yaml", bundled))
+    notebook = (f"<!DOCTYPE html><html><body {host} style='background:#111;color:#ddd'>"
+                f"<div>{one._repr_html_()}</div><h1>notebook</h1></body></html>")
+    contrasts = _contrasts(browser, notebook, tmp_path, "notebook")
+    assert min(contrasts) >= 3  # never near-black text on a black notebook

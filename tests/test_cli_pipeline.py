@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,3 +232,15 @@ def test_batch_junit_lists_an_unreadable_file_as_an_error(tmp_path: Path) -> Non
     assert error.get("message") == (f"{tmp_path / 'b.yaml'}:2:19: actions.GOV-01.level: must "
                                     "be 0-4, n/a or unknown (got 9) [invalid-level]")
     assert "could not be read" in err
+
+
+def test_batch_pages_sort_as_asked() -> None:
+    def ids(*extra: str) -> list[str]:
+        out = run("batch", str(REGION / "2026"), "--format", "md", *extra)[1]
+        return re.findall(r"^\| [^|]*\(`([\w-]+)`\)", out, flags=re.M)[:3]
+
+    assert ids("--sort", "id") == ["ar-anses", "bb-nis", "bo-caja"]
+    assert ids() == ["mx-imss", "cl-mutual", "pe-salud"]  # 88.3, 87.3, 82.9 (batch CSV)
+    code, _, err = run("batch", str(REGION / "2026"), "--sort", "colour")
+    assert code == ExitCode.BAD_INPUT
+    assert "invalid choice: 'colour'" in err

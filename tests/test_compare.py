@@ -82,12 +82,12 @@ def test_comparison_renders(protocol: dp.Protocol, lang: str) -> None:
                         scored(protocol, {"A1": 3, "A2": 2}))
     md = change.to_markdown(lang)
     assert ("Actions that rose" if lang == "en" else "Acciones que subieron") in md
-    assert "A1 1→3" in md
+    assert "`A1` (1 → 3)" in md
     rows = list(csv.DictReader(io.StringIO(change.to_csv())))
     # A2 was not assessed before: its first measurement is not a rise of 2
     assert [(r["action"], r["before"], r["after"], r["change"]) for r in rows] == [
         ("A1", "1", "3", "2"), ("A2", "unassessed", "2", "")]
-    assert ("A2 2" in md)
+    assert "`A2` (2)" in md  # first measured at 2
     assert (("first time" if lang == "en" else "primera vez") in md)
     assert json.loads(change.to_json())["score_change"] == change.score_change
     assert change._repr_html_().startswith('<div class="dp-report">')
@@ -176,7 +176,7 @@ def test_an_action_that_stops_applying_neither_rose_nor_fell(protocol: dp.Protoc
                         scored(protocol, {"A1": 1, "A4": na}))
     assert (change.rose, change.fell) == ((), ())
     assert [(c.action, c.before, c.after) for c in change.rescoped] == [("A4", 2, None)]
-    assert "A4 2→n/a" in change.to_markdown("en")  # A4 at 2: one above A1 at 1
+    assert "`A4` (2 → n/a)" in change.to_markdown("en")  # A4 at 2: one above A1 at 1
     rows = list(csv.DictReader(io.StringIO(change.to_csv())))
     assert rows == [{"institution": "x", "action": "A4", "before": "2", "after": "n/a",
                      "change": ""}]

@@ -333,6 +333,7 @@ def test_the_plan_renders_in_both_languages_and_every_format(small: dp.Protocol)
     assert "| A3 Pagar prestaciones | 2 | 2 | q, r | - |" in plan.to_markdown("es")
     page = plan.to_html("en")
     assert page.startswith("<!DOCTYPE html>")
+    assert "<span class=id>A2</span>" not in page  # no hyphen: nothing to keep together
     assert "Ningún miembro lo ofrece" in plan.to_html("es")
     assert repr(plan) == ("CooperationPlan(3 members, round 1: 0 workshops, 4 bilateral "
                           "exchanges; 1 rounds schedule 4 of 6 demands)")
@@ -483,6 +484,11 @@ def test_the_example_region_s_plan_is_one_a_secretariat_can_run() -> None:
     assert "After the roadmap: demands no round schedules" in text
     after = text.split("After the roadmap")[1].split("\n\n")[0].splitlines()[2:]
     assert len({line.split()[0] for line in after}) == len(after)  # one row per action
+    page = cooperation.match(dp.assess_many(
+        dp.load_protocol(), [ROOT / "examples" / "region" / "2026"],
+        keep_assessments=True)).to_html("es")
+    assert "(<span class=id>mx-imss</span>)" in page  # ids never break at their hyphen
+    assert "<span class=id>mx-\nimss" not in page
 
 
 def test_the_plan_page_charts_the_blocking_demands_scheduled_round_by_round(

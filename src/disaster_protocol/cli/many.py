@@ -246,6 +246,8 @@ def _render(portfolio: Portfolio, args: argparse.Namespace) -> str:
     if args.by is None:
         options: dict[str, Any] = ({"thresholds": thresholds(args)}
                                    if args.format == "junit" else {})
+        if args.format in ("md", "html"):  # the tables a person reads; data keeps file order
+            options["sort"] = args.sort
         return render(portfolio, args.format, lang=args.lang, **options)
     if args.format == "junit":
         raise refused(args, "cli.junit-by")
@@ -303,6 +305,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--suppress-under", type=positive, default=3, metavar="K",
                    help="with --by: show only the count of groups under K institutions "
                         "(default: 3)")
+    p.add_argument("--sort", choices=("score", "coverage", "name", "id"), default="score",
+                   help="order of the rows of the md and html tables: score (default, "
+                        "highest first), coverage, name or id; csv and json keep file order")
     p.set_defaults(func=_batch)
 
     p = sub.add_parser("cooperate", help="match members' gaps to their peers' strengths",

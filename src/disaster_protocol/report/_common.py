@@ -6,15 +6,16 @@ import html
 from collections.abc import Callable
 from typing import Literal
 
-from .._i18n import Lang, check_lang, text
+from .._i18n import Lang, check_lang, messages, text
 from ..assessment import ActionResult, Assessment, GroupScore
 from ..errors import printable
 from ..graph import Playbook, PlaybookStep
 from ..model import Protocol
 
-__all__ = ["cell", "fmt", "grade_text", "group_range", "group_score", "heading", "label",
-           "level_text",
-           "method_text", "plain", "playbook_groups", "reliability_text", "score_tables", "words"]
+__all__ = ["action_titles", "attribute_value", "cell", "fmt", "grade_text", "group_label",
+           "group_range", "group_score", "heading", "label", "level_text", "method_text",
+           "phase_names", "plain", "playbook_groups", "priority_name", "reliability_text",
+           "score_tables", "words"]
 
 
 def words(lang: Lang) -> Callable[[str], str]:
@@ -73,6 +74,13 @@ def label(a: Assessment, key: str, lang: Lang) -> str:
     """A group key with its name: ``GOV — Gobernanza``."""
     name = a.labels.get(key)
     return f"{key} — {name.get(lang)}" if name is not None else key
+
+
+def group_label(a: Assessment, family: str, key: str, lang: Lang) -> str:
+    """A group's name in a score table: ``GOV — Gobernanza``; a hazard by its name alone,
+    its key being an English word (``drought_heat``)."""
+    name = a.labels.get(key)
+    return name.get(lang) if family == "by_hazard" and name is not None else label(a, key, lang)
 
 
 def score_tables(a: Assessment) -> list[tuple[str, dict[str, GroupScore]]]:
@@ -134,3 +142,40 @@ def playbook_groups(book: Playbook, protocol: Protocol) -> list[tuple[str, list[
     return [(phase, steps) for phase, steps in groups.items() if steps]
 
 
+
+
+def action_titles(protocol_id: str, lang: Lang) -> dict[str, str]:
+    """The titles of the bundled protocol's actions, by id, when ``protocol_id`` names it
+    (values that keep only ids, like a comparison or a breakdown, show them beside each id);
+    empty for another protocol."""
+    from ..loader import bundled_protocol
+
+    protocol = bundled_protocol()
+    if protocol.id != protocol_id:
+        return {}
+    return {a.id: a.title.get(lang) for a in protocol.actions}
+
+
+def phase_names(protocol_id: str, lang: Lang) -> dict[str, str]:
+    """The names of the bundled protocol's phases, by id, when ``protocol_id`` names it;
+    empty for another protocol."""
+    from ..loader import bundled_protocol
+
+    protocol = bundled_protocol()
+    return {p.id: p.title.get(lang) for p in protocol.phases} if protocol.id == protocol_id \
+        else {}
+
+
+def attribute_value(by: str, value: str, lang: Lang) -> str:
+    """A value of an institution attribute in ``lang``: ``("type", "health")`` ->
+    "Salud"; a subregion the catalogue names by its name; anything else as given."""
+    key = {"type": f"form.type.{value}", "language": f"form.language.{value}",
+           "subregion": f"subregion.{value}"}.get(by)
+    return text(key, lang) if key is not None and key in messages("es") else value
+
+
+def priority_name(key: str, lang: Lang) -> str:
+    """A Sendai priority with its short name, ``P1 Comprender el riesgo``; another key as
+    given."""
+    entry = f"priority.short.{key}"
+    return f"{key} {text(entry, lang)}" if entry in messages("es") else key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 from .._i18n import Lang, ntext, text
 from .._output import CellWriter, json_text
@@ -259,10 +260,19 @@ def _scheduled_by_round(plan: CooperationPlan) -> tuple[str, list[float | None]]
     return key, shares
 
 
+_HYPHENATED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+"""An id with hyphens (an institution's ``mx-imss``, an action's ``RESP-31``)."""
+
+
+def _unbroken_ids(value: str) -> str:
+    """A cell as HTML, each hyphenated id kept on one line (a line never breaks at its
+    hyphen)."""
+    return _HYPHENATED.sub(r"<span class=id>\1</span>", html.escape(value))
+
+
 def _html_table(head: list[str], rows: list[list[str]], lang: Lang) -> str:
-    e = html.escape
-    return table(head, ([e(c) for c in row] for row in rows)) if rows else \
-        f"<p><em>{e(text('none', lang))}</em></p>"
+    return table(head, ([_unbroken_ids(c) for c in row] for row in rows)) if rows else \
+        f"<p><em>{html.escape(text('none', lang))}</em></p>"
 
 
 FOLDED = 12

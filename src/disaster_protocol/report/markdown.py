@@ -11,9 +11,9 @@ from ..model import Protocol
 from ._common import (
     cell,
     grade_text,
+    group_label,
     group_score,
     heading,
-    label,
     method_text,
     playbook_groups,
     reliability_text,
@@ -130,24 +130,26 @@ def assessment_markdown(assessment: Assessment, lang: Lang = "es") -> str:
            f"- **{w('as_of')}:** {a.as_of}",
            f"- **{w('protocol')}:** `{a.protocol.id}` {a.protocol.version}",
            f"- **{w('score')}:** {a.score:.1f} / 100 — **{w('grade')}: {grade_text(a, w)}**",
-           f"- **{w('coverage')}:** {a.coverage:.0%} — {w('score_range')} "
+           f"- **{heading(w, 'coverage')}:** {a.coverage:.0%} — {w('score_range')} "
            f"{a.score_range[0]:.1f}-{a.score_range[1]:.1f}",
            f"- **{w('reliability').capitalize()}:** {cell(reliability_text(a, lang))}",
-           f"- **{w('blocking.documented')}:** "
-           f"{', '.join(f'`{b}`' for b in a.blocking) or w('none')}",
            f"- **{w('evidence_needed')}:** "
-           f"{', '.join(f'`{b}`' for b in a.evidence_needed) or w('none')}", ""]
+           f"{', '.join(f'`{b}`' for b in a.evidence_needed) or w('none')}",
+           f"- **{w('blocking.documented')} ({len(a.blocking)}):**"
+           + ("" if a.blocking else f" {w('none')}")]
+    titles = {r.action: r.title.get(lang) for r in a.actions}  # each gap with its title
+    out += [f"  - `{b}` {cell(titles.get(b, ''))}" for b in a.blocking] + [""]
     for key, groups in score_tables(a):
         out += [f"## {w(key)}", "", "| " + " | ".join(heading(w, k) for k in (
             "group", "score", "coverage", "score_range")) + " |", "|---|---|---|---|"]
-        out += [f"| {cell(label(a, k, lang))} | {group_score(g, w)} | "
+        out += [f"| {cell(group_label(a, key, k, lang))} | {group_score(g, w)} | "
                 f"{'-' if g.coverage is None else format(g.coverage, '.0%')} | "
                 f"{_range(g.score_range)} |" for k, g in groups.items()] + [""]
     out += [f"## {w('plan')}", "", plan_markdown(a, lang).rstrip("\n")]
-    out += ["", f"## {w('findings')}", "", f"| {w('kind')} | {w('action')} | {w('message')} |",
-            "|---|---|---|"]
-    out += [f"| {f.kind} | {f.action or f.role or '-'} | {cell(f.text(lang))} |"
-            for f in a.findings]
+    out += ["", f"## {w('findings')}", "", "| " + " | ".join(
+        heading(w, k) for k in ("kind", "action", "message")) + " |", "|---|---|---|"]
+    out += [f"| {cell(w('kind.' + f.kind))} | {f.action or f.role or '-'} | "
+            f"{cell(f.text(lang))} |" for f in a.findings]
     out += ["", f"*{w('method')}: {w('scale')}. {cell(method_text(a, lang))}*", ""]
     return "\n".join(out)
 

@@ -7,11 +7,20 @@ import io
 from collections import Counter
 from collections.abc import Callable
 
-from .._i18n import Lang, text
+from .._i18n import Lang, messages, text
 from .._output import CellWriter, json_text
 from ..portfolio import Breakdown, GroupStats, Portfolio, Summary
-from ._common import cell, fmt, heading, words
-from .html import page, table
+from ._common import (
+    action_titles,
+    attribute_value,
+    cell,
+    fmt,
+    heading,
+    phase_names,
+    priority_name,
+    words,
+)
+from .html import grade_cell, page, table
 from .svg import bars_svg
 
 __all__ = ["EVIDENCE_COLUMNS", "breakdown_csv", "breakdown_html", "breakdown_json",
@@ -96,15 +105,39 @@ def _headline(portfolio: Portfolio, lang: Lang) -> str:
             + " ".join(f"{g} {grades[g]}" for g in "ABC"))
 
 
-def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es") -> str:
-    """A Markdown table of the institutions, then the unreadable files with their problems."""
+SORTS = ("score", "coverage", "name", "id")
+"""The orders a portfolio's page can show its rows in."""
+
+
+def _sorted(portfolio: Portfolio, sort: str) -> list[Summary]:
+    """The rows in the order the reader asks: highest score (or coverage) first, or by name
+    or id; ties by id.
+
+    Raises
+    ------
+    ValueError
+        For another order.
+    """
+    rows = portfolio.summaries
+    if sort == "score":
+        return sorted(rows, key=lambda s: (-s.score, s.institution.id))
+    if sort == "coverage":
+        return sorted(rows, key=lambda s: (-s.coverage, -s.score, s.institution.id))
+    if sort in ("name", "id"):
+        return sorted(rows, key=lambda s: (getattr(s.institution, sort), s.institution.id))
+    raise ValueError(f"unknown order {sort!r}: use one of {', '.join(SORTS)}")
+
+
+def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es", *, sort: str = "score") -> str:
+    """A Markdown table of the institutions (highest score first, or as ``sort`` says: one
+    of :data:`SORTS`), then the unreadable files with their problems."""
     w = words(lang)
     phases, _ = _groups(portfolio)
     head = [w("institution"), w("country"), w("as_of"), *_evidence_head(w), *phases]
     out = [f"# {w('portfolio')}: `{portfolio.protocol.id}` {portfolio.protocol.version}", "",
            _headline(portfolio, lang), "",
            "| " + " | ".join(cell(h) for h in head) + " |", "|---" * len(head) + "|"]
-    for s in portfolio.summaries:
+    for s in _sorted(portfolio, sort):
         out.append(f"| {cell(s.institution.name)} (`{s.institution.id}`) | "
                    f"{cell(s.institution.country)} | {s.as_of} | "
                    + " | ".join(cell(c).replace("*", "\\*") for c in _evidence(s, w)) + " | "
@@ -118,25 +151,37 @@ def portfolio_markdown(portfolio: Portfolio, lang: Lang = "es") -> str:
     return "\n".join(out) + "\n"
 
 
-def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = False) -> str:
-    """A self-contained HTML page (or, with ``fragment``, a fragment for Jupyter)."""
+def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = False,
+                   sort: str = "score") -> str:
+    """A self-contained HTML page (or, with ``fragment``, a fragment for Jupyter): the rows
+    highest score first (or as ``sort`` says: one of :data:`SORTS`), grades in colour, the
+    coverage of each institution and the mean of the region by phase as figures."""
     w = words(lang)
     e = html.escape
     phases, _ = _groups(portfolio)
+    rows = _sorted(portfolio, sort)
     head = [w("institution"), w("country"), w("as_of"), *_evidence_head(w), *phases]
-    rows = ([f"{e(s.institution.name)} <code>{e(s.institution.id)}</code>",
-             e(s.institution.country), str(s.as_of), *(e(c) for c in _evidence(s, w)),
-             *(fmt(s.by_phase[p]) for p in phases)]
-            for s in portfolio.summaries)
+    body = ([f"<div class=name>{e(s.institution.name)}<br><code>{e(s.institution.id)}</code></div>",
+             e(s.institution.country), f"<span class=id>{s.as_of}</span>",
+             *_evidence_cells(s, w), *(fmt(s.by_phase[p]) for p in phases)]
+            for s in rows)
     parts = [f"<h1>{e(w('portfolio'))}: {e(portfolio.protocol.id)} "
              f"{e(portfolio.protocol.version)}</h1>",
              f"<p class=meta>{e(_headline(portfolio, lang))}</p>"]
-    if portfolio.summaries:  # the mean score of the region by phase, at a glance
-        means = [_mean([s.by_phase[p] for s in portfolio.summaries]) for p in phases]
-        parts.append(f"<figure><figcaption>{e(w('by_phase'))}</figcaption>"
-                     f"{bars_svg(phases, means, title=w('by_phase'))}</figure>")
-    parts.append(table(head, rows))
-    if portfolio.summaries:
+    if rows:  # the coverage of each institution and the region's mean by phase, at a glance
+        means = [_mean([s.by_phase[p] for s in rows]) for p in phases]
+        coverage = bars_svg([s.institution.id for s in rows], [100 * s.coverage for s in rows],
+                            title=w("coverage_by_institution"))
+        names = phase_names(portfolio.protocol.id, lang)
+        legend = " · ".join(f"{p} {names[p]}" for p in phases if p in names)
+        parts.append(
+            f"<div class=charts><figure><figcaption>{e(w('coverage_by_institution'))}"
+            f"</figcaption>{coverage}</figure>"
+            f"<figure><figcaption>{e(w('by_phase'))}</figcaption>"
+            f"{bars_svg(phases, means, title=w('by_phase'))}</figure></div>"
+            + (f"<p class=meta>{e(legend)}</p>" if legend else ""))
+    parts.append(table(head, body))
+    if rows:
         parts.append(f"<p class=meta>{e(_rank_note(portfolio, lang))}</p>")
     if portfolio.failures:
         items = "".join(f"<li><code>{e(problem.line_in(lang))}</code></li>"
@@ -144,6 +189,14 @@ def portfolio_html(portfolio: Portfolio, lang: Lang = "es", *, fragment: bool = 
         parts.append(f"<h2>{e(w('unreadable'))} ({len(portfolio.failures)})</h2><ul>{items}</ul>")
     return page(f"{w('portfolio')}: {portfolio.protocol.id}", "\n".join(parts), lang,
                 fragment=fragment)
+
+
+def _evidence_cells(s: Summary, w: Callable[[str], str]) -> list[str]:
+    """The cells of :func:`_evidence` as HTML, the grade in its colour."""
+    cells = [html.escape(c) for c in _evidence(s, w)]
+    cells[0] = f"<span class=id>{cells[0]}</span>"
+    cells[1] = grade_cell(s.grade, w("provisional") if s.provisional else None)
+    return cells
 
 
 def _mean(values: list[float | None]) -> float | None:
@@ -182,29 +235,47 @@ def breakdown_csv(breakdown: Breakdown) -> str:
     return buffer.getvalue()
 
 
-def _cells(g: GroupStats, w: Callable[[str], str]) -> list[str]:
+def _cells(g: GroupStats, w: Callable[[str], str], lang: Lang,
+           titles: dict[str, str]) -> list[str]:
     if g.suppressed:
         return [str(g.institutions), w("suppressed"), "", "", "", "", ""]
     grades = g.grades or {}
     return [str(g.institutions), fmt(g.mean_score), fmt(g.median_score),
             "-" if g.mean_coverage is None else f"{g.mean_coverage:.0%}",
             " ".join(f"{x} {grades.get(x, 0)}" for x in "ABC"),
-            ", ".join(g.common_blocking) or "-", g.weakest_priority or "-"]
+            "; ".join(f"{i} {titles.get(i, '')}".strip() for i in g.common_blocking) or "-",
+            "-" if g.weakest_priority is None else priority_name(g.weakest_priority, lang)]
 
 
 def _breakdown_table(breakdown: Breakdown, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    """The header (capitalised) and the rows: each group named in ``lang``, each gap with
+    its title, the weakest priority with its short name, then the total."""
     w = words(lang)
-    head = [w("group"), w("count"), w("mean_score"), w("median_score"), w("coverage"),
-            w("grades"), w("common_blocking"), w("weakest_priority")]
-    rows = [[g.group, *_cells(g, w)] for g in breakdown.groups]
-    rows.append([w("total"), *_cells(breakdown.total, w)])
+    titles = action_titles(_BUNDLED, lang)
+    head = [heading(w, k) for k in ("by." + breakdown.by if f"by.{breakdown.by}" in messages("es")
+                                    else "group", "count", "mean_score", "median_score",
+                                    "coverage", "grades", "common_blocking",
+                                    "weakest_priority")]
+    rows = [[attribute_value(breakdown.by, g.group, lang), *_cells(g, w, lang, titles)]
+            for g in breakdown.groups]
+    rows.append([w("total"), *_cells(breakdown.total, w, lang, titles)])
     return head, rows
+
+
+_BUNDLED = "sendai_ciss"
+"""A breakdown keeps action ids alone; their titles are those of the bundled protocol."""
+
+
+def _breakdown_title(breakdown: Breakdown, lang: Lang) -> str:
+    """"Resumen por subregión": the attribute in ``lang`` where the catalogue names it."""
+    key = f"by.{breakdown.by}"
+    return text("breakdown", lang, by=text(key, lang) if key in messages("es") else breakdown.by)
 
 
 def breakdown_markdown(breakdown: Breakdown, lang: Lang = "es") -> str:
     """The groups as a Markdown table, with the suppression rule stated under it."""
     head, rows = _breakdown_table(breakdown, lang)
-    out = [f"# {text('breakdown', lang, by=breakdown.by)}", "",
+    out = [f"# {cell(_breakdown_title(breakdown, lang))}", "",
            "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     out += ["", text("suppression", lang, k=breakdown.k), ""]
@@ -212,10 +283,30 @@ def breakdown_markdown(breakdown: Breakdown, lang: Lang = "es") -> str:
 
 
 def breakdown_html(breakdown: Breakdown, lang: Lang = "es", *, fragment: bool = False) -> str:
-    """The groups as a self-contained HTML page (or a fragment for Jupyter)."""
+    """The groups as a self-contained HTML page (or a fragment for Jupyter), highest mean
+    score first (the total last)."""
     e = html.escape
     head, rows = _breakdown_table(breakdown, lang)
-    title = text("breakdown", lang, by=breakdown.by)
-    body = (f"<h1>{e(title)}</h1>{table(head, ([e(c) for c in row] for row in rows))}"
+    order = sorted(range(len(rows) - 1), key=lambda i: (
+        breakdown.groups[i].mean_score is None, -(breakdown.groups[i].mean_score or 0.0),
+        rows[i][0]))
+    title = _breakdown_title(breakdown, lang)
+    titles = action_titles(_BUNDLED, lang)
+    groups = [*breakdown.groups, breakdown.total]
+
+    def html_row(i: int) -> list[str]:  # ids in code, grades in colour, the total in bold
+        g, row = groups[i], [e(c) for c in rows[i]]
+        if not g.suppressed:
+            row[5] = " ".join(f"<span class=id>{grade_cell(x)} {(g.grades or {}).get(x, 0)}"
+                              "</span>" for x in "ABC")
+            row[6] = "<div class=wide>" + ("<br>".join(
+                f"<code>{e(a)}</code> {e(titles.get(a, ''))}" for a in g.common_blocking)
+                or "-") + "</div>"
+        if i == len(groups) - 1:
+            row[0] = f"<strong>{row[0]}</strong>"
+        return row
+
+    cells = (html_row(i) for i in [*order, len(rows) - 1])
+    body = (f"<h1>{e(title)}</h1>{table(head, cells)}"
             f"<p class=meta>{e(text('suppression', lang, k=breakdown.k))}</p>")
     return page(title, body, lang, fragment=fragment)

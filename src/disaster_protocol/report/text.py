@@ -130,7 +130,8 @@ def assessment_text(assessment: Assessment, lang: Lang = "es", top: int = 10) ->
             f"{k} {group_score(g, w)}" + (f" ({r})" if (r := group_range(g)) else "")
             for k, g in groups.items()))
     counts = Counter(f.kind for f in a.findings)
-    out.append(f"{w('findings')}: " + (", ".join(f"{k} {n}" for k, n in counts.items())
+    out.append(f"{w('findings')}: " + (", ".join(f"{w('kind.' + k)} {n}"
+                                                  for k, n in counts.items())
                                        or w("none")))
     out += ["", f"{w('plan')} (top {min(top, len(a.plan))} / {len(a.plan)}):",
             plan_text(a, lang, top).rstrip(), "", f"{w('method')}: {method_text(a, lang)}"]
