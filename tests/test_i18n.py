@@ -141,6 +141,20 @@ def test_compiled_files_and_the_data_template_are_current() -> None:
     assert I18N.stale() == []
 
 
+@pytest.mark.parametrize("lang", ["es", "en", *OTHERS])
+def test_every_catalogue_file_has_exactly_the_template_s_messages(lang: str) -> None:
+    """A merge that glues two PO entries together (both sides appended at the end) loses a
+    message silently: each language's PO file and compiled catalogue must hold exactly the
+    template's keys, each once."""
+    template = [e.ctx for e in I18N.read_po(I18N.LOCALE / "catalogue.pot").entries]
+    assert len(template) == len(set(template))
+    if lang != "es":  # Spanish is the template itself
+        keys = [e.ctx for e in I18N.read_po(I18N.LOCALE / lang / "catalogue.po").entries]
+        assert sorted(keys) == sorted(template)
+    compiled = json.loads((I18N.COMPILED / f"{lang}.json").read_text(encoding="utf-8"))
+    assert set(compiled["catalogue"]) >= set(template)
+
+
 @pytest.mark.parametrize("lang", OTHERS)
 def test_nothing_is_left_untranslated(lang: str) -> None:
     """A text added or changed in protocols/ or the catalogue without its translation fails
