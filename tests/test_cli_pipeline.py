@@ -40,12 +40,19 @@ def elsewhere(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_folder_of_folders_is_an_error_with_the_hint() -> None:
-    code, out, err = run("batch", str(REGION), "--fail-under", "90")
+    code, out, err = run("batch", str(REGION), "--fail-under", "90", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert err == (f"disaster-protocol batch: error: {REGION}: no profile file (.yaml, .yml, "
                    ".json, .csv) in this folder; its sub-folders 2026, 2027 hold some: pass "
                    "--recursive to search them\n")
+    for lang, said in (("es", "sus subcarpetas 2026, 2027 tienen: use --recursive"),
+                       ("pt", "suas subpastas 2026, 2027 têm alguns: use --recursive"),
+                       ("fr", "ses sous-dossiers 2026, 2027 en contiennent : ajoutez "
+                              "--recursive")):
+        code, _, err = run("batch", str(REGION), "--lang", lang)
+        assert code == ExitCode.BAD_INPUT
+        assert said in err
 
 
 def test_recursive_scores_them_and_the_threshold_fails() -> None:
@@ -57,7 +64,7 @@ def test_recursive_scores_them_and_the_threshold_fails() -> None:
 
 
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
-    code, _, err = run("batch", str(tmp_path), "--recursive")
+    code, _, err = run("batch", str(tmp_path), "--recursive", "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "in this folder or under it" in err
 

@@ -185,20 +185,32 @@ def empty_folder(path: str | os.PathLike[str], *, recursive: bool = False) -> st
     >>> print(empty_folder("examples/region").split("; ")[1])
     its sub-folders 2026, 2027 hold some: pass recursive=True to search them
     """
+    why = why_empty(path, recursive=recursive)
+    if why is None:
+        return None
+    kinds = ", ".join(PROFILE_SUFFIXES)
+    if why == "under":
+        return f"{path}: no profile file ({kinds}) in this folder or under it"
+    if not why:
+        return f"{path}: no profile file ({kinds}) in this folder or its sub-folders"
+    return (f"{path}: no profile file ({kinds}) in this folder; its sub-folders "
+            f"{', '.join(why)} hold some: pass recursive=True to search them")
+
+
+def why_empty(path: str | os.PathLike[str], *, recursive: bool = False
+              ) -> tuple[str, ...] | str | None:
+    """None when the folder ``path`` yields a profile (or is not a folder); else ``"under"``
+    when searched recursively, or the names of its sub-folders that hold profiles (empty
+    when none does). :func:`empty_folder` says it in a sentence."""
     folder = Path(path)
     if not folder.is_dir() or folder.suffix.lower() in PROFILE_SUFFIXES:
         return None
     if profile_files([folder], recursive=recursive):
         return None
-    kinds = ", ".join(PROFILE_SUFFIXES)
     if recursive:
-        return f"{path}: no profile file ({kinds}) in this folder or under it"
-    holding = sorted(p.name for p in folder.iterdir()
-                     if p.is_dir() and profile_files([p], recursive=True))
-    if not holding:
-        return f"{path}: no profile file ({kinds}) in this folder or its sub-folders"
-    return (f"{path}: no profile file ({kinds}) in this folder; its sub-folders "
-            f"{', '.join(holding)} hold some: pass recursive=True to search them")
+        return "under"
+    return tuple(sorted(p.name for p in folder.iterdir()
+                        if p.is_dir() and profile_files([p], recursive=True)))
 
 
 def internal_failure(source: str, exc: Exception) -> Failure:

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from .._i18n import text
 from ..profile import Institution
 from ._common import UsageError, iso_date, refused
 
@@ -47,13 +48,21 @@ def assessed_on(args: argparse.Namespace) -> date | None:
     return day
 
 
-def no_profile(paths: list[str], recursive: bool) -> None:
+def no_profile(paths: list[str], recursive: bool, lang: str = "en") -> None:
     """Refuse a folder that yields no profile (nor wide table), naming its sub-folders that
-    hold some and ``--recursive``: an audit must not pass with nothing checked."""
-    from ..portfolio import empty_folder
+    hold some and ``--recursive``, in ``lang``: an audit must not pass with nothing
+    checked."""
+    from ..portfolio import PROFILE_SUFFIXES, why_empty
     from .field import workbooks
 
+    kinds = ", ".join(PROFILE_SUFFIXES)
     for given in paths:
-        empty = empty_folder(given, recursive=recursive)
-        if empty and not workbooks([given], recursive=recursive):
-            raise UsageError(empty.replace("pass recursive=True", "pass --recursive"))
+        why = why_empty(given, recursive=recursive)
+        if why is None or workbooks([given], recursive=recursive):
+            continue
+        if why == "under":
+            raise UsageError(text("cli.empty.under", lang, path=given, kinds=kinds))
+        if not why:
+            raise UsageError(text("cli.empty.nowhere", lang, path=given, kinds=kinds))
+        raise UsageError(text("cli.empty.hint", lang, path=given, kinds=kinds,
+                              folders=", ".join(why)))

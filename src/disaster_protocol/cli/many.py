@@ -181,7 +181,7 @@ def _batch_entries(args: argparse.Namespace, protocol: Protocol
     if "-" in args.paths and args.input_format == "wide":
         raise refused(args, "cli.stdin-wide")
     given = [g for g in args.paths if g != "-"]
-    no_profile(given, args.recursive)
+    no_profile(given, args.recursive, args.lang)
     files = [str(p) for p in profile_files(given, recursive=args.recursive)]
     files += workbooks(given, recursive=args.recursive)
     read, piped, sources = wide_entries(args, protocol, files)
