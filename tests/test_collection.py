@@ -412,7 +412,7 @@ def test_renew_migrates_an_older_version_first_and_says_so(tmp_path: Path,
 def test_renew_refuses_a_date_that_is_not_later(tmp_path: Path) -> None:
     old = ROOT / "examples" / "profiles" / "caja_intermedia.yaml"
     code, _out, err = run("renew", str(old), "--as-of", "2026-10-15", "-o",
-                         str(tmp_path / "x.yaml"))
+                         str(tmp_path / "x.yaml"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert "--as-of (2026-10-15) must be later" in err
     assert not (tmp_path / "x.yaml").exists()

@@ -148,7 +148,7 @@ def test_compare_command(tmp_path: Path) -> None:
     code, out, _ = run("compare", old, new, "--protocol", str(CASES), "--format", "json")
     assert code == ExitCode.OK
     assert json.loads(out)["plan_done"] == ["A1"]
-    code, out, err = run("compare", old, other, "--protocol", str(CASES))
+    code, out, err = run("compare", old, other, "--protocol", str(CASES), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert "pass --allow-other-institution" in err

@@ -225,3 +225,21 @@ def test_usage_errors_in_portuguese_and_french() -> None:
                "--lang", "fr") == (
         2, "", "disaster-protocol cooperate: error: --participants (2) doit valoir au moins "
                "--min-group (3) : aucun atelier ne pourrait être formé\n")
+
+
+@pytest.mark.parametrize(("argv", "lang", "said"), [
+    (("compare", str(EXAMPLE), str(ROOT / "examples" / "profiles" / "instituto_avanzado.yaml")),
+     "pt", "os perfis são de instituições diferentes (caja-ejemplo-b e iss-ejemplo-a); use "
+           "--allow-other-institution para compará-los mesmo assim"),
+    (("renew", str(EXAMPLE), "--as-of", "2020-01-01"),
+     "fr", "--as-of (2020-01-01) doit être postérieur à la date du profil (2026-10-15) : un "
+           "renouvellement commence un cycle ultérieur"),
+    (("batch", str(REGION)),
+     "fr", "aucun fichier de profil (.yaml, .yml, .json, .csv) dans ce dossier ; ses "
+           "sous-dossiers 2026, 2027 en contiennent : ajoutez --recursive pour les parcourir"),
+])
+def test_a_refused_command_says_why_in_its_language(argv: tuple[str, ...], lang: str,
+                                                    said: str) -> None:
+    code, out, err = run(*argv, "--lang", lang)
+    assert (code, out) == (2, "")
+    assert said in err

@@ -28,7 +28,17 @@ from .migration import MigrationResult, migrate
 from .model import Protocol
 from .profile import Profile
 
-__all__ = ["Renewal", "renew"]
+__all__ = ["Renewal", "RenewalDateError", "renew"]
+
+
+class RenewalDateError(ValueError):
+    """``as_of`` is not later than the profile's own date: a renewal starts a later round.
+    ``as_of`` and ``assessed_on`` say which dates (for a message in another language)."""
+
+    def __init__(self, as_of: date, assessed_on: date) -> None:
+        super().__init__(f"as_of ({as_of}) must be later than the profile's assessed_on "
+                         f"({assessed_on}): a renewal starts a later round")
+        self.as_of, self.assessed_on = as_of, assessed_on
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,7 @@ def renew(path: str | os.PathLike[str], *, as_of: date, protocol: Protocol | Non
     target = bundled_protocol() if protocol is None else protocol
     before, migration = _current(path, target)
     if as_of <= before.assessed_on:
-        raise ValueError(f"as_of ({as_of}) must be later than the profile's assessed_on "
-                         f"({before.assessed_on}): a renewal starts a later round")
+        raise RenewalDateError(as_of, before.assessed_on)
     data = before.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
     data["protocol"] = {"id": target.id, "version": target.version}
     data["assessed_on"] = as_of.isoformat()

@@ -46,12 +46,15 @@ def _form(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _renew(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..renewal import renew
+    from ..renewal import RenewalDateError, renew
     from ..report.text import migration_text
 
     protocol = protocol_of(args)
     try:
         result = renew(args.profile, as_of=args.as_of, protocol=protocol, by=args.by)
+    except RenewalDateError as exc:
+        raise refused(args, "cli.renew-date", as_of=exc.as_of,
+                      assessed_on=exc.assessed_on) from None
     except ValueError as exc:
         raise UsageError(str(exc).replace("as_of", "--as-of")) from None
     report = err if not args.output else out

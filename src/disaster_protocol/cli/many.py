@@ -212,6 +212,9 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     protocol = protocol_of(args)
     old, new = (load_profile(path, protocol) for path in (args.old, args.new))
     before, after = (assess(protocol, profile, strict=args.strict) for profile in (old, new))
+    if before.institution.id != after.institution.id and not args.allow_other_institution:
+        raise refused(args, "cli.other-institution", old=before.institution.id,
+                      new=after.institution.id)
     try:
         change = compare(before, after, allow_other_institution=args.allow_other_institution,
                          after_profile=new)
