@@ -217,11 +217,14 @@ def _unmet_by_action(plan: CooperationPlan, reasons: tuple[str, ...], lang: Lang
     return rows
 
 
-def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
-    """The plan for a terminal (what ``disaster-protocol cooperate`` prints)."""
-    out = [plain(_title(plan, lang)), *(plain(line) for line in _summary(plan, lang))]
-    for title, head, rows in _sections(plan, lang):
-        out += ["", f"{title} ({len(rows)})"]
+def _text(title: str, intro: list[str], tables: list[Table], *, count_first: bool = True
+          ) -> str:
+    """A title, sentences and tables for a terminal: each table under its heading (with its
+    count of rows, but for a first table of figures when ``count_first`` is False), columns
+    padded to their widest cell."""
+    out = [plain(title), *(plain(line) for line in intro)]
+    for i, (heading_, head, rows) in enumerate(tables):
+        out += ["", f"{heading_} ({len(rows)})" if i or count_first else heading_]
         widths = [max(len(plain(r[i])) for r in [head, *rows]) for i in range(len(head))]
         for row in [head, *rows] if rows else []:
             line = "  ".join(plain(c).ljust(n) for c, n in zip(row, widths, strict=True))
@@ -229,21 +232,30 @@ def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
     return "\n".join(out) + "\n"
 
 
-def plan_markdown(plan: CooperationPlan, lang: Lang = "es") -> str:
-    """The plan as Markdown."""
-    out = [f"# {cell(_title(plan, lang))}", ""]
-    for line in _summary(plan, lang):
+def _markdown(title: str, intro: list[str], tables: list[Table], lang: Lang) -> str:
+    """A title, sentences and tables as Markdown ("none" under an empty table)."""
+    out = [f"# {cell(title)}", ""]
+    for line in intro:
         out += [cell(line), ""]
-    for title, head, rows in _sections(plan, lang):
-        out += [f"## {cell(title)}", ""]
+    for heading_, head, rows in tables:
+        out += [f"## {cell(heading_)}", ""]
         if not rows:
             out += [f"_{cell(text('none', lang))}_", ""]
             continue
-        out += ["| " + " | ".join(cell(h) for h in head) + " |",
-                "|" + "---|" * len(head)]
+        out += ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
         out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
         out.append("")
     return "\n".join(out[:-1]) + "\n"
+
+
+def plan_text(plan: CooperationPlan, lang: Lang = "es") -> str:
+    """The plan for a terminal (what ``disaster-protocol cooperate`` prints)."""
+    return _text(_title(plan, lang), _summary(plan, lang), _sections(plan, lang))
+
+
+def plan_markdown(plan: CooperationPlan, lang: Lang = "es") -> str:
+    """The plan as Markdown."""
+    return _markdown(_title(plan, lang), _summary(plan, lang), _sections(plan, lang), lang)
 
 
 def _scheduled_by_round(plan: CooperationPlan) -> tuple[str, list[float | None]]:
@@ -421,31 +433,14 @@ def _evaluation_title(lang: Lang) -> str:
 def evaluation_text(evaluation: Evaluation, lang: Lang = "es") -> str:
     """The evaluation for a terminal: what it measures, the mean changes, one labelled line
     per recipient and one per demanded action."""
-    out = [plain(_evaluation_title(lang)),
-           *(plain(x) for x in _evaluation_intro(evaluation, lang))]
-    for i, (title, head, rows) in enumerate(_evaluation_tables(evaluation, lang)):
-        out += ["", f"{title} ({len(rows)})" if i else title]  # the means: no count
-        widths = [max(len(plain(r[i])) for r in [head, *rows]) for i in range(len(head))]
-        for row in [head, *rows] if rows else []:
-            line = "  ".join(plain(c).ljust(n) for c, n in zip(row, widths, strict=True))
-            out.append(line.rstrip())
-    return "\n".join(out) + "\n"
+    return _text(_evaluation_title(lang), _evaluation_intro(evaluation, lang),
+                 _evaluation_tables(evaluation, lang), count_first=False)
 
 
 def evaluation_markdown(evaluation: Evaluation, lang: Lang = "es") -> str:
     """The evaluation as Markdown."""
-    out = [f"# {cell(_evaluation_title(lang))}", ""]
-    for line in _evaluation_intro(evaluation, lang):
-        out += [cell(line), ""]
-    for title, head, rows in _evaluation_tables(evaluation, lang):
-        out += [f"## {cell(title)}", ""]
-        if not rows:
-            out += [f"_{cell(text('none', lang))}_", ""]
-            continue
-        out += ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
-        out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-        out.append("")
-    return "\n".join(out[:-1]) + "\n"
+    return _markdown(_evaluation_title(lang), _evaluation_intro(evaluation, lang),
+                     _evaluation_tables(evaluation, lang), lang)
 
 
 def _unbroken(value: str) -> str:
