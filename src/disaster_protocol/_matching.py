@@ -221,17 +221,28 @@ Host = tuple[_Member, Offer]
 class _Capacity:
     """What the members can still host in one round, and who has given in it."""
 
-    def __init__(self, members: Iterable[_Member]) -> None:
+    def __init__(self, members: Iterable[_Member], offered: dict[str, tuple[str, ...]],
+                 able: dict[str, int]) -> None:
         self.left = {m.id: m.capacity for m in members}
         self.gave: set[str] = set()
-        self.able: dict[str, int] = defaultdict(int)
+        self.offered = offered
+        """Per member, the actions it offers (the same every round)."""
+        self.able: dict[str, int] = defaultdict(int, able)
         """Per action, how many of its providers can still host."""
-        self.offered: dict[str, tuple[str, ...]] = {}
+
+    @staticmethod
+    def offers_of(members: Iterable[_Member]) -> tuple[dict[str, tuple[str, ...]],
+                                                       dict[str, int]]:
+        """Per member the actions it offers, and per action how many members with capacity
+        offer it: what every round starts from, worked out once."""
+        offered: dict[str, tuple[str, ...]] = {}
+        able: dict[str, int] = defaultdict(int)
         for m in members:
-            self.offered[m.id] = tuple(o.action for o in m.offers)
+            offered[m.id] = tuple(o.action for o in m.offers)
             if m.capacity > 0:
-                for action in self.offered[m.id]:
-                    self.able[action] += 1
+                for action in offered[m.id]:
+                    able[action] += 1
+        return offered, dict(able)
 
     def use(self, member: _Member) -> None:
         """One exchange of ``member``'s."""
@@ -278,6 +289,7 @@ class _Roadmap:
             a: frozenset().union(*(m.languages for m, _ in hosts if m.capacity > 0))
             for a, hosts in self.providers.items()}
         """The languages some member offering the action (with any capacity) works in."""
+        self.offered, self.able = _Capacity.offers_of(members)
         self.done: set[int] = set()
         self.matches: list[Match] = []
         self.workshops: list[Workshop] = []
@@ -308,7 +320,7 @@ class _Roadmap:
 
     def _round(self, number: int) -> bool:
         """Schedule one round; whether it scheduled anything."""
-        capacity = _Capacity(self.members.values())
+        capacity = _Capacity(self.members.values(), self.offered, self.able)
         workshops = self._workshops(number, capacity)
         bilateral = self._bilateral(number, capacity)
         scheduled = workshops + bilateral
