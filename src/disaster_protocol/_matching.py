@@ -309,7 +309,7 @@ class _Roadmap:
     def _unmet(self, d: Demand, ended_full: bool) -> Unmet:
         hosts = self.providers.get(d.action, [])
         reason = "no-offer" if not hosts else "no-capacity"
-        if hosts and ended_full and any(m.capacity > 0 for m, _ in hosts) and (
+        if hosts and ended_full and self.able.get(d.action, 0) > 0 and (
                 self.settings.bilateral > 0 or (
                     self.settings.workshops > 0
                     and len(self.by_action[d.action]) >= self.settings.min_group)):
