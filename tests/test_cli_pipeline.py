@@ -208,7 +208,7 @@ def test_a_pyproject_without_the_table_is_not_a_config(elsewhere: Path) -> None:
 def test_a_bad_config_file_is_a_located_error(elsewhere: Path, text: str,
                                               expected: str) -> None:
     (elsewhere / "disaster-protocol.toml").write_text(text, encoding="utf-8")
-    code, out, err = run("check", str(PROFILE))
+    code, out, err = run("check", str(PROFILE), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert out == ""
     assert err == f"{elsewhere / expected}\n"
@@ -217,10 +217,50 @@ def test_a_bad_config_file_is_a_located_error(elsewhere: Path, text: str,
 def test_a_bad_pyproject_names_the_table(elsewhere: Path) -> None:
     (elsewhere / "pyproject.toml").write_text(
         "[tool.disaster-protocol]\nsuppress-under = 0\n", encoding="utf-8")
-    code, _, err = run("batch", str(REGION / "2026"))
+    code, _, err = run("batch", str(REGION / "2026"), "--lang", "en")
     assert code == ExitCode.BAD_INPUT
     assert err == (f"{elsewhere / 'pyproject.toml'}:2:1: tool.disaster-protocol.suppress-under:"
                    " must be a whole number of at least 1 (got 0) [invalid-value]\n")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ((), "strict: debe ser true o false (se obtuvo 'yes') [invalid-value]\n"
+         "{f}:3:1: colour: ajuste desconocido; elija uno de: lang, fail-under, "
+         "fail-on-blocking, fail-under-coverage, min-coverage, strict, suppress-under "
+         "[unknown-key]"),
+    (("--lang", "pt"), "strict: deve ser true ou false (veio 'yes') [invalid-value]\n"
+     "{f}:3:1: colour: configuração desconhecida; escolha uma de: lang, "
+     "fail-under, fail-on-blocking, fail-under-coverage, min-coverage, strict, suppress-under "
+     "[unknown-key]"),
+    (("--lang=fr",), "strict: doit être true ou false (reçu 'yes') [invalid-value]\n"
+     "{f}:3:1: colour: paramètre inconnu ; choisissez l'un de : lang, "
+     "fail-under, fail-on-blocking, fail-under-coverage, min-coverage, strict, suppress-under "
+     "[unknown-key]"),
+])
+def test_a_bad_config_file_is_said_in_the_command_line_language(
+        elsewhere: Path, args: tuple[str, ...], expected: str) -> None:
+    (elsewhere / "disaster-protocol.toml").write_text(
+        'lang = "en"\nstrict = "yes"\ncolour = 1\n', encoding="utf-8")
+    code, out, err = run("check", str(PROFILE), *args)
+    assert code == ExitCode.BAD_INPUT
+    assert out == ""
+    # the file's own lang = "en" is not trusted while the file is refused
+    where = elsewhere / "disaster-protocol.toml"
+    assert err == f"{where}:2:1: {expected.format(f=where)}\n"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("es", "no es texto UTF-8 válido; guarde el archivo como UTF-8"),
+    ("pt", "não é texto UTF-8 válido"),
+    ("fr", "n'est pas du texte UTF-8 valide"),
+])
+def test_a_config_file_that_is_not_text_is_refused_in_the_language(
+        elsewhere: Path, lang: str, expected: str) -> None:
+    (elsewhere / "disaster-protocol.toml").write_bytes(b"lang = \"\xff\"\n")
+    code, _, err = run("batch", str(REGION / "2026"), "--lang", lang)
+    assert code == ExitCode.BAD_INPUT
+    assert expected in err
+    assert "[not-text]" in err
 
 
 def test_batch_junit_lists_an_unreadable_file_as_an_error(tmp_path: Path) -> None:

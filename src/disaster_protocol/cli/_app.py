@@ -85,14 +85,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = configured(build_parser())  # defaults from a config file, if one applies
-    except DisasterProtocolError as exc:
-        print(exc, file=err)
+    except DisasterProtocolError as exc:  # said in the language the command line asks for
+        print(exc.lines_in(usage_lang(build_parser(), argv)), file=err)
         return ExitCode.BAD_INPUT
     try:
         # argparse prints usage errors, --help and --version itself: to the streams given.
-        argv = list(sys.argv[1:] if argv is None else argv)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
                 usage_language(usage_lang(parser, argv)):
             args = parser.parse_args(argv)

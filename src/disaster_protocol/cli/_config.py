@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .._i18n import LANGS
+from .._i18n import LANGS, Term, problem_said
 from ..errors import DisasterProtocolError, Problem, ProblemCode
 
 __all__ = ["CONFIG_KEYS", "apply_config", "configured", "find_config", "read_config"]
@@ -40,16 +40,17 @@ def _positive(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-CONFIG_KEYS: dict[str, tuple[Callable[[object], bool], str]] = {
-    "lang": (_language, f"one of {', '.join(LANGS)}"),
-    "fail-under": (_percent, "a score between 0 and 100"),
-    "fail-on-blocking": (_boolean, "true or false"),
-    "fail-under-coverage": (_percent, "a percentage between 0 and 100"),
-    "min-coverage": (_percent, "a percentage between 0 and 100"),
-    "strict": (_boolean, "true or false"),
-    "suppress-under": (_positive, "a whole number of at least 1"),
+CONFIG_KEYS: dict[str, tuple[Callable[[object], bool], Term]] = {
+    "lang": (_language, Term("config.want-lang", langs=", ".join(LANGS))),
+    "fail-under": (_percent, Term("config.want-score")),
+    "fail-on-blocking": (_boolean, Term("config.want-boolean")),
+    "fail-under-coverage": (_percent, Term("config.want-percent")),
+    "min-coverage": (_percent, Term("config.want-percent")),
+    "strict": (_boolean, Term("config.want-boolean")),
+    "suppress-under": (_positive, Term("config.want-count")),
 }
-"""The keys a config file may set (named as the command-line options), with their checks."""
+"""The keys a config file may set (named as the command-line options), with their checks and
+what they want (a catalogue word, said in the command's language)."""
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -68,10 +69,11 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def _problem(path: Path, message: str, code: ProblemCode, line: int = 0, column: int = 0,
-             key: str = "") -> Problem:
-    return Problem(file=str(path), line=line, column=column, path=key, message=message,
-                   code=code)
+def _problem(path: Path, said: str, params: dict[str, object], code: ProblemCode,
+             line: int = 0, column: int = 0, key: str = "") -> Problem:
+    """A located problem whose message is the catalogue entry ``said`` in every language."""
+    return Problem(file=str(path), line=line, column=column, path=key, code=code,
+                   **problem_said((said, params)))
 
 
 def _line_of(text: str, key: str) -> tuple[int, int]:
@@ -102,22 +104,23 @@ def read_config(path: Path) -> dict[str, object]:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except OSError as exc:
-        raise DisasterProtocolError([_problem(path, f"cannot read the config file "
-                                              f"({exc.strerror})", "unreadable-file")]) from None
+        raise DisasterProtocolError([_problem(path, "config.unreadable",
+                                              {"what": exc.strerror or exc},
+                                              "unreadable-file")]) from None
     except UnicodeDecodeError:
-        raise DisasterProtocolError([_problem(path, "the config file is not UTF-8 text",
+        raise DisasterProtocolError([_problem(path, "problem.not-utf8", {},
                                               "not-text")]) from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, column = (int(where[1]), int(where[2])) if where else (0, 0)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DisasterProtocolError([_problem(path, f"{message}; fix the TOML syntax",
+        raise DisasterProtocolError([_problem(path, "config.syntax", {"what": message},
                                               "syntax-error", line, column)]) from None
     prefix = f"{TABLE}." if path.name == "pyproject.toml" else ""
     table = data.get("tool", {}).get("disaster-protocol", {}) if prefix else data
     if not isinstance(table, dict):
-        raise DisasterProtocolError([_problem(path, "must be a table of settings",
-                                              "wrong-type", key=TABLE)])
+        raise DisasterProtocolError([_problem(path, "config.not-table", {}, "wrong-type",
+                                              key=TABLE)])
     return _settings(path, text, table, prefix)
 
 
@@ -128,12 +131,13 @@ def _settings(path: Path, text: str, table: dict[str, object], prefix: str
         line, column = _line_of(text, key)
         if key not in CONFIG_KEYS:
             known = ", ".join(CONFIG_KEYS)
-            problems.append(_problem(path, f"unknown setting; choose one of: {known}",
+            problems.append(_problem(path, "config.unknown-setting", {"known": known},
                                      "unknown-key", line, column, prefix + key))
             continue
         check, wanted = CONFIG_KEYS[key]
         if not check(value):
-            problems.append(_problem(path, f"must be {wanted} (got {value!r})",
+            problems.append(_problem(path, "problem.must-be",
+                                     {"expected": wanted, "got": repr(value)},
                                      "invalid-value", line, column, prefix + key))
             continue
         settings[key.replace("-", "_")] = value
