@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import pickle
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -302,11 +304,22 @@ def test_the_same_work_maps_over_a_dask_bag(region: Path, bundled: dp.Protocol) 
     assert [r for r in results if isinstance(r, Failure)] == list(portfolio.failures)
 
 
-def test_assess_bag_on_a_local_cluster_equals_the_serial_run(region: Path,
-                                                               bundled: dp.Protocol) -> None:
-    """Two worker processes of a ``dask.distributed`` cluster, files and profiles in memory
-    in one bag: the same rows and failures as ``assess_many`` in this process."""
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """Two worker processes of a ``dask.distributed`` cluster, shared by the tests below."""
     distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as started, \
+            distributed.Client(started) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        yield client
+
+
+def test_assess_bag_on_a_local_cluster_equals_the_serial_run(region: Path,
+                                                               bundled: dp.Protocol,
+                                                               cluster: Any) -> None:
+    """Files and profiles in memory in one bag: the same rows and failures as
+    ``assess_many`` in this process."""
     bag = pytest.importorskip("dask.bag")
     from disaster_protocol.portfolio import assess_bag, ranked
 
@@ -314,16 +327,54 @@ def test_assess_bag_on_a_local_cluster_equals_the_serial_run(region: Path,
     in_memory = [dp.load_profile(p, bundled) for p in paths[-6:]]
     serial = dp.assess_many(bundled, [*paths, *in_memory], as_of=date(2026, 12, 1))
     items = bag.from_sequence([*paths, *in_memory], npartitions=4)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        scored = assess_bag(bundled, items, as_of=date(2026, 12, 1))
-        results = scored.compute()  # type: ignore[no-untyped-call]
-        assert len(client.scheduler_info()["workers"]) == 2
+    scored = assess_bag(bundled, items, as_of=date(2026, 12, 1))
+    results = scored.compute()  # type: ignore[no-untyped-call]
     rows = [r for r in results if isinstance(r, Summary)]
     assert len(results) == len(paths) + len(in_memory)
     assert ranked(rows) == serial.summaries
     assert [r for r in results if isinstance(r, Failure)] == list(serial.failures)
+
+
+def test_assess_bag_of_profiles_in_memory_equals_assess_many(region: Path,
+                                                             bundled: dp.Protocol,
+                                                             cluster: Any) -> None:
+    """Profiles in memory alone cross packed, a partition at a time, and come back as the
+    rows ``assess_many`` gives for them, in order and exactly; so does a bag derived from
+    theirs (which crosses profile by profile)."""
+    bag = pytest.importorskip("dask.bag")
+    from disaster_protocol.portfolio import _packed_partitions, _Partition, assess_bag, ranked
+
+    profiles = [dp.load_profile(p, bundled) for p in profile_files([region])
+                if p.name != "broken.yaml"]
+    serial = dp.assess_many(bundled, profiles)
+    items = bag.from_sequence(profiles, npartitions=3)
+    moved = _packed_partitions(items)
+    assert moved.npartitions == 3
+    assert all(type(v) is _Partition for v in dict(moved.__dask_graph__()).values())
+    rows = assess_bag(bundled, items).compute()  # type: ignore[no-untyped-call]
+    assert [r.institution.id for r in rows] == [p.institution.id for p in profiles]
+    assert ranked(rows) == serial.summaries
+    derived = items.filter(lambda p: True)
+    assert _packed_partitions(derived) is derived  # not a from_sequence bag: left as it is
+    assert ranked(assess_bag(bundled, derived).compute()  # type: ignore[no-untyped-call]
+                  ) == serial.summaries
+
+
+def test_a_partition_packs_only_when_pickled(bundled: dp.Protocol) -> None:
+    from disaster_protocol.portfolio import _Partition
+    from disaster_protocol.profile import packed
+
+    profile = dp.load_profile(EXAMPLES / "caja_intermedia.yaml", bundled)
+    unchecked = dp.Profile.model_construct(**dict(profile))
+    part = _Partition([profile, "a/path.yaml", unchecked])
+    assert list(part) == [profile, "a/path.yaml", unchecked]  # in this process, as they are
+    arrived = pickle.loads(pickle.dumps(part))
+    assert arrived.items == (packed(profile), "a/path.yaml", unchecked)
+    assert arrived.packed_at == b"\x01\x00\x00"
+    assert list(arrived) == [profile, "a/path.yaml", unchecked]
+    again = pickle.loads(pickle.dumps(arrived))  # a scheduler passing it on
+    assert again.items == arrived.items
+    assert len(again) == 3
 
 
 def test_assess_bag_keeps_assessments_and_sends_the_protocol_once(
@@ -353,8 +404,10 @@ def test_dask_names_values_by_their_content(bundled: dp.Protocol) -> None:
     other = dp.load_profile(EXAMPLES / "instituto_avanzado.yaml", bundled)
     assert base.tokenize(one) == base.tokenize(again)
     assert base.tokenize(one) != base.tokenize(other)
-    assert one.__dask_tokenize__() == ("disaster_protocol.profile.Profile",
-                                       one.model_dump_json())
+    unchecked = dp.Profile.model_construct(**dict(one))
+    assert base.tokenize(unchecked) != base.tokenize(one)  # named by its JSON instead
+    assert unchecked.__dask_tokenize__() == ("disaster_protocol.profile.Profile",
+                                             one.model_dump_json())
 
 
 class _Terminal(io.StringIO):

@@ -432,3 +432,110 @@ def test_a_very_long_number_in_a_name_still_gets_a_suggestion_or_none(
                          sidecar=HEAD)
     assert str(info.value).startswith("p.csv:1:1: header '9999999999999999999999999999999999999"
                                       "...' is not a column;")
+
+
+# The packed form a profile pickles as (see "The packed form" in profile.py) ------------------
+
+EVERY_FIELD = {
+    "schema_version": 1,
+    "protocol": {"id": "sendai_ciss", "version": "1.2.0"},
+    "institution": {"id": "inst-1", "name": "Instituto Uno", "country": "MX",
+                    "subregion": "Norte", "type": "health", "language": "es"},
+    "assessed_on": "2026-03-01",
+    "roles": {"RMU": {"unit": "Riesgos", "alternate": "Dirección"}, "OPS": {"unit": "Ops"}},
+    "waivers": [{"action": "GOV-01", "reason": "Reforma", "approved_by": "Junta",
+                 "expires": "2027-01-31"}],
+    "cooperation": {"offers": [{"action": "PREP-07", "note": "Simulacros"}],
+                    "demands": [{"action": "GOV-02"}], "capacity": 4,
+                    "languages": ["en", "pt"]},
+    "state": {"status": "validated", "by": "Coordinación", "on": "2026-03-02"},
+    "actions": {
+        "GOV-01": {"level": 2, "evidence": ["acta 3", "plan"], "last_exercised": "2025-11-30",
+                   "justification": "En curso", "note": "Revisar", "needs_review": True},
+        "GOV-02": {"level": "n/a", "justification": "No aplica"},
+        "PREP-07": {"level": "unknown"},
+        "PREP-08": {"level": 0},
+    },
+}
+
+
+def _parts(profile: dp.Profile) -> list[tuple[str, object, object]]:
+    """Every value inside ``profile``: its class, fields and which fields it was given with."""
+    values: list[object] = [profile, profile.institution, profile.protocol, profile.state,
+                            profile.cooperation, *profile.roles.values(), *profile.waivers,
+                            *profile.actions.values()]
+    if profile.cooperation is not None:
+        values += [*profile.cooperation.offers, *profile.cooperation.demands]
+    return [(type(v).__name__, v, getattr(v, "model_fields_set", None)) for v in values]
+
+
+@pytest.mark.parametrize("source", ["every field", "caja_intermedia", "instituto_avanzado"])
+def test_a_profile_pickles_packed_and_comes_back_equal(source: str, bundled: dp.Protocol
+                                                       ) -> None:
+    import pickle
+
+    from disaster_protocol.profile import packed
+
+    profile = (dp.Profile.model_validate(EVERY_FIELD) if source == "every field"
+               else dp.load_profile(ROOT / "examples" / "profiles" / f"{source}.yaml", bundled))
+    blob = pickle.dumps(profile)
+    form = packed(profile)
+    assert form is not None
+    assert form in blob  # it travelled packed
+    clone = pickle.loads(blob)
+    assert clone == profile
+    assert clone.model_dump_json() == profile.model_dump_json()
+    assert _parts(clone) == _parts(profile)  # every value and the fields it was given with
+    assert type(clone.actions) is type(profile.actions)
+    assert pickle.dumps(clone) == blob  # and pickles again to the same bytes
+
+
+def test_the_packed_form_carries_every_field() -> None:
+    from disaster_protocol.profile import PACKED_FIELDS
+
+    for cls, names in PACKED_FIELDS.items():
+        assert set(names) == set(cls.model_fields), cls.__name__  # a new field: pack it
+    assert dp.Profile.model_validate(EVERY_FIELD).model_fields_set == set(PACKED_FIELDS[
+        dp.Profile])  # the test profile sets every field ...
+    action = dp.Profile.model_validate(EVERY_FIELD).actions["GOV-01"]
+    assert action.model_fields_set == set(type(action).model_fields)  # ... one action too
+
+
+def test_damaged_packed_bytes_are_refused(bundled: dp.Protocol) -> None:
+    import pickle
+
+    from disaster_protocol.profile import packed, unpacked
+
+    profile = dp.load_profile(ROOT / "examples" / "profiles" / "caja_intermedia.yaml", bundled)
+    blob = packed(profile)
+    assert blob is not None
+    level = blob.index(b"GOV-01") + 20  # somewhere in the first action's row
+    damaged = blob[:level] + bytes([blob[level] ^ 1]) + blob[level + 1:]
+    with pytest.raises(pickle.UnpicklingError, match="damaged"):
+        unpacked(damaged)
+    with pytest.raises(pickle.UnpicklingError, match="damaged"):
+        pickle.loads(pickle.dumps(profile).replace(blob, damaged))
+    with pytest.raises(pickle.UnpicklingError, match="not a packed profile of format 1"):
+        unpacked(b"P\x02" + blob[2:])  # another format
+
+
+def test_an_unchecked_profile_pickles_as_its_fields_and_stays_unchecked() -> None:
+    """Only a profile pydantic validated travels packed: one built without checks comes back
+    exactly as it left, no more trusted (here with a level no check would accept)."""
+    import pickle
+
+    from disaster_protocol.profile import ActionStatus, Institution, packed
+
+    unchecked = dp.Profile.model_construct(
+        schema_version=1, institution=Institution(id="x", name="X", country="MX"),
+        assessed_on=date(2026, 1, 1), actions={"GOV-01": ActionStatus.model_construct(level=9)})
+    assert packed(unchecked) is None
+    clone = pickle.loads(pickle.dumps(unchecked))
+    assert clone == unchecked
+    assert clone.actions["GOV-01"].level == 9
+    assert packed(clone) is None  # still not known to be valid
+    checked = dp.Profile.model_validate(EVERY_FIELD)
+    assert packed(checked) is not None
+    assert packed(checked.model_copy(update={"assessed_on": date(2026, 4, 1)})) is not None
+    assert "_packed" not in checked.model_dump()
+    assert "_packed" not in dict(checked)

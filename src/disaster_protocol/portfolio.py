@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +35,7 @@ from .assessment import MIN_COVERAGE, Assessment, ProtocolRef
 from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
-from .profile import EARLIEST_DATE, Profile
+from .profile import EARLIEST_DATE, Profile, packed, unpacked
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -425,9 +425,66 @@ def assess_bag(protocol: Protocol, bag: Bag, *, as_of: date | None = None,
     shipped = delayed(protocol, name=f"protocol-{protocol.id}-{protocol.version}-"
                            f"{id(protocol):x}", traverse=False)
     options = _Options(as_of, strict, keep_assessments, min_coverage)
-    scored: Bag = bag.map_partitions(  # type: ignore[no-untyped-call]
+    scored: Bag = _packed_partitions(bag).map_partitions(  # type: ignore[no-untyped-call]
         _score_partition, shipped, options)
     return scored
+
+
+def _packed_partitions(bag: Bag) -> Bag:
+    """``bag``, or, when it is a bag of profiles made by ``dask.bag.from_sequence`` (its
+    partitions are lists held in the graph), the same partitions, each of which crosses to a
+    worker as one compact payload (:class:`_Partition`).
+
+    Profiles held in a graph otherwise cross one by one, and a ``dask.distributed`` scheduler
+    unpickles every one of them and pickles it again on the way to a worker; bytes it only
+    copies. Any other bag (paths alone, or a bag derived from another) is returned as it is.
+    """
+    from dask.bag import Bag
+
+    name = bag.name
+    layers = getattr(bag.__dask_graph__(), "layers", None)
+    if not name.startswith("from_sequence-") or not isinstance(layers, Mapping) \
+            or list(layers) != [name]:
+        return bag
+    layer = layers[name]
+    parts = [layer.get((name, i)) for i in range(bag.npartitions)]
+    if len(layer) != len(parts) or not all(type(p) is list for p in parts) \
+            or not any(type(item) is Profile for p in parts for item in p):
+        return bag
+    moved = f"packed-{name}"  # the source is named by hashing its items: so is this
+    return Bag({(moved, i): _Partition(p) for i, p in enumerate(parts)},
+               moved, len(parts))
+
+
+class _Partition:
+    """A partition of a bag of profiles: its items as they are in this process; pickled, each
+    validated profile as its packed bytes (:func:`~.profile.packed`), unpacked again one by one
+    as the partition is read, in the worker's scoring loop (where the collector is paused)."""
+
+    __slots__ = ("items", "packed_at")
+
+    def __init__(self, items: Sequence[object], packed_at: bytes = b"") -> None:
+        self.items = items
+        self.packed_at = packed_at  # a flag per item: 1 where it is a packed profile
+
+    def __iter__(self) -> Iterator[object]:
+        if not self.packed_at:
+            yield from self.items
+            return
+        for item, flag in zip(self.items, self.packed_at, strict=True):
+            yield unpacked(item) if flag else item  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __reduce__(self) -> tuple[type[_Partition], tuple[tuple[object, ...], bytes]]:
+        if self.packed_at:  # pickled again on its way (a scheduler to a worker)
+            return _Partition, (tuple(self.items), self.packed_at)
+        blobs = [packed(item) if isinstance(item, Profile) and type(item) is Profile else None
+                 for item in self.items]
+        return _Partition, (tuple(i if b is None else b for i, b in zip(self.items, blobs,
+                                                                          strict=True)),
+                            bytes(b is not None for b in blobs))
 
 
 def _score_partition(items: Iterable[Profile | str | os.PathLike[str]], protocol: Protocol,
