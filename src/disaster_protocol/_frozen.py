@@ -129,7 +129,8 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _restore(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
+def _restore(cls: type[_M], values: dict[str, Any], fields_set: set[str] | frozenset[str]
+             ) -> _M:
     """A value unpickled: its fields as they were pickled (see ``Frozen.__reduce__``)."""
     value = _new(cls)
     _set(value, "__dict__", values)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from ._frozen import Frozen, FrozenDict, Id, ReadOnly
+from ._frozen import Frozen, FrozenDict, Id, ReadOnly, _restore
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -321,12 +321,7 @@ _set = object.__setattr__
 
 
 def _value(cls: type[Frozen], mask: int, values: dict[str, Any]) -> Any:
-    value = _new(cls)
-    _set(value, "__dict__", values)
-    _set(value, "__pydantic_fields_set__", _given(cls, mask))
-    _set(value, "__pydantic_extra__", None)
-    _set(value, "__pydantic_private__", None)
-    return value
+    return _restore(cls, values, _given(cls, mask))
 
 
 _ACTION = ("level", "evidence", "last_exercised", "justification", "note", "needs_review")
