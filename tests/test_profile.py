@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import disaster_protocol as dp
 from disaster_protocol.profile import Institution
@@ -539,3 +541,50 @@ def test_an_unchecked_profile_pickles_as_its_fields_and_stays_unchecked() -> Non
     assert packed(checked.model_copy(update={"assessed_on": date(2026, 4, 1)})) is not None
     assert "_packed" not in checked.model_dump()
     assert "_packed" not in dict(checked)
+
+
+_texts = st.sampled_from(["acta.pdf", "plan", "Revisión 2", "ñandú"])
+_days = st.dates(date(1900, 1, 1), date(2999, 12, 31))
+_statuses = st.fixed_dictionaries({"level": st.sampled_from([0, 1, 2, 3, 4, "n/a", "unknown"])},
+                                  optional={"evidence": st.lists(_texts, max_size=3),
+                                            "last_exercised": st.none() | _days,
+                                            "justification": st.none() | _texts,
+                                            "note": st.none() | _texts,
+                                            "needs_review": st.booleans()})
+_items = st.lists(st.fixed_dictionaries({"action": st.sampled_from(["GOV-01", "PREP-07"])},
+                                        optional={"note": _texts}), max_size=2)
+_profiles = st.fixed_dictionaries(
+    {"schema_version": st.just(1),
+     "institution": st.fixed_dictionaries({"id": st.just("x"), "name": _texts,
+                                           "country": st.just("MX")},
+                                          optional={"type": st.sampled_from(["health", "mixed"]),
+                                                    "language": st.sampled_from(["es", "fr"])}),
+     "assessed_on": _days},
+    optional={"protocol": st.just({"id": "sendai_ciss", "version": "1.2.0"}),
+              "actions": st.dictionaries(st.sampled_from(["GOV-01", "GOV-02", "PREP-07"]),
+                                         _statuses),
+              "roles": st.dictionaries(
+                  st.sampled_from(["RMU", "OPS"]), st.fixed_dictionaries(
+                  {"unit": _texts}, optional={"alternate": st.none() | _texts})),
+              "waivers": st.lists(st.fixed_dictionaries({
+                  "action": st.just("GOV-01"), "reason": _texts, "approved_by": _texts,
+                  "expires": _days}), max_size=2),
+              "cooperation": st.none() | st.fixed_dictionaries({}, optional={
+                  "offers": _items, "demands": _items,
+                  "capacity": st.none() | st.integers(0, 100),
+                  "languages": st.lists(st.sampled_from(["en", "pt"]), max_size=2)}),
+              "state": st.none() | st.fixed_dictionaries(
+                  {"status": st.sampled_from(["draft", "validated"])},
+                  optional={"by": st.none() | _texts, "on": st.none() | _days})})
+
+
+@given(_profiles)
+@settings(max_examples=200, deadline=None)
+def test_any_valid_profile_comes_back_from_its_packed_form(data: dict[str, object]) -> None:
+    import pickle
+
+    profile = dp.Profile.model_validate(data)
+    clone = pickle.loads(pickle.dumps(profile))
+    assert clone == profile
+    assert clone.model_dump_json() == profile.model_dump_json()
+    assert _parts(clone) == _parts(profile)
