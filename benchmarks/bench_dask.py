@@ -80,6 +80,7 @@ def test_assess_bag_on_two_processes_vs_serial(tmp_path: Path, cluster: Any,
     benchmark.extra_info.update({k: round(v, 4) for k, v in result.items()})
 
 
+@pytest.mark.filterwarnings("ignore:Sending large graph")  # the profiles: about 6 KB each
 def test_assess_bag_in_memory_on_two_processes_vs_serial(tmp_path: Path, cluster: Any,
                                                          benchmark: Any) -> None:
     bag = pytest.importorskip("dask.bag")

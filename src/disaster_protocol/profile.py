@@ -236,15 +236,16 @@ class Profile(ProfileMeta):
 #
 # A profile crosses to another process (a Dask worker, a process pool) as one bytes value: its
 # fields as plain tuples, strings and numbers (dates as ordinals; which fields each value was
-# given with as a bit mask), written by ``marshal`` at version 0 (plain data only, and the
-# same bytes for equal values, so the digest also names the profile for Dask), behind a
-# BLAKE2b digest. Only a profile that pydantic validated when it was built is packed (or one
-# unpacked from such a form): anything else pickles as its fields, as every value does, and
+# given with as a bit mask), written by ``marshal`` at version 0 (plain data only, and the same
+# bytes for the same fields in the same order, so the digest also names the profile for Dask),
+# behind a BLAKE2b digest. Only a profile that pydantic validated when it was built is packed (or
+# one unpacked from such a form): anything else pickles as its fields, as every value does, and
 # comes back exactly as unchecked as it left. Unpacking checks the digest before it reads
 # anything, so damaged bytes raise ``pickle.UnpicklingError`` instead of yielding a different
 # profile; the profile is then rebuilt without validating it again, as an equal copy of a
-# validated one. (Unpickling runs code by design: never unpickle bytes you do not trust.)
-# Packing takes a tenth of pickling the values themselves, unpacking a third.
+# validated one. (Unpickling runs code by design: never unpickle bytes you do not trust.) Packing
+# takes a fifth of the time pickling the values themselves takes, unpacking half of the time
+# unpickling them takes (benchmarks/README.md).
 #
 # A field added to one of these classes must be added here, and FORMAT raised:
 # tests/test_profile.py pins the fields.
