@@ -521,6 +521,10 @@ def test_damaged_packed_bytes_are_refused(bundled: dp.Protocol) -> None:
         unpacked(b"P\x02" + blob[2:])  # another format
 
 
+class _MyProfile(dp.Profile):
+    pass
+
+
 def test_an_unchecked_profile_pickles_as_its_fields_and_stays_unchecked() -> None:
     """Only a profile pydantic validated travels packed: one built without checks comes back
     exactly as it left, no more trusted (here with a level no check would accept)."""
@@ -538,6 +542,9 @@ def test_an_unchecked_profile_pickles_as_its_fields_and_stays_unchecked() -> Non
     assert packed(clone) is None  # still not known to be valid
     checked = dp.Profile.model_validate(EVERY_FIELD)
     assert packed(checked) is not None
+    mine = _MyProfile.model_validate(EVERY_FIELD)  # a subclass keeps its class
+    assert packed(mine) is None
+    assert type(pickle.loads(pickle.dumps(mine))) is _MyProfile
     assert packed(checked.model_copy(update={"assessed_on": date(2026, 4, 1)})) is not None
     assert "_packed" not in checked.model_dump()
     assert "_packed" not in dict(checked)

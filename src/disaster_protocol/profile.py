@@ -354,9 +354,9 @@ def _items(items: tuple[CooperationItem, ...]) -> tuple[Any, ...]:
 
 def packed(profile: Profile) -> bytes | None:
     """The packed form of ``profile`` (kept with it), or None for a profile that was not
-    validated when it was built."""
+    validated when it was built (or is of a subclass, which pickles as its fields)."""
     d = profile.__dict__
-    if _PACKED not in d:
+    if _PACKED not in d or type(profile) is not Profile:
         return None
     blob: bytes | None = d[_PACKED]
     if blob is not None:
