@@ -315,7 +315,7 @@ def test_assess_bag_on_a_local_cluster_equals_the_serial_run(region: Path,
     serial = dp.assess_many(bundled, [*paths, *in_memory], as_of=date(2026, 12, 1))
     items = bag.from_sequence([*paths, *in_memory], npartitions=4)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         scored = assess_bag(bundled, items, as_of=date(2026, 12, 1))
         results = scored.compute()  # type: ignore[no-untyped-call]

@@ -1,0 +1,134 @@
+"""The batch kernel gives exactly what ``assess`` gives, profile by profile, byte for byte."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import disaster_protocol as dp
+from disaster_protocol._kernel import assess_batch, batchable
+from disaster_protocol.errors import ProfileError
+from disaster_protocol.profile import (
+    ActionStatus,
+    Institution,
+    Level,
+    Profile,
+    RoleAssignment,
+    Waiver,
+)
+
+pytest.importorskip("numpy")
+
+BUNDLED = dp.load_protocol()
+
+
+def _reshuffled() -> dp.Protocol:
+    """The bundled protocol with the actions' file order shuffled (so phase order and file
+    order differ) and weights with binary fractions (so sums are scaled)."""
+    rng = random.Random(7)
+    data = BUNDLED.model_dump(mode="json", exclude_none=True)
+    actions = data["actions"]
+    rng.shuffle(actions)
+    for action in actions:
+        action["weight"] = rng.choice((0.5, 1.0, 1.25, 2.75, 3.0))
+    return dp.Protocol.model_validate(data)
+
+
+PROTOCOLS = {"bundled": BUNDLED, "reshuffled": _reshuffled()}
+DAY = date(2026, 6, 30)
+
+
+@st.composite
+def profiles(draw: st.DrawFn, protocol: dp.Protocol) -> Profile:
+    """A profile with every kind of answer: left out, unknown, n/a, 0-4, with or without
+    evidence, exercised long ago, recently or never; roles on a few units; sometimes a
+    waiver."""
+    ids = [a.id for a in protocol.actions]
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = random.Random(seed)
+    thin = draw(st.sampled_from((0.0, 0.1, 0.5)))
+    actions = {}
+    for action_id in ids:
+        if rng.random() < thin:
+            continue
+        level: Level = rng.choice((0, 1, 2, 3, 3, 4, 4, "n/a", "unknown"))
+        actions[action_id] = ActionStatus(
+            level=level,
+            evidence=tuple(f"doc{k}.pdf" for k in range(rng.choice((0, 0, 1, 2)))),
+            last_exercised=rng.choice((None, DAY - timedelta(days=rng.randint(0, 1500)))),
+            justification="no aplica" if level == "n/a" else None)
+    roles = {r.id: RoleAssignment(unit=f"U{rng.randint(1, 5)}")
+             for r in protocol.roles if rng.random() < 0.8}
+    waivers: tuple[Waiver, ...] = ()
+    if draw(st.booleans()) and rng.random() < 0.3:
+        waivers = (Waiver(action=rng.choice(ids), reason="en curso", approved_by="Directorio",
+                          expires=DAY + timedelta(days=rng.randint(-60, 60))),)
+    return Profile(schema_version=1,
+                   institution=Institution(id=f"i-{seed}", name="I", country="MX"),
+                   assessed_on=DAY, actions=actions, roles=roles, waivers=waivers)
+
+
+@pytest.mark.parametrize("name", list(PROTOCOLS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_batch_equals_assess_byte_for_byte(name: str, data: st.DataObject) -> None:
+    protocol = PROTOCOLS[name]
+    assert batchable(protocol)
+    batch = data.draw(st.lists(profiles(protocol), min_size=1, max_size=5))
+    options: dict[str, Any] = {
+        "as_of": data.draw(st.sampled_from((None, DAY, DAY + timedelta(days=400)))),
+        "strict": data.draw(st.booleans()),
+        "freshness_months": data.draw(st.sampled_from((1, 12, 24, 36))),
+        "max_roles_per_unit": data.draw(st.sampled_from((1, 3, 10))),
+        "min_coverage": data.draw(st.sampled_from((0.0, 0.8, 1.0))),
+    }
+    together = assess_batch(protocol, batch, **options)
+    for profile, result in zip(batch, together, strict=True):
+        alone = dp.assess(protocol, profile, **options)
+        assert isinstance(result, dp.Assessment)
+        assert result == alone
+        assert result.to_json() == alone.to_json()
+
+
+def test_many_plausible_profiles_at_once() -> None:
+    """The benchmark's kind of profiles, three hundred in one batch."""
+    from benchmarks.bench_assess import random_profiles
+
+    batch = random_profiles(300, seed=11)
+    for profile, result in zip(batch, assess_batch(BUNDLED, batch), strict=True):
+        assert isinstance(result, dp.Assessment)
+        assert result.to_json() == dp.assess(BUNDLED, profile).to_json()
+
+
+def test_a_profile_of_another_protocol_gets_its_error_in_its_place() -> None:
+    good = dp.load_profile("examples/profiles/caja_intermedia.yaml", BUNDLED)
+    other = good.model_copy(update={"actions": {**good.actions,
+                                                "NOPE-01": ActionStatus(level=2)}})
+    first, second, third = assess_batch(BUNDLED, [good, other, good])
+    assert isinstance(second, ProfileError)
+    assert "NOPE-01" in str(second)
+    assert first == third == dp.assess(BUNDLED, good)
+
+
+def test_wrong_arguments_raise_as_assess_raises() -> None:
+    good = dp.load_profile("examples/profiles/caja_intermedia.yaml", BUNDLED)
+    with pytest.raises(ValueError, match="freshness_months"):
+        assess_batch(BUNDLED, [good], freshness_months=0)
+    with pytest.raises(TypeError, match="as_of"):
+        assess_batch(BUNDLED, [good], as_of="2026-01-01")  # type: ignore[arg-type]
+    assert assess_batch(BUNDLED, []) == []
+
+
+def test_protocols_the_arrays_cannot_hold_exactly_are_assessed_one_by_one() -> None:
+    data = BUNDLED.model_dump(mode="json", exclude_none=True)
+    data["actions"][0]["weight"] = 0.1  # a long binary fraction: units near 2**55
+    tenth = dp.Protocol.model_validate(data)
+    assert not batchable(tenth)
+    profile = dp.load_profile("examples/profiles/caja_intermedia.yaml", tenth)
+    [result] = assess_batch(tenth, [profile])
+    assert result == dp.assess(tenth, profile)
