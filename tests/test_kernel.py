@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import disaster_protocol as dp
+from disaster_protocol import _kernel as kernel
 from disaster_protocol._kernel import assess_batch, batchable
 from disaster_protocol.errors import ProfileError
 from disaster_protocol.profile import (
@@ -23,6 +24,12 @@ from disaster_protocol.profile import (
 )
 
 pytest.importorskip("numpy")
+
+
+@pytest.fixture(autouse=True)
+def _every_batch_as_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel takes small batches too here (it leaves them to assess by default)."""
+    monkeypatch.setattr(kernel, "MIN_BATCH", 1)
 
 BUNDLED = dp.load_protocol()
 
@@ -74,7 +81,8 @@ def profiles(draw: st.DrawFn, protocol: dp.Protocol) -> Profile:
 
 
 @pytest.mark.parametrize("name", list(PROTOCOLS))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_the_batch_equals_assess_byte_for_byte(name: str, data: st.DataObject) -> None:
     protocol = PROTOCOLS[name]
@@ -132,3 +140,30 @@ def test_protocols_the_arrays_cannot_hold_exactly_are_assessed_one_by_one() -> N
     profile = dp.load_profile("examples/profiles/caja_intermedia.yaml", tenth)
     [result] = assess_batch(tenth, [profile])
     assert result == dp.assess(tenth, profile)
+
+
+def test_assess_many_scores_profiles_in_memory_as_one_batch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``assess_many`` of profiles held in memory goes through the kernel, and gives what
+    ``assess`` gives, failures in their places."""
+    from benchmarks.bench_assess import random_profiles
+
+    monkeypatch.setattr(kernel, "MIN_BATCH", 128)
+    batches: list[int] = []
+    made = kernel._Batch.__init__
+
+    def counted(self: kernel._Batch, np: Any, protocol: dp.Protocol, profiles: list[Profile],
+                *args: Any) -> None:
+        batches.append(len(profiles))
+        made(self, np, protocol, profiles, *args)
+
+    monkeypatch.setattr(kernel._Batch, "__init__", counted)
+    batch = random_profiles(150, seed=5)
+    stranger = batch[3].model_copy(update={"actions": {"NOPE-01": ActionStatus(level=1)}})
+    portfolio = dp.assess_many(BUNDLED, [*batch, stranger])
+    assert batches == [150]
+    assert [a.to_json() for a in portfolio.assessments] == [
+        dp.assess(BUNDLED, p).to_json() for p in batch]
+    [failure] = portfolio.failures
+    assert failure.source == f"<profile of {stranger.institution.id}>"
+    assert failure.problems[0].code == "unknown-action"

@@ -20,7 +20,7 @@ contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise, repeat
@@ -67,7 +67,7 @@ from .profile import Profile
 if TYPE_CHECKING:
     from numpy import ndarray
 
-__all__ = ["assess_batch", "batchable"]
+__all__ = ["MIN_BATCH", "assess_batch", "batchable"]
 
 _CODE = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, "n/a": 5, "unknown": 6, None: 7}
 """A status's level as a number; 7 is an action left out of the profile."""
@@ -85,6 +85,10 @@ _ABSENT = _Absent()
 _NA, _UNKNOWN, _MISSING = 5, 6, 7
 _KIND = {_NA: "n/a", _UNKNOWN: "unknown", _MISSING: "unassessed"}
 _EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 below this
+
+MIN_BATCH = 128
+"""Fewer profiles than this are assessed one by one: the arrays' fixed cost (a few hundred
+numpy calls per slot sweep) outweighs what they save on so few."""
 
 
 def _numpy() -> Any:
@@ -111,14 +115,15 @@ def assess_batch(protocol: Protocol, profiles: Sequence[Profile], *,
                  min_coverage: float = MIN_COVERAGE) -> list[Assessment | Exception]:
     """``[assess(protocol, p, ...) for p in profiles]``, computed together.
 
-    A profile ``assess`` refuses gets the exception ``assess`` raises (a
+    Fewer than :data:`MIN_BATCH` profiles are assessed one by one. A profile ``assess``
+    refuses gets the exception ``assess`` raises (a
     :class:`~disaster_protocol.ProfileError` for a profile of another protocol) in its place;
     wrong arguments (types, ranges) raise at once, as ``assess`` raises them.
     """
     results: list[Assessment | Exception | None] = [None] * len(profiles)
     whens: list[date] = []
     taken: list[int] = []
-    np = _numpy() if batchable(protocol) else None
+    np = _numpy() if len(profiles) >= MIN_BATCH and batchable(protocol) else None
     for i, profile in enumerate(profiles):
         try:
             when = _as_of(protocol, profile, as_of, strict, freshness_months,
@@ -220,16 +225,13 @@ class _Batch:
         low = np.full(effective.shape, -1, dtype=np.int64)
         low_level = np.full(effective.shape, -1, dtype=np.int64)
         requires, phase_of = index.requires, index.phase_of
+        no = np.zeros(effective.shape[1], dtype=bool)  # the rule first; shown is kept below
         for s in index.sequence:
             prerequisites = requires[s]
             if not prerequisites:
                 continue
             level = effective[s]
-            cap = level.copy()
-            for r in prerequisites:
-                at = effective[r]
-                counts = assessed[r] & (at >= 0)
-                cap = np.where(counts & (cap > at + 1), at + 1, cap)
+            cap = self._cap(level, ((effective[r], assessed[r]) for r in prerequisites), no)
             bit = (level >= 0) & assessed[s] & (cap < level)
             if not bit.any():
                 continue
@@ -275,29 +277,49 @@ class _Batch:
                                     value >> bits & mask, value & mask, index.scale)
         return keys, table[where.reshape(packed.shape)].T.tolist()
 
-    def _unlocks(self, pending: ndarray) -> ndarray:
-        """For every slot and profile, how many actions downstream are still below level 3."""
+    def _below(self) -> ndarray:
+        """Row s: 1 at every slot downstream of slot s (kept on the protocol's memo)."""
         np, index = self.np, self.index
         below = index.memo.get(_BELOW)
-        if below is None:  # row s: the slots downstream of s (exact in float32: counts < 2**24)
+        if below is None:
             n = len(index.ids)
             below = np.zeros((n, n), dtype=np.float32)
             for s, slots in enumerate(_downstream(index)):
                 below[s, slots] = 1.0
             index.memo[_BELOW] = below
-        counts: ndarray = np.rint(below @ pending.astype(np.float32)).astype(np.int64)
+        kept: ndarray = below  # type: ignore[assignment]  # stored above
+        return kept
+
+    def _unlocks(self, pending: ndarray) -> ndarray:
+        """For every slot and profile, how many actions downstream are still below level 3
+        (exact in float32: the counts stay below 2**24)."""
+        np = self.np
+        counts: ndarray = np.rint(self._below() @ pending.astype(np.float32)).astype(np.int64)
         return counts
 
-    def _uplifts(self, candidates: ndarray) -> dict[int, ndarray]:
-        """For every slot, the score delta (weight times levels) of each profile where it is
-        a plan step, if it reached level 3, caps on its dependants included; added in
-        execution order, as ``_assess._uplift`` adds them."""
+    def _cap(self, level: ndarray, prerequisites: Iterable[tuple[ndarray, ndarray]],
+             shown: ndarray) -> ndarray:
+        """The foundations rule for one slot over every column: ``level`` at most one above
+        each prerequisite (its levels, and whether it was assessed) that has a level, a
+        capability shown kept at 3."""
+        np = self.np
+        cap = level
+        for at, assessed in prerequisites:
+            cap = np.where(assessed & (at >= 0) & (cap > at + 1), at + 1, cap)
+        capped: ndarray = np.where(shown & (cap < IMPLEMENTED), IMPLEMENTED, cap)
+        return capped
+
+    def _uplifts(self, candidates: ndarray) -> ndarray:
+        """At every plan step (slot, profile), the score delta in weight times levels if that
+        action reached level 3, caps on its dependants included. Slot by slot, over the
+        profiles where it is a step: its dependants in execution order, each change added in
+        that order (as ``_assess._uplift`` adds them; a dependant no change reaches
+        recomputes to its own level and adds nothing)."""
         np, index = self.np, self.index
+        gains: ndarray = np.zeros(self.effective.shape, dtype=np.float64)
         weights = np.array(index.weight, dtype=np.float64)
         requires = index.requires
-        downstream = _downstream(index)  # in execution order
-        out: dict[int, ndarray] = {}
-        for s in range(len(index.ids)):
+        for s, downstream in enumerate(_downstream(index)):
             rows = np.flatnonzero(candidates[s])
             if not rows.size:
                 continue
@@ -307,21 +329,16 @@ class _Batch:
             delta = weights[s] * (IMPLEMENTED - effective[s]).astype(np.float64)
             supported, assessed = self.supported[:, rows], self.assessed[:, rows]
             shown = self.shown[:, rows]
-            for d in downstream[s]:
+            for d in downstream:
                 level = supported[d]
-                cap = level.copy()
-                for r in requires[d]:
-                    at = new[r]
-                    counts = assessed[r] & (at >= 0)
-                    cap = np.where(counts & (cap > at + 1), at + 1, cap)
-                cap = np.where(shown[d] & (cap < IMPLEMENTED), IMPLEMENTED, cap)
+                cap = self._cap(level, ((new[r], assessed[r]) for r in requires[d]), shown[d])
                 changed = (level >= 0) & assessed[d] & (cap != effective[d])
                 if changed.any():
                     new[d] = np.where(changed, cap, new[d])
                     gain = weights[d] * (cap - effective[d]).astype(np.float64)
                     delta = np.where(changed, delta + gain, delta)
-            out[s] = delta
-        return out
+            gains[s, rows] = delta
+        return gains
 
     # ------------------------------------------------------------------ results
 
@@ -346,9 +363,7 @@ class _Batch:
             for r in prerequisites:
                 waiting[s] |= pending[r]
         candidates = pending & ~waiting
-        gains = np.zeros(self.effective.shape, dtype=np.float64)
-        for s, delta in self._uplifts(candidates).items():
-            gains[s, candidates[s]] = delta
+        gains = self._uplifts(candidates)
         critical = np.zeros((len(index.ids), 1), dtype=bool)
         critical[list(index.critical_slots)] = True
         code = self.code
