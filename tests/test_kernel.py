@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ import disaster_protocol as dp
 from disaster_protocol import _kernel as kernel
 from disaster_protocol._kernel import assess_batch, batchable
 from disaster_protocol.errors import ProfileError
+from disaster_protocol.portfolio import Summary, score_file
 from disaster_protocol.profile import (
     ActionStatus,
     Institution,
@@ -167,3 +170,54 @@ def test_assess_many_scores_profiles_in_memory_as_one_batch(
     [failure] = portfolio.failures
     assert failure.source == f"<profile of {stranger.institution.id}>"
     assert failure.problems[0].code == "unknown-action"
+
+
+def test_a_bug_met_in_the_batch_falls_back_to_one_by_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the arrays stops no profile: each is scored alone, and one that fails alone
+    too is the only failure, reported against it."""
+    from benchmarks.bench_assess import random_profiles
+
+    from disaster_protocol import portfolio as portfolio_module
+
+    def broken(self: kernel._Batch) -> list[dp.Assessment]:
+        raise ZeroDivisionError("a bug in the arrays")
+
+    batch = random_profiles(140, seed=9)
+    bad = batch[17].institution.id
+
+    def explode_for_one(protocol: dp.Protocol, profile: Profile, **options: Any
+                        ) -> dp.Assessment:
+        if profile.institution.id == bad:
+            raise ZeroDivisionError("a bug in one")
+        return dp.assess(protocol, profile, **options)
+
+    monkeypatch.setattr(kernel, "MIN_BATCH", 128)
+    monkeypatch.setattr(kernel._Batch, "assessments", broken)
+    monkeypatch.setattr(portfolio_module, "assess", explode_for_one)
+    portfolio = dp.assess_many(BUNDLED, batch)
+    assert len(portfolio.summaries) == 139
+    [failure] = portfolio.failures
+    assert failure.source == f"<profile of {bad}>"
+    assert failure.problems[0].code == "internal-error"
+
+
+def test_files_are_read_then_scored_together(tmp_path: Path) -> None:
+    """``assess_many`` of files gives each file's ``score_file`` row, in order, a broken
+    file's failure in its place, on one worker and on two."""
+    from benchmarks.bench_assess import random_profiles
+
+    paths = []
+    for i, profile in enumerate(random_profiles(150, seed=3)):
+        path = tmp_path / f"p{i:03d}.json"
+        path.write_text(json.dumps(profile.model_dump(mode="json")), encoding="utf-8")
+        paths.append(path)
+    paths[40].write_text('{"schema_version": 1, "actions": {"GOV-01": 9}}', encoding="utf-8")
+    alone = [score_file(p, BUNDLED) for p in paths]
+    for workers in (1, 2):
+        portfolio = dp.assess_many(BUNDLED, paths, workers=workers)
+        rows = [s.model_copy(update={"rank": None, "rank_supported": None})
+                for s in portfolio.summaries]
+        assert rows == [r for r in alone if isinstance(r, Summary)]
+        assert [f.source for f in portfolio.failures] == [str(paths[40])]
+        assert portfolio.failures[0] == alone[40]
