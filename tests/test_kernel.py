@@ -60,6 +60,7 @@ def profiles(draw: st.DrawFn, protocol: dp.Protocol) -> Profile:
     waiver."""
     ids = [a.id for a in protocol.actions]
     seed = draw(st.integers(0, 2**32 - 1))
+    day = draw(st.sampled_from((DAY, date(2999, 10, 1), date(1901, 6, 30))))  # dates' range
     rng = random.Random(seed)
     thin = draw(st.sampled_from((0.0, 0.1, 0.5)))
     actions = {}
@@ -70,17 +71,17 @@ def profiles(draw: st.DrawFn, protocol: dp.Protocol) -> Profile:
         actions[action_id] = ActionStatus(
             level=level,
             evidence=tuple(f"doc{k}.pdf" for k in range(rng.choice((0, 0, 1, 2)))),
-            last_exercised=rng.choice((None, DAY - timedelta(days=rng.randint(0, 1500)))),
+            last_exercised=rng.choice((None, day - timedelta(days=rng.randint(0, 500)))),
             justification="no aplica" if level == "n/a" else None)
     roles = {r.id: RoleAssignment(unit=f"U{rng.randint(1, 5)}")
              for r in protocol.roles if rng.random() < 0.8}
     waivers: tuple[Waiver, ...] = ()
     if draw(st.booleans()) and rng.random() < 0.3:
         waivers = (Waiver(action=rng.choice(ids), reason="en curso", approved_by="Directorio",
-                          expires=DAY + timedelta(days=rng.randint(-60, 60))),)
+                          expires=day + timedelta(days=rng.randint(-60, 60))),)
     return Profile(schema_version=1,
                    institution=Institution(id=f"i-{seed}", name="I", country="MX"),
-                   assessed_on=DAY, actions=actions, roles=roles, waivers=waivers)
+                   assessed_on=day, actions=actions, roles=roles, waivers=waivers)
 
 
 @pytest.mark.parametrize("name", list(PROTOCOLS))

@@ -20,7 +20,7 @@ contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise, repeat
@@ -85,6 +85,7 @@ _ABSENT = _Absent()
 _NA, _UNKNOWN, _MISSING = 5, 6, 7
 _KIND = {_NA: "n/a", _UNKNOWN: "unknown", _MISSING: "unassessed"}
 _EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 below this
+_DAYS = 1 << 21  # every date's ordinal is below this (5742-10-22); profiles end at 2999
 
 MIN_BATCH = 128
 """Fewer profiles than this are assessed one by one: the arrays' fixed cost (a few hundred
@@ -177,9 +178,9 @@ class _Batch:
             exercised.append([0 if day is None else day.toordinal() for day in last])
         self.code = np.array(levels, dtype=np.int8).T.copy()  # (slots, profiles)
         self.evidence = np.array(evidence, dtype=np.int64).T.copy()
-        exercised_on = np.array(exercised, dtype=np.int64).T  # 0 where never exercised
-        cutoff = np.array([c.toordinal() for c in self.cutoffs], dtype=np.int64)
-        self._levels(exercised_on, cutoff)
+        self.exercised_on = np.array(exercised, dtype=np.int64).T  # 0 where never exercised
+        self.cutoff = np.array([c.toordinal() for c in self.cutoffs], dtype=np.int64)
+        self._levels(self.exercised_on, self.cutoff)
 
     # ------------------------------------------------------------------ arrays
 
@@ -353,6 +354,86 @@ class _Batch:
         columns = [slot.tolist(), *(v.T[profile, slot].tolist() for v in values)]
         return [[column[a:b] for column in columns] for a, b in pairwise(bounds)]
 
+    def _shared(self, mask: ndarray, code: ndarray, make: Callable[[int], Finding]
+                ) -> list[list[Finding]]:
+        """For each profile, the findings at the slots where ``mask`` holds, in the order
+        findings are listed; ``code`` numbers each finding by its slot and parameters, and
+        ``make`` makes the finding a number stands for, once for the whole batch."""
+        np, order = self.np, self.by_position
+        profile, column = np.nonzero(mask.T[:, order])
+        if not profile.size:
+            return [[] for _ in self.profiles]
+        slot = order[column]
+        distinct, where = np.unique(code.T[profile, slot], return_inverse=True)
+        table = np.empty(len(distinct), dtype=object)
+        for j, number in enumerate(distinct.tolist()):
+            table[j] = make(number)
+        found = table[where.reshape(-1)].tolist()
+        bounds = [0, *np.cumsum(np.bincount(profile, minlength=len(self.profiles))).tolist()]
+        return [found[a:b] for a, b in pairwise(bounds)]
+
+    def _shared_findings(self, critical: ndarray) -> list[list[list[Finding]]]:
+        """Each profile's findings of the kinds the arrays decide, kind by kind in the order
+        of ``_assess.in_order`` (blocking gaps, evidence needed, unsupported claims, stale
+        exercises, dependency inconsistencies; the unassessed actions last)."""
+        np, index, actions = self.np, self.index, self.protocol.actions
+        n, day = len(index.ids), _DAYS
+        slots = np.arange(n, dtype=np.int64)[:, None]
+        code, effective, supported = self.code.astype(np.int64), self.effective, self.supported
+        counted = self.assessed & self.applies
+
+        def blocking(number: int) -> Finding:
+            return blocking_finding(index, actions, *divmod(number, 8))
+
+        def needed(number: int) -> Finding:
+            return evidence_needed_finding(index, actions, number)
+
+        def unsupported(number: int) -> Finding:
+            s, claimed = divmod(number, 8)
+            return unsupported_finding(actions[s], claimed)
+
+        months = self.freshness_months
+
+        def stale(number: int) -> Finding:
+            rest, cutoff = divmod(number, day)
+            s, exercised = divmod(rest, day)
+            made = stale_finding(actions[s], date.fromordinal(exercised) if exercised else None,
+                                 date.fromordinal(cutoff), months)
+            assert made is not None  # stale: never exercised, or before the cutoff
+            return made
+
+        def dependency(number: int) -> Finding:
+            rest, exercised = divmod(number, day)
+            rest, shown = divmod(rest, 2)
+            rest, level = divmod(rest, 8)
+            rest, low_level = divmod(rest, 8)
+            rest, claimed = divmod(rest, 8)
+            s, low = divmod(rest, n)
+            return dependency_finding(index, actions, s, claimed, low, low_level, level,
+                                      date.fromordinal(exercised) if shown else None)
+
+        def unassessed(number: int) -> Finding:
+            s, unknown = divmod(number, 2)
+            return unassessed_finding(index, actions, s, bool(unknown))
+
+        tested, shown = code == 4, self.shown
+        kinds = [
+            self._shared(critical & counted & (effective < IMPLEMENTED),
+                         slots * 8 + effective, blocking),
+            self._shared(critical & ~self.assessed, slots + 0 * code, needed),
+            self._shared(self.high & ~self.has_evidence, slots * 8 + code, unsupported)
+            if self.strict else None,
+            self._shared(tested & ~self.fresh,
+                         (slots * day + self.exercised_on) * day + self.cutoff, stale),
+            self._shared(self.held, ((((((slots * n + self.low) * 8 + supported) * 8
+                                        + self.low_level) * 8 + effective) * 2 + shown) * day
+                                     + np.where(shown, self.exercised_on, 0)), dependency),
+            self._shared(~self.assessed & ~critical, slots * 2 + (code == _UNKNOWN),
+                         unassessed),
+        ]
+        return [[kind[i] if kind is not None else [] for kind in kinds]
+                for i in range(len(self.profiles))]
+
     def assessments(self) -> list[Assessment]:
         """Each profile's assessment, picked out of the arrays."""
         np, index = self.np, self.index
@@ -368,14 +449,9 @@ class _Batch:
         critical[list(index.critical_slots)] = True
         code = self.code
         picked = zip(
-            self._where(critical & counted & (self.effective < IMPLEMENTED), self.effective),
+            self._where(critical & counted & (self.effective < IMPLEMENTED)),
             self._where(critical & ~self.assessed),
-            self._where(self.held, self.effective, self.supported, self.low, self.low_level,
-                        self.shown),
-            self._where(code == 4),
-            self._where(code > _NA, code),
-            self._where(self.high & ~self.has_evidence, code) if self.strict else
-            [None] * len(self.profiles),
+            self._shared_findings(critical),
             self._where(candidates, self._unlocks(pending), gains),
             strict=True)
         total, weight, known, best = (v.sum(axis=0).astype(np.int64).tolist() for v in (
@@ -390,15 +466,14 @@ class _Batch:
         for i, (profile, chosen, results, counts, role_row) in enumerate(zip(
                 self.profiles, picked, self._results(), claims, roles, strict=True)):
             coverage = round(known[i] / weight[i], 4) if weight[i] else 0.0
-            blocking, needed, held, four, unassessed, bare, plan = chosen
+            blocking, needed, shared, plan = chosen
             out.append(assembled(
                 self.protocol, profile, self.whens[i], (total[i], weight[i], best[i]),
                 self._groups(groups, group_scores[i]),
                 tuple(index.ids[s] for s in sorted(blocking[0])),
                 tuple(index.ids[s] for s in sorted(needed[0])),
                 reliability(counts, coverage, self.min_coverage),
-                self._findings(i, profile, blocking, needed, held, four, unassessed, bare,
-                               role_row),
+                self._findings(profile, shared, role_row),
                 self._plan(profile, plan, weight[i] / index.scale), results,
                 self.method))
         return out
@@ -410,35 +485,17 @@ class _Batch:
             families[family][key] = score
         return families
 
-    def _findings(self, i: int, profile: Profile, blocking: list[list[Any]],
-                  needed: list[list[Any]], held: list[list[Any]], four: list[list[Any]],
-                  unassessed: list[list[Any]], bare: list[list[Any]] | None,
+    def _findings(self, profile: Profile, shared: list[list[Finding]],
                   roles_apply: list[bool]) -> tuple[Finding, ...]:
-        """The findings of ``_rules.RULES``, made by the rules' own functions for the slots
-        the arrays picked out, kind by kind in the order of ``_assess.in_order``: each list
-        of slots is already in the order of phases and places in the file."""
-        index, actions = self.index, self.protocol.actions
-        statuses, cutoff = self.statuses[i], self.cutoffs[i]
-        found = [blocking_finding(index, actions, s, level)
-                 for s, level in zip(*blocking, strict=True)]
-        found += [evidence_needed_finding(index, actions, s) for s in needed[0]]
-        if bare is not None:
-            found += [unsupported_finding(actions[s], claimed)
-                      for s, claimed in zip(*bare, strict=True)]
-        months = self.freshness_months
-        found += filter(None, (stale_finding(actions[s], statuses[s].last_exercised, cutoff,
-                                             months) for s in four[0]))
-        found += [dependency_finding(index, actions, s, claimed, low, at, level,
-                                     statuses[s].last_exercised if shown else None)
-                  for s, level, claimed, low, at, shown in zip(*held, strict=True)]
-        found += [unassigned_role_finding(role) for role, applies
-                  in zip(self.protocol.roles, roles_apply, strict=True) if applies
-                  and role.id not in profile.roles]
-        found += overloaded_units(profile, self.max_roles)
-        skip = needed[0]
-        found += [unassessed_finding(index, actions, s, c == _UNKNOWN)
-                  for s, c in zip(*unassessed, strict=True) if s not in skip]
-        return tuple(found)
+        """The findings of ``_rules.RULES``, kind by kind in the order of
+        ``_assess.in_order``: those the arrays decide (``shared``, each kind already in the
+        order of phases and places in the file), and the roles' read from the profile."""
+        blocking, needed, unsupported, stale, dependency, unassessed = shared
+        roles = [unassigned_role_finding(role) for role, applies
+                 in zip(self.protocol.roles, roles_apply, strict=True)
+                 if applies and role.id not in profile.roles]
+        return (*blocking, *needed, *unsupported, *stale, *dependency, *roles,
+                *overloaded_units(profile, self.max_roles), *unassessed)
 
     def _plan(self, profile: Profile, candidates: list[list[Any]], scored_weight: float
               ) -> tuple[PlanStep, ...]:
