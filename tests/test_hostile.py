@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 import disaster_protocol as dp
+from disaster_protocol import _assess as assess_module
 from disaster_protocol import portfolio as portfolio_module
 from disaster_protocol._output import CellWriter
 from disaster_protocol.cli import ExitCode, main
@@ -123,17 +124,21 @@ def test_batch_with_a_hostile_file_scores_the_others(tmp_path: Path) -> None:
     assert "1 de 3 perfiles no se pudieron leer" in err
 
 
+_ASSESS = assess_module.assess  # the real one, before a test puts the exploding one in its place
+
+
 def _explode_for_y(protocol: dp.Protocol, profile: dp.Profile, **options: object
                    ) -> dp.Assessment:
     if profile.institution.id == "y":
         raise ZeroDivisionError("a bug")
-    return dp.assess(protocol, profile, **options)  # type: ignore[arg-type]
+    return _ASSESS(protocol, profile, **options)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("command", ["batch", "cooperate"])
 def test_an_unexpected_error_in_one_file_is_reported_against_it_and_the_others_scored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
-    monkeypatch.setattr(portfolio_module, "assess", _explode_for_y)
+    monkeypatch.setattr(assess_module, "assess", _explode_for_y)  # a batch too small for arrays
+    monkeypatch.setattr(portfolio_module, "assess", _explode_for_y)  # each file alone
     monkeypatch.setattr(many_module, "assess", _explode_for_y)  # --debug scores it again
     for ident in "xyz":
         (tmp_path / f"{ident}.yaml").write_text(GOOD.replace("id: x", f"id: {ident}"),
@@ -152,6 +157,7 @@ def test_an_unexpected_error_in_one_file_is_reported_against_it_and_the_others_s
 
 def test_assess_many_turns_an_unexpected_error_into_a_failure(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: dp.Protocol) -> None:
+    monkeypatch.setattr(assess_module, "assess", _explode_for_y)
     monkeypatch.setattr(portfolio_module, "assess", _explode_for_y)
     for ident in "xy":
         (tmp_path / f"{ident}.yaml").write_text(GOOD.replace("id: x", f"id: {ident}"),

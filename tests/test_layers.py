@@ -49,7 +49,7 @@ LAYERS: dict[str, int] = {
     # 3: the compiled protocol and its graph
     "_index": 3, "graph": 3,
     # 4: scoring
-    "_rules": 4, "_assess": 4,
+    "_rules": 4, "_assess": 4, "_kernel": 4,
     # 5: many institutions: values (_summary, _plan), engines (_breakdown, _matching), entry
     # points (portfolio, _compare, cooperation, crosswalk)
     "_summary": 5, "_plan": 5, "_breakdown": 5, "_ranking": 5, "_matching": 5,
@@ -99,6 +99,8 @@ SAME_LAYER: dict[tuple[str, str], str] = {
     ("graph", "_index"): "execution order",
     # assess: the rule table below assess
     ("_assess", "_rules"): "the rule table",
+    ("_kernel", "_assess"): "the batch ends as assess ends (assembled, the memoised values)",
+    ("_kernel", "_rules"): "the findings, made as the rules make them",
     # many: values (_summary, _plan) below engines (_breakdown, _matching) below entry points
     ("_breakdown", "_summary"): "builds a Breakdown of Summary rows",
     ("portfolio", "_summary"): "Summary.of; re-exports the values",

@@ -309,7 +309,7 @@ def cluster() -> Iterator[Any]:
     """Two worker processes of a ``dask.distributed`` cluster, shared by the tests below."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as started, \
+                                  dashboard_address=":0") as started, \
             distributed.Client(started) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         yield client

@@ -223,9 +223,19 @@ def _reliability(statuses: Sequence[ActionStatus | None], levels: _Levels, cutof
     high = [st for st, c in zip(statuses, levels.claimed, strict=True)
             if st is not None and c is not None and c >= IMPLEMENTED]
     tested = [st for st in high if st.level == 4]
-    evidenced = round(sum(1 for st in high if st.evidence) / len(high), 4) if high else None
-    fresh = (round(sum(1 for st in tested if not stale(4, st, cutoff)) / len(tested), 4)
-             if tested else None)
+    return reliability((len(high), sum(1 for st in high if st.evidence), len(tested),
+                        sum(1 for st in tested if not stale(4, st, cutoff))),
+                       coverage, min_coverage)
+
+
+def reliability(claims: tuple[int, int, int, int], coverage: float, min_coverage: float
+                ) -> Reliability:
+    """The reliability from the counts of 3-4 claims, of those with evidence, of 4 claims and
+    of those exercised within the window (``_reliability``; the batch kernel counts them as
+    arrays)."""
+    high, with_evidence, tested, fresh_ones = claims
+    evidenced = round(with_evidence / high, 4) if high else None
+    fresh = round(fresh_ones / tested, 4) if tested else None
     if coverage < min_coverage or (evidenced is not None and evidenced < 0.5):
         level: Literal["high", "medium", "low"] = "low"
     elif coverage >= 0.9 and all(x is None or x >= 0.8 for x in (evidenced, fresh)):
@@ -418,32 +428,53 @@ def assess(protocol: Protocol, profile: Profile, *, as_of: date | None = None,
     complete = all(levels.assessed)
     best = now[0] if complete else _best(index, levels)
     total, weight, known = (v[-1] for v in now)
-    score = _score(total, weight, index.scale) or 0.0
     coverage = round(known / weight, 4) if weight else 0.0
-    groups = _groups(index, now, best)
-    blocking = tuple(index.ids[s] for s in _blocking(ctx))
-    needed = tuple(index.ids[s] for s in _evidence_needed(ctx))
+    return assembled(
+        protocol, profile, when, (total, weight, best[-1]), _groups(index, now, best),
+        tuple(index.ids[s] for s in _blocking(ctx)),
+        tuple(index.ids[s] for s in _evidence_needed(ctx)),
+        _reliability(statuses, levels, cutoff, coverage, min_coverage), findings,
+        _plan(ctx, weight / index.scale), _action_results(ctx),
+        _method(freshness_months, strict, max_roles_per_unit, min_coverage))
+
+
+def assembled(protocol: Protocol, profile: Profile, when: date,
+              sums: tuple[int, int, int], groups: dict[str, dict[str, GroupScore]],
+              blocking: tuple[str, ...], needed: tuple[str, ...], reliability: Reliability,
+              findings: tuple[Finding, ...], plan: tuple[PlanStep, ...],
+              actions: tuple[ActionResult, ...], method: Method) -> Assessment:
+    """The assessment made of its computed parts (``sums``: the weight units times levels,
+    the applicable weight units and the best case's units times levels, over the protocol);
+    :func:`assess` and the batch kernel (:mod:`._kernel`) both end here."""
+    total, weight, best = sums
+    scale = protocol.index.scale
+    score = _score(total, weight, scale) or 0.0
+    coverage = reliability.coverage
     return trusted(Assessment, {
         "format_version": 2, "protocol": _protocol_ref(protocol.id, protocol.version),
         "institution": profile.institution, "as_of": when, "score": score,
         "grade": _grade(score, bool(blocking)),
-        "provisional": coverage < min_coverage or bool(needed), "coverage": coverage,
-        "score_range": (score, _top(score, _score(best[-1], weight, index.scale)) or 0.0),
-        "reliability": _reliability(statuses, levels, cutoff, coverage, min_coverage),
+        "provisional": coverage < method.min_coverage or bool(needed), "coverage": coverage,
+        "score_range": (score, _top(score, _score(best, weight, scale)) or 0.0),
+        "reliability": reliability,
         **{name: FrozenDict({k: g.score for k, g in family.items()})
            for name, family in groups.items()},
         "groups": FrozenDict({name: FrozenDict(family) for name, family in groups.items()}),
         "blocking": blocking, "evidence_needed": needed,
-        "findings": findings, "plan": _plan(ctx, weight / index.scale),
-        "actions": _action_results(ctx), "labels": index.labels,
-        "method": _method(freshness_months, strict, max_roles_per_unit, min_coverage),
+        "findings": findings, "plan": plan, "actions": actions,
+        "labels": protocol.index.labels, "method": method,
         "cooperation": profile.cooperation})
 
 
 def _findings(ctx: Context) -> tuple[Finding, ...]:
     """Every rule's findings, by kind, then by the action's phase and place in the file."""
-    position = ctx.index.position
-    findings = [f for _, rule in RULES for f in rule(ctx)]
+    return in_order(ctx.index, [f for _, rule in RULES for f in rule(ctx)])
+
+
+def in_order(index: ProtocolIndex, findings: list[Finding]) -> tuple[Finding, ...]:
+    """``findings`` by kind, then by the action's phase and place in the file (a stable sort:
+    findings about no action keep the order they were made in)."""
+    position = index.position
     findings.sort(key=lambda f: (_KIND_ORDER[f.kind],
                                  position[f.action] if f.action else (-1, -1)))
     return tuple(findings)

@@ -23,11 +23,14 @@ from itertools import compress
 from ._frozen import FrozenDict, trusted
 from ._index import ProtocolIndex
 from .assessment import IMPLEMENTED, Finding, FindingKind, ParamValue
-from .model import Action, Protocol, joined_text
+from .model import Action, Protocol, Role, joined_text
 from .profile import ActionStatus, Profile
 
-__all__ = ["RULES", "Context", "blocking", "evidence_needed", "finding", "foundation_cap",
-           "keep_shown", "lacks_evidence", "months_earlier", "shown", "stale"]
+__all__ = ["RULES", "Context", "about", "blocking", "blocking_finding", "dependency_finding",
+           "evidence_needed", "evidence_needed_finding", "finding", "foundation_cap",
+           "keep_shown", "lacks_evidence", "months_earlier", "overloaded_units",
+           "shared_finding", "shown", "stale", "stale_finding", "unassessed_finding",
+           "unassigned_role_finding", "unsupported_finding"]
 
 
 @dataclass(frozen=True)
@@ -120,21 +123,27 @@ def finding(kind: FindingKind, action: str | None, role: str | None,
                              "params": FrozenDict(params)})
 
 
-def _about(action: Action, kind: FindingKind, **params: ParamValue) -> Finding:
+def about(action: Action, kind: FindingKind, **params: ParamValue) -> Finding:
     """A finding about ``action``, addressed to its lead role."""
     return finding(kind, action.id, action.lead, {"action": action.id, **params})
 
 
 def _shared(ctx: Context, s: int, kind: FindingKind, *varying: Hashable,
             **params: ParamValue) -> Finding:
-    """:func:`_about` the action in slot ``s``, for findings whose ``params`` depend only on
+    """:func:`about` the action in slot ``s``, for findings whose ``params`` depend only on
     the slot and the ``varying`` values: made once per protocol and shared by every
     assessment that reaches the same ones."""
+    return shared_finding(ctx.index, ctx.protocol.actions, s, kind, *varying, **params)
+
+
+def shared_finding(index: ProtocolIndex, actions: Sequence[Action], s: int, kind: FindingKind,
+                   *varying: Hashable, **params: ParamValue) -> Finding:
+    """:func:`_shared`, for a caller that holds the index and the actions, not a context."""
     key = (kind, s, *varying)
-    found = ctx.index.memo.get(key)
+    found = index.memo.get(key)
     if found is not None:  # the usual case in a batch: made by an earlier assessment
         return found  # type: ignore[return-value]  # interned() stores Findings under these keys
-    return ctx.index.interned(key, lambda: _about(ctx.protocol.actions[s], kind, **params))
+    return index.interned(key, lambda: about(actions[s], kind, **params))
 
 
 def blocking(ctx: Context) -> Iterator[int]:
@@ -157,18 +166,89 @@ def evidence_needed(ctx: Context) -> Iterator[int]:
             yield s
 
 
+# Each finding is made by one function below, which the rules call slot by slot and the batch
+# kernel (:mod:`._kernel`) calls for the slots its arrays pick out: the sentences' parameters
+# are written once.
+
+def blocking_finding(index: ProtocolIndex, actions: Sequence[Action], s: int,
+                     level: int) -> Finding:
+    """The documented gap of the critical action in slot ``s``, at ``level``."""
+    hit = index.memo.get(("blocking-gap", s, level))
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # interned() stores Findings under these keys
+    a = actions[s]
+    return shared_finding(index, actions, s, "blocking-gap", level, title=a.title,
+                          level=level, lead=a.lead)
+
+
+def evidence_needed_finding(index: ProtocolIndex, actions: Sequence[Action], s: int
+                            ) -> Finding:
+    """The critical action in slot ``s``, which nobody assessed."""
+    a = actions[s]
+    return shared_finding(index, actions, s, "evidence-needed", title=a.title, lead=a.lead)
+
+
+def unsupported_finding(action: Action, claimed: int) -> Finding:
+    """A claim of 3-4 without evidence, counted as 2 (strict mode)."""
+    if action.evidence:
+        return about(action, "unsupported-claim", claimed=claimed,
+                     evidence=joined_text(action.evidence[:2], "; "))
+    return about(action, "unsupported-claim", claimed=claimed, variant="generic")
+
+
+def stale_finding(action: Action, when: date | None, cutoff: date, months: int
+                  ) -> Finding | None:
+    """A claim of 4 exercised ``when`` (never: ``None``), if that is before ``cutoff``."""
+    if when is None:
+        return about(action, "stale-exercise", variant="undated")
+    if when < cutoff:
+        return about(action, "stale-exercise", last_exercised=when.isoformat(), months=months,
+                     cutoff=cutoff.isoformat())
+    return None
+
+
+def dependency_finding(index: ProtocolIndex, actions: Sequence[Action], s: int, claimed: int,
+                       low: int, low_level: int, level: int, shown_on: date | None
+                       ) -> Finding:
+    """Slot ``s``, claimed (as supported) at ``claimed``, held at ``level`` by its lowest
+    prerequisite ``low`` at ``low_level``; ``shown_on`` is the last exercise of a capability
+    shown (``None`` otherwise), which keeps it at 3."""
+    prerequisite = index.ids[low]
+    if shown_on is not None:
+        return about(actions[s], "dependency-inconsistency", variant="shown", claimed=claimed,
+                     prerequisite=prerequisite, prerequisite_level=low_level, level=level,
+                     last_exercised=shown_on.isoformat())
+    hit = index.memo.get(("dependency-inconsistency", s, claimed, low, low_level, level))
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # interned() stores Findings under these keys
+    return shared_finding(index, actions, s, "dependency-inconsistency", claimed, low,
+                          low_level, level, claimed=claimed, prerequisite=prerequisite,
+                          prerequisite_level=low_level, level=level)
+
+
+def unassigned_role_finding(role: Role) -> Finding:
+    """A role that leads or supports an action that applies, with no unit assigned."""
+    return finding("unassigned-role", None, role.id, {"role": role.id, "title": role.title})
+
+
+def unassessed_finding(index: ProtocolIndex, actions: Sequence[Action], s: int,
+                       unknown: bool) -> Finding:
+    """The action in slot ``s``, left out of the profile or answered ``unknown``."""
+    if unknown:
+        return shared_finding(index, actions, s, "unassessed-action", "unknown",
+                              variant="unknown")
+    return shared_finding(index, actions, s, "unassessed-action")
+
+
 def _rule_blocking(ctx: Context) -> Iterator[Finding]:
-    actions, effective = ctx.protocol.actions, ctx.effective
+    index, actions, effective = ctx.index, ctx.protocol.actions, ctx.effective
     for s in blocking(ctx):
-        a, level = actions[s], effective[s] or 0
-        yield _shared(ctx, s, "blocking-gap", level, title=a.title, level=level, lead=a.lead)
+        yield blocking_finding(index, actions, s, effective[s] or 0)
 
 
 def _rule_evidence_needed(ctx: Context) -> Iterator[Finding]:
-    actions = ctx.protocol.actions
     for s in evidence_needed(ctx):
-        a = actions[s]
-        yield _shared(ctx, s, "evidence-needed", title=a.title, lead=a.lead)
+        yield evidence_needed_finding(ctx.index, ctx.protocol.actions, s)
 
 
 def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
@@ -179,12 +259,7 @@ def _rule_unsupported(ctx: Context) -> Iterator[Finding]:
         claimed = ctx.claimed[s]
         if status is None or claimed is None or not lacks_evidence(claimed, status, True):
             continue
-        a = actions[s]
-        if a.evidence:
-            asks = a.evidence[:2]
-            yield _about(a, "unsupported-claim", claimed=claimed, evidence=joined_text(asks, "; "))
-        else:
-            yield _about(a, "unsupported-claim", claimed=claimed, variant="generic")
+        yield unsupported_finding(actions[s], claimed)
 
 
 def _rule_stale(ctx: Context) -> Iterator[Finding]:
@@ -194,16 +269,13 @@ def _rule_stale(ctx: Context) -> Iterator[Finding]:
         level = claimed[s]
         if status is None or level is None or not stale(level, status, cutoff):
             continue
-        when = status.last_exercised
-        if when is None:
-            yield _about(actions[s], "stale-exercise", variant="undated")
-        elif when < cutoff:
-            yield _about(actions[s], "stale-exercise", last_exercised=when.isoformat(),
-                         months=ctx.freshness_months, cutoff=cutoff.isoformat())
+        found = stale_finding(actions[s], status.last_exercised, cutoff, ctx.freshness_months)
+        if found is not None:
+            yield found
 
 
 def _rule_dependency(ctx: Context) -> Iterator[Finding]:
-    effective, requires, ids = ctx.effective, ctx.index.requires, ctx.index.ids
+    effective, requires = ctx.effective, ctx.index.requires
     phase_of, assessed, supported_at = ctx.index.phase_of, ctx.assessed, ctx.supported
     # Held back by the foundations rule: assessed, with a level, and capped (see _propagate).
     for s in compress(range(len(ctx.held)), ctx.held):
@@ -214,15 +286,9 @@ def _rule_dependency(ctx: Context) -> Iterator[Finding]:
         low_level, _, low = min((at, phase_of[r], r) for r in requires[s]
                                 if assessed[r] and (at := effective[r]) is not None)
         status = ctx.statuses[s]
-        if ctx.shown[s] and status is not None and status.last_exercised is not None:
-            yield _about(ctx.protocol.actions[s], "dependency-inconsistency",
-                         variant="shown", claimed=supported, prerequisite=ids[low],
-                         prerequisite_level=low_level, level=level,
-                         last_exercised=status.last_exercised.isoformat())
-            continue
-        yield _shared(ctx, s, "dependency-inconsistency", supported, low, low_level, level,
-                      claimed=supported, prerequisite=ids[low], prerequisite_level=low_level,
-                      level=level)
+        shown_on = status.last_exercised if ctx.shown[s] and status is not None else None
+        yield dependency_finding(ctx.index, ctx.protocol.actions, s, supported, low,
+                                 low_level, level, shown_on)
 
 
 def _rule_waivers(ctx: Context) -> Iterator[Finding]:
@@ -230,9 +296,9 @@ def _rule_waivers(ctx: Context) -> Iterator[Finding]:
     for w in ctx.profile.waivers:
         action = actions[slot[w.action]]
         if w.expires < ctx.as_of:
-            yield _about(action, "waiver-expired", expires=w.expires.isoformat())
+            yield about(action, "waiver-expired", expires=w.expires.isoformat())
         else:
-            yield _about(action, "waived", approved_by=w.approved_by,
+            yield about(action, "waived", approved_by=w.approved_by,
                          expires=w.expires.isoformat(), reason=w.reason)
 
 
@@ -240,37 +306,32 @@ def _unassigned_roles(ctx: Context) -> Iterator[Finding]:
     claimed, assigned = ctx.claimed, ctx.profile.roles
     for role, slots in zip(ctx.protocol.roles, ctx.index.role_slots, strict=True):
         if role.id not in assigned and any(claimed[s] is not None for s in slots):
-            yield finding("unassigned-role", None, role.id,
-                          {"role": role.id, "title": role.title})
+            yield unassigned_role_finding(role)
 
 
-def _overloaded_units(ctx: Context) -> Iterator[Finding]:
+def overloaded_units(profile: Profile, most: int) -> Iterator[Finding]:
+    """The units of ``profile`` that hold more than ``most`` roles, in the order of units."""
     by_unit: dict[str, list[str]] = defaultdict(list)
-    for role_id, assignment in ctx.profile.roles.items():
+    for role_id, assignment in profile.roles.items():
         by_unit[assignment.unit].append(role_id)
     for unit, roles in sorted(by_unit.items()):
-        if len(roles) > ctx.max_roles_per_unit:
+        if len(roles) > most:
             yield finding("overloaded-unit", None, None, {
-                "unit": unit, "count": len(roles), "roles": ", ".join(roles),
-                "max": ctx.max_roles_per_unit})
+                "unit": unit, "count": len(roles), "roles": ", ".join(roles), "max": most})
 
 
 def _rule_roles(ctx: Context) -> Iterator[Finding]:
     yield from _unassigned_roles(ctx)
-    yield from _overloaded_units(ctx)
+    yield from overloaded_units(ctx.profile, ctx.max_roles_per_unit)
 
 
 def _rule_unassessed(ctx: Context) -> Iterator[Finding]:
     needed = set(evidence_needed(ctx))
-    statuses = ctx.statuses
+    statuses, index, actions = ctx.statuses, ctx.index, ctx.protocol.actions
     for s in compress(range(len(statuses)), map(operator.not_, ctx.assessed)):
         status = statuses[s]  # not assessed: left out (None) or ``unknown``
-        if s in needed:
-            continue
-        if status is None:
-            yield _shared(ctx, s, "unassessed-action")
-        elif status.level == "unknown":
-            yield _shared(ctx, s, "unassessed-action", "unknown", variant="unknown")
+        if s not in needed:
+            yield unassessed_finding(index, actions, s, status is not None)
 
 
 Rule = Callable[[Context], Iterator[Finding]]

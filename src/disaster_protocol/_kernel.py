@@ -1,0 +1,577 @@
+"""Assess many profiles at once: the arithmetic of :func:`~disaster_protocol.assess` as arrays.
+
+:func:`assess_batch` gives, for each profile, the very :class:`Assessment` that ``assess`` gives
+(equal values, the same JSON byte for byte; a property test compares them). The stages that
+visit every action of every profile (the levels the evidence supports, the foundations rule,
+the group sums, the best case, what each plan step unlocks and gains) run as numpy operations
+over every profile at once, one slot at a time; what is left per profile is picking the
+results out: the findings, plan steps and action results, shared between assessments through
+the protocol's memo as ``assess`` shares them.
+
+Numpy comes with the ``analysis`` extra; without it, or where the arrays could not hold the
+sums exactly (weights with long binary fractions on large protocols), or for a profile the
+batch does not cover (one with waivers), ``assess`` runs profile by profile: the results are
+the same either way, only the time differs.
+
+Layout: arrays are ``(slots, profiles)``, so the column of one slot over every profile is
+contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None`` in
+``assess``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+from itertools import pairwise, repeat
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+from ._assess import (
+    _action_result,
+    _as_of,
+    _group,
+    _method,
+    _score,
+    _top,
+    assembled,
+    reliability,
+)
+from ._frozen import trusted
+from ._index import CLOSURE_LIMIT, ProtocolIndex
+from ._rules import (
+    blocking_finding,
+    dependency_finding,
+    evidence_needed_finding,
+    months_earlier,
+    overloaded_units,
+    stale_finding,
+    unassessed_finding,
+    unassigned_role_finding,
+    unsupported_finding,
+)
+from .assessment import (
+    FRESHNESS_MONTHS,
+    IMPLEMENTED,
+    MAX_ROLES_PER_UNIT,
+    MIN_COVERAGE,
+    ActionResult,
+    Assessment,
+    Finding,
+    GroupScore,
+    PlanStep,
+)
+from .model import Protocol
+from .profile import Profile
+
+if TYPE_CHECKING:
+    from numpy import ndarray
+
+__all__ = ["MIN_BATCH", "assess_batch", "batchable"]
+
+_CODE = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, "n/a": 5, "unknown": 6, None: 7}
+"""A status's level as a number; 7 is an action left out of the profile."""
+
+
+class _Absent:
+    """The status of an action left out of a profile, as the batch reads it."""
+
+    level = None
+    evidence = ()
+    last_exercised = None
+
+
+_ABSENT = _Absent()
+_NA, _UNKNOWN, _MISSING = 5, 6, 7
+_KIND = {_NA: "n/a", _UNKNOWN: "unknown", _MISSING: "unassessed"}
+_EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 below this
+_DAYS = 1 << 21  # every date's ordinal is below this (5742-10-22); profiles end at 2999
+
+MIN_BATCH = 128
+"""Fewer profiles than this are assessed one by one: the arrays' fixed cost (a few hundred
+numpy calls per slot sweep) outweighs what they save on so few."""
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy comes with the analysis extra (dev has it)
+        return None
+    return numpy
+
+
+def batchable(protocol: Protocol) -> bool:
+    """Whether :func:`assess_batch` runs ``protocol`` as arrays (numpy is installed, the
+    protocol has at most :data:`~._index.CLOSURE_LIMIT` actions, and its weighted sums stay
+    exact in floating point); otherwise it assesses profile by profile."""
+    index = protocol.index
+    return (_numpy() is not None and 0 < len(index.ids) <= CLOSURE_LIMIT
+            and max(index.units) * 4 * len(index.ids) < _EXACT)
+
+
+def assess_batch(protocol: Protocol, profiles: Sequence[Profile], *,
+                 as_of: date | None = None, strict: bool = False,
+                 freshness_months: int = FRESHNESS_MONTHS,
+                 max_roles_per_unit: int = MAX_ROLES_PER_UNIT,
+                 min_coverage: float = MIN_COVERAGE) -> list[Assessment | Exception]:
+    """``[assess(protocol, p, ...) for p in profiles]``, computed together.
+
+    Fewer than :data:`MIN_BATCH` profiles are assessed one by one. A profile ``assess``
+    refuses gets the exception ``assess`` raises (a
+    :class:`~disaster_protocol.ProfileError` for a profile of another protocol) in its place;
+    wrong arguments (types, ranges) raise at once, as ``assess`` raises them.
+    """
+    results: list[Assessment | Exception | None] = [None] * len(profiles)
+    whens: list[date] = []
+    taken: list[int] = []
+    np = _numpy() if len(profiles) >= MIN_BATCH and batchable(protocol) else None
+    for i, profile in enumerate(profiles):
+        try:
+            when = _as_of(protocol, profile, as_of, strict, freshness_months,
+                          max_roles_per_unit, min_coverage)
+        except (TypeError, ValueError):
+            raise
+        except Exception as exc:
+            results[i] = exc
+            continue
+        if np is None or profile.waivers:  # waivers are rare: assess reads them one by one
+            from ._assess import assess
+
+            results[i] = assess(protocol, profile, as_of=as_of, strict=strict,
+                                freshness_months=freshness_months,
+                                max_roles_per_unit=max_roles_per_unit,
+                                min_coverage=min_coverage)
+            continue
+        taken.append(i)
+        whens.append(when)
+    if taken:
+        batch = _Batch(np, protocol, [profiles[i] for i in taken], whens, strict,
+                       freshness_months, max_roles_per_unit, min_coverage)
+        for i, assessment in zip(taken, batch.assessments(), strict=True):
+            results[i] = assessment
+    return results  # type: ignore[return-value]  # every place is filled above
+
+
+class _Batch:
+    """The arrays of one batch, and the assessments picked out of them."""
+
+    def __init__(self, np: Any, protocol: Protocol, profiles: list[Profile], whens: list[date],
+                 strict: bool, freshness_months: int, max_roles_per_unit: int,
+                 min_coverage: float) -> None:
+        self.np, self.protocol, self.index = np, protocol, protocol.index
+        self.profiles, self.whens, self.strict = profiles, whens, strict
+        self.freshness_months, self.max_roles = freshness_months, max_roles_per_unit
+        self.method = _method(freshness_months, strict, max_roles_per_unit, min_coverage)
+        self.min_coverage = min_coverage
+        self.cutoffs = [months_earlier(w, freshness_months) for w in whens]
+        index = self.index
+        ids = index.ids
+        self.by_position = np.array(sorted(range(len(ids)), key=lambda s: index.position[ids[s]]),
+                                    dtype=np.int64)
+        self.statuses = [list(map(p.actions.get, ids, repeat(_ABSENT))) for p in profiles]
+        code, fields = _CODE.__getitem__, attrgetter("level", "evidence", "last_exercised")
+        levels, evidence, exercised = [], [], []
+        for row in self.statuses:
+            level, proof, last = zip(*map(fields, row), strict=True)
+            levels.append(list(map(code, level)))
+            evidence.append(list(map(len, proof)))
+            exercised.append([0 if day is None else day.toordinal() for day in last])
+        self.code = np.array(levels, dtype=np.int8).T.copy()  # (slots, profiles)
+        self.evidence = np.array(evidence, dtype=np.int64).T.copy()
+        self.exercised_on = np.array(exercised, dtype=np.int64).T  # 0 where never exercised
+        self.cutoff = np.array([c.toordinal() for c in self.cutoffs], dtype=np.int64)
+        self._levels(self.exercised_on, self.cutoff)
+
+    # ------------------------------------------------------------------ arrays
+
+    def _levels(self, exercised_on: ndarray, cutoff: ndarray) -> None:
+        """The claimed, supported and effective levels, as ``_assess`` computes them."""
+        np, code = self.np, self.code
+        self.assessed = code <= _NA  # n/a is an answer: assessed, at no level
+        self.applies = code != _NA
+        level = np.where(code <= 4, code, 0).astype(np.int64)  # left out or unknown: 0
+        high = (code >= IMPLEMENTED) & (code <= 4)
+        has_evidence = self.evidence > 0
+        self.fresh = (exercised_on != 0) & (exercised_on >= cutoff)
+        self.shown = high & has_evidence & self.fresh
+        lacks = high & ~has_evidence if self.strict else np.zeros_like(high)
+        stale = (code == 4) & ~self.fresh
+        supported = np.where(lacks, IMPLEMENTED - 1, np.where(stale, IMPLEMENTED, level))
+        self.supported = np.where(self.applies, supported, -1)
+        self.high, self.has_evidence = high, has_evidence
+        self.effective, self.held, self.low, self.low_level = self._propagate(
+            self.supported, self.assessed)
+        units = np.array(self.index.units, dtype=np.float64)[:, None]
+        counted = self.assessed & self.applies
+        self.total = (units * np.where(counted, self.effective, 0)).astype(np.float64)
+        self.weight = units * self.applies
+        self.known = units * counted
+        if self.assessed.all():
+            self.best = self.total
+        else:  # the best case: every unassessed action at level 3, then the foundations rule
+            best_supported = np.where(self.applies & ~self.assessed, IMPLEMENTED,
+                                      self.supported)
+            everything = np.ones_like(self.assessed)
+            best = self._propagate(best_supported, everything, findings=False)[0]
+            self.best = units * np.where(self.applies, best, 0)
+
+    def _propagate(self, supported: ndarray, assessed: ndarray, *, findings: bool = True
+                   ) -> tuple[ndarray, ndarray, ndarray, ndarray]:
+        """The foundations rule in execution order, over every profile at once; where it bit,
+        and (for the findings) the prerequisite that held each action back and its level:
+        the lowest, then the first by phase and place in the file."""
+        np, index = self.np, self.index
+        effective = supported.copy()
+        held = np.zeros_like(assessed)
+        low = np.full(effective.shape, -1, dtype=np.int64)
+        low_level = np.full(effective.shape, -1, dtype=np.int64)
+        requires, phase_of = index.requires, index.phase_of
+        no = np.zeros(effective.shape[1], dtype=bool)  # the rule first; shown is kept below
+        for s in index.sequence:
+            prerequisites = requires[s]
+            if not prerequisites:
+                continue
+            level = effective[s]
+            cap = self._cap(level, ((effective[r], assessed[r]) for r in prerequisites), no)
+            bit = (level >= 0) & assessed[s] & (cap < level)
+            if not bit.any():
+                continue
+            held[s] = bit
+            kept = np.where(self.shown[s] & (cap < IMPLEMENTED), IMPLEMENTED, cap)
+            effective[s] = np.where(bit, kept, level)
+            if findings:
+                lowest = np.full(level.shape, 99, dtype=np.int64)
+                which = np.full(level.shape, -1, dtype=np.int64)
+                for r in sorted(prerequisites, key=lambda r: (phase_of[r], r)):
+                    at = effective[r]
+                    lower = assessed[r] & (at >= 0) & (at < lowest)
+                    lowest = np.where(lower, at, lowest)
+                    which = np.where(lower, r, which)
+                low[s], low_level[s] = which, lowest
+        return effective, held, low, low_level
+
+    def _group_scores(self) -> tuple[list[tuple[str, str]], list[list[GroupScore]]]:
+        """Every (family, group), and for each profile its groups' scores.
+
+        A group's score depends only on four sums (weight units times levels, applicable
+        units, units assessed, the best case); each different four is scored once."""
+        np, index = self.np, self.index
+        stacked = np.concatenate([self.total, self.weight, self.known, self.best], axis=1)
+        keys = [(family, key) for family, groups in index.members.items() for key in groups]
+        member = np.zeros((len(keys), len(index.ids)), dtype=np.float64)
+        for g, (family, key) in enumerate(keys):
+            member[g, list(index.members[family][key])] = 1.0
+        p = len(self.profiles)
+        sums = np.rint(member @ stacked).astype(np.int64).reshape(len(keys), 4, p
+                                                                 ).transpose(1, 0, 2)
+        bits = max(1, int(sums.max()).bit_length())
+        if 4 * bits > 63:  # too wide to pack in one number: every profile's sums as they are
+            rows = np.transpose(sums, (2, 1, 0)).tolist()
+            scale = index.scale
+            return keys, [[_group_score(*four, scale) for four in row] for row in rows]
+        packed = ((sums[0] << bits | sums[1]) << bits | sums[2]) << bits | sums[3]
+        distinct, where = np.unique(packed, return_inverse=True)
+        mask = (1 << bits) - 1
+        table = np.empty(len(distinct), dtype=object)
+        for j, value in enumerate(distinct.tolist()):
+            table[j] = _group_score(value >> 3 * bits, value >> 2 * bits & mask,
+                                    value >> bits & mask, value & mask, index.scale)
+        return keys, table[where.reshape(packed.shape)].T.tolist()
+
+    def _below(self) -> ndarray:
+        """Row s: 1 at every slot downstream of slot s (kept on the protocol's memo)."""
+        np, index = self.np, self.index
+        below = index.memo.get(_BELOW)
+        if below is None:
+            n = len(index.ids)
+            below = np.zeros((n, n), dtype=np.float32)
+            for s, slots in enumerate(_downstream(index)):
+                below[s, slots] = 1.0
+            index.memo[_BELOW] = below
+        kept: ndarray = below  # type: ignore[assignment]  # stored above
+        return kept
+
+    def _unlocks(self, pending: ndarray) -> ndarray:
+        """For every slot and profile, how many actions downstream are still below level 3
+        (exact in float32: the counts stay below 2**24)."""
+        np = self.np
+        counts: ndarray = np.rint(self._below() @ pending.astype(np.float32)).astype(np.int64)
+        return counts
+
+    def _cap(self, level: ndarray, prerequisites: Iterable[tuple[ndarray, ndarray]],
+             shown: ndarray) -> ndarray:
+        """The foundations rule for one slot over every column: ``level`` at most one above
+        each prerequisite (its levels, and whether it was assessed) that has a level, a
+        capability shown kept at 3."""
+        np = self.np
+        cap = level
+        for at, assessed in prerequisites:
+            cap = np.where(assessed & (at >= 0) & (cap > at + 1), at + 1, cap)
+        capped: ndarray = np.where(shown & (cap < IMPLEMENTED), IMPLEMENTED, cap)
+        return capped
+
+    def _uplifts(self, candidates: ndarray) -> ndarray:
+        """At every plan step (slot, profile), the score delta in weight times levels if that
+        action reached level 3, caps on its dependants included. Slot by slot, over the
+        profiles where it is a step: its dependants in execution order, each change added in
+        that order (as ``_assess._uplift`` adds them; a dependant no change reaches
+        recomputes to its own level and adds nothing)."""
+        np, index = self.np, self.index
+        gains: ndarray = np.zeros(self.effective.shape, dtype=np.float64)
+        weights = np.array(index.weight, dtype=np.float64)
+        requires = index.requires
+        for s, downstream in enumerate(_downstream(index)):
+            rows = np.flatnonzero(candidates[s])
+            if not rows.size:
+                continue
+            effective = self.effective[:, rows]
+            new = effective.copy()
+            new[s] = IMPLEMENTED
+            delta = weights[s] * (IMPLEMENTED - effective[s]).astype(np.float64)
+            supported, assessed = self.supported[:, rows], self.assessed[:, rows]
+            shown = self.shown[:, rows]
+            for d in downstream:
+                level = supported[d]
+                cap = self._cap(level, ((new[r], assessed[r]) for r in requires[d]), shown[d])
+                changed = (level >= 0) & assessed[d] & (cap != effective[d])
+                if changed.any():
+                    new[d] = np.where(changed, cap, new[d])
+                    gain = weights[d] * (cap - effective[d]).astype(np.float64)
+                    delta = np.where(changed, delta + gain, delta)
+            gains[s, rows] = delta
+        return gains
+
+    # ------------------------------------------------------------------ results
+
+    def _where(self, mask: ndarray, *values: ndarray) -> list[list[list[Any]]]:
+        """For each profile: the slots where ``mask`` holds, in the order findings are listed
+        (by phase, then by place in the file), and each of ``values`` at those slots (Python
+        lists, converted in one go for the batch)."""
+        np, order = self.np, self.by_position
+        profile, column = np.nonzero(mask.T[:, order])  # by profile, then by position
+        slot = order[column]
+        bounds = [0, *np.cumsum(np.bincount(profile, minlength=len(self.profiles))).tolist()]
+        columns = [slot.tolist(), *(v.T[profile, slot].tolist() for v in values)]
+        return [[column[a:b] for column in columns] for a, b in pairwise(bounds)]
+
+    def _shared(self, mask: ndarray, code: ndarray, make: Callable[[int], Finding]
+                ) -> list[list[Finding]]:
+        """For each profile, the findings at the slots where ``mask`` holds, in the order
+        findings are listed; ``code`` numbers each finding by its slot and parameters, and
+        ``make`` makes the finding a number stands for, once for the whole batch."""
+        np, order = self.np, self.by_position
+        profile, column = np.nonzero(mask.T[:, order])
+        if not profile.size:
+            return [[] for _ in self.profiles]
+        slot = order[column]
+        distinct, where = np.unique(code.T[profile, slot], return_inverse=True)
+        table = np.empty(len(distinct), dtype=object)
+        for j, number in enumerate(distinct.tolist()):
+            table[j] = make(number)
+        found = table[where.reshape(-1)].tolist()
+        bounds = [0, *np.cumsum(np.bincount(profile, minlength=len(self.profiles))).tolist()]
+        return [found[a:b] for a, b in pairwise(bounds)]
+
+    def _shared_findings(self, critical: ndarray) -> list[list[list[Finding]]]:
+        """Each profile's findings of the kinds the arrays decide, kind by kind in the order
+        of ``_assess.in_order`` (blocking gaps, evidence needed, unsupported claims, stale
+        exercises, dependency inconsistencies; the unassessed actions last)."""
+        np, index, actions = self.np, self.index, self.protocol.actions
+        n, day = len(index.ids), _DAYS
+        slots = np.arange(n, dtype=np.int64)[:, None]
+        code, effective, supported = self.code.astype(np.int64), self.effective, self.supported
+        counted = self.assessed & self.applies
+
+        def blocking(number: int) -> Finding:
+            return blocking_finding(index, actions, *divmod(number, 8))
+
+        def needed(number: int) -> Finding:
+            return evidence_needed_finding(index, actions, number)
+
+        def unsupported(number: int) -> Finding:
+            s, claimed = divmod(number, 8)
+            return unsupported_finding(actions[s], claimed)
+
+        months = self.freshness_months
+
+        def stale(number: int) -> Finding:
+            rest, cutoff = divmod(number, day)
+            s, exercised = divmod(rest, day)
+            made = stale_finding(actions[s], date.fromordinal(exercised) if exercised else None,
+                                 date.fromordinal(cutoff), months)
+            assert made is not None  # stale: never exercised, or before the cutoff
+            return made
+
+        def dependency(number: int) -> Finding:
+            rest, exercised = divmod(number, day)
+            rest, shown = divmod(rest, 2)
+            rest, level = divmod(rest, 8)
+            rest, low_level = divmod(rest, 8)
+            rest, claimed = divmod(rest, 8)
+            s, low = divmod(rest, n)
+            return dependency_finding(index, actions, s, claimed, low, low_level, level,
+                                      date.fromordinal(exercised) if shown else None)
+
+        def unassessed(number: int) -> Finding:
+            s, unknown = divmod(number, 2)
+            return unassessed_finding(index, actions, s, bool(unknown))
+
+        tested, shown = code == 4, self.shown
+        kinds = [
+            self._shared(critical & counted & (effective < IMPLEMENTED),
+                         slots * 8 + effective, blocking),
+            self._shared(critical & ~self.assessed, slots + 0 * code, needed),
+            self._shared(self.high & ~self.has_evidence, slots * 8 + code, unsupported)
+            if self.strict else None,
+            self._shared(tested & ~self.fresh,
+                         (slots * day + self.exercised_on) * day + self.cutoff, stale),
+            self._shared(self.held, ((((((slots * n + self.low) * 8 + supported) * 8
+                                        + self.low_level) * 8 + effective) * 2 + shown) * day
+                                     + np.where(shown, self.exercised_on, 0)), dependency),
+            self._shared(~self.assessed & ~critical, slots * 2 + (code == _UNKNOWN),
+                         unassessed),
+        ]
+        return [[kind[i] if kind is not None else [] for kind in kinds]
+                for i in range(len(self.profiles))]
+
+    def assessments(self) -> list[Assessment]:
+        """Each profile's assessment, picked out of the arrays."""
+        np, index = self.np, self.index
+        counted = self.assessed & self.applies
+        pending = counted & (self.effective < IMPLEMENTED)
+        waiting = np.zeros_like(pending)  # a prerequisite is pending too
+        for s, prerequisites in enumerate(index.requires):
+            for r in prerequisites:
+                waiting[s] |= pending[r]
+        candidates = pending & ~waiting
+        gains = self._uplifts(candidates)
+        critical = np.zeros((len(index.ids), 1), dtype=bool)
+        critical[list(index.critical_slots)] = True
+        code = self.code
+        picked = zip(
+            self._where(critical & counted & (self.effective < IMPLEMENTED)),
+            self._where(critical & ~self.assessed),
+            self._shared_findings(critical),
+            self._where(candidates, self._unlocks(pending), gains),
+            strict=True)
+        total, weight, known, best = (v.sum(axis=0).astype(np.int64).tolist() for v in (
+            self.total, self.weight, self.known, self.best))
+        tested = code == 4
+        claims = zip(*(v.sum(axis=0).tolist() for v in (
+            self.high, self.high & self.has_evidence, tested, tested & self.fresh)), strict=True)
+        groups, group_scores = self._group_scores()
+        roles = (np.stack([self.applies[list(slots)].any(axis=0) for slots in index.role_slots]
+                          ).T.tolist() if index.role_slots else [[] for _ in self.profiles])
+        out = []
+        for i, (profile, chosen, results, counts, role_row) in enumerate(zip(
+                self.profiles, picked, self._results(), claims, roles, strict=True)):
+            coverage = round(known[i] / weight[i], 4) if weight[i] else 0.0
+            blocking, needed, shared, plan = chosen
+            out.append(assembled(
+                self.protocol, profile, self.whens[i], (total[i], weight[i], best[i]),
+                self._groups(groups, group_scores[i]),
+                tuple(index.ids[s] for s in sorted(blocking[0])),
+                tuple(index.ids[s] for s in sorted(needed[0])),
+                reliability(counts, coverage, self.min_coverage),
+                self._findings(profile, shared, role_row),
+                self._plan(profile, plan, weight[i] / index.scale), results,
+                self.method))
+        return out
+
+    def _groups(self, keys: list[tuple[str, str]], scores: list[GroupScore]
+                ) -> dict[str, dict[str, GroupScore]]:
+        families: dict[str, dict[str, GroupScore]] = {family: {} for family in self.index.members}
+        for (family, key), score in zip(keys, scores, strict=True):
+            families[family][key] = score
+        return families
+
+    def _findings(self, profile: Profile, shared: list[list[Finding]],
+                  roles_apply: list[bool]) -> tuple[Finding, ...]:
+        """The findings of ``_rules.RULES``, kind by kind in the order of
+        ``_assess.in_order``: those the arrays decide (``shared``, each kind already in the
+        order of phases and places in the file), and the roles' read from the profile."""
+        blocking, needed, unsupported, stale, dependency, unassessed = shared
+        roles = [unassigned_role_finding(role) for role, applies
+                 in zip(self.protocol.roles, roles_apply, strict=True)
+                 if applies and role.id not in profile.roles]
+        return (*blocking, *needed, *unsupported, *stale, *dependency, *roles,
+                *overloaded_units(profile, self.max_roles), *unassessed)
+
+    def _plan(self, profile: Profile, candidates: list[list[Any]], scored_weight: float
+              ) -> tuple[PlanStep, ...]:
+        index, actions = self.index, self.protocol.actions
+        position, ids, critical, weight = index.position, index.ids, index.critical, \
+            index.weight
+        slots, unlocks, gains = candidates
+        order = sorted(range(len(slots)), key=lambda j: (
+            not critical[slots[j]], -unlocks[j], -weight[slots[j]], position[ids[slots[j]]]))
+        units = profile.roles
+        steps = []
+        for rank, j in enumerate(order, start=1):
+            a = actions[slots[j]]
+            gain = 100.0 * gains[j] / (4.0 * scored_weight) if scored_weight else 0.0
+            steps.append(trusted(PlanStep, {
+                "rank": rank, "action": a.id, "phase": a.phase, "lead": a.lead,
+                "unit": units[a.lead].unit if a.lead in units else None,
+                "critical": a.critical, "unlocks": unlocks[j], "weight": a.weight,
+                "uplift": round(gain, 2), "title": a.title}))
+        return tuple(steps)
+
+    def _results(self) -> list[tuple[ActionResult, ...]]:
+        """Each profile's action results, shared through the protocol's memo as ``assess``
+        shares them: each different one (by slot, claim, levels and evidence) is looked up
+        once for the batch."""
+        np, index = self.np, self.index
+        n = len(index.ids)
+        state = ((self.code.astype(np.int64) * 6 + (self.effective + 1)) * 6
+                 + (self.supported + 1))  # below 288
+        keys = (self.evidence * 288 + state) * n + np.arange(n, dtype=np.int64)[:, None]
+        distinct, where = np.unique(keys, return_inverse=True)
+        table = np.empty(len(distinct), dtype=object)
+        actions = self.protocol.actions
+        for j, key in enumerate(distinct.tolist()):
+            s, rest = key % n, key // n
+            evidence, state_of = divmod(rest, 288)
+            c, levels = divmod(state_of, 36)
+            level, supported = (v - 1 for v in divmod(levels, 6))
+            kind = _KIND.get(c, "assessed")
+            claimed = None if c == _NA else (c if c <= 4 else 0)
+            memo_key = ("result", s, kind, claimed, None if c == _NA else level, False,
+                        evidence, supported if kind == "assessed" else None)
+            table[j] = index.interned(
+                memo_key, lambda s=s, k=memo_key: _action_result(actions[s], k))  # type: ignore[misc]
+        return [tuple(row) for row in table[where.reshape(keys.shape)].T.tolist()]
+
+
+_RESULTS = ("kernel", "results")
+"""Where the batch keeps its action results by number, in the protocol's memo."""
+
+
+@lru_cache(maxsize=8192)
+def _group_score(total: int, weight: int, known: int, best: int, scale: int) -> GroupScore:
+    """A group's score from its sums, as ``_assess._groups`` computes it."""
+    score = _score(total, weight, scale) if known else None
+    high = _top(score, _score(best, weight, scale)) if known else None
+    return _group(score, round(known / weight, 4) if weight else None,
+                  None if score is None or high is None else (score, high))
+
+
+def _downstream(index: ProtocolIndex) -> list[list[int]]:
+    """Each slot's direct and indirect dependants, in execution order (kept on the memo)."""
+    kept = index.memo.get(_DOWNSTREAM)
+    if kept is None:
+        step = index.step
+        out = []
+        for bits in index.closure or ():
+            slots = []
+            while bits:
+                low = bits & -bits
+                slots.append(low.bit_length() - 1)
+                bits ^= low
+            out.append(sorted(slots, key=step.__getitem__))
+        kept = index.memo[_DOWNSTREAM] = out
+    return kept  # type: ignore[return-value]  # stored above
+
+
+_DOWNSTREAM = ("kernel", "downstream")
+_BELOW = ("kernel", "below")
