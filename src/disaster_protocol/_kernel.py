@@ -88,8 +88,8 @@ _EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 belo
 _DAYS = 1 << 21  # every date's ordinal is below this (5742-10-22); profiles end at 2999
 
 MIN_BATCH = 128
-"""Fewer profiles than this are assessed one by one: the arrays' fixed cost (a few hundred
-numpy calls per slot sweep) outweighs what they save on so few."""
+"""Fewer profiles than this are assessed one by one: the arrays' fixed cost (a few thousand
+small numpy calls, whatever the batch's size) outweighs what they save on so few."""
 
 
 def _numpy() -> Any:
