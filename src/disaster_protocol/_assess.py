@@ -468,13 +468,8 @@ def assembled(protocol: Protocol, profile: Profile, when: date,
 
 def _findings(ctx: Context) -> tuple[Finding, ...]:
     """Every rule's findings, by kind, then by the action's phase and place in the file."""
-    return in_order(ctx.index, [f for _, rule in RULES for f in rule(ctx)])
-
-
-def in_order(index: ProtocolIndex, findings: list[Finding]) -> tuple[Finding, ...]:
-    """``findings`` by kind, then by the action's phase and place in the file (a stable sort:
-    findings about no action keep the order they were made in)."""
-    position = index.position
+    position = ctx.index.position
+    findings = [f for _, rule in RULES for f in rule(ctx)]
     findings.sort(key=lambda f: (_KIND_ORDER[f.kind],
                                  position[f.action] if f.action else (-1, -1)))
     return tuple(findings)

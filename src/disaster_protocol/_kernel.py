@@ -168,10 +168,10 @@ class _Batch:
         ids = index.ids
         self.by_position = np.array(sorted(range(len(ids)), key=lambda s: index.position[ids[s]]),
                                     dtype=np.int64)
-        self.statuses = [list(map(p.actions.get, ids, repeat(_ABSENT))) for p in profiles]
+        statuses = [list(map(p.actions.get, ids, repeat(_ABSENT))) for p in profiles]
         code, fields = _CODE.__getitem__, attrgetter("level", "evidence", "last_exercised")
         levels, evidence, exercised = [], [], []
-        for row in self.statuses:
+        for row in statuses:
             level, proof, last = zip(*map(fields, row), strict=True)
             levels.append(list(map(code, level)))
             evidence.append(list(map(len, proof)))
@@ -374,7 +374,7 @@ class _Batch:
 
     def _shared_findings(self, critical: ndarray) -> list[list[list[Finding]]]:
         """Each profile's findings of the kinds the arrays decide, kind by kind in the order
-        of ``_assess.in_order`` (blocking gaps, evidence needed, unsupported claims, stale
+        of ``_assess._findings`` (blocking gaps, evidence needed, unsupported claims, stale
         exercises, dependency inconsistencies; the unassessed actions last)."""
         np, index, actions = self.np, self.index, self.protocol.actions
         n, day = len(index.ids), _DAYS
@@ -488,7 +488,7 @@ class _Batch:
     def _findings(self, profile: Profile, shared: list[list[Finding]],
                   roles_apply: list[bool]) -> tuple[Finding, ...]:
         """The findings of ``_rules.RULES``, kind by kind in the order of
-        ``_assess.in_order``: those the arrays decide (``shared``, each kind already in the
+        ``_assess._findings``: those the arrays decide (``shared``, each kind already in the
         order of phases and places in the file), and the roles' read from the profile."""
         blocking, needed, unsupported, stale, dependency, unassessed = shared
         roles = [unassigned_role_finding(role) for role, applies

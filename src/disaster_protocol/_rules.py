@@ -128,17 +128,11 @@ def about(action: Action, kind: FindingKind, **params: ParamValue) -> Finding:
     return finding(kind, action.id, action.lead, {"action": action.id, **params})
 
 
-def _shared(ctx: Context, s: int, kind: FindingKind, *varying: Hashable,
-            **params: ParamValue) -> Finding:
+def shared_finding(index: ProtocolIndex, actions: Sequence[Action], s: int, kind: FindingKind,
+                   *varying: Hashable, **params: ParamValue) -> Finding:
     """:func:`about` the action in slot ``s``, for findings whose ``params`` depend only on
     the slot and the ``varying`` values: made once per protocol and shared by every
     assessment that reaches the same ones."""
-    return shared_finding(ctx.index, ctx.protocol.actions, s, kind, *varying, **params)
-
-
-def shared_finding(index: ProtocolIndex, actions: Sequence[Action], s: int, kind: FindingKind,
-                   *varying: Hashable, **params: ParamValue) -> Finding:
-    """:func:`_shared`, for a caller that holds the index and the actions, not a context."""
     key = (kind, s, *varying)
     found = index.memo.get(key)
     if found is not None:  # the usual case in a batch: made by an earlier assessment
