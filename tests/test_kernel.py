@@ -85,9 +85,13 @@ def profiles(draw: st.DrawFn, protocol: dp.Protocol) -> Profile:
     roles = {r.id: RoleAssignment(unit=f"U{rng.randint(1, 5)}")
              for r in protocol.roles if rng.random() < 0.8}
     waivers: tuple[Waiver, ...] = ()
-    if draw(st.booleans()) and rng.random() < 0.3:
-        waivers = (Waiver(action=rng.choice(ids), reason="en curso", approved_by="Directorio",
-                          expires=day + timedelta(days=rng.randint(-60, 60))),)
+    if draw(st.booleans()):  # on a critical action half the time: no gap, no evidence needed
+        critical = [a.id for a in protocol.actions if a.critical]
+        waivers = tuple(Waiver(action=action, reason="en curso", approved_by="Directorio",
+                               expires=day + timedelta(days=rng.randint(-60, 60)))
+                        for action in dict.fromkeys(
+                            rng.choice(critical if rng.random() < 0.5 else ids)
+                            for _ in range(rng.randint(1, 3))))
     return Profile(schema_version=1,
                    institution=Institution(id=f"i-{seed}", name="I", country="MX"),
                    assessed_on=day, actions=actions, roles=roles, waivers=waivers)

@@ -8,10 +8,10 @@ over every profile at once, one slot at a time; what is left per profile is pick
 results out: the findings, plan steps and action results, shared between assessments through
 the protocol's memo as ``assess`` shares them.
 
-Numpy comes with the ``analysis`` extra; without it, or where the arrays could not hold the
-sums exactly (weights with long binary fractions on large protocols), or for a profile the
-batch does not cover (one with waivers), ``assess`` runs profile by profile: the results are
-the same either way, only the time differs.
+Numpy comes with the ``analysis`` extra; without it, for small batches, or where the arrays
+could not hold the sums exactly (weights with long binary fractions on large protocols),
+``assess`` runs profile by profile: the results are the same either way, only the time
+differs.
 
 Layout: arrays are ``(slots, profiles)``, so the column of one slot over every profile is
 contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None`` in
@@ -49,6 +49,7 @@ from ._rules import (
     unassessed_finding,
     unassigned_role_finding,
     unsupported_finding,
+    waiver_findings,
 )
 from .assessment import (
     FRESHNESS_MONTHS,
@@ -134,7 +135,7 @@ def assess_batch(protocol: Protocol, profiles: Sequence[Profile], *,
         except Exception as exc:
             results[i] = exc
             continue
-        if np is None or profile.waivers:  # waivers are rare: assess reads them one by one
+        if np is None:
             from ._assess import assess
 
             results[i] = assess(protocol, profile, as_of=as_of, strict=strict,
@@ -180,6 +181,11 @@ class _Batch:
         self.evidence = np.array(evidence, dtype=np.int64).T.copy()
         self.exercised_on = np.array(exercised, dtype=np.int64).T  # 0 where never exercised
         self.cutoff = np.array([c.toordinal() for c in self.cutoffs], dtype=np.int64)
+        self.waived = np.zeros(self.code.shape, dtype=bool)  # a waiver in force
+        for i, (profile, when) in enumerate(zip(profiles, whens, strict=True)):
+            for w in profile.waivers:
+                if w.expires >= when:
+                    self.waived[index.slot[w.action], i] = True
         self._levels(self.exercised_on, self.cutoff)
 
     # ------------------------------------------------------------------ arrays
@@ -447,6 +453,7 @@ class _Batch:
         gains = self._uplifts(candidates)
         critical = np.zeros((len(index.ids), 1), dtype=bool)
         critical[list(index.critical_slots)] = True
+        critical = critical & ~self.waived  # a waiver in force: neither a gap nor evidence needed
         code = self.code
         picked = zip(
             self._where(critical & counted & (self.effective < IMPLEMENTED)),
@@ -473,7 +480,7 @@ class _Batch:
                 tuple(index.ids[s] for s in sorted(blocking[0])),
                 tuple(index.ids[s] for s in sorted(needed[0])),
                 reliability(counts, coverage, self.min_coverage),
-                self._findings(profile, shared, role_row),
+                self._findings(profile, self.whens[i], shared, role_row),
                 self._plan(profile, plan, weight[i] / index.scale), results,
                 self.method))
         return out
@@ -485,7 +492,7 @@ class _Batch:
             families[family][key] = score
         return families
 
-    def _findings(self, profile: Profile, shared: list[list[Finding]],
+    def _findings(self, profile: Profile, when: date, shared: list[list[Finding]],
                   roles_apply: list[bool]) -> tuple[Finding, ...]:
         """The findings of ``_rules.RULES``, kind by kind in the order of
         ``_assess._findings``: those the arrays decide (``shared``, each kind already in the
@@ -494,8 +501,14 @@ class _Batch:
         roles = [unassigned_role_finding(role) for role, applies
                  in zip(self.protocol.roles, roles_apply, strict=True)
                  if applies and role.id not in profile.roles]
-        return (*blocking, *needed, *unsupported, *stale, *dependency, *roles,
+        waivers = sorted(waiver_findings(self.index, self.protocol.actions, profile, when),
+                         key=self._waiver_order) if profile.waivers else ()
+        return (*blocking, *needed, *unsupported, *stale, *dependency, *waivers, *roles,
                 *overloaded_units(profile, self.max_roles), *unassessed)
+
+    def _waiver_order(self, found: Finding) -> tuple[bool, tuple[int, int]]:
+        """Expired waivers first, then those in force; each by phase and place in the file."""
+        return found.kind == "waived", self.index.position[found.action or ""]
 
     def _plan(self, profile: Profile, candidates: list[list[Any]], scored_weight: float
               ) -> tuple[PlanStep, ...]:
@@ -523,28 +536,25 @@ class _Batch:
         once for the batch."""
         np, index = self.np, self.index
         n = len(index.ids)
-        state = ((self.code.astype(np.int64) * 6 + (self.effective + 1)) * 6
-                 + (self.supported + 1))  # below 288
-        keys = (self.evidence * 288 + state) * n + np.arange(n, dtype=np.int64)[:, None]
+        state = (((self.code.astype(np.int64) * 6 + (self.effective + 1)) * 6
+                  + (self.supported + 1)) * 2 + self.waived)  # below 576
+        keys = (self.evidence * 576 + state) * n + np.arange(n, dtype=np.int64)[:, None]
         distinct, where = np.unique(keys, return_inverse=True)
         table = np.empty(len(distinct), dtype=object)
         actions = self.protocol.actions
         for j, key in enumerate(distinct.tolist()):
             s, rest = key % n, key // n
-            evidence, state_of = divmod(rest, 288)
+            evidence, state_of = divmod(rest, 576)
+            state_of, waived = divmod(state_of, 2)
             c, levels = divmod(state_of, 36)
             level, supported = (v - 1 for v in divmod(levels, 6))
             kind = _KIND.get(c, "assessed")
             claimed = None if c == _NA else (c if c <= 4 else 0)
-            memo_key = ("result", s, kind, claimed, None if c == _NA else level, False,
-                        evidence, supported if kind == "assessed" else None)
+            memo_key = ("result", s, kind, claimed, None if c == _NA else level,
+                        bool(waived), evidence, supported if kind == "assessed" else None)
             table[j] = index.interned(
                 memo_key, lambda s=s, k=memo_key: _action_result(actions[s], k))  # type: ignore[misc]
         return [tuple(row) for row in table[where.reshape(keys.shape)].T.tolist()]
-
-
-_RESULTS = ("kernel", "results")
-"""Where the batch keeps its action results by number, in the protocol's memo."""
 
 
 @lru_cache(maxsize=8192)

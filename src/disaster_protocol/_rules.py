@@ -30,7 +30,7 @@ __all__ = ["RULES", "Context", "about", "blocking", "blocking_finding", "depende
            "evidence_needed", "evidence_needed_finding", "finding", "foundation_cap",
            "keep_shown", "lacks_evidence", "months_earlier", "overloaded_units",
            "shared_finding", "shown", "stale", "stale_finding", "unassessed_finding",
-           "unassigned_role_finding", "unsupported_finding"]
+           "unassigned_role_finding", "unsupported_finding", "waiver_findings"]
 
 
 @dataclass(frozen=True)
@@ -285,15 +285,21 @@ def _rule_dependency(ctx: Context) -> Iterator[Finding]:
                                  low_level, level, shown_on)
 
 
-def _rule_waivers(ctx: Context) -> Iterator[Finding]:
-    actions, slot = ctx.protocol.actions, ctx.index.slot
-    for w in ctx.profile.waivers:
+def waiver_findings(index: ProtocolIndex, actions: Sequence[Action], profile: Profile,
+                    as_of: date) -> Iterator[Finding]:
+    """Each waiver of ``profile``: expired before ``as_of``, or in force."""
+    slot = index.slot
+    for w in profile.waivers:
         action = actions[slot[w.action]]
-        if w.expires < ctx.as_of:
+        if w.expires < as_of:
             yield about(action, "waiver-expired", expires=w.expires.isoformat())
         else:
             yield about(action, "waived", approved_by=w.approved_by,
-                         expires=w.expires.isoformat(), reason=w.reason)
+                        expires=w.expires.isoformat(), reason=w.reason)
+
+
+def _rule_waivers(ctx: Context) -> Iterator[Finding]:
+    yield from waiver_findings(ctx.index, ctx.protocol.actions, ctx.profile, ctx.as_of)
 
 
 def _unassigned_roles(ctx: Context) -> Iterator[Finding]:
