@@ -208,8 +208,8 @@ class _Batch:
         self.effective, self.held, self.low, self.low_level = self._propagate(
             self.supported, self.assessed)
         units = np.array(self.index.units, dtype=np.float64)[:, None]
-        counted = self.assessed & self.applies
-        self.total = (units * np.where(counted, self.effective, 0)).astype(np.float64)
+        self.counted = counted = self.assessed & self.applies  # at a level, in the score
+        self.total = units * np.where(counted, self.effective, 0)
         self.weight = units * self.applies
         self.known = units * counted
         if self.assessed.all():
@@ -276,13 +276,13 @@ class _Batch:
             scale = index.scale
             return keys, [[_group_score(*four, scale) for four in row] for row in rows]
         packed = ((sums[0] << bits | sums[1]) << bits | sums[2]) << bits | sums[3]
-        distinct, where = np.unique(packed, return_inverse=True)
         mask = (1 << bits) - 1
-        table = np.empty(len(distinct), dtype=object)
-        for j, value in enumerate(distinct.tolist()):
-            table[j] = _group_score(value >> 3 * bits, value >> 2 * bits & mask,
-                                    value >> bits & mask, value & mask, index.scale)
-        return keys, table[where.reshape(packed.shape)].T.tolist()
+
+        def score(value: int) -> GroupScore:
+            return _group_score(value >> 3 * bits, value >> 2 * bits & mask,
+                                value >> bits & mask, value & mask, index.scale)
+
+        return keys, self._made(packed, score).T.tolist()
 
     def _below(self) -> ndarray:
         """Row s: 1 at every slot downstream of slot s (kept on the protocol's memo)."""
@@ -349,14 +349,30 @@ class _Batch:
 
     # ------------------------------------------------------------------ results
 
-    def _where(self, mask: ndarray, *values: ndarray) -> list[list[list[Any]]]:
-        """For each profile: the slots where ``mask`` holds, in the order findings are listed
-        (by phase, then by place in the file), and each of ``values`` at those slots (Python
-        lists, converted in one go for the batch)."""
+    def _pairs(self, mask: ndarray) -> tuple[ndarray, ndarray, list[int]]:
+        """Where ``mask`` holds: the profiles and slots, by profile and then in the order
+        findings are listed (by phase, then by place in the file), and where each profile's
+        run starts and ends."""
         np, order = self.np, self.by_position
-        profile, column = np.nonzero(mask.T[:, order])  # by profile, then by position
-        slot = order[column]
-        bounds = [0, *np.cumsum(np.bincount(profile, minlength=len(self.profiles))).tolist()]
+        profile, column = np.nonzero(mask.T[:, order])
+        counts = np.bincount(profile, minlength=len(self.profiles))
+        return profile, order[column], [0, *np.cumsum(counts).tolist()]
+
+    def _made(self, numbers: ndarray, make: Callable[[int], Any]) -> ndarray:
+        """``numbers`` replaced by the values ``make`` makes of them, each different number
+        made once for the whole batch."""
+        np = self.np
+        distinct, where = np.unique(numbers, return_inverse=True)
+        table = np.empty(len(distinct), dtype=object)
+        for j, number in enumerate(distinct.tolist()):
+            table[j] = make(number)
+        made: ndarray = table[where.reshape(numbers.shape)]
+        return made
+
+    def _where(self, mask: ndarray, *values: ndarray) -> list[list[list[Any]]]:
+        """For each profile: the slots where ``mask`` holds (see :meth:`_pairs`), and each of
+        ``values`` at those slots (Python lists, converted in one go for the batch)."""
+        profile, slot, bounds = self._pairs(mask)
         columns = [slot.tolist(), *(v.T[profile, slot].tolist() for v in values)]
         return [[column[a:b] for column in columns] for a, b in pairwise(bounds)]
 
@@ -365,17 +381,10 @@ class _Batch:
         """For each profile, the findings at the slots where ``mask`` holds, in the order
         findings are listed; ``code`` numbers each finding by its slot and parameters, and
         ``make`` makes the finding a number stands for, once for the whole batch."""
-        np, order = self.np, self.by_position
-        profile, column = np.nonzero(mask.T[:, order])
+        profile, slot, bounds = self._pairs(mask)
         if not profile.size:
             return [[] for _ in self.profiles]
-        slot = order[column]
-        distinct, where = np.unique(code.T[profile, slot], return_inverse=True)
-        table = np.empty(len(distinct), dtype=object)
-        for j, number in enumerate(distinct.tolist()):
-            table[j] = make(number)
-        found = table[where.reshape(-1)].tolist()
-        bounds = [0, *np.cumsum(np.bincount(profile, minlength=len(self.profiles))).tolist()]
+        found = self._made(code.T[profile, slot], make).tolist()
         return [found[a:b] for a, b in pairwise(bounds)]
 
     def _shared_findings(self, critical: ndarray) -> list[list[list[Finding]]]:
@@ -386,7 +395,7 @@ class _Batch:
         n, day = len(index.ids), _DAYS
         slots = np.arange(n, dtype=np.int64)[:, None]
         code, effective, supported = self.code.astype(np.int64), self.effective, self.supported
-        counted = self.assessed & self.applies
+        counted = self.counted
 
         def blocking(number: int) -> Finding:
             return blocking_finding(index, actions, *divmod(number, 8))
@@ -443,8 +452,7 @@ class _Batch:
     def assessments(self) -> list[Assessment]:
         """Each profile's assessment, picked out of the arrays."""
         np, index = self.np, self.index
-        counted = self.assessed & self.applies
-        pending = counted & (self.effective < IMPLEMENTED)
+        pending = self.counted & (self.effective < IMPLEMENTED)
         waiting = np.zeros_like(pending)  # a prerequisite is pending too
         for s, prerequisites in enumerate(index.requires):
             for r in prerequisites:
@@ -454,16 +462,11 @@ class _Batch:
         critical = np.zeros((len(index.ids), 1), dtype=bool)
         critical[list(index.critical_slots)] = True
         critical = critical & ~self.waived  # a waiver in force: neither a gap nor evidence needed
-        code = self.code
-        picked = zip(
-            self._where(critical & counted & (self.effective < IMPLEMENTED)),
-            self._where(critical & ~self.assessed),
-            self._shared_findings(critical),
-            self._where(candidates, self._unlocks(pending), gains),
-            strict=True)
+        picked = zip(self._shared_findings(critical),
+                     self._where(candidates, self._unlocks(pending), gains), strict=True)
         total, weight, known, best = (v.sum(axis=0).astype(np.int64).tolist() for v in (
             self.total, self.weight, self.known, self.best))
-        tested = code == 4
+        tested = self.code == 4
         claims = zip(*(v.sum(axis=0).tolist() for v in (
             self.high, self.high & self.has_evidence, tested, tested & self.fresh)), strict=True)
         groups, group_scores = self._group_scores()
@@ -473,17 +476,22 @@ class _Batch:
         for i, (profile, chosen, results, counts, role_row) in enumerate(zip(
                 self.profiles, picked, self._results(), claims, roles, strict=True)):
             coverage = round(known[i] / weight[i], 4) if weight[i] else 0.0
-            blocking, needed, shared, plan = chosen
+            shared, plan = chosen
             out.append(assembled(
                 self.protocol, profile, self.whens[i], (total[i], weight[i], best[i]),
                 self._groups(groups, group_scores[i]),
-                tuple(index.ids[s] for s in sorted(blocking[0])),
-                tuple(index.ids[s] for s in sorted(needed[0])),
+                self._ids_in_file_order(shared[0]), self._ids_in_file_order(shared[1]),
                 reliability(counts, coverage, self.min_coverage),
                 self._findings(profile, self.whens[i], shared, role_row),
                 self._plan(profile, plan, weight[i] / index.scale), results,
                 self.method))
         return out
+
+    def _ids_in_file_order(self, found: list[Finding]) -> tuple[str, ...]:
+        """The actions of ``found`` (blocking gaps, evidence needed) in the file's order, as
+        ``Assessment.blocking`` and ``evidence_needed`` list them."""
+        slot = self.index.slot
+        return tuple(sorted((f.action for f in found if f.action), key=slot.__getitem__))
 
     def _groups(self, keys: list[tuple[str, str]], scores: list[GroupScore]
                 ) -> dict[str, dict[str, GroupScore]]:
@@ -539,10 +547,9 @@ class _Batch:
         state = (((self.code.astype(np.int64) * 6 + (self.effective + 1)) * 6
                   + (self.supported + 1)) * 2 + self.waived)  # below 576
         keys = (self.evidence * 576 + state) * n + np.arange(n, dtype=np.int64)[:, None]
-        distinct, where = np.unique(keys, return_inverse=True)
-        table = np.empty(len(distinct), dtype=object)
         actions = self.protocol.actions
-        for j, key in enumerate(distinct.tolist()):
+
+        def result(key: int) -> ActionResult:
             s, rest = key % n, key // n
             evidence, state_of = divmod(rest, 576)
             state_of, waived = divmod(state_of, 2)
@@ -552,9 +559,9 @@ class _Batch:
             claimed = None if c == _NA else (c if c <= 4 else 0)
             memo_key = ("result", s, kind, claimed, None if c == _NA else level,
                         bool(waived), evidence, supported if kind == "assessed" else None)
-            table[j] = index.interned(
-                memo_key, lambda s=s, k=memo_key: _action_result(actions[s], k))  # type: ignore[misc]
-        return [tuple(row) for row in table[where.reshape(keys.shape)].T.tolist()]
+            return index.interned(memo_key, lambda: _action_result(actions[s], memo_key))
+
+        return [tuple(row) for row in self._made(keys, result).T.tolist()]
 
 
 @lru_cache(maxsize=8192)
