@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import disaster_protocol as dp
 from disaster_protocol import _kernel as kernel
-from disaster_protocol._kernel import assess_batch, batchable
+from disaster_protocol._kernel import assess_batch, batchable, summarise_batch
 from disaster_protocol.errors import ProfileError
 from disaster_protocol.portfolio import Summary, score_file
 from disaster_protocol.profile import (
@@ -24,6 +24,8 @@ from disaster_protocol.profile import (
     Profile,
     RoleAssignment,
     Waiver,
+    glance,
+    packed,
 )
 
 pytest.importorskip("numpy")
@@ -120,6 +122,71 @@ def test_the_batch_equals_assess_byte_for_byte(name: str, data: st.DataObject) -
         assert result.to_json() == alone.to_json()
 
 
+@pytest.mark.parametrize("name", list(PROTOCOLS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_summary_rows_from_the_arrays_equal_those_of_assess(name: str,
+                                                            data: st.DataObject) -> None:
+    """The rows ``summarise_batch`` computes without findings and plan, from profiles or
+    from their packed forms (not rebuilt), are the rows of ``assess``'s assessments."""
+    protocol = PROTOCOLS[name]
+    batch = data.draw(st.lists(profiles(protocol), min_size=1, max_size=5))
+    options: dict[str, Any] = {
+        "as_of": data.draw(st.sampled_from((None, DAY, DAY + timedelta(days=400)))),
+        "strict": data.draw(st.booleans()),
+        "min_coverage": data.draw(st.sampled_from((0.0, 0.8, 1.0))),
+    }
+    glances = [glance(packed(p)) for p in batch]  # type: ignore[arg-type]
+    for given_as in (batch, glances):
+        for profile, parts in zip(batch, summarise_batch(protocol, given_as, **options),
+                                  strict=True):
+            assert isinstance(parts, dict)
+            row = Summary.of_parts(parts, "a.yaml")
+            alone = Summary.of(dp.assess(protocol, profile, **options), "a.yaml")
+            assert row == alone
+            assert row.model_dump_json() == alone.model_dump_json()
+
+
+def test_packed_profiles_another_protocol_refuses_get_its_error_in_their_place() -> None:
+    """A packed profile naming what the protocol lacks (an action, a role, a waived action,
+    another version) is rebuilt and gets the error ``assess`` gives it; the rest are rows."""
+    good = dp.load_profile("examples/profiles/caja_intermedia.yaml", BUNDLED)
+    role = next(iter(good.roles.values()))
+    strangers = [
+        good.model_copy(update={"actions": {**good.actions, "NOPE-01": ActionStatus(level=2)}}),
+        good.model_copy(update={"roles": {**good.roles, "nobody": role}}),
+        good.model_copy(update={"waivers": (Waiver(action="NOPE-02", reason="r",
+                                                   approved_by="b",
+                                                   expires=date(2030, 1, 1)),)}),
+        good.model_copy(update={"protocol": {"id": BUNDLED.id, "version": "0.9.0"}}),
+    ]
+    strangers = [Profile.model_validate(p.model_dump()) for p in strangers]  # validated: packs
+    items = [glance(packed(p)) for p in (good, *strangers, good)]  # type: ignore[arg-type]
+    first, *refused, last = summarise_batch(BUNDLED, items)
+    assert first == last
+    assert isinstance(first, dict)
+    assert Summary.of_parts(first) == Summary.of(dp.assess(BUNDLED, good))
+    for profile, error in zip(strangers, refused, strict=True):
+        assert isinstance(error, ProfileError)
+        with pytest.raises(ProfileError) as alone:
+            dp.assess(BUNDLED, profile)
+        assert str(error) == str(alone.value)
+    assert "NOPE-01" in str(refused[0])
+    assert "0.9.0" in str(refused[3])
+
+
+def test_a_small_batch_of_rows_is_assessed_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``MIN_BATCH`` each profile (a packed one rebuilt) is assessed alone, and its
+    whole assessment stands in its place."""
+    monkeypatch.setattr(kernel, "MIN_BATCH", 128)
+    good = dp.load_profile("examples/profiles/caja_intermedia.yaml", BUNDLED)
+    made = summarise_batch(BUNDLED, [good, glance(packed(good))])  # type: ignore[arg-type]
+    assert made == [dp.assess(BUNDLED, good)] * 2
+    with pytest.raises(ValueError, match="min_coverage"):
+        summarise_batch(BUNDLED, [good], min_coverage=2)
+
+
 def test_many_plausible_profiles_at_once() -> None:
     """The benchmark's kind of profiles, three hundred in one batch."""
     from benchmarks.bench_assess import random_profiles
@@ -170,9 +237,9 @@ def test_assess_many_scores_profiles_in_memory_as_one_batch(
     made = kernel._Batch.__init__
 
     def counted(self: kernel._Batch, np: Any, protocol: dp.Protocol, profiles: list[Profile],
-                *args: Any) -> None:
+                *args: Any, **kwargs: Any) -> None:
         batches.append(len(profiles))
-        made(self, np, protocol, profiles, *args)
+        made(self, np, protocol, profiles, *args, **kwargs)
 
     monkeypatch.setattr(kernel._Batch, "__init__", counted)
     batch = random_profiles(150, seed=5)

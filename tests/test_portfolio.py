@@ -377,6 +377,45 @@ def test_a_partition_packs_only_when_pickled(bundled: dp.Protocol) -> None:
     assert len(again) == 3
 
 
+def test_a_packed_partition_is_scored_without_rebuilding_its_profiles(
+        bundled: dp.Protocol, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a worker, summary rows are computed from the packed rows themselves; only a
+    profile the protocol refuses is rebuilt, to say why. Whole assessments need the profiles
+    rebuilt, and come back equal to ``assess``'s."""
+    pytest.importorskip("numpy")
+    from benchmarks.bench_assess import random_profiles
+
+    from disaster_protocol import _kernel, portfolio
+    from disaster_protocol.portfolio import _Options, _Partition, _score_partition
+    from disaster_protocol.profile import ActionStatus, unpacked
+
+    profiles = random_profiles(_kernel.MIN_BATCH + 2, seed=21)
+    stranger = dp.Profile.model_validate(profiles[5].model_copy(
+        update={"actions": {"NOPE-01": ActionStatus(level=1)}}).model_dump())
+    items = [*profiles[:7], stranger, "no/such/file.yaml", *profiles[7:]]
+    arrived = pickle.loads(pickle.dumps(_Partition(items)))
+    rebuilt: list[str] = []
+
+    def counted(blob: bytes) -> dp.Profile:
+        profile = unpacked(blob)
+        rebuilt.append(profile.institution.id)
+        return profile
+
+    monkeypatch.setattr(_kernel, "unpacked", counted)
+    monkeypatch.setattr(portfolio, "unpacked", counted)
+    rows = _score_partition(arrived, bundled, _Options(None, False, False))
+    assert set(rebuilt) == {stranger.institution.id}  # to learn that it fails, and why
+    assert rows[:7] + rows[9:] == [Summary.of(dp.assess(bundled, p)) for p in profiles]
+    assert isinstance(rows[7], Failure)
+    assert rows[7].problems[0].code == "unknown-action"
+    assert rows[7].source == f"<profile of {stranger.institution.id}>"
+    assert isinstance(rows[8], Failure)
+    assert rows[8].source == "no/such/file.yaml"
+    whole = _score_partition(pickle.loads(pickle.dumps(_Partition(profiles))), bundled,
+                             _Options(None, True, True))
+    assert whole == [dp.assess(bundled, p, strict=True) for p in profiles]
+
+
 def test_assess_bag_keeps_assessments_and_sends_the_protocol_once(
         region: Path, bundled: dp.Protocol) -> None:
     bag = pytest.importorskip("dask.bag")

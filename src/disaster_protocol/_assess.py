@@ -446,24 +446,35 @@ def assembled(protocol: Protocol, profile: Profile, when: date,
     """The assessment made of its computed parts (``sums``: the weight units times levels,
     the applicable weight units and the best case's units times levels, over the protocol);
     :func:`assess` and the batch kernel (:mod:`._kernel`) both end here."""
-    total, weight, best = sums
-    scale = protocol.index.scale
-    score = _score(total, weight, scale) or 0.0
-    coverage = reliability.coverage
     return trusted(Assessment, {
         "format_version": 2, "protocol": _protocol_ref(protocol.id, protocol.version),
-        "institution": profile.institution, "as_of": when, "score": score,
-        "grade": _grade(score, bool(blocking)),
-        "provisional": coverage < method.min_coverage or bool(needed), "coverage": coverage,
-        "score_range": (score, _top(score, _score(best, weight, scale)) or 0.0),
-        "reliability": reliability,
-        **{name: FrozenDict({k: g.score for k, g in family.items()})
-           for name, family in groups.items()},
+        "institution": profile.institution, "as_of": when,
+        **headline(protocol, sums, groups, blocking, needed, reliability, method.min_coverage),
         "groups": FrozenDict({name: FrozenDict(family) for name, family in groups.items()}),
         "blocking": blocking, "evidence_needed": needed,
         "findings": findings, "plan": plan, "actions": actions,
         "labels": protocol.index.labels, "method": method,
         "cooperation": profile.cooperation})
+
+
+def headline(protocol: Protocol, sums: tuple[int, int, int],
+             groups: dict[str, dict[str, GroupScore]], blocking: tuple[str, ...],
+             needed: tuple[str, ...], reliability: Reliability, min_coverage: float
+             ) -> dict[str, object]:
+    """The score, grade, provisional flag, coverage, score range, reliability and each
+    family's group scores, as an assessment and its summary row give them (the arguments as
+    for :func:`assembled`)."""
+    total, weight, best = sums
+    scale = protocol.index.scale
+    score = _score(total, weight, scale) or 0.0
+    coverage = reliability.coverage
+    return {
+        "score": score, "grade": _grade(score, bool(blocking)),
+        "provisional": coverage < min_coverage or bool(needed), "coverage": coverage,
+        "score_range": (score, _top(score, _score(best, weight, scale)) or 0.0),
+        "reliability": reliability,
+        **{name: FrozenDict({k: g.score for k, g in family.items()})
+           for name, family in groups.items()}}
 
 
 def _findings(ctx: Context) -> tuple[Finding, ...]:
@@ -525,6 +536,24 @@ def _as_of(protocol: object, profile: object, as_of: object, strict: object,
     """
     require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
     require_type(profile, Profile, "profile", "a Profile (from load_profile)")
+    _check_arguments(protocol, as_of, strict, freshness_months, max_roles_per_unit,
+                     min_coverage)
+    assert isinstance(protocol, Protocol)  # narrowed for the type checker, checked above
+    assert isinstance(profile, Profile)
+    when = as_of if isinstance(as_of, date) else profile.assessed_on
+    when = when.date() if isinstance(when, datetime) else when
+    if when < EARLIEST_DATE:
+        raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {when})")
+    _check_compatible(protocol, profile)
+    return when
+
+
+def _check_arguments(protocol: object, as_of: object, strict: object,
+                     freshness_months: object, max_roles_per_unit: object,
+                     min_coverage: object) -> None:
+    """Raise TypeError or ValueError for an argument of :func:`assess` (but the profile) of
+    the wrong type or out of range."""
+    require_type(protocol, Protocol, "protocol", "a Protocol (from load_protocol)")
     if as_of is not None:
         require_type(as_of, date, "as_of", "a datetime.date or None")
     require_type(strict, bool, "strict", "True or False")
@@ -538,18 +567,10 @@ def _as_of(protocol: object, profile: object, as_of: object, strict: object,
                         f"{type(min_coverage).__name__})")
     if not 0 <= min_coverage <= 1:
         raise ValueError(f"min_coverage must be from 0 to 1 (got {min_coverage})")
-    assert isinstance(protocol, Protocol)  # narrowed for the type checker, checked above
-    assert isinstance(profile, Profile)
     assert isinstance(freshness_months, int)
     if not 1 <= freshness_months <= _MAX_FRESHNESS_MONTHS:
         raise ValueError(f"freshness_months must be 1 to {_MAX_FRESHNESS_MONTHS} (got "
                          f"{freshness_months})")
-    when = as_of if isinstance(as_of, date) else profile.assessed_on
-    when = when.date() if isinstance(when, datetime) else when
-    if when < EARLIEST_DATE:
-        raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {when})")
-    _check_compatible(protocol, profile)
-    return when
 
 
 def _check_compatible(protocol: Protocol, profile: Profile) -> None:

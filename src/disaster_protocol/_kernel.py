@@ -21,20 +21,22 @@ contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise, repeat
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._assess import (
     _action_result,
     _as_of,
+    _check_arguments,
     _group,
     _method,
     _score,
     _top,
     assembled,
+    headline,
     reliability,
 )
 from ._frozen import trusted
@@ -63,12 +65,12 @@ from .assessment import (
     PlanStep,
 )
 from .model import Protocol
-from .profile import Profile
+from .profile import EARLIEST_DATE, Glance, Profile, unpacked
 
 if TYPE_CHECKING:
     from numpy import ndarray
 
-__all__ = ["MIN_BATCH", "assess_batch", "batchable"]
+__all__ = ["MIN_BATCH", "assess_batch", "batchable", "summarise_batch"]
 
 _CODE = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, "n/a": 5, "unknown": 6, None: 7}
 """A status's level as a number; 7 is an action left out of the profile."""
@@ -87,6 +89,9 @@ _NA, _UNKNOWN, _MISSING = 5, 6, 7
 _KIND = {_NA: "n/a", _UNKNOWN: "unknown", _MISSING: "unassessed"}
 _EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 below this
 _DAYS = 1 << 21  # every date's ordinal is below this (5742-10-22); profiles end at 2999
+
+_ROW_FAMILIES = ("by_phase", "by_priority")
+"""The families of group scores a summary row shows (``Summary.by_phase``, ``by_priority``)."""
 
 MIN_BATCH = 128
 """Fewer profiles than this are assessed one by one: the arrays' fixed cost (a few thousand
@@ -122,14 +127,57 @@ def assess_batch(protocol: Protocol, profiles: Sequence[Profile], *,
     :class:`~disaster_protocol.ProfileError` for a profile of another protocol) in its place;
     wrong arguments (types, ranges) raise at once, as ``assess`` raises them.
     """
-    results: list[Assessment | Exception | None] = [None] * len(profiles)
+    options = (as_of, strict, freshness_months, max_roles_per_unit, min_coverage)
+    results, batch, taken = _batched(protocol, profiles, options, detail=True)
+    if batch is not None:
+        for i, assessment in zip(taken, batch.assessments(), strict=True):
+            results[i] = assessment
+    return results  # every place is filled above
+
+
+def summarise_batch(protocol: Protocol, profiles: Sequence[Profile | Glance], *,
+                    as_of: date | None = None, strict: bool = False,
+                    min_coverage: float = MIN_COVERAGE
+                    ) -> list[dict[str, Any] | Assessment | Exception]:
+    """What each profile's summary row holds (``Summary.of_parts`` makes the row), computed
+    together without the findings, plan and action results a row does not show.
+
+    Profiles may be given packed (a :class:`~.profile.Glance`: the profile is not rebuilt).
+    Where the batch assesses a profile alone (fewer than :data:`MIN_BATCH`, no numpy), its
+    whole :class:`Assessment` is in its place (``Summary.of`` makes the row); a profile
+    ``assess`` refuses gets the exception ``assess`` raises, as in :func:`assess_batch`.
+    """
+    options = (as_of, strict, FRESHNESS_MONTHS, MAX_ROLES_PER_UNIT, min_coverage)
+    results, batch, taken = _batched(protocol, profiles, options, detail=False)
+    if batch is not None:
+        for i, parts in zip(taken, batch.summaries(), strict=True):
+            results[i] = parts
+    return results
+
+
+def _batched(protocol: Protocol, profiles: Sequence[Profile | Glance],
+             options: tuple[date | None, bool, int, int, float], *, detail: bool
+             ) -> tuple[list[Any], _Batch | None, list[int]]:
+    """Each profile's place in the results: the exception ``assess`` raises for it, its
+    assessment where it is assessed alone, or (left ``None``) its place in the batch; and
+    the batch, with the places of its profiles."""
+    _check_arguments(protocol, *options)
+    results: list[Any] = [None] * len(profiles)
     whens: list[date] = []
     taken: list[int] = []
+    items: list[Profile | Glance] = []
     np = _numpy() if len(profiles) >= MIN_BATCH and batchable(protocol) else None
     for i, profile in enumerate(profiles):
+        if isinstance(profile, Glance):
+            when = _glance_when(protocol, profile, options[0])
+            if when is not None and np is not None and not detail:
+                taken.append(i)
+                whens.append(when)
+                items.append(profile)
+                continue
+            profile = unpacked(profile.blob)  # to be refused, assessed alone or in full
         try:
-            when = _as_of(protocol, profile, as_of, strict, freshness_months,
-                          max_roles_per_unit, min_coverage)
+            when = _as_of(protocol, profile, *options)
         except (TypeError, ValueError):
             raise
         except Exception as exc:
@@ -138,6 +186,7 @@ def assess_batch(protocol: Protocol, profiles: Sequence[Profile], *,
         if np is None:
             from ._assess import assess
 
+            as_of, strict, freshness_months, max_roles_per_unit, min_coverage = options
             results[i] = assess(protocol, profile, as_of=as_of, strict=strict,
                                 freshness_months=freshness_months,
                                 max_roles_per_unit=max_roles_per_unit,
@@ -145,21 +194,37 @@ def assess_batch(protocol: Protocol, profiles: Sequence[Profile], *,
             continue
         taken.append(i)
         whens.append(when)
-    if taken:
-        batch = _Batch(np, protocol, [profiles[i] for i in taken], whens, strict,
-                       freshness_months, max_roles_per_unit, min_coverage)
-        for i, assessment in zip(taken, batch.assessments(), strict=True):
-            results[i] = assessment
-    return results  # type: ignore[return-value]  # every place is filled above
+        items.append(profile)
+    if not taken:
+        return results, None, taken
+    return results, _Batch(np, protocol, items, whens, options[1], *options[2:],
+                           detail=detail), taken
+
+
+def _glance_when(protocol: Protocol, glance: Glance, as_of: date | None) -> date | None:
+    """The date a packed profile is judged at; ``None`` where it names a protocol version,
+    actions or roles this protocol does not have (unpacked, it gets ``assess``'s error)."""
+    named, known, roles = glance.protocol, protocol.index.slot, protocol.role_index
+    if named is not None and tuple(named) != (protocol.id, protocol.version):
+        return None
+    named_ids = {row[0] for row in glance.actions}
+    named_ids.update(action for action, _ in glance.waivers)
+    if not (named_ids <= known.keys() and roles.keys() >= set(glance.roles)):
+        return None
+    when = glance.assessed_on if as_of is None else as_of
+    when = when.date() if isinstance(when, datetime) else when
+    return None if when < EARLIEST_DATE else when
 
 
 class _Batch:
     """The arrays of one batch, and the assessments picked out of them."""
 
-    def __init__(self, np: Any, protocol: Protocol, profiles: list[Profile], whens: list[date],
-                 strict: bool, freshness_months: int, max_roles_per_unit: int,
-                 min_coverage: float) -> None:
+    def __init__(self, np: Any, protocol: Protocol, profiles: Sequence[Profile | Glance],
+                 whens: list[date], strict: bool, freshness_months: int,
+                 max_roles_per_unit: int, min_coverage: float, *, detail: bool = True
+                 ) -> None:
         self.np, self.protocol, self.index = np, protocol, protocol.index
+        self.detail = detail  # keep what findings name (the prerequisite that held an action)
         self.profiles, self.whens, self.strict = profiles, whens, strict
         self.freshness_months, self.max_roles = freshness_months, max_roles_per_unit
         self.method = _method(freshness_months, strict, max_roles_per_unit, min_coverage)
@@ -169,23 +234,20 @@ class _Batch:
         ids = index.ids
         self.by_position = np.array(sorted(range(len(ids)), key=lambda s: index.position[ids[s]]),
                                     dtype=np.int64)
-        statuses = [list(map(p.actions.get, ids, repeat(_ABSENT))) for p in profiles]
-        code, fields = _CODE.__getitem__, attrgetter("level", "evidence", "last_exercised")
-        levels, evidence, exercised = [], [], []
-        for row in statuses:
-            level, proof, last = zip(*map(fields, row), strict=True)
-            levels.append(list(map(code, level)))
-            evidence.append(list(map(len, proof)))
-            exercised.append([0 if day is None else day.toordinal() for day in last])
-        self.code = np.array(levels, dtype=np.int8).T.copy()  # (slots, profiles)
-        self.evidence = np.array(evidence, dtype=np.int64).T.copy()
-        self.exercised_on = np.array(exercised, dtype=np.int64).T  # 0 where never exercised
+        self.code, self.evidence, self.exercised_on = _read(np, index, profiles)
         self.cutoff = np.array([c.toordinal() for c in self.cutoffs], dtype=np.int64)
         self.waived = np.zeros(self.code.shape, dtype=bool)  # a waiver in force
+        slot = index.slot
         for i, (profile, when) in enumerate(zip(profiles, whens, strict=True)):
+            if isinstance(profile, Glance):
+                today = when.toordinal()
+                for action, expires in profile.waivers:
+                    if expires >= today:
+                        self.waived[slot[action], i] = True
+                continue
             for w in profile.waivers:
                 if w.expires >= when:
-                    self.waived[index.slot[w.action], i] = True
+                    self.waived[slot[w.action], i] = True
         self._levels(self.exercised_on, self.cutoff)
 
     # ------------------------------------------------------------------ arrays
@@ -206,7 +268,7 @@ class _Batch:
         self.supported = np.where(self.applies, supported, -1)
         self.high, self.has_evidence = high, has_evidence
         self.effective, self.held, self.low, self.low_level = self._propagate(
-            self.supported, self.assessed)
+            self.supported, self.assessed, findings=self.detail)
         units = np.array(self.index.units, dtype=np.float64)[:, None]
         self.counted = counted = self.assessed & self.applies  # at a level, in the score
         self.total = units * np.where(counted, self.effective, 0)
@@ -256,14 +318,17 @@ class _Batch:
                 low[s], low_level[s] = which, lowest
         return effective, held, low, low_level
 
-    def _group_scores(self) -> tuple[list[tuple[str, str]], list[list[GroupScore]]]:
-        """Every (family, group), and for each profile its groups' scores.
+    def _group_scores(self, families: Sequence[str] | None = None
+                      ) -> tuple[list[tuple[str, str]], list[list[GroupScore]]]:
+        """Every (family, group) of ``families`` (default: all), and for each profile its
+        groups' scores.
 
         A group's score depends only on four sums (weight units times levels, applicable
         units, units assessed, the best case); each different four is scored once."""
         np, index = self.np, self.index
         stacked = np.concatenate([self.total, self.weight, self.known, self.best], axis=1)
-        keys = [(family, key) for family, groups in index.members.items() for key in groups]
+        keys = [(family, key) for family, groups in index.members.items()
+                if families is None or family in families for key in groups]
         member = np.zeros((len(keys), len(index.ids)), dtype=np.float64)
         for g, (family, key) in enumerate(keys):
             member[g, list(index.members[family][key])] = 1.0
@@ -459,22 +524,17 @@ class _Batch:
                 waiting[s] |= pending[r]
         candidates = pending & ~waiting
         gains = self._uplifts(candidates)
-        critical = np.zeros((len(index.ids), 1), dtype=bool)
-        critical[list(index.critical_slots)] = True
-        critical = critical & ~self.waived  # a waiver in force: neither a gap nor evidence needed
+        critical = self._critical()
         picked = zip(self._shared_findings(critical),
                      self._where(candidates, self._unlocks(pending), gains), strict=True)
-        total, weight, known, best = (v.sum(axis=0).astype(np.int64).tolist() for v in (
-            self.total, self.weight, self.known, self.best))
-        tested = self.code == 4
-        claims = zip(*(v.sum(axis=0).tolist() for v in (
-            self.high, self.high & self.has_evidence, tested, tested & self.fresh)), strict=True)
+        total, weight, known, best, claims = self._sums()
         groups, group_scores = self._group_scores()
         roles = (np.stack([self.applies[list(slots)].any(axis=0) for slots in index.role_slots]
                           ).T.tolist() if index.role_slots else [[] for _ in self.profiles])
         out = []
         for i, (profile, chosen, results, counts, role_row) in enumerate(zip(
-                self.profiles, picked, self._results(), claims, roles, strict=True)):
+                cast(list[Profile], self.profiles),  # detail: the batch holds profiles
+                picked, self._results(), claims, roles, strict=True)):
             coverage = round(known[i] / weight[i], 4) if weight[i] else 0.0
             shared, plan = chosen
             out.append(assembled(
@@ -487,15 +547,66 @@ class _Batch:
                 self.method))
         return out
 
+    def summaries(self) -> list[dict[str, Any]]:
+        """Each profile's summary row, without its findings, plan and action results: the
+        institution, the date, the parts of :func:`~._assess.headline`, the blocking gaps
+        and the critical actions not assessed (``Summary.of_parts`` makes the row)."""
+        np, ids = self.np, self.index.ids
+        critical = self._critical()
+        found = []
+        for mask in (critical & self.counted & (self.effective < IMPLEMENTED),
+                     critical & ~self.assessed):
+            profile, slot = np.nonzero(mask.T)  # by profile, then by slot: the file's order
+            bounds = [0, *np.cumsum(np.bincount(profile, minlength=len(self.profiles))
+                                    ).tolist()]
+            named = [ids[s] for s in slot.tolist()]
+            found.append([tuple(named[a:b]) for a, b in pairwise(bounds)])
+        total, weight, known, best, claims = self._sums()
+        groups, group_scores = self._group_scores(_ROW_FAMILIES)
+        out = []
+        for i, (profile, counts, blocking, needed) in enumerate(zip(
+                self.profiles, claims, *found, strict=True)):
+            coverage = round(known[i] / weight[i], 4) if weight[i] else 0.0
+            out.append({
+                "institution": profile.institution, "as_of": self.whens[i],
+                **headline(self.protocol, (total[i], weight[i], best[i]),
+                           self._groups(groups, group_scores[i], _ROW_FAMILIES), blocking,
+                           needed, reliability(counts, coverage, self.min_coverage),
+                           self.min_coverage),
+                "blocking": blocking, "evidence_needed": needed})
+        return out
+
+    def _critical(self) -> ndarray:
+        """The critical actions of each profile that no waiver in force covers (a waived one
+        is neither a blocking gap nor evidence needed)."""
+        critical = self.np.zeros((len(self.index.ids), 1), dtype=bool)
+        critical[list(self.index.critical_slots)] = True
+        return critical & ~self.waived  # type: ignore[no-any-return]
+
+    def _sums(self) -> tuple[list[int], list[int], list[int], list[int],
+                             Iterable[tuple[int, int, int, int]]]:
+        """Each profile's weight units times levels, applicable units, units assessed, best
+        case; and its counts of 3-4 claims, of those with evidence, of 4 claims and of those
+        exercised within the window (for :func:`~._assess.reliability`)."""
+        np = self.np
+        total, weight, known, best = (v.sum(axis=0).astype(np.int64).tolist() for v in (
+            self.total, self.weight, self.known, self.best))
+        tested = self.code == 4
+        claims = zip(*(v.sum(axis=0).tolist() for v in (
+            self.high, self.high & self.has_evidence, tested, tested & self.fresh)), strict=True)
+        return total, weight, known, best, claims
+
     def _ids_in_file_order(self, found: list[Finding]) -> tuple[str, ...]:
         """The actions of ``found`` (blocking gaps, evidence needed) in the file's order, as
         ``Assessment.blocking`` and ``evidence_needed`` list them."""
         slot = self.index.slot
         return tuple(sorted((f.action for f in found if f.action), key=slot.__getitem__))
 
-    def _groups(self, keys: list[tuple[str, str]], scores: list[GroupScore]
-                ) -> dict[str, dict[str, GroupScore]]:
-        families: dict[str, dict[str, GroupScore]] = {family: {} for family in self.index.members}
+    def _groups(self, keys: list[tuple[str, str]], scores: list[GroupScore],
+                named: Sequence[str] | None = None) -> dict[str, dict[str, GroupScore]]:
+        """The scores of ``keys`` by family (of the families ``named``; default: all)."""
+        families: dict[str, dict[str, GroupScore]] = {
+            family: {} for family in self.index.members if named is None or family in named}
         for (family, key), score in zip(keys, scores, strict=True):
             families[family][key] = score
         return families
@@ -562,6 +673,46 @@ class _Batch:
             return index.interned(memo_key, lambda: _action_result(actions[s], memo_key))
 
         return [tuple(row) for row in self._made(keys, result).T.tolist()]
+
+
+def _read(np: Any, index: ProtocolIndex, profiles: Sequence[Profile | Glance]
+          ) -> tuple[ndarray, ndarray, ndarray]:
+    """Every action's level (as a code of :data:`_CODE`), its number of evidence items and
+    the ordinal of its last exercise (0: never), as ``(slots, profiles)`` arrays; read from
+    validated profiles or from the packed rows of a :class:`~.profile.Glance`."""
+    slot, code, fields = index.slot, _CODE.__getitem__, attrgetter(
+        "level", "evidence", "last_exercised")
+    columns: list[int] = []
+    slots: list[int] = []
+    codes: list[int] = []
+    counts: list[int] = []
+    days: list[int] = []
+    for i, profile in enumerate(profiles):
+        if isinstance(profile, Glance):
+            if not profile.actions:
+                continue
+            keys, _, level, proof, last, *_ = zip(*profile.actions, strict=True)
+            days += [0 if day is None else day for day in last]
+        else:
+            actions = profile.actions
+            if not actions:
+                continue
+            keys = tuple(actions)
+            level, proof, last = zip(*map(fields, actions.values()), strict=True)
+            days += [0 if day is None else day.toordinal() for day in last]
+        slots += map(slot.__getitem__, keys)
+        codes += map(code, level)
+        counts += map(len, proof)
+        columns += repeat(i, len(keys))
+    shape = (len(index.ids), len(profiles))
+    levels = np.full(shape, _MISSING, dtype=np.int8)
+    evidence = np.zeros(shape, dtype=np.int64)
+    exercised = np.zeros(shape, dtype=np.int64)
+    at = (np.array(slots, dtype=np.int64), np.array(columns, dtype=np.int64))
+    levels[at] = np.array(codes, dtype=np.int8)
+    evidence[at] = np.array(counts, dtype=np.int64)
+    exercised[at] = np.array(days, dtype=np.int64)
+    return levels, evidence, exercised
 
 
 @lru_cache(maxsize=8192)

@@ -8,8 +8,9 @@ that engine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._frozen import Frozen, ReadOnly, trusted
 from ._i18n import Lang
@@ -59,15 +60,20 @@ class Summary(Frozen):
     def of(cls, assessment: Assessment, source: str | None = None) -> Summary:
         """The summary row of ``assessment`` (read from ``source``, when it came from a file);
         its rank is set when the portfolio is put together."""
+        return cls.of_parts(vars(assessment), source)
+
+    @classmethod
+    def of_parts(cls, parts: Mapping[str, Any], source: str | None = None) -> Summary:
+        """The summary row made of an assessment's fields (``parts``: the fields of
+        :class:`Assessment` a row shows, as the batch kernel computes them without the rest)."""
         return trusted(cls, {
-            "source": source, "institution": assessment.institution,
-            "as_of": assessment.as_of, "score": assessment.score, "grade": assessment.grade,
-            "provisional": assessment.provisional, "coverage": assessment.coverage,
-            "score_range": assessment.score_range,
-            "reliability": assessment.reliability.level, "blocking": assessment.blocking,
-            "evidence_needed": assessment.evidence_needed, "rank": None,
-            "rank_supported": None, "by_phase": assessment.by_phase,
-            "by_priority": assessment.by_priority})
+            "source": source, "institution": parts["institution"], "as_of": parts["as_of"],
+            "score": parts["score"], "grade": parts["grade"],
+            "provisional": parts["provisional"], "coverage": parts["coverage"],
+            "score_range": parts["score_range"], "reliability": parts["reliability"].level,
+            "blocking": parts["blocking"], "evidence_needed": parts["evidence_needed"],
+            "rank": None, "rank_supported": None, "by_phase": parts["by_phase"],
+            "by_priority": parts["by_priority"]})
 
 
 class GroupStats(Frozen):

@@ -35,7 +35,7 @@ from .assessment import MIN_COVERAGE, Assessment, ProtocolRef
 from .errors import DisasterProtocolError, InputWarning, Problem, require_type
 from .loader import load_profile
 from .model import Protocol
-from .profile import EARLIEST_DATE, Profile, packed, unpacked
+from .profile import EARLIEST_DATE, Glance, Profile, glance, packed, unpacked
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -289,7 +289,8 @@ def _score_paths(protocol: Protocol, paths: Sequence[str], options: _Options,
         except Exception as exc:  # a bug met in one file must not stop the others
             out[i] = internal_failure(str(path), exc)
         tick(1)
-    scored = _score_profiles(protocol, [profile for _, profile in read], options)
+    scored = _score_profiles(protocol, [profile for _, profile in read], options,
+                             None if options.keep else [str(paths[i]) for i, _ in read])
     for (i, _), result in zip(read, scored, strict=True):
         path = paths[i]
         if isinstance(result, Failure):  # said as the file alone says it (its path, not id)
@@ -297,7 +298,7 @@ def _score_paths(protocol: Protocol, paths: Sequence[str], options: _Options,
                                 keep_assessment=options.keep,
                                 min_coverage=options.min_coverage)
         else:
-            out[i] = result if options.keep else Summary.of(result, str(path))
+            out[i] = result
     return out  # type: ignore[return-value]  # every place is filled above
 
 
@@ -509,6 +510,13 @@ class _Partition:
     def __len__(self) -> int:
         return len(self.items)
 
+    def glanced(self) -> list[object]:
+        """The items, each packed profile read as a :class:`Glance` (not rebuilt)."""
+        if not self.packed_at:
+            return list(self.items)
+        return [glance(item) if flag else item  # type: ignore[arg-type]
+                for item, flag in zip(self.items, self.packed_at, strict=True)]
+
     def __reduce__(self) -> tuple[type[_Partition], tuple[tuple[object, ...], bytes]]:
         if self.packed_at:  # pickled again on its way (a scheduler to a worker)
             return _Partition, (tuple(self.items), self.packed_at)
@@ -525,14 +533,18 @@ def _score_partition(items: Iterable[Profile | str | os.PathLike[str]], protocol
     together by the batch kernel (:func:`_score_profiles`, :func:`_score_paths`), in order."""
     out: list[Summary | Assessment | Failure | None] = []
     with paused_gc():
-        given = list(items)  # a packed partition is unpacked here, the collector paused
-        held = [i for i, item in enumerate(given) if isinstance(item, Profile)]
-        named = [i for i, item in enumerate(given) if not isinstance(item, Profile)]
+        # A packed partition is read here, the collector paused: for summary rows, each
+        # profile's packed rows are scored as they are (a Glance); otherwise it is unpacked.
+        given = items.glanced() if isinstance(items, _Partition) and not options.keep \
+            else list(items)
+        held = [i for i, item in enumerate(given) if isinstance(item, (Profile, Glance))]
+        named = [i for i, item in enumerate(given) if not isinstance(item, (Profile, Glance))]
         out = [None] * len(given)
         profiles: list[Any] = [given[i] for i in held]
-        for i, result in zip(held, _score_profiles(protocol, profiles, options), strict=True):
-            out[i] = result if options.keep or isinstance(result, Failure) \
-                else Summary.of(result)
+        for i, result in zip(held, _score_profiles(protocol, profiles, options, None
+                                                   if options.keep else [None] * len(held)),
+                             strict=True):
+            out[i] = result
         paths: list[Any] = [given[i] for i in named]  # str or PathLike, as score_file takes
         for i, read in zip(named, _score_paths(protocol, paths, options), strict=True):
             out[i] = read
@@ -545,25 +557,39 @@ _WORKER_CHUNK = 256
 """At most this many files are sent to a worker process at a time."""
 
 
-def _score_profiles(protocol: Protocol, profiles: list[Profile], options: _Options
-                    ) -> list[Assessment | Failure]:
+def _score_profiles(protocol: Protocol, profiles: Sequence[Profile | Glance],
+                    options: _Options, sources: Sequence[str | None] | None = None
+                    ) -> list[Any]:
     """Each profile's assessment or failure, as :func:`_score_profile` gives it, computed
-    together by the batch kernel (the same values, in less time)."""
-    from ._kernel import assess_batch
+    together by the batch kernel (the same values, in less time); given the rows' sources,
+    each profile's :class:`Summary` row instead of its assessment, computed without the
+    findings and plan a row does not show (profiles may then be packed: :class:`Glance`)."""
+    from ._kernel import assess_batch, summarise_batch
 
-    out: list[Assessment | Failure] = []
+    out: list[Summary | Assessment | Failure] = []
     for start in range(0, len(profiles), _BATCH):
         chunk = profiles[start:start + _BATCH]
+        named = [None] * len(chunk) if sources is None else sources[start:start + _BATCH]
         try:
-            scored = assess_batch(protocol, chunk, as_of=options.as_of, strict=options.strict,
-                                  min_coverage=options.min_coverage)
+            scored: list[Any] = (
+                assess_batch(protocol, chunk, as_of=options.as_of,  # type: ignore[arg-type]
+                             strict=options.strict, min_coverage=options.min_coverage)
+                if sources is None else
+                summarise_batch(protocol, chunk, as_of=options.as_of, strict=options.strict,
+                                min_coverage=options.min_coverage))
         except Warning:
             raise
         except Exception:  # a bug met in the batch: each profile alone, so that it stops none
             scored = [RuntimeError()] * len(chunk)  # of the others (and is reported as one)
-        out += [result if isinstance(result, Assessment)
-                else _score_profile(protocol, profile, options)  # its failure, said as ever
-                for profile, result in zip(chunk, scored, strict=True)]
+        for item, source, result in zip(chunk, named, scored, strict=True):
+            if isinstance(result, dict):
+                out.append(Summary.of_parts(result, source))
+                continue
+            if not isinstance(result, Assessment):  # its failure, said as ever
+                result = _score_profile(
+                    protocol, unpacked(item.blob) if isinstance(item, Glance) else item, options)
+            out.append(Summary.of(result, source) if sources is not None
+                       and isinstance(result, Assessment) else result)
     return out
 
 

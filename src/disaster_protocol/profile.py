@@ -14,7 +14,7 @@ import pickle
 from collections.abc import Mapping
 from datetime import date
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -382,14 +382,8 @@ def packed(profile: Profile) -> bytes | None:
     return blob
 
 
-def unpacked(blob: bytes) -> Profile:
-    """The profile ``blob`` was packed from (see :func:`packed`).
-
-    Raises
-    ------
-    pickle.UnpicklingError
-        If the bytes are not a packed profile of this format, or were damaged.
-    """
+def _fields(blob: bytes) -> tuple[Any, ...]:
+    """The plain fields packed in ``blob``, its digest checked first."""
     if not isinstance(blob, bytes) or blob[:2] != _MAGIC:
         raise pickle.UnpicklingError(
             f"not a packed profile of format {FORMAT} (pickled by another version of "
@@ -398,8 +392,49 @@ def unpacked(blob: bytes) -> Profile:
     if blake2b(body, digest_size=16).digest() != blob[2:_BODY]:
         raise pickle.UnpicklingError("a packed profile was damaged: its digest does not "
                                      "match its content")
+    fields: tuple[Any, ...] = marshal.loads(body)
+    return fields
+
+
+class Glance(NamedTuple):
+    """What scoring reads of a packed profile, without rebuilding the profile
+    (:func:`glance`): the rest stays in ``blob`` (:func:`unpacked` gives the whole)."""
+
+    institution: Institution
+    assessed_on: date
+    protocol: tuple[str, str] | None  # (id, version) the profile names
+    roles: tuple[str, ...]  # the roles it assigns
+    waivers: tuple[tuple[str, int], ...]  # (action, the ordinal of its expiry)
+    actions: tuple[tuple[Any, ...], ...]  # (action, given, level, evidence, last exercised
+    # as an ordinal or None, justification, note, needs review): the packed rows
+    blob: bytes
+
+
+def glance(blob: bytes) -> Glance:
+    """The parts of the packed profile ``blob`` that scoring reads (its digest checked).
+
+    Raises
+    ------
+    pickle.UnpicklingError
+        As :func:`unpacked`.
+    """
+    _, _, protocol, inst, assessed_on, roles, waivers, _, _, actions = _fields(blob)
+    return Glance(
+        _value(Institution, inst[0], dict(zip(_INSTITUTION, inst[1:], strict=True))),
+        date.fromordinal(assessed_on), None if protocol is None else protocol[1:],
+        tuple(r[0] for r in roles), tuple((w[1], w[4]) for w in waivers), actions, blob)
+
+
+def unpacked(blob: bytes) -> Profile:
+    """The profile ``blob`` was packed from (see :func:`packed`).
+
+    Raises
+    ------
+    pickle.UnpicklingError
+        If the bytes are not a packed profile of this format, or were damaged.
+    """
     (mask, schema_version, protocol, inst, assessed_on, roles, waivers, coop, state,
-     actions) = marshal.loads(body)
+     actions) = _fields(blob)
     values = {
         "schema_version": schema_version,
         "protocol": None if protocol is None else _value(
