@@ -15,7 +15,7 @@ import pytest
 
 import disaster_protocol as dp
 from disaster_protocol.cli import ExitCode, main
-from disaster_protocol.portfolio import Failure, Summary, profile_files
+from disaster_protocol.portfolio import Failure, Summary, collect, profile_files
 
 from .conftest import ROOT
 
@@ -333,6 +333,25 @@ def test_assess_bag_on_a_local_cluster_equals_the_serial_run(region: Path,
     assert len(results) == len(paths) + len(in_memory)
     assert ranked(rows) == serial.summaries
     assert [r for r in results if isinstance(r, Failure)] == list(serial.failures)
+    assert collect(scored) == results  # the same list, each partition crossing in one piece
+
+
+def test_collect_brings_each_partition_back_in_one_piece(cluster: Any) -> None:
+    """``dask.distributed`` sends a list's items each in frames of their own; a partition of
+    ``assess_bag`` is not a list, and crosses whole. ``collect`` computes any bag."""
+    bag = pytest.importorskip("dask.bag")
+    from distributed.protocol.serialize import Serialize, serialize
+
+    from disaster_protocol.portfolio import _Rows
+
+    items = [Failure(source=f"f{i}.yaml", problems=()) for i in range(50)]
+    assert len(serialize(Serialize(items))[1]) >= 50  # type: ignore[no-untyped-call]
+    assert len(serialize(Serialize(_Rows(items)))[1]) <= 2  # type: ignore[no-untyped-call]
+    assert collect(bag.from_sequence(range(7), npartitions=3).map(lambda x: x * 2)) == [
+        0, 2, 4, 6, 8, 10, 12]
+    assert collect(bag.from_sequence([], npartitions=1)) == []
+    with pytest.raises(TypeError, match=r"dask\.bag\.Bag"):
+        collect([1, 2])  # type: ignore[arg-type]
 
 
 def test_assess_bag_of_profiles_in_memory_equals_assess_many(region: Path,
@@ -403,7 +422,7 @@ def test_a_packed_partition_is_scored_without_rebuilding_its_profiles(
 
     monkeypatch.setattr(_kernel, "unpacked", counted)
     monkeypatch.setattr(portfolio, "unpacked", counted)
-    rows = _score_partition(arrived, bundled, _Options(None, False, False))
+    rows = list(_score_partition(arrived, bundled, _Options(None, False, False)))
     assert set(rebuilt) == {stranger.institution.id}  # to learn that it fails, and why
     assert rows[:7] + rows[9:] == [Summary.of(dp.assess(bundled, p)) for p in profiles]
     assert isinstance(rows[7], Failure)
@@ -413,7 +432,7 @@ def test_a_packed_partition_is_scored_without_rebuilding_its_profiles(
     assert rows[8].source == "no/such/file.yaml"
     whole = _score_partition(pickle.loads(pickle.dumps(_Partition(profiles))), bundled,
                              _Options(None, True, True))
-    assert whole == [dp.assess(bundled, p, strict=True) for p in profiles]
+    assert list(whole) == [dp.assess(bundled, p, strict=True) for p in profiles]
 
 
 def test_assess_bag_keeps_assessments_and_sends_the_protocol_once(
