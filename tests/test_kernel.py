@@ -185,6 +185,9 @@ def test_a_small_batch_of_rows_is_assessed_one_by_one(monkeypatch: pytest.Monkey
     assert made == [dp.assess(BUNDLED, good)] * 2
     with pytest.raises(ValueError, match="min_coverage"):
         summarise_batch(BUNDLED, [good], min_coverage=2)
+    with pytest.raises(ValueError, match="1900-01-01 or later"):
+        summarise_batch(BUNDLED, [glance(packed(good))],  # type: ignore[arg-type]
+                        as_of=date(1899, 12, 31))
 
 
 def test_many_plausible_profiles_at_once() -> None:

@@ -540,11 +540,23 @@ def _as_of(protocol: object, profile: object, as_of: object, strict: object,
                      min_coverage)
     assert isinstance(protocol, Protocol)  # narrowed for the type checker, checked above
     assert isinstance(profile, Profile)
-    when = as_of if isinstance(as_of, date) else profile.assessed_on
+    when = _judged_on(as_of, profile.assessed_on)
+    _check_compatible(protocol, profile)
+    return when
+
+
+def _judged_on(as_of: object, assessed_on: date) -> date:
+    """``as_of`` (a date, or the day of a datetime), or else the profile's ``assessed_on``.
+
+    Raises
+    ------
+    ValueError
+        If it is before 1900-01-01.
+    """
+    when = as_of if isinstance(as_of, date) else assessed_on
     when = when.date() if isinstance(when, datetime) else when
     if when < EARLIEST_DATE:
         raise ValueError(f"as_of must be {EARLIEST_DATE} or later (got {when})")
-    _check_compatible(protocol, profile)
     return when
 
 

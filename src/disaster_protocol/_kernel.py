@@ -21,7 +21,7 @@ contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise, repeat
 from operator import attrgetter
@@ -32,6 +32,7 @@ from ._assess import (
     _as_of,
     _check_arguments,
     _group,
+    _judged_on,
     _method,
     _score,
     _top,
@@ -65,7 +66,7 @@ from .assessment import (
     PlanStep,
 )
 from .model import Protocol
-from .profile import EARLIEST_DATE, Glance, Profile, unpacked
+from .profile import Glance, Profile, unpacked
 
 if TYPE_CHECKING:
     from numpy import ndarray
@@ -76,15 +77,6 @@ _CODE = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, "n/a": 5, "unknown": 6, None: 7}
 """A status's level as a number; 7 is an action left out of the profile."""
 
 
-class _Absent:
-    """The status of an action left out of a profile, as the batch reads it."""
-
-    level = None
-    evidence = ()
-    last_exercised = None
-
-
-_ABSENT = _Absent()
 _NA, _UNKNOWN, _MISSING = 5, 6, 7
 _KIND = {_NA: "n/a", _UNKNOWN: "unknown", _MISSING: "unassessed"}
 _EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 below this
@@ -203,7 +195,13 @@ def _batched(protocol: Protocol, profiles: Sequence[Profile | Glance],
 
 def _glance_when(protocol: Protocol, glance: Glance, as_of: date | None) -> date | None:
     """The date a packed profile is judged at; ``None`` where it names a protocol version,
-    actions or roles this protocol does not have (unpacked, it gets ``assess``'s error)."""
+    actions or roles this protocol does not have (unpacked, it gets ``assess``'s error).
+
+    Raises
+    ------
+    ValueError
+        As ``assess`` does, if ``as_of`` is before 1900-01-01.
+    """
     named, known, roles = glance.protocol, protocol.index.slot, protocol.role_index
     if named is not None and tuple(named) != (protocol.id, protocol.version):
         return None
@@ -211,9 +209,7 @@ def _glance_when(protocol: Protocol, glance: Glance, as_of: date | None) -> date
     named_ids.update(action for action, _ in glance.waivers)
     if not (named_ids <= known.keys() and roles.keys() >= set(glance.roles)):
         return None
-    when = glance.assessed_on if as_of is None else as_of
-    when = when.date() if isinstance(when, datetime) else when
-    return None if when < EARLIEST_DATE else when
+    return _judged_on(as_of, glance.assessed_on)
 
 
 class _Batch:
