@@ -261,11 +261,13 @@ _BODY = 2 + 16  # magic, digest
 def _action_rows(actions: Mapping[str, ActionStatus]) -> tuple[tuple[Any, ...], ...]:
     bits = _BITS[_ACTION]
     rows = []
+    seen: set[str] | None = None  # neighbouring actions are mostly given the same fields
+    mask = 0
     for key, status in actions.items():
         d = status.__dict__
-        mask = 0
-        for name in status.__pydantic_fields_set__:
-            mask |= bits[name]
+        given = status.__pydantic_fields_set__
+        if given != seen:
+            seen, mask = given, _mask(bits, given)
         last = d["last_exercised"]
         rows.append((key, mask, d["level"], d["evidence"],
                      None if last is None else last.toordinal(), d["justification"],
