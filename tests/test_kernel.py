@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +174,30 @@ def test_packed_profiles_another_protocol_refuses_get_its_error_in_their_place()
         assert str(error) == str(alone.value)
     assert "NOPE-01" in str(refused[0])
     assert "0.9.0" in str(refused[3])
+
+
+def test_summary_rows_at_the_edges_equal_those_of_assess() -> None:
+    """Cases the random profiles meet rarely: no action at all, waivers expiring on the day
+    judged (still in force) and the day before, a datetime ``as_of``, a date at the end of
+    the calendar; from profiles and from their packed forms."""
+    base = dp.load_profile("examples/profiles/caja_intermedia.yaml", BUNDLED)
+    critical = [a.id for a in BUNDLED.actions if a.critical]
+    on_the_day = [Waiver(action=critical[k], reason="r", approved_by="b",
+                         expires=base.assessed_on - timedelta(days=k)) for k in (0, 1)]
+    batch = [
+        Profile.model_validate({**base.model_dump(), "actions": {}}),
+        Profile.model_validate({**base.model_dump(), "waivers": on_the_day}),
+        base,
+    ]
+    for as_of in (None, datetime(2026, 3, 31, 23, 59), date(9999, 12, 31)):
+        alone = [Summary.of(dp.assess(BUNDLED, p, as_of=as_of)) for p in batch]
+        for given_as in (batch, [glance(packed(p)) for p in batch]):  # type: ignore[arg-type]
+            rows = [Summary.of_parts(parts) for parts in summarise_batch(  # type: ignore[arg-type]
+                BUNDLED, given_as, as_of=as_of)]
+            assert [r.model_dump_json() for r in rows] == [r.model_dump_json() for r in alone]
+        assert [a.to_json() if isinstance(a, dp.Assessment) else a
+                for a in assess_batch(BUNDLED, batch, as_of=as_of)] == [
+            dp.assess(BUNDLED, p, as_of=as_of).to_json() for p in batch]
 
 
 def test_a_small_batch_of_rows_is_assessed_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -346,7 +346,12 @@ def test_collect_brings_each_partition_back_in_one_piece(cluster: Any) -> None:
 
     items = [Failure(source=f"f{i}.yaml", problems=()) for i in range(50)]
     assert len(serialize(Serialize(items))[1]) >= 50  # type: ignore[no-untyped-call]
-    assert len(serialize(Serialize(_Rows(items)))[1]) <= 2  # type: ignore[no-untyped-call]
+    rows = _Rows(items)
+    assert len(serialize(Serialize(rows))[1]) <= 2  # type: ignore[no-untyped-call]
+    assert list(rows) == items
+    assert (len(rows), rows[3], rows[1:3], rows.index(items[4])) == (
+        50, items[3], tuple(items[1:3]), 4)
+    assert pickle.loads(pickle.dumps(rows)) == rows
     assert collect(bag.from_sequence(range(7), npartitions=3).map(lambda x: x * 2)) == [
         0, 2, 4, 6, 8, 10, 12]
     assert collect(bag.from_sequence([], npartitions=1)) == []
@@ -405,12 +410,14 @@ def test_a_packed_partition_is_scored_without_rebuilding_its_profiles(
     from benchmarks.bench_assess import random_profiles
 
     from disaster_protocol import _kernel, portfolio
-    from disaster_protocol.portfolio import _Options, _Partition, _score_partition
+    from disaster_protocol.portfolio import _Options, _Partition, _Rows, _score_partition
     from disaster_protocol.profile import ActionStatus, unpacked
 
     profiles = random_profiles(_kernel.MIN_BATCH + 2, seed=21)
     stranger = dp.Profile.model_validate(profiles[5].model_copy(
-        update={"actions": {"NOPE-01": ActionStatus(level=1)}}).model_dump())
+        update={"actions": {"NOPE-01": ActionStatus(level=1)},
+                "institution": profiles[5].institution.model_copy(
+                    update={"id": "stranger"})}).model_dump())
     items = [*profiles[:7], stranger, "no/such/file.yaml", *profiles[7:]]
     arrived = pickle.loads(pickle.dumps(_Partition(items)))
     rebuilt: list[str] = []
@@ -422,8 +429,10 @@ def test_a_packed_partition_is_scored_without_rebuilding_its_profiles(
 
     monkeypatch.setattr(_kernel, "unpacked", counted)
     monkeypatch.setattr(portfolio, "unpacked", counted)
-    rows = list(_score_partition(arrived, bundled, _Options(None, False, False)))
-    assert set(rebuilt) == {stranger.institution.id}  # to learn that it fails, and why
+    scored = _score_partition(arrived, bundled, _Options(None, False, False))
+    assert type(scored) is _Rows  # crosses back in one piece
+    rows = list(scored)
+    assert rebuilt == ["stranger", "stranger"]  # to learn that it fails, and to say why
     assert rows[:7] + rows[9:] == [Summary.of(dp.assess(bundled, p)) for p in profiles]
     assert isinstance(rows[7], Failure)
     assert rows[7].problems[0].code == "unknown-action"

@@ -80,7 +80,7 @@ _CODE = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, "n/a": 5, "unknown": 6, None: 7}
 _NA, _UNKNOWN, _MISSING = 5, 6, 7
 _KIND = {_NA: "n/a", _UNKNOWN: "unknown", _MISSING: "unassessed"}
 _EXACT = 2 ** 53  # sums of weight units times levels stay exact in float64 below this
-_DAYS = 1 << 21  # every date's ordinal is below this (5742-10-22); profiles end at 2999
+_DAYS = 1 << 22  # every date's ordinal is below this (date.max is 3,652,059)
 
 _ROW_FAMILIES = ("by_phase", "by_priority")
 """The families of group scores a summary row shows (``Summary.by_phase``, ``by_priority``)."""
@@ -132,7 +132,8 @@ def summarise_batch(protocol: Protocol, profiles: Sequence[Profile | Glance], *,
                     min_coverage: float = MIN_COVERAGE
                     ) -> list[dict[str, Any] | Assessment | Exception]:
     """What each profile's summary row holds (``Summary.of_parts`` makes the row), computed
-    together without the findings, plan and action results a row does not show.
+    together without the findings, plan and action results a row does not show; with
+    ``assess``'s default freshness window and roles threshold (a batch's options).
 
     Profiles may be given packed (a :class:`~.profile.Glance`: the profile is not rebuilt).
     Where the batch assesses a profile alone (fewer than :data:`MIN_BATCH`, no numpy), its

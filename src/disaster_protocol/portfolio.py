@@ -491,8 +491,9 @@ def _packed_partitions(bag: Bag) -> Bag:
 
 class _Partition:
     """A partition of a bag of profiles: its items as they are in this process; pickled, each
-    validated profile as its packed bytes (:func:`~.profile.packed`), unpacked again one by one
-    as the partition is read, in the worker's scoring loop (where the collector is paused)."""
+    validated profile as its packed bytes (:func:`~.profile.packed`), read again in the
+    worker's scoring loop (where the collector is paused): as a :class:`~.profile.Glance`
+    where summary rows are wanted (:meth:`glanced`), otherwise unpacked one by one."""
 
     __slots__ = ("items", "packed_at")
 
@@ -551,10 +552,10 @@ def _score_partition(items: Iterable[Profile | str | os.PathLike[str]], protocol
     return _Rows(out)  # every place is filled above
 
 
-class _Rows:
-    """A partition's results, read-only. ``dask.distributed`` sends the items of a list, a
-    tuple or a dict one by one, each in frames of its own (for 10,000 rows about a second of
-    the client's time); any other value in one piece."""
+class _Rows(Sequence[Any]):
+    """A partition's results, a read-only sequence. ``dask.distributed`` sends the items of a
+    list, a tuple or a dict one by one, each in frames of its own (for 10,000 rows about a
+    second of the client's time); any other value in one piece."""
 
     __slots__ = ("items",)
 
@@ -564,7 +565,7 @@ class _Rows:
     def __iter__(self) -> Iterator[Any]:
         return iter(self.items)
 
-    def __getitem__(self, i: int) -> Any:
+    def __getitem__(self, i: Any) -> Any:  # an index, or a slice (a tuple then)
         return self.items[i]
 
     def __len__(self) -> int:
