@@ -60,7 +60,16 @@ def _fine_weights() -> dp.Protocol:
     return dp.Protocol.model_validate(data)
 
 
-PROTOCOLS = {"bundled": BUNDLED, "reshuffled": _reshuffled(), "fine weights": _fine_weights()}
+def _long_chains() -> dp.Protocol:
+    """A synthetic protocol of 150 actions whose chains of prerequisites run through most of
+    it (``benchmarks/synthetic.py``): a plan step's gain travels far down its dependants."""
+    from benchmarks.synthetic import synthetic_protocol
+
+    return synthetic_protocol(150)
+
+
+PROTOCOLS = {"bundled": BUNDLED, "reshuffled": _reshuffled(), "fine weights": _fine_weights(),
+             "long chains": _long_chains()}
 DAY = date(2026, 6, 30)
 
 

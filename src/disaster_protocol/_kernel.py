@@ -20,6 +20,7 @@ contiguous; a level is ``-1`` where the action does not apply (``n/a``, ``None``
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
@@ -381,31 +382,37 @@ class _Batch:
     def _uplifts(self, candidates: ndarray) -> ndarray:
         """At every plan step (slot, profile), the score delta in weight times levels if that
         action reached level 3, caps on its dependants included. Slot by slot, over the
-        profiles where it is a step: its dependants in execution order, each change added in
-        that order (as ``_assess._uplift`` adds them; a dependant no change reaches
-        recomputes to its own level and adds nothing)."""
+        profiles where it is a step, as ``_assess._uplift`` computes it: only the dependants
+        of what changed (in any of those profiles) are recomputed, in execution order, each
+        change added in that order (a dependant no change reaches would recompute to its own
+        level and add nothing)."""
         np, index = self.np, self.index
         gains: ndarray = np.zeros(self.effective.shape, dtype=np.float64)
         weights = np.array(index.weight, dtype=np.float64)
-        requires = index.requires
-        for s, downstream in enumerate(_downstream(index)):
+        requires, needed_by, step = index.requires, index.needed_by, index.step
+        for s in np.flatnonzero(candidates.any(axis=1)).tolist():
             rows = np.flatnonzero(candidates[s])
-            if not rows.size:
-                continue
-            effective = self.effective[:, rows]
-            new = effective.copy()
-            new[s] = IMPLEMENTED
-            delta = weights[s] * (IMPLEMENTED - effective[s]).astype(np.float64)
-            supported, assessed = self.supported[:, rows], self.assessed[:, rows]
-            shown = self.shown[:, rows]
-            for d in downstream:
-                level = supported[d]
-                cap = self._cap(level, ((new[r], assessed[r]) for r in requires[d]), shown[d])
-                changed = (level >= 0) & assessed[d] & (cap != effective[d])
-                if changed.any():
-                    new[d] = np.where(changed, cap, new[d])
-                    gain = weights[d] * (cap - effective[d]).astype(np.float64)
-                    delta = np.where(changed, delta + gain, delta)
+            new = {s: np.full(rows.size, IMPLEMENTED, dtype=self.effective.dtype)}
+            delta = weights[s] * (IMPLEMENTED - self.effective[s, rows]).astype(np.float64)
+            pending = [(step[d], d) for d in needed_by[s]]
+            heapq.heapify(pending)
+            seen = set(needed_by[s])
+            while pending:
+                _, d = heapq.heappop(pending)
+                level, effective = self.supported[d, rows], self.effective[d, rows]
+                cap = self._cap(level, ((new[r] if r in new else self.effective[r, rows],
+                                         self.assessed[r, rows]) for r in requires[d]),
+                                self.shown[d, rows])
+                changed = (level >= 0) & self.assessed[d, rows] & (cap != effective)
+                if not changed.any():
+                    continue
+                new[d] = np.where(changed, cap, effective)
+                gain = weights[d] * (cap - effective).astype(np.float64)
+                delta = np.where(changed, delta + gain, delta)
+                for e in needed_by[d]:
+                    if e not in seen:
+                        seen.add(e)
+                        heapq.heappush(pending, (step[e], e))
             gains[s, rows] = delta
         return gains
 
