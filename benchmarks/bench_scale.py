@@ -94,6 +94,31 @@ def test_assess_grows_linearly_with_protocol_size(benchmark: Any) -> None:
     _report(benchmark, "assess", sizes, times)
 
 
+BATCH_SIZES = (500, 1_000, 2_000, 4_000)  # the batch kernel takes up to 4,096 actions
+
+
+def test_the_batch_grows_with_protocol_size(benchmark: Any) -> None:
+    """``assess_many`` of 200 profiles held in memory (the batch kernel), beside ``assess`` of
+    each in turn and the bare loop over their levels, on protocols of 500 to 4,000 actions."""
+    sizes = BATCH_SIZES[:2] if benchmark.disabled else BATCH_SIZES
+    count = 130 if benchmark.disabled else 200  # the kernel takes 128 profiles or more
+    times: dict[str, dict[int, float]] = {"assess_many": {}, "assess one by one": {},
+                                          "levels loop": {}}
+    for n in sizes:
+        protocol = synthetic_protocol(n)
+        profiles = [synthetic_profile(protocol, seed) for seed in range(count)]
+        dp.assess(protocol, profiles[0])  # compiles the protocol once
+        floor = levels_floor(profiles, protocol)
+        rounds = 1 if benchmark.disabled else 3
+        for name, run in (("assess_many", lambda: dp.assess_many(protocol, profiles)),  # noqa: B023
+                          ("assess one by one",
+                           lambda: [dp.assess(protocol, p) for p in profiles]),  # noqa: B023
+                          ("levels loop", floor)):
+            times[name][n] = min(cpu_time(run) for _ in range(rounds))
+    benchmark.pedantic(lambda: None, rounds=1)
+    _report(benchmark, "assess_many", sizes, times)
+
+
 def test_loading_grows_linearly_with_protocol_size(benchmark: Any) -> None:
     sizes = SIZES[:2] if benchmark.disabled else SIZES
     times: dict[str, dict[int, float]] = {"loads_protocol": {}, "C-YAML parse": {},
