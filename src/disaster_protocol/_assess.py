@@ -35,7 +35,7 @@ without validating again what was computed here from validated input.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -585,8 +585,23 @@ def _check_arguments(protocol: object, as_of: object, strict: object,
                          f"{freshness_months})")
 
 
+def _fits(protocol: Protocol, named: tuple[str, str] | None, actions: Iterable[str],
+          roles: Iterable[str], waived: Iterable[str]) -> bool:
+    """Whether a profile naming the protocol ``named`` (id, version; or none), these actions,
+    roles and waived actions can be scored against ``protocol`` (the batch kernel asks it of
+    a packed profile; :func:`_check_compatible` says why not)."""
+    if named is not None and named != (protocol.id, protocol.version):
+        return False
+    known = protocol.index.slot.keys()
+    return (known >= set(actions) and protocol.role_index.keys() >= set(roles)
+            and known >= set(waived))
+
+
 def _check_compatible(protocol: Protocol, profile: Profile) -> None:
     named = profile.protocol
+    if _fits(protocol, None if named is None else (named.id, named.version), profile.actions,
+             profile.roles, (w.action for w in profile.waivers)):
+        return
     if named is not None and (named.id, named.version) != (protocol.id, protocol.version):
         raise ProfileError([Problem(
             file="<profile>", code="other-protocol-version",
@@ -595,9 +610,6 @@ def _check_compatible(protocol: Protocol, profile: Profile) -> None:
                     f"migrate PROFILE --to {protocol.version}` (or disaster_protocol.migrate)")])
     known = protocol.index.slot
     roles = protocol.role_index
-    if (profile.actions.keys() <= known.keys() and profile.roles.keys() <= roles.keys()
-            and all(w.action in known for w in profile.waivers)):
-        return
     unknown = sorted(set(profile.actions) - set(known))
     unknown += sorted(w.action for w in profile.waivers if w.action not in known)
     unknown += sorted(set(profile.roles) - set(roles))

@@ -32,6 +32,7 @@ from ._assess import (
     _action_result,
     _as_of,
     _check_arguments,
+    _fits,
     _group,
     _judged_on,
     _method,
@@ -204,12 +205,8 @@ def _glance_when(protocol: Protocol, glance: Glance, as_of: date | None) -> date
     ValueError
         As ``assess`` does, if ``as_of`` is before 1900-01-01.
     """
-    named, known, roles = glance.protocol, protocol.index.slot, protocol.role_index
-    if named is not None and tuple(named) != (protocol.id, protocol.version):
-        return None
-    named_ids = {row[0] for row in glance.actions}
-    named_ids.update(action for action, _ in glance.waivers)
-    if not (named_ids <= known.keys() and roles.keys() >= set(glance.roles)):
+    if not _fits(protocol, glance.protocol, (row[0] for row in glance.actions), glance.roles,
+                 (action for action, _ in glance.waivers)):
         return None
     return _judged_on(as_of, glance.assessed_on)
 
