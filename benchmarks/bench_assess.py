@@ -17,7 +17,10 @@ from typing import Any
 import pytest
 
 import disaster_protocol as dp
+from disaster_protocol import _assess
 from disaster_protocol._plain import paused_gc
+from disaster_protocol._rules import months_earlier
+from disaster_protocol.assessment import FRESHNESS_MONTHS
 from disaster_protocol.profile import ActionStatus, Institution, Level, Profile, RoleAssignment
 
 from .conftest import ratio_to_floor
@@ -65,10 +68,37 @@ def levels_floor(profiles: list[Profile], protocol: dp.Protocol = PROTOCOL
     return run
 
 
+def scores_alone(protocol: dp.Protocol, profile: Profile) -> object:
+    """The first stages of ``assess`` alone, as it runs them: the levels the evidence supports,
+    the foundations rule, the sums, the best case and the group scores. No findings, plan,
+    action results or assembled value: the least any design that still computes the score in
+    Python would do (issue 28: how far a lazily built ``Assessment`` could go)."""
+    when = profile.assessed_on
+    index = protocol.index
+    statuses = [profile.actions.get(action_id) for action_id in index.ids]
+    levels = _assess._levels(statuses, False, months_earlier(when, FRESHNESS_MONTHS))
+    effective, _ = _assess._propagate(index, levels)
+    now = _assess._sums(index, effective, levels.assessed)
+    best = now[0] if all(levels.assessed) else _assess._best(index, levels)
+    return _assess._groups(index, now, best)
+
+
 def test_assess_one_profile_vs_reading_its_levels(
         compare: Callable[..., dict[str, float]]) -> None:
     profile = random_profiles(1)[0]
     result = compare(target=lambda: dp.assess(PROTOCOL, profile),
+                     floor=levels_floor([profile]), rounds=200)
+    assert result["ratio_min"] > 0
+
+
+def test_the_scores_alone_vs_reading_its_levels(
+        compare: Callable[..., dict[str, float]]) -> None:
+    """What one profile's score costs without anything a person reads beside it (findings,
+    plan, action results): the part of ``assess`` no lazily built result could skip."""
+    profile = random_profiles(1)[0]
+    scores = scores_alone(PROTOCOL, profile)
+    assert scores == _assess.assess(PROTOCOL, profile).groups  # the same stages as assess
+    result = compare(target=lambda: scores_alone(PROTOCOL, profile),
                      floor=levels_floor([profile]), rounds=200)
     assert result["ratio_min"] > 0
 

@@ -3,7 +3,9 @@
 Synthetic protocols of 1,000 to 50,000 actions (``synthetic.py``). Each figure is reported beside
 its floor, measured in the same run:
 
-- ``assess``: a bare loop that reads every level of the same profile;
+- ``assess``: a bare loop that reads every level of the same profile, and the first stages of
+  ``assess`` alone (``scores_alone``: the score without findings, plan or results), which
+  shows how plain linear Python grows here;
 - ``loads_protocol``: the bare C-YAML parse of the same text (``yaml.load`` with
   ``CSafeLoader``), and that parse again with the garbage collector paused, as the loader reads;
 - memory: the peak traced while loading, against the UTF-8 size of the YAML text.
@@ -26,7 +28,7 @@ import yaml
 
 import disaster_protocol as dp
 
-from .bench_assess import levels_floor
+from .bench_assess import levels_floor, scores_alone
 from .conftest import cpu_time, per_doubling
 from .synthetic import synthetic_protocol
 
@@ -80,7 +82,7 @@ def _report(benchmark: Any, name: str, sizes: tuple[int, ...], times: dict[str, 
 
 def test_assess_grows_linearly_with_protocol_size(benchmark: Any) -> None:
     sizes = SIZES[:2] if benchmark.disabled else SIZES
-    times: dict[str, dict[int, float]] = {"assess": {}, "levels loop": {}}
+    times: dict[str, dict[int, float]] = {"assess": {}, "scores alone": {}, "levels loop": {}}
     for n in sizes:
         protocol = synthetic_protocol(n)
         profile = synthetic_profile(protocol)
@@ -89,6 +91,9 @@ def test_assess_grows_linearly_with_protocol_size(benchmark: Any) -> None:
         rounds = 1 if benchmark.disabled else (5 if n <= 8_000 else 3)
         times["assess"][n] = min(cpu_time(lambda: dp.assess(protocol, profile))  # noqa: B023
                                  for _ in range(rounds))
+        times["scores alone"][n] = min(
+            cpu_time(lambda: scores_alone(protocol, profile))  # noqa: B023
+            for _ in range(rounds))
         times["levels loop"][n] = min(cpu_time(floor) for _ in range(rounds))
     benchmark.pedantic(lambda: None, rounds=1)
     _report(benchmark, "assess", sizes, times)
