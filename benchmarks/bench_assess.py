@@ -71,8 +71,8 @@ def levels_floor(profiles: list[Profile], protocol: dp.Protocol = PROTOCOL
 def scores_alone(protocol: dp.Protocol, profile: Profile) -> object:
     """The first stages of ``assess`` alone, as it runs them: the levels the evidence supports,
     the foundations rule, the sums, the best case and the group scores. No findings, plan,
-    action results or assembled value: the least any design that still computes the score in
-    Python would do (issue 28: how far a lazily built ``Assessment`` could go)."""
+    action results or assembled value: what an ``Assessment`` built on demand would still
+    compute up front (issue 28: how far such a design could go)."""
     when = profile.assessed_on
     index = protocol.index
     statuses = [profile.actions.get(action_id) for action_id in index.ids]
